@@ -1,0 +1,150 @@
+/**
+ * The headless host: the real main-process services without Electron. Serves the built renderer
+ * at `/` and JSON-RPC 2.0 over WebSocket at `/rpc`. Loopback only; every WebSocket must carry the
+ * per-launch token and come from our own origin (or from no browser at all).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { Services } from '../app/services'
+import { createCallContext } from '../rpc/context'
+import { envelopeToResponse, errorResponse, INVALID_REQUEST, notification, PARSE_ERROR, parseFrame, type JsonRpcRequest } from './json-rpc'
+import { createStaticHandler } from './static-files'
+
+export interface HostOptions {
+  services: Services
+  rendererDir: string
+  port?: number
+  token?: string
+  log?: (line: string) => void
+}
+
+export interface Host {
+  readonly url: string
+  readonly port: number
+  readonly token: string
+  close(): Promise<void>
+}
+
+/** 32 random bytes, base64url: 43 url-safe characters. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+const MAX_FRAME_BYTES = 4 * 1024 * 1024
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { services } = options
+  const log = options.log ?? (() => {})
+  const token = options.token ?? newToken()
+  let port = options.port ?? 0
+
+  const serveStatic = createStaticHandler(options.rendererDir, () => port)
+  const server: Server = createServer((req, res) => {
+    serveStatic(req, res).catch((err: unknown) => {
+      log(`host: static ${req.url}: ${String(err)}`)
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  let clients = 0
+
+  server.on('upgrade', (req, socket, head) => {
+    const refusal = refuseUpgrade(req, token, port)
+    if (refusal) {
+      log(`host: refused WebSocket from ${req.socket.remoteAddress}: ${refusal.reason}`)
+      socket.end(`HTTP/1.1 ${refusal.status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}\n`)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, `ws:${++clients}`))
+  })
+
+  function serveClient(ws: WebSocket, clientId: string): void {
+    const ctx = createCallContext(clientId)
+    const send = (frame: object) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+    }
+    const unsubscribe = services.bus.subscribe((event, payload) => send(notification(event, payload)))
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        send(errorResponse(null, INVALID_REQUEST, { code: 'BAD_REQUEST', message: 'Send JSON-RPC as text frames.', retryable: false }))
+        return
+      }
+      void handleFrame(data.toString(), ctx, send)
+    })
+    ws.on('error', (err) => log(`host: ${clientId}: ${err.message}`))
+    ws.on('close', () => {
+      unsubscribe()
+      void ctx.dispose()
+    })
+  }
+
+  async function handleFrame(text: string, ctx: ReturnType<typeof createCallContext>, send: (frame: object) => void): Promise<void> {
+    const frame = parseFrame(text)
+    if (frame.kind === 'parse-error') {
+      send(errorResponse(null, PARSE_ERROR, { code: 'BAD_REQUEST', message: 'Parse error: the frame is not valid JSON.', retryable: false }))
+      return
+    }
+    const responses = await Promise.all(
+      frame.items.map(async (item) => {
+        if ('invalid' in item) {
+          return errorResponse(item.invalid, INVALID_REQUEST, { code: 'BAD_REQUEST', message: 'Invalid Request: expected {"jsonrpc":"2.0","method":string,"params"?:object,"id"?:string|number}.', retryable: false })
+        }
+        const request = item as JsonRpcRequest
+        const envelope = await services.router.call(request.method, request.params, ctx)
+        // Notifications (no id) get no response, as JSON-RPC 2.0 says.
+        return request.id === undefined ? undefined : envelopeToResponse(request.id, envelope)
+      })
+    )
+    const replies = responses.filter((r): r is object => r !== undefined)
+    if (frame.batch) {
+      if (replies.length > 0) send(replies)
+    } else if (replies[0]) {
+      send(replies[0])
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const ws of wss.clients) ws.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+function refuseUpgrade(req: IncomingMessage, token: string, port: number): { status: string; reason: string } | undefined {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  if (url.pathname !== '/rpc') return { status: '404 Not Found', reason: 'The only WebSocket endpoint is /rpc.' }
+  // Browsers always send Origin; a page on another site must never reach the services.
+  const origin = req.headers.origin
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+    return { status: '403 Forbidden', reason: `Origin ${origin} is not allowed.` }
+  }
+  const auth = req.headers.authorization
+  const presented = url.searchParams.get('token') ?? (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined)
+  if (!presented) return { status: '401 Unauthorized', reason: 'A token is required: ?token= or Authorization: Bearer.' }
+  if (!sameToken(presented, token)) return { status: '401 Unauthorized', reason: 'The token is wrong (it changes at every launch).' }
+  return undefined
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}

@@ -1,0 +1,75 @@
+/**
+ * The Electron entry: app lifecycle and the one window. Everything it starts is a plain Node
+ * service (src/main/app/services.ts), the same ones the headless host runs.
+ */
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, nativeTheme } from 'electron'
+import { createServices, type Services } from './app/services'
+import { forwardEvents, registerIpc } from './ipc.electron'
+import { createSenderCheck, hardenSessions } from './security.electron'
+
+const devServerUrl = process.env.ELECTRON_RENDERER_URL
+const rendererFile = join(__dirname, '../renderer/index.html')
+const rendererUrl = () => devServerUrl ?? pathToFileURL(rendererFile).href
+
+let services: Services | undefined
+
+function createWindow(svc: Services): void {
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Dropdeck',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1115' : '#f7f8fa',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false
+    }
+  })
+  forwardEvents(svc, win.webContents)
+  win.once('ready-to-show', () => win.show())
+  if (devServerUrl) void win.loadURL(devServerUrl)
+  else void win.loadFile(rendererFile)
+}
+
+// One instance: a second launch focuses the first window instead of fighting over state.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows()
+    if (win) {
+      if (win.isMinimized()) win.restore()
+      win.focus()
+    }
+  })
+
+  void app.whenReady().then(() => {
+    hardenSessions()
+    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), log: (line) => console.error(line) })
+    registerIpc(services, createSenderCheck(rendererUrl))
+    createWindow(services)
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0 && services) createWindow(services)
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  app.on('will-quit', () => {
+    void services?.dispose()
+  })
+}

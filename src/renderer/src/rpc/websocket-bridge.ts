@@ -1,0 +1,104 @@
+/**
+ * A `DropdeckBridge` over the headless host's JSON-RPC 2.0 WebSocket. Reconnects with backoff
+ * when the socket drops; calls made while it is down wait for it (up to a timeout) rather than fail
+ * at once, and calls in flight when it drops fail as retryable.
+ */
+import type { DropdeckBridge, EventName, RpcEnvelope } from '../../../shared/contract'
+import type { ErrorCode } from '../../../shared/errors'
+
+interface Pending {
+  resolve: (envelope: RpcEnvelope) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
+const CALL_TIMEOUT_MS = 60_000
+
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused'
+
+export function createWebSocketBridge(url: string, onState: (state: ConnectionState, detail?: string) => void = () => {}): DropdeckBridge & { close(): void } {
+  let socket: WebSocket | undefined
+  let nextId = 1
+  let attempt = 0
+  let closedByUs = false
+  const pending = new Map<number, Pending>()
+  const queue: string[] = []
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+
+  const failure = (code: ErrorCode, message: string, retryable: boolean): RpcEnvelope => ({ ok: false, error: { code, message, retryable } })
+
+  function connect(): void {
+    onState('connecting')
+    const ws = new WebSocket(url)
+    socket = ws
+    ws.onopen = () => {
+      attempt = 0
+      onState('open')
+      for (const frame of queue.splice(0)) ws.send(frame)
+    }
+    ws.onmessage = (message) => {
+      let frame: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string; data?: { code?: ErrorCode; retryable?: boolean; details?: unknown } } }
+      try {
+        frame = JSON.parse(String(message.data))
+      } catch {
+        return
+      }
+      if (frame.method !== undefined && frame.id === undefined) {
+        for (const listener of listeners.get(frame.method) ?? []) listener(frame.params)
+        return
+      }
+      const entry = typeof frame.id === 'number' ? pending.get(frame.id) : undefined
+      if (!entry || frame.id === undefined) return
+      pending.delete(frame.id)
+      clearTimeout(entry.timer)
+      if (frame.error) {
+        const data = frame.error.data ?? {}
+        entry.resolve({ ok: false, error: { code: data.code ?? 'INTERNAL', message: frame.error.message, retryable: data.retryable ?? false, ...(data.details === undefined ? {} : { data: data.details }) } })
+      } else {
+        entry.resolve({ ok: true, result: frame.result })
+      }
+    }
+    ws.onclose = (event) => {
+      socket = undefined
+      for (const [id, entry] of pending) {
+        clearTimeout(entry.timer)
+        entry.resolve(failure('UPSTREAM', 'The connection to Dropdeck dropped; try again.', true))
+        pending.delete(id)
+      }
+      if (closedByUs) return
+      // 1006 before ever opening is what a refused upgrade (bad token, foreign origin) looks like.
+      onState(event.code === 1006 && attempt > 2 ? 'refused' : 'closed', event.reason)
+      const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2)
+      attempt += 1
+      setTimeout(connect, delay)
+    }
+  }
+
+  connect()
+
+  return {
+    invoke(method, params) {
+      const id = nextId++
+      const frame = JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(id)
+          resolve(failure('TIMEOUT', `${method} took longer than ${CALL_TIMEOUT_MS / 1000} s.`, true))
+        }, CALL_TIMEOUT_MS)
+        pending.set(id, { resolve: resolve as (e: RpcEnvelope) => void, timer })
+        if (socket?.readyState === WebSocket.OPEN) socket.send(frame)
+        else queue.push(frame)
+      })
+    },
+    on(event: EventName, listener: (payload: never) => void) {
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      const wrapped = listener as (payload: unknown) => void
+      set.add(wrapped)
+      return () => set.delete(wrapped)
+    },
+    close() {
+      closedByUs = true
+      socket?.close()
+    }
+  }
+}

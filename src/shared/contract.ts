@@ -1,0 +1,136 @@
+/**
+ * The contract: every method and event that crosses the boundary between the UI and the services,
+ * each with its zod schemas. Main, preload, renderer and the headless host all derive their types
+ * from this file; nothing declares a channel anywhere else. Pure TypeScript: no Node, no DOM.
+ */
+import { z } from 'zod'
+
+const NoParams = z.object({}).strict()
+
+/** Which provider tokens Dropdeck keeps in the OS keychain. */
+export const SecretKeySchema = z.enum(['digitalocean', 'cloudflare'])
+export type SecretKey = z.infer<typeof SecretKeySchema>
+
+export const SecretsStatusSchema = z.object({
+  digitalocean: z.boolean(),
+  cloudflare: z.boolean()
+})
+
+export const KeychainStatusSchema = z.object({
+  available: z.boolean(),
+  /** The backing store, in the operator's words, e.g. "Secret Service (Linux)". */
+  backend: z.string(),
+  /** When unavailable: what is wrong and how to fix it. */
+  message: z.string().optional()
+})
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark'])
+
+export const SettingsSchema = z.object({
+  theme: ThemeSchema,
+  /** Droplets without this tag are read-only unless unlocked for one action (seed 004). */
+  managedTag: z.string().min(1).max(255).regex(/^[a-zA-Z0-9_\-:]+$/, 'letters, digits, "_", "-" and ":" only'),
+  managedTagEnforced: z.boolean(),
+  /** Disk and memory use above this percentage flag a host (seed 002 uses 85). */
+  alertThresholdPercent: z.number().int().min(50).max(99),
+  /** The SSH user for hosts that come from droplets. */
+  defaultSshUser: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/, 'a POSIX user name')
+})
+export type Settings = z.infer<typeof SettingsSchema>
+
+export const defaultSettings: Settings = {
+  theme: 'system',
+  managedTag: 'deployed-via-api',
+  managedTagEnforced: false,
+  alertThresholdPercent: 85,
+  defaultSshUser: 'root'
+}
+
+export const methods = {
+  'app.info': {
+    params: NoParams,
+    result: z.object({ name: z.string(), version: z.string() })
+  },
+  'secrets.set': {
+    params: z.object({
+      key: SecretKeySchema,
+      // Provider tokens are long opaque strings; refuse whitespace, which is always a paste accident.
+      value: z.string().min(1).max(4096).regex(/^\S+$/, 'a token has no spaces or line breaks')
+    }).strict(),
+    result: SecretsStatusSchema
+  },
+  'secrets.delete': {
+    params: z.object({ key: SecretKeySchema }).strict(),
+    result: SecretsStatusSchema
+  },
+  'secrets.status': {
+    params: NoParams,
+    result: SecretsStatusSchema
+  },
+  'secrets.keychain': {
+    params: NoParams,
+    result: KeychainStatusSchema
+  },
+  'settings.get': {
+    params: NoParams,
+    result: SettingsSchema
+  },
+  'settings.update': {
+    params: SettingsSchema.partial().strict(),
+    result: SettingsSchema
+  }
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
+
+export const events = {
+  'secrets.changed': SecretsStatusSchema,
+  'settings.changed': SettingsSchema
+} as const satisfies Record<string, z.ZodType>
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>
+export type ParsedParams<M extends MethodName> = z.output<Methods[M]['params']>
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+
+export const methodNames = Object.keys(methods) as MethodName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name)
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name)
+}
+
+/** Methods whose params are all optional may be called without params. */
+type NoRequiredParams<M extends MethodName> = object extends Params<M> ? M : never
+
+/**
+ * What the renderer talks to, whatever carries it (Electron IPC or the host's WebSocket).
+ * `window.dropdeck` in Electron implements exactly this.
+ */
+export interface DropdeckApi {
+  call<M extends MethodName>(method: M, ...params: M extends NoRequiredParams<M> ? [Params<M>?] : [Params<M>]): Promise<Result<M>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** What a transport carries back for one call: a result, or the one error shape. */
+export type RpcEnvelope<T = unknown> = { ok: true; result: T } | { ok: false; error: import('./errors').RpcError }
+
+/**
+ * The preload's `window.dropdeck`: the raw bridge, built from this contract (it refuses names
+ * the contract does not have). The renderer wraps it in a `DropdeckApi` that throws `DropdeckError`s,
+ * because only an error's message survives Electron's IPC, not its code.
+ */
+export interface DropdeckBridge {
+  invoke<M extends MethodName>(method: M, params: Params<M> | undefined): Promise<RpcEnvelope<Result<M>>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** The Electron IPC channel that carries one contract event. Methods use their own names as channels. */
+export const eventChannel = (event: EventName): string => `event:${event}`
