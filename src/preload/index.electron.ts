@@ -8,9 +8,10 @@ import { eventChannel, isEventName, isMethodName, type DropdeckBridge } from '..
 const bridge: DropdeckBridge = {
   invoke(method, params) {
     if (!isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'METHOD_NOT_FOUND', message: `Unknown method ${String(method)}.`, retryable: false } })
+      return Promise.resolve({ ok: false, error: { code: 'METHOD_NOT_FOUND', message: `Unknown method ${String(method)}.`, retryable: false } } as const)
     }
-    return ipcRenderer.invoke(method, params) as ReturnType<DropdeckBridge['invoke']>
+    // main answers every method with an RpcEnvelope (src/main/ipc.electron.ts).
+    return ipcRenderer.invoke(method, params) as never
   },
   on(event, listener) {
     if (!isEventName(event)) throw new Error(`Unknown event ${String(event)}.`)

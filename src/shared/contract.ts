@@ -108,14 +108,15 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 /** Methods whose params are all optional may be called without params. */
-type NoRequiredParams<M extends MethodName> = object extends Params<M> ? M : never
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type ParamsArgs<M extends MethodName> = {} extends Params<M> ? [params?: Params<M>] : [params: Params<M>]
 
 /**
  * What the renderer talks to, whatever carries it (Electron IPC or the host's WebSocket).
  * `window.dropdeck` in Electron implements exactly this.
  */
 export interface DropdeckApi {
-  call<M extends MethodName>(method: M, ...params: M extends NoRequiredParams<M> ? [Params<M>?] : [Params<M>]): Promise<Result<M>>
+  call<M extends MethodName>(method: M, ...params: ParamsArgs<M>): Promise<Result<M>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
 }
 

@@ -8,6 +8,8 @@ import type { Keychain } from './keychain'
 
 type SecretsStatus = Result<'secrets.status'>
 
+const KEYCHAIN_PROBE = 'dropdeck-keychain-probe'
+
 export class SecretsService {
   constructor(
     private readonly keychain: Keychain,
@@ -36,8 +38,10 @@ export class SecretsService {
 
   async keychainStatus(): Promise<Result<'secrets.keychain'>> {
     try {
-      // A read is the cheapest call that proves the store answers (and is unlocked).
-      await this.keychain.get('digitalocean')
+      // Only a write proves the store answers and is unlocked: on Linux a read can come back
+      // empty from the kernel keyring cache even with no Secret Service running.
+      await this.keychain.set(KEYCHAIN_PROBE, 'probe')
+      await this.keychain.delete(KEYCHAIN_PROBE)
       return { available: true, backend: this.keychain.backend }
     } catch (err) {
       return { available: false, backend: this.keychain.backend, message: err instanceof Error ? err.message : String(err) }

@@ -17,7 +17,7 @@ export function createClient(bridge: DropdeckBridge): DropdeckApi {
       const { code, message, retryable, data } = parsed.data
       throw new DropdeckError(code, message, { retryable, data })
     },
-    on(event: EventName, listener: (payload: never) => void) {
+    on(event: EventName, listener: (payload: unknown) => void) {
       return bridge.on(event, listener)
     }
   } as DropdeckApi

@@ -79,12 +79,14 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
     invoke(method, params) {
       const id = nextId++
       const frame = JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })
-      return new Promise((resolve) => {
+      return new Promise<RpcEnvelope<never>>((settle) => {
+        const resolve = settle as (e: RpcEnvelope) => void
         const timer = setTimeout(() => {
           pending.delete(id)
           resolve(failure('TIMEOUT', `${method} took longer than ${CALL_TIMEOUT_MS / 1000} s.`, true))
         }, CALL_TIMEOUT_MS)
-        pending.set(id, { resolve: resolve as (e: RpcEnvelope) => void, timer })
+        // The host validated the result against the contract before sending it.
+        pending.set(id, { resolve, timer })
         if (socket?.readyState === WebSocket.OPEN) socket.send(frame)
         else queue.push(frame)
       })
