@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The Debian packages the fleet bench and the browser tests run: a real sshd, dockerd, a Secret
+# Service on a private D-Bus, busybox for locally built images, and Chromium for Playwright.
+set -euo pipefail
+packages=(openssh-server docker.io busybox-static chromium dbus gnome-keyring libsecret-1-dev ca-certificates procps iproute2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "dropdeck: these packages are missing: ${missing[*]}; install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "dropdeck: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
