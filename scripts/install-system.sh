@@ -2,7 +2,7 @@
 # The Debian packages the fleet bench and the browser tests run: a real sshd, dockerd, a Secret
 # Service on a private D-Bus, busybox for locally built images, and Chromium for Playwright.
 set -euo pipefail
-packages=(openssh-server docker.io busybox-static chromium dbus gnome-keyring libsecret-1-dev ca-certificates procps iproute2)
+packages=(openssh-server docker.io busybox-static chromium fonts-dejavu-core dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools ca-certificates procps iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -17,4 +17,4 @@ fi
 echo "dropdeck: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null
