@@ -4,18 +4,10 @@
  * the app built itself (tunnel URLs, provider consoles) pass through `openExternalUrl`.
  */
 import { app, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron'
-
-export function isHttpUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
-}
+import { isExternalUrlAllowed, isRendererUrl } from './security/url-policy'
 
 export async function openExternalUrl(url: string): Promise<void> {
-  if (!isHttpUrl(url)) throw new Error(`Refusing to open ${url}: only http(s) URLs open in the browser.`)
+  if (!isExternalUrlAllowed(url)) throw new Error(`Refusing to open ${url}: only http(s) URLs open in the browser.`)
   await shell.openExternal(url)
 }
 
@@ -39,12 +31,6 @@ export function createSenderCheck(rendererUrl: () => string): (event: IpcMainInv
   return (event) => {
     const frame = event.senderFrame
     if (!frame || frame.parent !== null) return false
-    const expected = new URL(rendererUrl())
-    try {
-      const actual = new URL(frame.url)
-      return actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
-    } catch {
-      return false
-    }
+    return isRendererUrl(frame.url, rendererUrl())
   }
 }
