@@ -1,12 +1,25 @@
-import { useEffect, useState } from 'react'
-import { connectDefault } from './rpc/client'
+/** The providers every screen needs, around the shell. Takes its client so tests can pass a fake. */
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query'
+import * as Tooltip from '@radix-ui/react-tooltip'
+import type { DropdeckApi } from '../../shared/contract'
+import { ApiProvider } from './rpc/api-context'
+import type { ConnectionStore } from './rpc/connection-state'
+import { AppShell } from './shell/AppShell'
 
-const api = connectDefault()
+interface AppProps {
+  api: DropdeckApi
+  queryClient: QueryClient
+  connection?: ConnectionStore
+}
 
-export function App() {
-  const [info, setInfo] = useState('')
-  useEffect(() => {
-    void api.call('app.info').then((i) => setInfo(`${i.name} ${i.version}`))
-  }, [])
-  return <div>{info}</div>
+export function App({ api, queryClient, connection }: AppProps) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ApiProvider api={api} connection={connection}>
+        <Tooltip.Provider delayDuration={400}>
+          <AppShell />
+        </Tooltip.Provider>
+      </ApiProvider>
+    </QueryClientProvider>
+  )
 }

@@ -1,9 +1,28 @@
+/** Entry point: connect to main (IPC or the host's WebSocket), paint the remembered theme, render. */
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
+import { connectDefault } from './rpc/client'
+import { createConnectionStore } from './rpc/connection-state'
+import { createQueryClient } from './rpc/query-client'
+import { applyTheme, rememberedTheme } from './theme/apply-theme'
+import './styles/tokens.css'
+import './styles/base.css'
+import './styles/controls.css'
+import './styles/shell.css'
+import './styles/empty-state.css'
+import './styles/settings.css'
+import './styles/overlays.css'
+
+applyTheme(rememberedTheme())
+
+// Electron's IPC has no connection phases; only the WebSocket bridge reports them.
+const connection = createConnectionStore(window.dropdeck ? 'connected' : 'connecting')
+const api = connectDefault((state) => connection.report(state))
+const queryClient = createQueryClient()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App api={api} queryClient={queryClient} connection={connection} />
   </StrictMode>
 )

@@ -1,0 +1,43 @@
+/**
+ * An area's screen. None has data views in this build, so each says plainly what it will do and
+ * what it needs; areas that depend on a provider token ask for it first.
+ */
+import { ArrowRight, KeyRound } from 'lucide-react'
+import type { Area } from '../navigation/areas'
+import { EmptyState } from './EmptyState'
+import { RequirementList } from './RequirementList'
+import { useTokenState } from './use-token-state'
+
+export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings: () => void }) {
+  const tokenState = useTokenState(area.needsToken?.keys)
+  const requirements = <RequirementList requirements={area.requirements} onOpenSettings={onOpenSettings} />
+  const openSettings = (label: string) => (
+    <button type="button" className="button button-primary" onClick={onOpenSettings}>
+      {label}
+      <ArrowRight size={14} aria-hidden="true" />
+    </button>
+  )
+
+  if (area.needsToken && tokenState === 'missing') {
+    return (
+      <EmptyState icon={area.icon} title={area.needsToken.title} actions={openSettings('Open Settings')} footer={requirements}>
+        {area.needsToken.body}
+      </EmptyState>
+    )
+  }
+
+  if (area.needsToken && tokenState === 'keychain-unavailable') {
+    return (
+      <EmptyState icon={KeyRound} title="The OS keychain is not available" actions={openSettings('See how to fix it')} footer={requirements}>
+        {area.label} needs a provider token, and Dropdeck stores tokens only in the OS keychain. Settings shows what is wrong and how to fix it.
+      </EmptyState>
+    )
+  }
+
+  // While the token status loads, show the neutral overview rather than flashing a call to action.
+  return (
+    <EmptyState icon={area.icon} title={area.label} badge="Not in this build" footer={requirements}>
+      {area.summary}
+    </EmptyState>
+  )
+}

@@ -1,0 +1,88 @@
+/**
+ * The command palette: cmdk for filtering and keyboard selection inside a Radix dialog, which
+ * brings the focus trap, Escape and the accessible title.
+ */
+import * as Dialog from '@radix-ui/react-dialog'
+import * as VisuallyHidden from '@radix-ui/react-visually-hidden'
+import { Command } from 'cmdk'
+import { useRef } from 'react'
+import type { Route } from '../navigation/route'
+import { Kbd } from '../ui/Kbd'
+import { focusWhenPresent } from '../ui/focus-when-present'
+import { usePaletteCommands, type PaletteCommand } from './use-palette-commands'
+
+interface CommandPaletteProps {
+  open: boolean
+  onOpenChange: (open: boolean) => void
+  route: Route
+  navigate: (to: Route) => void
+}
+
+const groupOrder: PaletteCommand['group'][] = ['Go to', 'Preferences', 'Tokens']
+
+export function CommandPalette({ open, onOpenChange, route, navigate }: CommandPaletteProps) {
+  const commands = usePaletteCommands(route, navigate)
+  // Where focus goes after closing: a command may point at a field; otherwise Radix restores it.
+  const focusAfterClose = useRef<string | undefined>(undefined)
+
+  const runCommand = (command: PaletteCommand) => {
+    focusAfterClose.current = command.focusId
+    onOpenChange(false)
+    command.run()
+  }
+
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="palette-overlay" />
+        <Dialog.Content
+          className="palette"
+          aria-describedby={undefined}
+          onCloseAutoFocus={(event) => {
+            const id = focusAfterClose.current
+            focusAfterClose.current = undefined
+            if (!id) return
+            event.preventDefault()
+            focusWhenPresent(id)
+          }}
+        >
+          <VisuallyHidden.Root asChild>
+            <Dialog.Title>Command palette</Dialog.Title>
+          </VisuallyHidden.Root>
+          {/* Ctrl+K must reach the window handler to close the palette, so no vim bindings. */}
+          <Command label="Command palette" loop vimBindings={false}>
+            <Command.Input className="palette-input" placeholder="Type a command or search…" autoFocus />
+            <Command.List className="palette-list">
+              <Command.Empty className="palette-empty">No matching commands.</Command.Empty>
+              {groupOrder.map((group) => (
+                <Command.Group key={group} heading={group} className="palette-group">
+                  {commands
+                    .filter((command) => command.group === group)
+                    .map((command) => (
+                      <Command.Item key={command.id} value={command.id} keywords={[command.label, ...(command.keywords ?? [])]} onSelect={() => runCommand(command)} className="palette-item">
+                        <command.icon size={15} strokeWidth={1.75} aria-hidden="true" className="palette-item-icon" />
+                        <span className="palette-item-label">{command.label}</span>
+                        {command.shortcut && <Kbd combo={command.shortcut} />}
+                      </Command.Item>
+                    ))}
+                </Command.Group>
+              ))}
+            </Command.List>
+            <div className="palette-footer" aria-hidden="true">
+              <span>
+                <kbd>↑</kbd>
+                <kbd>↓</kbd> to move
+              </span>
+              <span>
+                <kbd>Enter</kbd> to run
+              </span>
+              <span>
+                <kbd>Esc</kbd> to close
+              </span>
+            </div>
+          </Command>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}

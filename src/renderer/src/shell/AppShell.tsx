@@ -1,0 +1,44 @@
+/** The frame the operator lives in: rail, top bar, the current screen, and the command palette. */
+import { useCallback, useEffect, useState } from 'react'
+import { AreaView } from '../areas/AreaView'
+import { findArea } from '../navigation/areas'
+import { useRoute } from '../navigation/route'
+import { useGlobalShortcuts } from '../navigation/use-global-shortcuts'
+import { CommandPalette } from '../palette/CommandPalette'
+import { useContractEvents } from '../rpc/use-contract-events'
+import { SettingsView } from '../settings/SettingsView'
+import { useThemeFromSettings } from '../theme/use-theme-from-settings'
+import { ConnectionBanner } from './ConnectionBanner'
+import { Sidebar } from './Sidebar'
+import { TopBar } from './TopBar'
+
+export function AppShell() {
+  const [route, navigate] = useRoute()
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  const togglePalette = useCallback(() => setPaletteOpen((open) => !open), [])
+
+  useContractEvents()
+  useThemeFromSettings()
+  useGlobalShortcuts(navigate, togglePalette)
+
+  const area = route === 'settings' ? undefined : findArea(route)
+  const title = area?.label ?? 'Settings'
+
+  useEffect(() => {
+    document.title = `${title} · Dropdeck`
+  }, [title])
+
+  return (
+    <div className="shell">
+      <Sidebar route={route} />
+      <div className="shell-main">
+        <TopBar title={title} onOpenPalette={() => setPaletteOpen(true)} />
+        <ConnectionBanner />
+        <main className="content" aria-label={title}>
+          {area ? <AreaView key={area.id} area={area} onOpenSettings={() => navigate('settings')} /> : <SettingsView />}
+        </main>
+      </div>
+      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} route={route} navigate={navigate} />
+    </div>
+  )
+}
