@@ -51,7 +51,7 @@ describe('npm run host', () => {
     expect(index.headers.get('content-type')).toContain('text/html')
     const csp = index.headers.get('content-security-policy') ?? ''
     expect(csp).toContain("script-src 'self'")
-    expect(csp).toContain(`connect-src ws://127.0.0.1:${url.port}`)
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${url.port}`)
     expect(await index.text()).toContain('<div id="root">')
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/%2e%2e%2fpackage.json', '/nope.js']) {
       expect((await fetch(new URL(path, url))).status, path).toBe(404)

@@ -146,3 +146,14 @@ describe('headless host: secrets are write-only', () => {
     client.close()
   })
 })
+
+describe('headless host: plain HTTP to /rpc', () => {
+  it('tells a browser why its handshake would fail: 401, 403, or 426 when it would succeed', async () => {
+    const base = `http://127.0.0.1:${running.host.port}/rpc`
+    expect((await fetch(base)).status).toBe(401)
+    expect((await fetch(`${base}?token=wrong`)).status).toBe(401)
+    expect((await fetch(`${base}?token=${running.host.token}`, { headers: { origin: 'https://evil.example' } })).status).toBe(403)
+    const ok = await fetch(`${base}?token=${running.host.token}`)
+    expect(ok.status).toBe(426)
+  })
+})

@@ -42,6 +42,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   const serveStatic = createStaticHandler(options.rendererDir, () => port)
   const server: Server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/rpc') {
+      // Plain HTTP to /rpc: the answer a browser cannot read from a failed WebSocket handshake.
+      const refusal = refuseUpgrade(req, token, port)
+      res.writeHead(refusal ? Number(refusal.status.slice(0, 3)) : 426, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+      res.end(`${refusal?.reason ?? 'Connect with a WebSocket.'}\n`)
+      return
+    }
     serveStatic(req, res).catch((err: unknown) => {
       log(`host: static ${req.url}: ${String(err)}`)
       if (!res.headersSent) res.writeHead(500)

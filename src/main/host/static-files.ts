@@ -24,7 +24,7 @@ export function contentSecurityPolicy(port: number): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src ws://127.0.0.1:${port}`,
+    `connect-src 'self' ws://127.0.0.1:${port}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'"

@@ -20,11 +20,14 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
   let nextId = 1
   let attempt = 0
   let closedByUs = false
+  let opened = false
+  let refused = false
   const pending = new Map<number, Pending>()
   const queue: string[] = []
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
 
   const failure = (code: ErrorCode, message: string, retryable: boolean): RpcEnvelope => ({ ok: false, error: { code, message, retryable } })
+  const refusal = () => failure('UNAUTHORIZED', 'The Dropdeck host refused this window: open the URL printed by `npm run host`.', false)
 
   function connect(): void {
     onState('connecting')
@@ -32,6 +35,7 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
     socket = ws
     ws.onopen = () => {
       attempt = 0
+      opened = true
       onState('open')
       for (const frame of queue.splice(0)) ws.send(frame)
     }
@@ -57,19 +61,50 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
         entry.resolve({ ok: true, result: frame.result })
       }
     }
-    ws.onclose = (event) => {
+    ws.onclose = () => {
       socket = undefined
+      const wasOpen = opened
+      opened = false
       for (const [id, entry] of pending) {
         clearTimeout(entry.timer)
         entry.resolve(failure('UPSTREAM', 'The connection to Dropdeck dropped; try again.', true))
         pending.delete(id)
       }
       if (closedByUs) return
-      // 1006 before ever opening is what a refused upgrade (bad token, foreign origin) looks like.
-      onState(event.code === 1006 && attempt > 2 ? 'refused' : 'closed', event.reason)
-      const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2)
-      attempt += 1
-      setTimeout(connect, delay)
+      void (wasOpen ? Promise.resolve('retry' as const) : probe()).then((verdict) => {
+        if (verdict === 'refused') {
+          // A wrong token never becomes right: it changes at every launch. Stop dialling, and
+          // answer what waits (and whatever comes) at once instead of after the call timeout.
+          refused = true
+          queue.length = 0
+          for (const [id, entry] of pending) {
+            clearTimeout(entry.timer)
+            entry.resolve(refusal())
+            pending.delete(id)
+          }
+          onState('refused')
+          return
+        }
+        onState('closed')
+        const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2)
+        attempt += 1
+        setTimeout(connect, delay)
+      })
+    }
+  }
+
+  /**
+   * A browser never sees why a WebSocket handshake failed, so ask the host over plain HTTP:
+   * it answers 401/403 for a refused token or origin, 426 when the same request would be accepted.
+   */
+  async function probe(): Promise<'refused' | 'retry'> {
+    try {
+      const httpUrl = new URL(url)
+      httpUrl.protocol = httpUrl.protocol === 'wss:' ? 'https:' : 'http:'
+      const response = await fetch(httpUrl, { cache: 'no-store' })
+      return response.status === 401 || response.status === 403 ? 'refused' : 'retry'
+    } catch {
+      return 'retry'
     }
   }
 
@@ -81,6 +116,10 @@ export function createWebSocketBridge(url: string, onState: (state: ConnectionSt
       const frame = JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })
       return new Promise<RpcEnvelope<never>>((settle) => {
         const resolve = settle as (e: RpcEnvelope) => void
+        if (refused) {
+          resolve(refusal())
+          return
+        }
         const timer = setTimeout(() => {
           pending.delete(id)
           resolve(failure('TIMEOUT', `${method} took longer than ${CALL_TIMEOUT_MS / 1000} s.`, true))
