@@ -4,6 +4,9 @@
  * from this file; nothing declares a channel anywhere else. Pure TypeScript: no Node, no DOM.
  */
 import { z } from 'zod'
+import { ContextNameSchema, providerEvents, providerMethods } from './contract/providers'
+
+export * from './contract/providers'
 
 const NoParams = z.object({}).strict()
 
@@ -34,7 +37,12 @@ export const SettingsSchema = z.object({
   /** Disk and memory use above this percentage flag a host (seed 002 uses 85). */
   alertThresholdPercent: z.number().int().min(50).max(99),
   /** The SSH user for hosts that come from droplets. */
-  defaultSshUser: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/, 'a POSIX user name')
+  defaultSshUser: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/, 'a POSIX user name'),
+  /** DigitalOcean teams (doctl's "contexts"); each has its own token in the keychain. */
+  digitaloceanContexts: z.array(ContextNameSchema).min(1).max(20),
+  digitaloceanContext: ContextNameSchema,
+  /** Host names the operator relies on; DNS flags those with no record (seed 002's ipa.insightpulseai.net). */
+  watchedHostnames: z.array(z.string().min(1).max(253)).max(500)
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -43,7 +51,10 @@ export const defaultSettings: Settings = {
   managedTag: 'deployed-via-api',
   managedTagEnforced: false,
   alertThresholdPercent: 85,
-  defaultSshUser: 'root'
+  defaultSshUser: 'root',
+  digitaloceanContexts: ['default'],
+  digitaloceanContext: 'default',
+  watchedHostnames: []
 }
 
 export const methods = {
@@ -55,12 +66,14 @@ export const methods = {
     params: z.object({
       key: SecretKeySchema,
       // Provider tokens are long opaque strings; refuse whitespace, which is always a paste accident.
-      value: z.string().min(1).max(4096).regex(/^\S+$/, 'a token has no spaces or line breaks')
+      value: z.string().min(1).max(4096).regex(/^\S+$/, 'a token has no spaces or line breaks'),
+      /** DigitalOcean only: the team the token belongs to; the active one when omitted. */
+      context: ContextNameSchema.optional()
     }).strict(),
     result: SecretsStatusSchema
   },
   'secrets.delete': {
-    params: z.object({ key: SecretKeySchema }).strict(),
+    params: z.object({ key: SecretKeySchema, context: ContextNameSchema.optional() }).strict(),
     result: SecretsStatusSchema
   },
   'secrets.status': {
@@ -78,12 +91,14 @@ export const methods = {
   'settings.update': {
     params: SettingsSchema.partial().strict(),
     result: SettingsSchema
-  }
+  },
+  ...providerMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
   'secrets.changed': SecretsStatusSchema,
-  'settings.changed': SettingsSchema
+  'settings.changed': SettingsSchema,
+  ...providerEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The headless host and the built renderer in real Chromium, with a real Secret Service: the app
  * frame draws with no console errors, a token goes into the keychain and never comes back, the

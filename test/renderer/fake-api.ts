@@ -13,6 +13,8 @@ export interface FakeOptions {
   tokens?: Partial<Record<'digitalocean' | 'cloudflare', boolean>>
   keychain?: Result<'secrets.keychain'>
   settings?: Partial<Settings>
+  /** In-memory answers for the other methods a component under test calls. */
+  handlers?: Partial<Handlers>
 }
 
 export function createFakeApi(options: FakeOptions = {}) {
@@ -27,7 +29,7 @@ export function createFakeApi(options: FakeOptions = {}) {
     for (const listener of listeners.get(event) ?? []) listener(payload)
   }
 
-  const handlers: Handlers = {
+  const handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: '0.0.0-test' }),
     'secrets.status': () => ({ ...tokens }),
     'secrets.keychain': () => keychain,
@@ -47,8 +49,9 @@ export function createFakeApi(options: FakeOptions = {}) {
       settings = { ...settings, ...patch }
       emit('settings.changed', settings)
       return settings
-    }
-  }
+    },
+    ...options.handlers
+  } as Handlers
   const router = createRouter(handlers)
   const context = createCallContext('test')
 

@@ -4,6 +4,7 @@ import { DropdeckError } from '../../src/shared/errors'
 import { createCallContext } from '../../src/main/rpc/context'
 import { createRouter, type Handlers } from '../../src/main/rpc/router'
 
+/** The core methods only; the router is generic over the contract, so the rest never get called here. */
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const status = { digitalocean: false, cloudflare: false }
   return {
@@ -15,7 +16,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'settings.get': () => defaultSettings,
     'settings.update': (patch) => ({ ...defaultSettings, ...patch }),
     ...overrides
-  }
+  } as Handlers
 }
 
 const ctx = createCallContext('test')

@@ -7,12 +7,17 @@ import { createRouter, type Handlers, type Router } from '../rpc/router'
 import { createKeychain, type Keychain } from '../secrets/keychain'
 import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
+import { createProviderHandlers } from '../providers/provider-handlers'
 
 export interface ServicesOptions {
   dataDir: string
   version: string
   keychain?: Keychain
   log?: (line: string) => void
+  /** Provider base URLs (DROPDECK_DO_API, DROPDECK_CF_API) and proxy settings come from here. */
+  env?: NodeJS.ProcessEnv
+  /** Electron passes net.fetch (system proxy, PAC, OS certificates); the host uses the proxy-aware Node fetch. */
+  fetch?: typeof fetch
 }
 
 export interface Services {
@@ -26,17 +31,19 @@ export interface Services {
 export function createServices(options: ServicesOptions): Services {
   const log = options.log ?? (() => {})
   const bus = new EventBus()
-  const secrets = new SecretsService(options.keychain ?? createKeychain(), bus)
   const settings = new SettingsStore(options.dataDir, bus, log)
+  const secrets = new SecretsService(options.keychain ?? createKeychain(), bus, async () => (await settings.get()).digitaloceanContext)
+  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env: options.env ?? process.env, fetch: options.fetch, log })
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: options.version }),
-    'secrets.set': ({ key, value }) => secrets.set(key, value),
-    'secrets.delete': ({ key }) => secrets.delete(key),
+    'secrets.set': ({ key, value, context }) => secrets.set(key, value, context),
+    'secrets.delete': ({ key, context }) => secrets.delete(key, context),
     'secrets.status': () => secrets.status(),
     'secrets.keychain': () => secrets.keychainStatus(),
     'settings.get': () => settings.get(),
-    'settings.update': (patch) => settings.update(patch)
+    'settings.update': (patch) => settings.update(patch),
+    ...providers.handlers
   }
 
   return {
@@ -44,6 +51,8 @@ export function createServices(options: ServicesOptions): Services {
     bus,
     secrets,
     settings,
-    async dispose() {}
+    async dispose() {
+      await providers.dispose()
+    }
   }
 }

@@ -10,30 +10,53 @@ type SecretsStatus = Result<'secrets.status'>
 
 const KEYCHAIN_PROBE = 'dropdeck-keychain-probe'
 
+/**
+ * The keychain account a token lives under. DigitalOcean teams other than 'default' get their own
+ * account (`digitalocean:<team>`), so switching teams never overwrites a token.
+ */
+export function keychainAccount(key: SecretKey, context?: string): string {
+  return key === 'digitalocean' && context && context !== 'default' ? `digitalocean:${context}` : key
+}
+
 export class SecretsService {
   constructor(
     private readonly keychain: Keychain,
-    private readonly bus: EventBus
+    private readonly bus: EventBus,
+    /** The active DigitalOcean team, from the settings. */
+    private readonly activeContext: () => Promise<string> = async () => 'default'
   ) {}
 
+  /** Presence of each token; DigitalOcean's is the active team's. */
   async status(): Promise<SecretsStatus> {
-    const entries = await Promise.all(SecretKeySchema.options.map(async (key) => [key, (await this.keychain.get(key)) !== null] as const))
+    const context = await this.activeContext()
+    const entries = await Promise.all(SecretKeySchema.options.map(async (key) => [key, (await this.keychain.get(keychainAccount(key, context))) !== null] as const))
     return Object.fromEntries(entries) as SecretsStatus
   }
 
-  async set(key: SecretKey, value: string): Promise<SecretsStatus> {
-    await this.keychain.set(key, value)
+  async hasToken(key: SecretKey, context?: string): Promise<boolean> {
+    return (await this.keychain.get(keychainAccount(key, context))) !== null
+  }
+
+  async set(key: SecretKey, value: string, context?: string): Promise<SecretsStatus> {
+    await this.keychain.set(keychainAccount(key, context ?? (await this.activeContext())), value)
     return this.changed()
   }
 
-  async delete(key: SecretKey): Promise<SecretsStatus> {
-    await this.keychain.delete(key)
+  async delete(key: SecretKey, context?: string): Promise<SecretsStatus> {
+    await this.keychain.delete(keychainAccount(key, context ?? (await this.activeContext())))
     return this.changed()
   }
 
-  /** For provider clients in main only; never routed to a client. */
-  async token(key: SecretKey): Promise<string | null> {
-    return this.keychain.get(key)
+  /** For provider clients in main only; never routed to a client. The active team's when no context is given. */
+  async token(key: SecretKey, context?: string): Promise<string | null> {
+    return this.keychain.get(keychainAccount(key, context ?? (await this.activeContext())))
+  }
+
+  /** Tell every client the presence changed (e.g. after the active team changed). */
+  async changed(): Promise<SecretsStatus> {
+    const status = await this.status()
+    this.bus.emit('secrets.changed', status)
+    return status
   }
 
   async keychainStatus(): Promise<Result<'secrets.keychain'>> {
@@ -46,11 +69,5 @@ export class SecretsService {
     } catch (err) {
       return { available: false, backend: this.keychain.backend, message: err instanceof Error ? err.message : String(err) }
     }
-  }
-
-  private async changed(): Promise<SecretsStatus> {
-    const status = await this.status()
-    this.bus.emit('secrets.changed', status)
-    return status
   }
 }

@@ -1,0 +1,279 @@
+/**
+ * The contract for the cloud providers: accounts, droplets and their actions, snapshots, firewalls,
+ * the audit log, and DNS at Cloudflare and DigitalOcean. Assembled into the one contract in
+ * ../contract.ts; documented in docs/api.md.
+ */
+import { z } from 'zod'
+
+const NoParams = z.object({}).strict()
+const Iso = z.string()
+
+export const ProviderSchema = z.enum(['digitalocean', 'cloudflare'])
+export type Provider = z.infer<typeof ProviderSchema>
+
+/** A DigitalOcean team ("context", as doctl calls it); 'default' uses the token stored as `digitalocean`. */
+export const ContextNameSchema = z.string().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and "-"')
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+export const AccountStateSchema = z.object({
+  provider: ProviderSchema,
+  /** missing: no token stored; valid: the provider accepted it; invalid: refused (401/403); unreachable: no answer. */
+  state: z.enum(['missing', 'valid', 'invalid', 'unreachable']),
+  /** DigitalOcean: the account's email; Cloudflare: the token's id. */
+  name: z.string().optional(),
+  email: z.string().optional(),
+  team: z.string().optional(),
+  /** Provider's own status word: DigitalOcean account `status`, Cloudflare token `status` (active, disabled, expired). */
+  tokenStatus: z.string().optional(),
+  expiresOn: z.string().optional(),
+  /** What went wrong and what to do, when state is invalid or unreachable. */
+  message: z.string().optional(),
+  checkedAt: Iso
+})
+export type AccountState = z.infer<typeof AccountStateSchema>
+
+export const RateLimitSchema = z.object({
+  limit: z.number().int(),
+  remaining: z.number().int(),
+  /** When the budget refills, ISO time. */
+  resetAt: Iso.nullable()
+})
+
+export const ProviderHealthSchema = z.object({
+  provider: ProviderSchema,
+  baseUrl: z.string(),
+  rateLimit: RateLimitSchema.nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional(), at: Iso }).nullable(),
+  requests: z.number().int()
+})
+
+// ---------------------------------------------------------------------------------------------
+// Droplets
+
+export const DropletStatusSchema = z.enum(['new', 'active', 'off', 'archive'])
+
+export const DropletSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  status: DropletStatusSchema,
+  publicIpv4: z.string().nullable(),
+  privateIpv4: z.string().nullable(),
+  publicIpv6: z.string().nullable(),
+  region: z.string(),
+  regionName: z.string(),
+  sizeSlug: z.string(),
+  vcpus: z.number().int(),
+  memoryMb: z.number().int(),
+  diskGb: z.number().int(),
+  /** e.g. "Ubuntu 22.04 (LTS) x64". */
+  image: z.string(),
+  tags: z.array(z.string()),
+  /** The monitoring agent is installed (feature `monitoring`). */
+  monitoring: z.boolean(),
+  priceMonthly: z.number(),
+  createdAt: Iso,
+  locked: z.boolean(),
+  /** Carries the configured managed tag (settings.managedTag). */
+  managed: z.boolean(),
+  /** Mutations refused unless unlocked for one action (managed tag enforced and not managed). */
+  readOnly: z.boolean()
+})
+export type Droplet = z.infer<typeof DropletSchema>
+
+export const ActionStatusSchema = z.enum(['in-progress', 'completed', 'errored'])
+
+export const ActionSchema = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  status: ActionStatusSchema,
+  startedAt: Iso.nullable(),
+  completedAt: Iso.nullable(),
+  dropletId: z.number().int().nullable()
+})
+
+export const SnapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: Iso,
+  sizeGb: z.number(),
+  minDiskSize: z.number().nullable(),
+  regions: z.array(z.string()),
+  dropletId: z.number().int().nullable()
+})
+
+export const FirewallRuleSchema = z.object({
+  direction: z.enum(['inbound', 'outbound']),
+  protocol: z.enum(['tcp', 'udp', 'icmp']),
+  ports: z.string(),
+  /** Addresses, droplet ids, tags, load balancers as DigitalOcean lists them, flattened to words. */
+  peers: z.array(z.string())
+})
+
+export const FirewallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  rules: z.array(FirewallRuleSchema),
+  dropletIds: z.array(z.number().int()),
+  tags: z.array(z.string()),
+  createdAt: Iso
+})
+
+export const DropletDetailSchema = DropletSchema.extend({
+  networks: z.array(z.object({ version: z.enum(['v4', 'v6']), type: z.string(), ipAddress: z.string(), netmask: z.string(), gateway: z.string() })),
+  features: z.array(z.string()),
+  volumeIds: z.array(z.string()),
+  vpcUuid: z.string().nullable(),
+  backupIds: z.array(z.number().int()),
+  nextBackupWindow: z.object({ start: Iso, end: Iso }).nullable(),
+  snapshots: z.array(SnapshotSchema),
+  firewalls: z.array(FirewallSchema),
+  recentActions: z.array(ActionSchema)
+})
+
+/** Actions that can lose work or availability: they need the droplet's name typed to confirm. */
+export const destructiveDropletActions = ['power_off', 'power_cycle', 'shutdown', 'reboot', 'resize', 'rename'] as const
+
+export const DropletActionParamsSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('power_on') }),
+  z.object({ type: z.literal('shutdown') }),
+  z.object({ type: z.literal('power_off') }),
+  z.object({ type: z.literal('power_cycle') }),
+  z.object({ type: z.literal('reboot') }),
+  /** Name defaults to `<droplet>-YYYYMMDD-HHMM` (UTC). */
+  z.object({ type: z.literal('snapshot'), name: z.string().min(1).max(255).optional() }),
+  z.object({ type: z.literal('resize'), size: z.string().min(1), disk: z.boolean().default(false) }),
+  z.object({ type: z.literal('rename'), name: z.string().min(1).max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only') })
+])
+
+const Guard = {
+  /** The droplet's current name, typed by the operator, for destructive actions. */
+  confirm: z.string().optional(),
+  /** Unlock a read-only (unmanaged) droplet for this one action. */
+  unlock: z.boolean().optional()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  at: Iso,
+  /** The OS user and client that asked (e.g. "alice via ws:3"). */
+  actor: z.string(),
+  /** e.g. "droplet.snapshot", "dns.record.delete". */
+  action: z.string(),
+  /** What it touched, in words: "droplet 3164444 (e2i-analytics-prod)". */
+  target: z.string(),
+  result: z.enum(['ok', 'error', 'started']),
+  requestId: z.string().optional(),
+  message: z.string().optional()
+})
+
+// ---------------------------------------------------------------------------------------------
+// DNS
+
+export const ZoneSchema = z.object({
+  provider: ProviderSchema,
+  /** Cloudflare: the zone id; DigitalOcean: the domain name. */
+  id: z.string(),
+  name: z.string(),
+  status: z.string().optional()
+})
+
+export const RecordTypeSchema = z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA'])
+
+export const DnsRecordSchema = z.object({
+  provider: ProviderSchema,
+  zoneId: z.string(),
+  id: z.string(),
+  type: z.string(),
+  /** Fully qualified, without a trailing dot: "ipa.insightpulseai.net". */
+  name: z.string(),
+  content: z.string(),
+  ttl: z.number().int(),
+  proxied: z.boolean().nullable(),
+  priority: z.number().int().nullable(),
+  /** The droplet this A/AAAA record points at, by IP. */
+  droplet: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  /** An A/AAAA whose address is no droplet's, or a CNAME to a name with no record in any zone. */
+  dangling: z.boolean(),
+  danglingReason: z.string().optional()
+})
+
+const hostnameRegex = /^(\*\.)?([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$|^@$/
+
+export const DnsRecordInputSchema = z.object({
+  type: RecordTypeSchema,
+  /** Relative to the zone ("ipa", "@") or fully qualified. */
+  name: z.string().min(1).max(253).regex(hostnameRegex, 'a host name: letters, digits, "-", "_", "*." prefix, or "@"'),
+  content: z.string().min(1).max(2048),
+  ttl: z.number().int().min(1).max(86400).default(1),
+  proxied: z.boolean().optional(),
+  priority: z.number().int().min(0).max(65535).optional()
+})
+
+export const MissingHostnameSchema = z.object({
+  hostname: z.string(),
+  /** The zone it would belong to, when Dropdeck manages one. */
+  zone: ZoneSchema.nullable(),
+  /** Where the operator uses it: an SSH host alias, a watched hostname from settings... */
+  usedBy: z.string()
+})
+
+// ---------------------------------------------------------------------------------------------
+
+export const providerMethods = {
+  'accounts.status': { params: NoParams, result: z.array(AccountStateSchema) },
+  'accounts.verify': { params: z.object({ provider: ProviderSchema }).strict(), result: AccountStateSchema },
+  'accounts.contexts': {
+    params: NoParams,
+    result: z.object({ active: ContextNameSchema, contexts: z.array(z.object({ name: ContextNameSchema, hasToken: z.boolean() })) })
+  },
+  'accounts.useContext': { params: z.object({ name: ContextNameSchema }).strict(), result: z.object({ active: ContextNameSchema }) },
+  'providers.health': { params: NoParams, result: z.array(ProviderHealthSchema) },
+
+  'droplets.list': { params: z.object({ refresh: z.boolean().optional() }).strict(), result: z.array(DropletSchema) },
+  'droplets.get': { params: z.object({ id: z.number().int().positive() }).strict(), result: DropletDetailSchema },
+  'droplets.action': {
+    params: z.object({ id: z.number().int().positive(), action: DropletActionParamsSchema, ...Guard }).strict(),
+    result: ActionSchema
+  },
+  'droplets.tag': { params: z.object({ id: z.number().int().positive(), tag: z.string().min(1).max(255).regex(/^[a-zA-Z0-9_\-:]+$/), remove: z.boolean().optional(), ...Guard }).strict(), result: z.object({ tags: z.array(z.string()) }) },
+
+  'snapshots.list': { params: z.object({ dropletId: z.number().int().positive().optional() }).strict(), result: z.array(SnapshotSchema) },
+  'snapshots.delete': { params: z.object({ id: z.string().min(1), confirm: z.string() }).strict(), result: z.object({ deleted: z.literal(true) }) },
+
+  'firewalls.list': { params: NoParams, result: z.array(FirewallSchema) },
+  /** Seed 002's template: inbound 22, 80 and 443 from anywhere; all outbound. */
+  'firewalls.createFromTemplate': {
+    params: z.object({ name: z.string().min(1).max(255).regex(/^[a-zA-Z0-9.-]+$/), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
+    result: FirewallSchema
+  },
+  'firewalls.attach': {
+    params: z.object({ id: z.string().min(1), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
+    result: FirewallSchema
+  },
+
+  'audit.list': { params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), result: z.array(AuditEntrySchema) },
+
+  'dns.zones.list': { params: z.object({ refresh: z.boolean().optional() }).strict(), result: z.array(ZoneSchema) },
+  'dns.records.list': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), refresh: z.boolean().optional() }).strict(), result: z.array(DnsRecordSchema) },
+  'dns.records.create': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), record: DnsRecordInputSchema }).strict(), result: DnsRecordSchema },
+  'dns.records.update': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), id: z.string().min(1), record: DnsRecordInputSchema }).strict(), result: DnsRecordSchema },
+  'dns.records.delete': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), id: z.string().min(1), confirm: z.string() }).strict(), result: z.object({ deleted: z.literal(true) }) },
+  /** Host names the operator uses (SSH hosts, settings.watchedHostnames) that resolve to no record. */
+  'dns.missing': { params: NoParams, result: z.array(MissingHostnameSchema) }
+} as const
+
+export const providerEvents = {
+  'accounts.changed': z.array(AccountStateSchema),
+  /** An action's progress, from the actions API, until completed or errored. */
+  'droplets.actionProgress': ActionSchema.extend({ dropletName: z.string() }),
+  /** The droplet list changed (an action completed, a refresh found changes). */
+  'droplets.changed': z.object({ ids: z.array(z.number().int()) }),
+  'dns.changed': z.object({ provider: ProviderSchema, zoneId: z.string() }),
+  'audit.appended': AuditEntrySchema
+} as const
