@@ -12,6 +12,8 @@ import { join } from 'node:path'
 export interface SecretService {
   /** Set these in the environment of whatever should use this keyring. */
   readonly env: { DBUS_SESSION_BUS_ADDRESS: string }
+  /** dbus-daemon's, then gnome-keyring-daemon's, for a `fleet:down` that finds the bench dead. */
+  pids(): number[]
   stop(): Promise<void>
 }
 
@@ -41,6 +43,7 @@ export async function startSecretService(options: { dir?: string } = {}): Promis
 
   return {
     env: { DBUS_SESSION_BUS_ADDRESS: busAddress },
+    pids: () => [bus.pid, keyring.pid].filter((pid): pid is number => pid !== undefined),
     async stop() {
       await Promise.all([stopProcess(keyring), stopProcess(bus)])
       if (!options.dir) await rm(dir, { recursive: true, force: true })
