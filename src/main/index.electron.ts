@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, nativeTheme } from 'electron'
 import { createServices, type Services } from './app/services'
 import { forwardEvents, registerIpc } from './ipc.electron'
+import { electronFetch } from './providers/http/net-fetch.electron'
 import { createSenderCheck, hardenSessions } from './security.electron'
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
@@ -57,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSessions()
-    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), log: (line) => console.error(line) })
+    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), fetch: electronFetch, log: (line) => console.error(line) })
     registerIpc(services, createSenderCheck(rendererUrl))
     createWindow(services)
     app.on('activate', () => {

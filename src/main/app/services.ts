@@ -8,6 +8,7 @@ import { createKeychain, type Keychain } from '../secrets/keychain'
 import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
 import { createProviderHandlers } from '../providers/provider-handlers'
+import { createNodeFetch } from '../providers/http/node-fetch'
 
 export interface ServicesOptions {
   dataDir: string
@@ -33,7 +34,10 @@ export function createServices(options: ServicesOptions): Services {
   const bus = new EventBus()
   const settings = new SettingsStore(options.dataDir, bus, log)
   const secrets = new SecretsService(options.keychain ?? createKeychain(), bus, async () => (await settings.get()).digitaloceanContext)
-  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env: options.env ?? process.env, fetch: options.fetch, log })
+  const env = options.env ?? process.env
+  // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
+  const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
+  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log })
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: options.version }),
@@ -53,6 +57,7 @@ export function createServices(options: ServicesOptions): Services {
     settings,
     async dispose() {
       await providers.dispose()
+      await nodeFetch?.close()
     }
   }
 }

@@ -1,0 +1,328 @@
+/**
+ * Provider HTTP for the headless host (Node): undici's fetch, routed through `HTTPS_PROXY` / `HTTP_PROXY`
+ * unless `NO_PROXY` says otherwise, trusting an extra CA bundle on top of the usual roots. Electron uses
+ * Chromium's stack instead (net-fetch.electron.ts), which reads the system proxy and certificate store.
+ *
+ * Failures that operators behind corporate networks hit (a proxy asking for credentials, a proxy that is
+ * down, TLS inspection by an unknown CA) become DropdeckErrors that name the proxy and the setting to fix.
+ */
+import { readFileSync } from 'node:fs'
+import { STATUS_CODES } from 'node:http'
+import tls from 'node:tls'
+import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici'
+import { DropdeckError } from '../../../shared/errors'
+import { parseNoProxy, shouldBypassProxy } from './no-proxy'
+
+export interface NodeFetchOptions {
+  /** An extra PEM bundle to trust, added to the usual roots; defaults to env `DROPDECK_CA_FILE`. */
+  caFile?: string
+}
+
+/** A fetch, plus closing the connections it keeps alive (agents are cached for the fetch's lifetime). */
+export type NodeFetch = typeof fetch & { close(): Promise<void> }
+
+interface ProxyConfig {
+  /** Which variable it came from, as set (`HTTPS_PROXY` or `https_proxy`), to name in errors. */
+  variable: string
+  raw: string
+}
+
+interface ParsedProxy extends ProxyConfig {
+  uri: string
+  token?: string
+  hasCredentials: boolean
+  /** host:port actually dialled, for messages. */
+  address: string
+  display: string
+}
+
+export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOptions = {}): NodeFetch {
+  const settings = readProxyEnv(env)
+  const caFile = options.caFile ?? nonEmpty(env.DROPDECK_CA_FILE)
+  const agents = new Map<string, Dispatcher>()
+  let ca: string[] | undefined
+  let caError: DropdeckError | undefined
+
+  // Read lazily, once: a bad CA file should fail the requests that need it, not the host's startup.
+  const trustedCa = (): string[] | undefined => {
+    if (!caFile) return undefined
+    if (caError) throw caError
+    if (!ca) {
+      try {
+        ca = [...defaultRoots(), readPem(caFile)]
+      } catch (err) {
+        caError = err instanceof DropdeckError ? err : new DropdeckError('BAD_REQUEST', `The CA file ${caFile} (DROPDECK_CA_FILE) cannot be read (${errorCode(err) ?? String(err)}): point it at a PEM bundle.`)
+        throw caError
+      }
+    }
+    return ca
+  }
+
+  const dispatcherFor = (proxy: ParsedProxy | undefined): Dispatcher => {
+    const key = proxy ? proxy.uri + (proxy.token ?? '') : 'direct'
+    let agent = agents.get(key)
+    if (!agent) {
+      const caList = trustedCa()
+      const tlsOptions = caList ? { ca: caList } : {}
+      agent = proxy
+        ? new ProxyAgent({
+            uri: proxy.uri,
+            ...(proxy.token ? { token: proxy.token } : {}),
+            proxyTls: tlsOptions,
+            requestTls: tlsOptions,
+            // Plain-http URLs go to an http proxy in absolute form (GET http://host/path), as proxies expect;
+            // https is always tunnelled with CONNECT.
+            proxyTunnel: false
+          })
+        : new Agent({ connect: tlsOptions })
+      agents.set(key, agent)
+    }
+    return agent
+  }
+
+  const nodeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const { url, init: requestInit } = normalizeInput(input, init)
+    const target = new URL(url)
+    const proxyConfig = target.protocol === 'https:' ? settings.https : target.protocol === 'http:' ? settings.http : undefined
+    const proxy = proxyConfig && !shouldBypassProxy(target, settings.noProxy) ? parseProxy(proxyConfig) : undefined
+    const dispatcher = dispatcherFor(proxy)
+    try {
+      // undici's Response is the WHATWG Response in everything but the class identity.
+      return (await undiciFetch(url, { ...requestInit, dispatcher })) as unknown as Response
+    } catch (err) {
+      throw explainFailure(err, target, proxy, caFile)
+    }
+  }
+
+  return Object.assign(nodeFetch as typeof fetch, {
+    async close() {
+      const all = [...agents.values()]
+      agents.clear()
+      await Promise.all(all.map((agent) => agent.close()))
+    }
+  })
+}
+
+export interface ProxyDescription {
+  /** Proxy for https URLs, password masked; null when none. */
+  https: string | null
+  /** Proxy for http URLs, password masked; null when none. */
+  http: string | null
+  noProxy: string[]
+  /** NO_PROXY entries that are ignored because they could not be read. */
+  ignoredNoProxy: string[]
+  caFile: string | null
+  /** One line for logs and the UI. */
+  summary: string
+}
+
+/** The proxy setup the headless host will use, safe to log: passwords masked. */
+export function describeProxy(env: NodeJS.ProcessEnv, options: NodeFetchOptions = {}): ProxyDescription {
+  const settings = readProxyEnv(env)
+  const { rules, invalid } = parseNoProxy(settings.noProxy)
+  const caFile = options.caFile ?? nonEmpty(env.DROPDECK_CA_FILE) ?? null
+  const https = settings.https ? maskProxy(settings.https.raw) : null
+  const http = settings.http ? maskProxy(settings.http.raw) : null
+  const noProxy = rules.map((rule) => rule.text)
+  const parts = [
+    `https via ${https ?? 'direct'}`,
+    `http via ${http ?? 'direct'}`,
+    ...(noProxy.length ? [`NO_PROXY ${noProxy.join(', ')}`] : []),
+    ...(invalid.length ? [`ignored NO_PROXY entries ${invalid.join(', ')}`] : []),
+    ...(caFile ? [`extra CA ${caFile}`] : [])
+  ]
+  return { https, http, noProxy, ignoredNoProxy: invalid, caFile, summary: parts.join('; ') }
+}
+
+function readProxyEnv(env: NodeJS.ProcessEnv): { https?: ProxyConfig; http?: ProxyConfig; noProxy: string } {
+  // Lower case first, as curl, wget and undici do.
+  const pick = (...names: string[]): ProxyConfig | undefined => {
+    for (const variable of names) {
+      const raw = nonEmpty(env[variable])
+      if (raw) return { variable, raw }
+    }
+    return undefined
+  }
+  return {
+    // https URLs use HTTPS_PROXY only (curl's rule): an HTTP_PROXY alone does not capture TLS traffic.
+    https: pick('https_proxy', 'HTTPS_PROXY'),
+    http: pick('http_proxy', 'HTTP_PROXY'),
+    noProxy: nonEmpty(env.no_proxy) ?? nonEmpty(env.NO_PROXY) ?? ''
+  }
+}
+
+function parseProxy(config: ProxyConfig): ParsedProxy {
+  // `proxy.corp:3128` without a scheme means http, as in curl.
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(config.raw) ? config.raw : `http://${config.raw}`
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new DropdeckError('BAD_REQUEST', `${config.variable} is not a valid proxy URL (${maskProxy(config.raw)}): use http://host:port or http://user:password@host:port.`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new DropdeckError('BAD_REQUEST', `${config.variable} uses ${url.protocol.slice(0, -1)}, which Dropdeck does not support for provider APIs: use an http:// or https:// proxy.`)
+  }
+  const username = decodeURIComponent(url.username)
+  const password = decodeURIComponent(url.password)
+  const hasCredentials = username !== '' || password !== ''
+  const address = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`
+  url.username = ''
+  url.password = ''
+  return {
+    ...config,
+    uri: url.href,
+    ...(hasCredentials ? { token: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } : {}),
+    hasCredentials,
+    address,
+    display: maskProxy(config.raw)
+  }
+}
+
+function maskProxy(raw: string): string {
+  // Masked by text, so that even a proxy URL that does not parse never shows its password.
+  return raw.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^:@/]*):[^@/]*@/i, '$1:****@')
+}
+
+/** undici's fetch needs its own Request class; a global one is taken apart into URL + init. */
+function normalizeInput(input: string | URL | Request, init: RequestInit | undefined): { url: string; init: UndiciRequestInit } {
+  if (typeof input === 'string') return { url: input, init: (init ?? {}) as UndiciRequestInit }
+  if (input instanceof URL) return { url: input.href, init: (init ?? {}) as UndiciRequestInit }
+  const fromRequest = {
+    method: input.method,
+    headers: input.headers,
+    body: input.body,
+    signal: input.signal,
+    redirect: input.redirect,
+    ...(input.body ? { duplex: 'half' } : {})
+  }
+  return { url: input.url, init: { ...fromRequest, ...init } as UndiciRequestInit }
+}
+
+const untrustedCertificateCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE'
+])
+
+// Before a CONNECT tunnel is up, these can only come from dialling the proxy itself.
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefined, caFile: string | undefined): unknown {
+  if (err instanceof DropdeckError) return err
+  const chain = causeChain(err)
+  // The caller's own abort stays an AbortError, so callers can tell "cancelled" from "failed".
+  if (chain[0] instanceof Error && chain[0].name === 'AbortError') return err
+  const wrap = (message: string, retryable: boolean, reason: string) => {
+    const error = new DropdeckError('UPSTREAM', `Could not reach ${target.host}: ${message}`, {
+      retryable,
+      data: { reason, host: target.host, ...(proxy ? { proxy: proxy.display } : {}) }
+    })
+    error.cause = err
+    return error
+  }
+
+  if (proxy) {
+    const status = proxyRefusal(chain)
+    if (status !== undefined) {
+      const refused = `the proxy at ${proxy.address} refused the connection (${status} ${STATUS_CODES[status] ?? 'Unknown'})`
+      if (status === 407) {
+        const fix = proxy.hasCredentials
+          ? `check ${proxy.variable} credentials`
+          : `it wants credentials: set ${proxy.variable} to http://user:password@${proxy.address}`
+        return wrap(`${refused}: ${fix}.`, false, 'PROXY_AUTH')
+      }
+      return wrap(`${refused}: the proxy does not allow ${target.host}; ask your network team, or add it to NO_PROXY if it is reachable directly.`, false, 'PROXY_REFUSED')
+    }
+    const code = chain.map(errorCode).find((c) => c !== undefined && unreachableCodes.has(c))
+    if (code) {
+      return wrap(`the proxy at ${proxy.address} is unreachable (${code}): check ${proxy.variable}, and that the proxy is running and reachable from here.`, true, 'PROXY_UNREACHABLE')
+    }
+  }
+
+  const codes = chain.map(errorCode).filter((c): c is string => c !== undefined)
+  const tlsCode = codes.find((c) => untrustedCertificateCodes.has(c))
+  if (tlsCode) {
+    const fix = caFile
+      ? `DROPDECK_CA_FILE (${caFile}) does not include the CA that issued it; add your organisation's CA certificate (PEM) to that file`
+      : "if your network inspects TLS, set DROPDECK_CA_FILE to your organisation's CA certificate bundle (a PEM file)"
+    return wrap(`its TLS certificate is not trusted (${tlsCode}): ${fix}.`, false, 'TLS_UNTRUSTED')
+  }
+  if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID')) {
+    return wrap(`its TLS certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID): check the API base URL${proxy ? ', or whether the proxy intercepts this host' : ''}.`, false, 'TLS_NAME')
+  }
+  if (codes.includes('CERT_HAS_EXPIRED') || codes.includes('CERT_NOT_YET_VALID')) {
+    return wrap(`its TLS certificate is not valid now (${codes.find((c) => c.startsWith('CERT_'))}): check this computer's clock.`, false, 'TLS_EXPIRED')
+  }
+  const netCode = codes.find((c) => unreachableCodes.has(c))
+  if (netCode) {
+    return wrap(`the connection failed (${netCode}): check the network${settingsHint(target)}.`, true, 'NETWORK')
+  }
+  return err
+}
+
+function settingsHint(target: URL): string {
+  return `; behind a corporate proxy, set ${target.protocol === 'http:' ? 'HTTP_PROXY' : 'HTTPS_PROXY'}`
+}
+
+/** The status a proxy answered a CONNECT (or an absolute-form request) with, when it said no. */
+function proxyRefusal(chain: unknown[]): number | undefined {
+  for (const link of chain) {
+    if (!(link instanceof Error)) continue
+    const tunnel = /Proxy response \((\d{3})\)/.exec(link.message)
+    if (tunnel) return Number(tunnel[1])
+    if (/Proxy Authentication Required \(407\)/.test(link.message)) return 407
+  }
+  return undefined
+}
+
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = []
+  let link: unknown = err
+  while (link !== undefined && link !== null && chain.length < 8 && !chain.includes(link)) {
+    chain.push(link)
+    link = link instanceof Error ? link.cause : undefined
+  }
+  return chain
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}
+
+/**
+ * The roots Node would trust anyway, so the extra file adds to them rather than replacing them
+ * (what NODE_EXTRA_CA_CERTS does). Node >= 22.15 also folds in NODE_EXTRA_CA_CERTS and, with
+ * --use-system-ca, the OS store; older versions get the bundled roots plus NODE_EXTRA_CA_CERTS read here.
+ */
+function defaultRoots(): string[] {
+  const withDefaults = tls as typeof tls & { getCACertificates?: (type?: 'default') => string[] }
+  if (typeof withDefaults.getCACertificates === 'function') return withDefaults.getCACertificates('default')
+  const roots = [...tls.rootCertificates]
+  const extra = nonEmpty(process.env.NODE_EXTRA_CA_CERTS)
+  if (extra) {
+    try {
+      roots.push(readFileSync(extra, 'utf8'))
+    } catch {
+      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at startup.
+    }
+  }
+  return roots
+}
+
+function readPem(file: string): string {
+  const text = readFileSync(file, 'utf8')
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new DropdeckError('BAD_REQUEST', `The CA file ${file} (DROPDECK_CA_FILE) holds no PEM certificate: export your organisation's CA as PEM ("-----BEGIN CERTIFICATE-----").`)
+  }
+  return text
+}
