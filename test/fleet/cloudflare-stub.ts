@@ -46,6 +46,10 @@ export function cfFailure(status: number, message?: string, code?: number) {
   return { success: false, errors: [{ code: code ?? c, message: message ?? text }], messages: [], result: null }
 }
 
+const PROXIABLE = new Set(['A', 'AAAA', 'CNAME'])
+const RECORD_TYPES = new Set(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA'])
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
+
 const ok = (result: unknown, extra: Record<string, unknown> = {}): StubResponse => ({ status: 200, body: { success: true, errors: [], messages: [], result, ...extra } })
 
 /** Cloudflare paging: page/per_page within [min, max], result_info with totals. */
@@ -64,6 +68,47 @@ export async function startCloudflareStub(opts: CloudflareStubOptions = {}): Pro
   const zones = specs.map(cfZone)
   const records = new Map(specs.map((z, i) => [cfZone(z).id, cfRecords(z, droplets, i === 0 ? opts.extraRecords ?? 0 : 0)]))
   const zoneNotFound = (): StubResponse => ({ status: 404, body: cfFailure(404, 'Invalid zone identifier', 7003) })
+
+  /** Cloudflare's own checks on a record body (codes as its API answers them). */
+  const checkRecord = (zone: CfZone, input: unknown, list: CfRecord[], selfId?: string): { fields: Pick<CfRecord, 'name' | 'type' | 'content'> & Record<string, unknown> } | { error: StubResponse } => {
+    const b = (input ?? {}) as Record<string, unknown>
+    const bad = (code: number, message: string) => ({ error: { status: 400, body: cfFailure(400, message, code) } })
+    const type = b.type
+    if (typeof type !== 'string' || !RECORD_TYPES.has(type)) return bad(9000, 'DNS record type is invalid.')
+    if (typeof b.name !== 'string' || !b.name) return bad(9007, 'DNS record name is required.')
+    if (typeof b.content !== 'string' || !b.content) return bad(9005, 'Content is required.')
+    if (type === 'A' && !IPV4.test(b.content)) return bad(9005, 'Content for A record is invalid. Must be a valid IPv4 address')
+    if (type === 'AAAA' && !b.content.includes(':')) return bad(9005, 'Content for AAAA record is invalid. Must be a valid IPv6 address')
+    if (type === 'CNAME' && IPV4.test(b.content)) return bad(9007, 'Content for CNAME record is invalid.')
+    if (b.proxied === true && !PROXIABLE.has(type)) return bad(9004, 'This record type cannot be proxied.')
+    if (type === 'MX' && typeof b.priority !== 'number') return bad(9101, 'Priority is required for MX records.')
+    const ttl = b.ttl === undefined ? 1 : b.ttl
+    if (typeof ttl !== 'number' || (ttl !== 1 && (ttl < 60 || ttl > 86400))) return bad(9021, 'Invalid TTL. Must be between 60 and 86400 seconds, or 1 for Automatic.')
+    const name = b.name === '@' || b.name === zone.name ? zone.name : b.name.endsWith(`.${zone.name}`) ? b.name : `${b.name}.${zone.name}`
+    if (list.some((r) => r.id !== selfId && r.type === type && r.name === name && r.content === b.content)) return bad(81058, 'An identical record already exists.')
+    const out: Pick<CfRecord, 'name' | 'type' | 'content'> & Record<string, unknown> = { name, type, content: b.content, proxiable: PROXIABLE.has(type), proxied: PROXIABLE.has(type) ? b.proxied === true : false, ttl }
+    if (typeof b.priority === 'number') out.priority = b.priority
+    if (typeof b.comment === 'string') out.comment = b.comment
+    return { fields: out }
+  }
+
+  /** PATCH merges into the record; PUT replaces what the record says (type, name, content, ttl, proxied...). */
+  const updateRecord = (req: StubRequest, merge: boolean): StubResponse => {
+    const zone = zones.find((x) => x.id === req.params.zone_id)
+    const list = records.get(req.params.zone_id)
+    if (!zone || !list) return zoneNotFound()
+    const rec = list.find((x) => x.id === req.params.dns_record_id)
+    if (!rec) return { status: 404, body: cfFailure(404, 'Record does not exist.', 81044) }
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const checked = checkRecord(zone, merge ? { type: rec.type, name: rec.name, content: rec.content, ttl: rec.ttl, proxied: rec.proxied, priority: rec.priority, comment: rec.comment, ...body } : body, list, rec.id)
+    if ('error' in checked) return checked.error
+    if (!merge) {
+      delete rec.priority
+      delete rec.comment
+    }
+    Object.assign(rec, checked.fields, { modified_on: new Date().toISOString().replace('Z', '000Z') })
+    return ok(rec)
+  }
 
   const routes: Route[] = [
     {
@@ -106,6 +151,35 @@ export async function startCloudflareStub(opts: CloudflareStubOptions = {}): Pro
       handler: (req) => {
         const r = records.get(req.params.zone_id)?.find((x) => x.id === req.params.dns_record_id)
         return r ? ok(r) : { status: 404, body: cfFailure(404, 'Record does not exist.', 81044) }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/zones/{zone_id}/dns_records',
+      handler: (req) => {
+        const zone = zones.find((x) => x.id === req.params.zone_id)
+        const list = records.get(req.params.zone_id)
+        if (!zone || !list) return zoneNotFound()
+        const checked = checkRecord(zone, req.body, list)
+        if ('error' in checked) return checked.error
+        const now = new Date().toISOString().replace('Z', '000Z')
+        const rec: CfRecord = { id: hexId(`cf-record:${zone.name}:${Date.now()}:${Math.random()}`), zone_id: zone.id, zone_name: zone.name, ...checked.fields, locked: false, meta: { auto_added: false, managed_by_apps: false, managed_by_argo_tunnel: false, source: 'primary' }, tags: [], created_on: now, modified_on: now }
+        list.push(rec)
+        return ok(rec)
+      },
+    },
+    { method: 'PATCH', path: '/zones/{zone_id}/dns_records/{dns_record_id}', handler: (req) => updateRecord(req, true) },
+    { method: 'PUT', path: '/zones/{zone_id}/dns_records/{dns_record_id}', handler: (req) => updateRecord(req, false) },
+    {
+      method: 'DELETE',
+      path: '/zones/{zone_id}/dns_records/{dns_record_id}',
+      handler: (req) => {
+        const list = records.get(req.params.zone_id)
+        if (!list) return zoneNotFound()
+        const i = list.findIndex((x) => x.id === req.params.dns_record_id)
+        if (i < 0) return { status: 404, body: cfFailure(404, 'Record does not exist.', 81044) }
+        list.splice(i, 1)
+        return ok({ id: req.params.dns_record_id })
       },
     },
   ]

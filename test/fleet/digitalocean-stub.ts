@@ -4,8 +4,8 @@
 // droplet's status, and DigitalOcean's error bodies {id, message, request_id}.
 import { createHash } from 'node:crypto'
 import { startStubServer, type Fault, type ProviderAdapter, type Route, type StubRequest, type StubResponse, type StubServer } from './stub-server'
-import { fleetDroplets, seedDoDomains, type DropletSpec, type ZoneSpec } from './fleet-model'
-import { doAccount, doDomain, doDroplet, doRegion, requestId, type DoDroplet } from './digitalocean-fixtures'
+import { fleetDroplets, intId, SIZES, seedDoDomains, uuidFrom, type DropletSpec, type ZoneSpec } from './fleet-model'
+import { doAccount, doDomain, doDroplet, doRegion, requestId, type DoDroplet, type DoRecord } from './digitalocean-fixtures'
 
 /** A token in DigitalOcean's format; deterministic so a person can paste it from the README. */
 export const DO_TEST_TOKEN = 'dop_v1_' + createHash('sha256').update('dropdeck-fleet-bench').digest('hex')
@@ -57,9 +57,27 @@ interface ActionRecord {
   startedAt: number
   durationMs: number
   applied: boolean
+  /** What completing the action does beyond the status change (a snapshot appears, a size changes). */
+  complete?: () => void
 }
 
-const ACTION_TYPES = ['reboot', 'power_cycle', 'shutdown', 'power_off', 'power_on', 'enable_backups', 'disable_backups', 'snapshot', 'rename', 'password_reset']
+/** A droplet snapshot as the stub keeps it. */
+interface SnapshotRecord {
+  id: number
+  name: string
+  createdAt: string
+  regions: string[]
+  minDiskSize: number
+  sizeGb: number
+  dropletId: number
+}
+
+/** A firewall in DigitalOcean's JSON (rules as sent, sources/destinations kept verbatim). */
+type FirewallJson = { id: string; name: string; status: string; created_at: string; pending_changes: unknown[]; inbound_rules: unknown[]; outbound_rules: unknown[]; droplet_ids: number[]; tags: string[] }
+
+const ACTION_TYPES = ['reboot', 'power_cycle', 'shutdown', 'power_off', 'power_on', 'enable_backups', 'disable_backups', 'snapshot', 'rename', 'password_reset', 'resize']
+const RECORD_TYPES = ['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NS', 'SOA', 'SRV', 'TXT']
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 const STATUS_AFTER: Record<string, string> = { reboot: 'active', power_cycle: 'active', power_on: 'active', shutdown: 'off', power_off: 'off' }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -102,6 +120,11 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
   const { model, json: droplets } = toDroplets(opts.droplets)
   const domains = (opts.domains ?? seedDoDomains()).map((z) => doDomain(z, model))
   const actions = new Map<number, ActionRecord>()
+  const snapshots: SnapshotRecord[] = []
+  let nextSnapshotId = 187_600_001
+  const firewalls: FirewallJson[] = []
+  /** Tags that exist in the account: every droplet's, plus those created through POST /v2/tags. */
+  const tags = new Set(droplets.flatMap((d) => d.tags))
   let nextActionId = 2_950_000_001
   const actionDurationMs = opts.actionDurationMs ?? 1500
 
@@ -124,6 +147,7 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
       if (!d) continue
       d.locked = false
       if (STATUS_AFTER[a.type]) d.status = STATUS_AFTER[a.type]
+      a.complete?.()
     }
   }
 
@@ -143,6 +167,38 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
   }
 
   const notFound = (): StubResponse => ({ status: 404, body: doError(404) })
+
+  const snapshotJson = (x: SnapshotRecord) => ({ id: String(x.id), name: x.name, created_at: x.createdAt, regions: x.regions, resource_id: String(x.dropletId), resource_type: 'droplet', min_disk_size: x.minDiskSize, size_gigabytes: x.sizeGb, tags: [] })
+
+  /** DigitalOcean's checks on a record body, loosely: the fields its API refuses with 422. */
+  const checkRecord = (input: unknown): Omit<DoRecord, 'id'> | StubResponse => {
+    const b = (input ?? {}) as Partial<DoRecord>
+    const bad = (message: string): StubResponse => ({ status: 422, body: doError(422, message) })
+    if (typeof b.type !== 'string' || !RECORD_TYPES.includes(b.type)) return bad(`Type ${String(b.type)} is not a supported record type.`)
+    if (typeof b.name !== 'string' || !b.name) return bad('Name is required.')
+    if (typeof b.data !== 'string' || !b.data) return bad('Data is required.')
+    if (b.type === 'A' && !IPV4.test(b.data)) return bad('Data needs to be a valid IPv4 address.')
+    if (b.type === 'AAAA' && !b.data.includes(':')) return bad('Data needs to be a valid IPv6 address.')
+    if (b.type === 'MX' && typeof b.priority !== 'number') return bad('Priority is required for MX records.')
+    if (b.ttl !== undefined && (typeof b.ttl !== 'number' || b.ttl < 30)) return bad('TTL must be at least 30 seconds.')
+    return { type: b.type, name: b.name, data: b.data, priority: b.priority ?? null, port: b.port ?? null, ttl: b.ttl ?? 1800, weight: b.weight ?? null, flags: b.flags ?? null, tag: b.tag ?? null }
+  }
+
+  /** POST/DELETE /v2/tags/{tag}/resources: 404 for a tag that does not exist, like DigitalOcean. */
+  const tagResources = (req: StubRequest, add: boolean): StubResponse => {
+    const tag = req.params.tag_id
+    if (!tags.has(tag)) return notFound()
+    const resources = (req.body as { resources?: unknown })?.resources
+    if (!Array.isArray(resources)) return { status: 400, body: doError(400, 'resources is required') }
+    for (const r of resources as { resource_id?: unknown; resource_type?: unknown }[]) {
+      if (r.resource_type !== 'droplet') continue
+      const d = findDroplet(String(r.resource_id))
+      if (!d) return { status: 404, body: doError(404, `droplet ${String(r.resource_id)} not found`) }
+      if (add && !d.tags.includes(tag)) d.tags.push(tag)
+      if (!add) d.tags = d.tags.filter((t) => t !== tag)
+    }
+    return { status: 204 }
+  }
 
   const routes: Route[] = [
     { method: 'GET', path: '/v2/account', handler: () => ({ status: 200, body: { account: doAccount(droplets.length) } }) },
@@ -183,12 +239,34 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
         settle()
         const d = findDroplet(req.params.droplet_id)
         if (!d) return notFound()
-        const body = (req.body ?? {}) as { type?: unknown; name?: unknown }
+        const body = (req.body ?? {}) as { type?: unknown; name?: unknown; size?: unknown; disk?: unknown }
         if (typeof body.type !== 'string' || !ACTION_TYPES.includes(body.type)) return { status: 422, body: doError(422, `'${String(body.type)}' is not a valid action type.`) }
         if (body.type === 'rename' && typeof body.name !== 'string') return { status: 422, body: doError(422, 'name is required') }
         if ([...actions.values()].some((a) => a.dropletId === d.id && !a.applied)) return { status: 422, body: doError(422, 'Droplet already has a pending event.') }
         if (body.type === 'power_on' && d.status === 'active') return { status: 422, body: doError(422, 'Droplet is already powered on.') }
+        const newSize = body.type === 'resize' ? SIZES[String(body.size)] : undefined
+        if (body.type === 'resize' && !newSize) return { status: 422, body: doError(422, `'${String(body.size)}' is not a valid size.`) }
+        if (body.type === 'resize' && d.status !== 'off') return { status: 422, body: doError(422, 'Droplet must be powered off before resizing.') }
         const a: ActionRecord = { id: nextActionId++, type: body.type, dropletId: d.id, region: (d.region as { slug: string }).slug, startedAt: Date.now(), durationMs: actionDurationMs, applied: false }
+        if (body.type === 'snapshot') {
+          const name = typeof body.name === 'string' && body.name ? body.name : `${d.name}-${Date.now()}`
+          a.complete = () => {
+            const snap: SnapshotRecord = { id: nextSnapshotId++, name, createdAt: iso(Date.now()), regions: [a.region], minDiskSize: d.disk as number, sizeGb: Math.round((d.disk as number) * 0.11 * 100) / 100, dropletId: d.id }
+            snapshots.push(snap)
+            ;(d.snapshot_ids as number[]).push(snap.id)
+          }
+        }
+        if (newSize) {
+          a.complete = () => {
+            const size = d.size as Record<string, unknown>
+            Object.assign(size, { slug: newSize.slug, memory: newSize.memory, vcpus: newSize.vcpus, transfer: newSize.transfer, price_monthly: newSize.price_monthly, price_hourly: newSize.price_hourly, description: newSize.description })
+            Object.assign(d, { size_slug: newSize.slug, memory: newSize.memory, vcpus: newSize.vcpus })
+            if (body.disk === true) {
+              Object.assign(d, { disk: newSize.disk, disk_info: [{ type: 'local', size: { amount: newSize.disk, unit: 'gib' } }] })
+              Object.assign(size, { disk: newSize.disk, disk_info: [{ type: 'local', size: { amount: newSize.disk, unit: 'gib' } }] })
+            }
+          }
+        }
         actions.set(a.id, a)
         d.locked = true
         if (body.type === 'rename') d.name = body.name as string
@@ -234,6 +312,175 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
         return paginate(req, 'domain_records', dom.records.filter((r) => (!type || r.type === type) && (!name || fq(r.name) === name)))
       },
     },
+    {
+      method: 'POST',
+      path: '/v2/domains/{domain_name}/records',
+      handler: (req) => {
+        const dom = domains.find((x) => x.name === req.params.domain_name)
+        if (!dom) return notFound()
+        const checked = checkRecord(req.body)
+        if ('status' in checked) return checked
+        const rec: DoRecord = { id: intId(`${dom.name}/${Date.now()}/${Math.random()}`, 29_000_000), ...checked }
+        dom.records.push(rec)
+        return { status: 201, body: { domain_record: rec } }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/domains/{domain_name}/records/{domain_record_id}',
+      handler: (req) => {
+        const rec = domains.find((x) => x.name === req.params.domain_name)?.records.find((r) => String(r.id) === req.params.domain_record_id)
+        return rec ? { status: 200, body: { domain_record: rec } } : notFound()
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/v2/domains/{domain_name}/records/{domain_record_id}',
+      handler: (req) => {
+        const rec = domains.find((x) => x.name === req.params.domain_name)?.records.find((r) => String(r.id) === req.params.domain_record_id)
+        if (!rec) return notFound()
+        const checked = checkRecord({ ...rec, ...(req.body as object) })
+        if ('status' in checked) return checked
+        Object.assign(rec, checked)
+        return { status: 200, body: { domain_record: rec } }
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v2/domains/{domain_name}/records/{domain_record_id}',
+      handler: (req) => {
+        const dom = domains.find((x) => x.name === req.params.domain_name)
+        const i = dom?.records.findIndex((r) => String(r.id) === req.params.domain_record_id) ?? -1
+        if (!dom || i < 0) return notFound()
+        dom.records.splice(i, 1)
+        return { status: 204 }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/droplets/{droplet_id}/snapshots',
+      handler: (req) => {
+        settle()
+        const d = findDroplet(req.params.droplet_id)
+        if (!d) return notFound()
+        return paginate(req, 'snapshots', snapshots.filter((x) => x.dropletId === d.id).map((x) => ({ id: x.id, name: x.name, created_at: x.createdAt, regions: x.regions, min_disk_size: x.minDiskSize, size_gigabytes: x.sizeGb, type: 'snapshot' })))
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/snapshots',
+      handler: (req) => {
+        settle()
+        // only droplet snapshots exist here; resource_type=volume lists none
+        const list = req.query.get('resource_type') === 'volume' ? [] : snapshots.map(snapshotJson)
+        return paginate(req, 'snapshots', list)
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/snapshots/{snapshot_id}',
+      handler: (req) => {
+        settle()
+        const snap = snapshots.find((x) => String(x.id) === req.params.snapshot_id)
+        return snap ? { status: 200, body: { snapshot: snapshotJson(snap) } } : notFound()
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v2/snapshots/{snapshot_id}',
+      handler: (req) => {
+        settle()
+        const i = snapshots.findIndex((x) => String(x.id) === req.params.snapshot_id)
+        if (i < 0) return notFound()
+        const [snap] = snapshots.splice(i, 1)
+        const d = droplets.find((x) => x.id === snap.dropletId)
+        if (d) d.snapshot_ids = (d.snapshot_ids as number[]).filter((id) => id !== snap.id)
+        return { status: 204 }
+      },
+    },
+    { method: 'GET', path: '/v2/firewalls', handler: (req) => paginate(req, 'firewalls', firewalls) },
+    {
+      method: 'POST',
+      path: '/v2/firewalls',
+      handler: (req) => {
+        const body = (req.body ?? {}) as Partial<FirewallJson>
+        if (typeof body.name !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9.-]*$/.test(body.name)) return { status: 400, body: doError(400, 'name must begin with an alphanumeric character and contain only letters, digits, "." and "-"') }
+        if (!Array.isArray(body.inbound_rules) && !Array.isArray(body.outbound_rules)) return { status: 400, body: doError(400, 'at least one rule is required') }
+        const unknownTag = (body.tags ?? []).find((t) => !tags.has(t))
+        if (unknownTag) return { status: 400, body: doError(400, `tag ${unknownTag} does not exist`) }
+        const fw: FirewallJson = {
+          id: uuidFrom(`firewall:${body.name}:${Date.now()}:${Math.random()}`),
+          name: body.name,
+          status: 'succeeded',
+          created_at: iso(Date.now()),
+          pending_changes: [],
+          inbound_rules: body.inbound_rules ?? [],
+          outbound_rules: body.outbound_rules ?? [],
+          droplet_ids: (body.droplet_ids ?? []).filter((id) => droplets.some((d) => d.id === id)),
+          tags: body.tags ?? [],
+        }
+        firewalls.push(fw)
+        return { status: 202, body: { firewall: fw } }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/firewalls/{firewall_id}',
+      handler: (req) => {
+        const fw = firewalls.find((x) => x.id === req.params.firewall_id)
+        return fw ? { status: 200, body: { firewall: fw } } : notFound()
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v2/firewalls/{firewall_id}/droplets',
+      handler: (req) => {
+        const fw = firewalls.find((x) => x.id === req.params.firewall_id)
+        if (!fw) return notFound()
+        const ids = (req.body as { droplet_ids?: unknown })?.droplet_ids
+        if (!Array.isArray(ids) || !ids.every((x) => Number.isInteger(x))) return { status: 400, body: doError(400, 'error parsing request body') }
+        const missing = ids.find((id) => !droplets.some((d) => d.id === id))
+        if (missing !== undefined) return { status: 404, body: doError(404, `droplet ${missing} not found`) }
+        for (const id of ids as number[]) if (!fw.droplet_ids.includes(id)) fw.droplet_ids.push(id)
+        return { status: 204 }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v2/firewalls/{firewall_id}/tags',
+      handler: (req) => {
+        const fw = firewalls.find((x) => x.id === req.params.firewall_id)
+        if (!fw) return notFound()
+        const names = (req.body as { tags?: unknown })?.tags
+        if (!Array.isArray(names) || !names.every((x) => typeof x === 'string')) return { status: 400, body: doError(400, 'error parsing request body') }
+        const unknownTag = names.find((t) => !tags.has(t))
+        if (unknownTag) return { status: 404, body: doError(404, `tag ${unknownTag} not found`) }
+        for (const t of names as string[]) if (!fw.tags.includes(t)) fw.tags.push(t)
+        return { status: 204 }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v2/droplets/{droplet_id}/firewalls',
+      handler: (req) => {
+        const d = findDroplet(req.params.droplet_id)
+        if (!d) return notFound()
+        return paginate(req, 'firewalls', firewalls.filter((fw) => fw.droplet_ids.includes(d.id) || fw.tags.some((t) => d.tags.includes(t))))
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v2/tags',
+      handler: (req) => {
+        const name = (req.body as { name?: unknown })?.name
+        if (typeof name !== 'string' || !/^[a-zA-Z0-9_\-:]{1,255}$/.test(name)) return { status: 400, body: doError(400, 'tag name may contain letters, numbers, colons, dashes and underscores') }
+        tags.add(name)
+        const count = droplets.filter((d) => d.tags.includes(name)).length
+        return { status: 201, body: { tag: { name, resources: { count, droplets: { count }, images: { count: 0 }, volumes: { count: 0 }, volume_snapshots: { count: 0 }, databases: { count: 0 } } } } }
+      },
+    },
+    { method: 'POST', path: '/v2/tags/{tag_id}/resources', handler: (req) => tagResources(req, true) },
+    { method: 'DELETE', path: '/v2/tags/{tag_id}/resources', handler: (req) => tagResources(req, false) },
   ]
 
   const adapter: ProviderAdapter = {

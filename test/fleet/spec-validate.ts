@@ -198,3 +198,29 @@ export function validateResponse(provider: string, method: string, pathOrUrl: st
 export function operations(provider: string): { method: string; path: string; operationId: string }[] {
   return spec(provider).operations.map((o) => ({ method: o.method, path: o.template, operationId: o.op.operationId as string }))
 }
+
+/**
+ * Validate a request body a client built against the operation's documented requestBody. Cloudflare's
+ * request schemas reuse the response schema (they require `id`, README "known gaps"): validate
+ * DigitalOcean requests only. An operation without a documented body accepts no body.
+ */
+export function validateRequest(provider: string, method: string, pathOrUrl: string, body: unknown): ValidationResult {
+  const s = spec(provider)
+  const op = findOperation(provider, method, pathOrUrl)
+  if (!op) return { ok: false, errors: [`no ${method.toUpperCase()} operation matches ${pathOrUrl} in the ${provider} spec`] }
+  const base = { operationId: op.op.operationId as string, pathTemplate: op.template }
+  let pointer = `#/paths/${escapePointer(op.template)}/${op.method.toLowerCase()}/requestBody`
+  let requestBody = op.op.requestBody as Json | undefined
+  if (!requestBody) return body === undefined ? { ok: true, errors: [], ...base } : { ok: false, errors: [`${base.operationId} documents no request body, got one`], ...base }
+  while (typeof requestBody.$ref === 'string') {
+    pointer = requestBody.$ref
+    requestBody = resolvePointer(s.doc, pointer) as Json
+  }
+  const content = (requestBody.content ?? {}) as Record<string, Json>
+  const mediaKey = Object.keys(content).find((k) => k.startsWith('application/json'))
+  if (!mediaKey || !content[mediaKey].schema) return { ok: false, errors: [`${base.operationId} documents no JSON request body`], ...base }
+  if (body === undefined) return requestBody.required ? { ok: false, errors: [`${base.operationId} requires a body`], ...base } : { ok: true, errors: [], ...base }
+  const v = validatorFor(provider, `${pointer}/content/${escapePointer(mediaKey)}/schema`)
+  const ok = v(body) as boolean
+  return { ok, errors: ok ? [] : formatErrors(v), ...base }
+}

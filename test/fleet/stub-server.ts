@@ -40,8 +40,8 @@ export interface Fault {
   retryAfterSeconds?: number
   /** How many matching requests it affects; default: all until cleared. */
   times?: number
-  /** Only requests that match: method and/or path below the API root (/v2/droplets, /zones), as a prefix or a RegExp. */
-  match?: { method?: string; path?: string | RegExp }
+  /** Only requests that match: method and/or path below the API root (/v2/droplets, /zones), as a prefix or a RegExp, and query parameters (e.g. {page: '3'}). */
+  match?: { method?: string; path?: string | RegExp; query?: Record<string, string> }
 }
 
 export interface LoggedRequest {
@@ -98,8 +98,9 @@ function compile(template: string): { regex: RegExp; names: string[] } {
   return { regex: new RegExp(`^${source}/?$`), names }
 }
 
-function faultMatches(f: Fault, method: string, path: string): boolean {
+function faultMatches(f: Fault, method: string, path: string, query: URLSearchParams): boolean {
   if (f.match?.method && f.match.method.toUpperCase() !== method) return false
+  if (f.match?.query && Object.entries(f.match.query).some(([k, v]) => query.get(k) !== v)) return false
   const p = f.match?.path
   if (p instanceof RegExp) return p.test(path)
   if (typeof p === 'string') return path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`) || path.startsWith(`${p}?`)
@@ -162,7 +163,7 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
     const denied = adapter.authenticate(stubReq)
     if (denied) return send(denied, pre.headers)
 
-    const fault = faults.find((f) => faultMatches(f, method, path))
+    const fault = faults.find((f) => faultMatches(f, method, path, url.searchParams))
     if (fault) {
       log.fault = fault.kind
       if (fault.times !== undefined && --fault.times <= 0) faults.splice(faults.indexOf(fault), 1)

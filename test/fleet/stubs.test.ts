@@ -4,7 +4,7 @@
 // specs cannot (README "known gaps": links.pages accepts any object).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { startDigitalOceanStub, startCloudflareStub, type DigitalOceanStub, type CloudflareStub } from './provider-stubs'
-import { validateResponse, findOperation, validateSchema } from './spec-validate'
+import { validateResponse, validateRequest, findOperation, validateSchema } from './spec-validate'
 import { fleetDroplets, MANAGED_TAG, seedDroplets } from './fleet-model'
 
 interface Res {
@@ -368,5 +368,103 @@ describe('spec validator', () => {
   it('validates against any schema in a spec', () => {
     expect(validateSchema('digitalocean', '#/components/schemas/error', { id: 'not_found', message: 'gone' }).ok).toBe(true)
     expect(validateSchema('digitalocean', '#/components/schemas/error', { id: 'not_found' }).ok).toBe(false)
+  })
+})
+
+describe('stub write routes (snapshots, firewalls, tags, records)', () => {
+  it('DigitalOcean: every answer validates, and the stub\'s example requests do too', async () => {
+    const dos = await startDigitalOceanStub({ actionDurationMs: 50 })
+    const send = async (method: string, path: string, body?: unknown, opts: { invalid?: boolean } = {}) => {
+      if (body !== undefined) expect(validateRequest('digitalocean', method, path, body).ok, `${method} ${path} request`).toBe(!opts.invalid)
+      const res = await call(dos.url, dos.token, path, { method, body })
+      expectDoValid(method, path, res)
+      return res
+    }
+    try {
+      const snap = await send('POST', '/v2/droplets/544907207/actions', { type: 'snapshot', name: 'e2i-before-upgrade' })
+      expect(snap.status).toBe(201)
+      await new Promise((r) => setTimeout(r, 80))
+      const own = await send('GET', '/v2/droplets/544907207/snapshots')
+      expect(own.body.snapshots).toEqual([expect.objectContaining({ name: 'e2i-before-upgrade', type: 'snapshot' })])
+      const all = await send('GET', '/v2/snapshots?resource_type=droplet')
+      const id = all.body.snapshots[0].id as string
+      expect(all.body.snapshots[0]).toMatchObject({ resource_id: '544907207', resource_type: 'droplet' })
+      expect((await send('GET', `/v2/snapshots/${id}`)).body.snapshot.name).toBe('e2i-before-upgrade')
+      expect((await send('GET', '/v2/droplets/544907207')).body.droplet.snapshot_ids).toEqual([Number(id)])
+      expect((await send('DELETE', `/v2/snapshots/${id}`)).status).toBe(204)
+      expect((await send('DELETE', `/v2/snapshots/${id}`)).status).toBe(404)
+
+      const off = await send('POST', '/v2/droplets/561004318/actions', { type: 'resize', size: 's-2vcpu-2gb', disk: true })
+      expect(off.status).toBe(201)
+      await new Promise((r) => setTimeout(r, 80))
+      expect((await send('GET', '/v2/droplets/561004318')).body.droplet).toMatchObject({ size_slug: 's-2vcpu-2gb', memory: 2048, disk: 60 })
+      expect((await send('POST', '/v2/droplets/544907207/actions', { type: 'resize', size: 's-2vcpu-2gb' })).status).toBe(422) // not powered off
+
+      const fw = await send('POST', '/v2/firewalls', { name: 'web', inbound_rules: [{ protocol: 'tcp', ports: '22', sources: { addresses: ['0.0.0.0/0'] } }], outbound_rules: [{ protocol: 'icmp', ports: '0', destinations: { addresses: ['0.0.0.0/0'] } }], droplet_ids: [498221043] })
+      expect(fw.status).toBe(202)
+      const fwId = fw.body.firewall.id as string
+      expect((await send('POST', `/v2/firewalls/${fwId}/droplets`, { droplet_ids: [498229117] })).status).toBe(204)
+      expect((await send('POST', `/v2/firewalls/${fwId}/tags`, { tags: ['production'] })).status).toBe(204)
+      expect((await send('POST', `/v2/firewalls/${fwId}/tags`, { tags: ['nope'] })).status).toBe(404)
+      expect((await send('GET', `/v2/firewalls/${fwId}`)).body.firewall).toMatchObject({ droplet_ids: [498221043, 498229117], tags: ['production'] })
+      expect((await send('GET', '/v2/firewalls')).body.firewalls).toHaveLength(1)
+      expect((await send('GET', '/v2/droplets/544907207/firewalls')).body.firewalls).toHaveLength(1) // through the tag
+      expect((await send('POST', '/v2/firewalls', { name: 'bad name', inbound_rules: [] }, { invalid: true })).status).toBe(400)
+
+      expect((await send('POST', '/v2/tags/team-x/resources', { resources: [{ resource_id: '498221043', resource_type: 'droplet' }] })).status).toBe(404)
+      expect((await send('POST', '/v2/tags', { name: 'team-x' })).status).toBe(201)
+      expect((await send('POST', '/v2/tags/team-x/resources', { resources: [{ resource_id: '498221043', resource_type: 'droplet' }] })).status).toBe(204)
+      expect((await send('GET', '/v2/droplets/498221043')).body.droplet.tags).toContain('team-x')
+      expect((await send('DELETE', '/v2/tags/team-x/resources', { resources: [{ resource_id: '498221043', resource_type: 'droplet' }] })).status).toBe(204)
+      expect((await send('GET', '/v2/droplets/498221043')).body.droplet.tags).not.toContain('team-x')
+
+      const rec = await send('POST', '/v2/domains/eznomics.site/records', { type: 'A', name: 'app', data: '138.197.4.36', ttl: 1800, priority: null })
+      expect(rec.status).toBe(201)
+      const recId = rec.body.domain_record.id as number
+      expect((await send('GET', `/v2/domains/eznomics.site/records/${recId}`)).body.domain_record.name).toBe('app')
+      expect((await send('PUT', `/v2/domains/eznomics.site/records/${recId}`, { type: 'A', name: 'app', data: '138.197.4.37', ttl: 600 })).body.domain_record).toMatchObject({ data: '138.197.4.37', ttl: 600 })
+      expect((await send('POST', '/v2/domains/eznomics.site/records', { type: 'A', name: 'bad', data: 'not-an-ip' })).status).toBe(422)
+      expect((await send('DELETE', `/v2/domains/eznomics.site/records/${recId}`)).status).toBe(204)
+      expect((await send('GET', `/v2/domains/eznomics.site/records/${recId}`)).status).toBe(404)
+    } finally {
+      await dos.stop()
+    }
+  })
+
+  it('Cloudflare: record create, patch, put and delete validate; refusals use the failure envelope', async () => {
+    const cf = await startCloudflareStub()
+    const zoneId = cf.zones.find((z) => z.name === 'insightpulseai.net')!.id
+    const send = (method: string, path: string, body?: unknown) => call(cf.url, cf.token, path, { method, body })
+    try {
+      const created = await send('POST', `/zones/${zoneId}/dns_records`, { type: 'A', name: 'ipa', content: '159.223.75.148', ttl: 1, proxied: true })
+      expect(created.status).toBe(200)
+      expectCfValid('POST', `/zones/${zoneId}/dns_records`, created)
+      expect(created.body.result).toMatchObject({ name: 'ipa.insightpulseai.net', proxied: true, proxiable: true })
+      const id = created.body.result.id as string
+      const patched = await send('PATCH', `/zones/${zoneId}/dns_records/${id}`, { proxied: false, ttl: 300 })
+      expectCfValid('PATCH', `/zones/${zoneId}/dns_records/${id}`, patched)
+      expect(patched.body.result).toMatchObject({ content: '159.223.75.148', proxied: false, ttl: 300 })
+      const put = await send('PUT', `/zones/${zoneId}/dns_records/${id}`, { type: 'CNAME', name: 'ipa.insightpulseai.net', content: 'erp.insightpulseai.net', ttl: 1 })
+      expectCfValid('PUT', `/zones/${zoneId}/dns_records/${id}`, put)
+      expect(put.body.result).toMatchObject({ type: 'CNAME', content: 'erp.insightpulseai.net' })
+      for (const [body, code] of [
+        [{ type: 'A', name: 'x', content: 'nope' }, 9005],
+        [{ type: 'TXT', name: 'x', content: 'hello', proxied: true }, 9004],
+        [{ type: 'A', name: 'erp', content: '159.223.75.148' }, 81058]
+      ] as const) {
+        const res = await send('POST', `/zones/${zoneId}/dns_records`, body)
+        expect(res.status).toBe(400)
+        expectCfFailure(res, code)
+        expectCfValid('POST', `/zones/${zoneId}/dns_records`, res)
+      }
+      const deleted = await send('DELETE', `/zones/${zoneId}/dns_records/${id}`)
+      expectCfValid('DELETE', `/zones/${zoneId}/dns_records/${id}`, deleted)
+      expect(deleted.body.result).toEqual({ id })
+      const again = await send('DELETE', `/zones/${zoneId}/dns_records/${id}`)
+      expect(again.status).toBe(404)
+      expectCfFailure(again, 81044)
+    } finally {
+      await cf.stop()
+    }
   })
 })

@@ -1,14 +1,26 @@
 /**
  * The provider methods of the contract (accounts, droplets, snapshots, firewalls, audit, DNS),
- * wired to their services. IN PROGRESS: every handler below is replaced by the providers work.
+ * wired to their services. Base URLs come from DROPDECK_DO_API / DROPDECK_CF_API; HTTP goes through
+ * the injected fetch (Electron's net.fetch, or the proxy-aware Node fetch of the headless host).
  */
 import type { MethodName } from '../../shared/contract'
-import { DropdeckError } from '../../shared/errors'
+import type { providerMethods } from '../../shared/contract/providers'
 import type { EventBus } from '../rpc/event-bus'
 import type { Handlers } from '../rpc/router'
 import type { SecretsService } from '../secrets/secrets-service'
 import type { SettingsStore } from '../settings/settings-store'
-import { providerMethods } from '../../shared/contract/providers'
+import { AccountsService } from './accounts/accounts-service'
+import { AuditLog } from './audit/audit-log'
+import { CfApi } from './cloudflare/cf-api'
+import { DoApi } from './digitalocean/do-api'
+import { DnsService } from './dns/dns-service'
+import { DropletsService, type DropletsTuning } from './droplets/droplets-service'
+import { FirewallsService } from './droplets/firewalls-service'
+import { SnapshotsService } from './droplets/snapshots-service'
+import { ProviderHttp, type HttpTuning } from './http/provider-http'
+
+export const DEFAULT_DO_API = 'https://api.digitalocean.com'
+export const DEFAULT_CF_API = 'https://api.cloudflare.com/client/v4'
 
 export interface ProviderDeps {
   dataDir: string
@@ -18,14 +30,77 @@ export interface ProviderDeps {
   env: NodeJS.ProcessEnv
   fetch?: typeof fetch
   log: (line: string) => void
+  /** Timeouts, retries and polling; tests shorten them. */
+  tuning?: { http?: HttpTuning; droplets?: DropletsTuning }
 }
 
 type ProviderMethodName = keyof typeof providerMethods & MethodName
 
-export function createProviderHandlers(_deps: ProviderDeps): { handlers: Pick<Handlers, ProviderMethodName>; dispose(): Promise<void> } {
-  const pending = () => {
-    throw new DropdeckError('UPSTREAM', 'Not built yet.')
+export interface ProviderServices {
+  handlers: Pick<Handlers, ProviderMethodName>
+  dispose(): Promise<void>
+}
+
+export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
+  const fetchImpl = deps.fetch ?? globalThis.fetch
+  const { secrets, settings, bus, log } = deps
+  const httpTuning = deps.tuning?.http ?? {}
+
+  const doHttp = new ProviderHttp({ provider: 'digitalocean', baseUrl: deps.env.DROPDECK_DO_API?.trim() || DEFAULT_DO_API, token: () => secrets.token('digitalocean'), fetch: fetchImpl, log, ...httpTuning })
+  const cfHttp = new ProviderHttp({ provider: 'cloudflare', baseUrl: deps.env.DROPDECK_CF_API?.trim() || DEFAULT_CF_API, token: () => secrets.token('cloudflare'), fetch: fetchImpl, log, ...httpTuning })
+  const digitalocean = new DoApi(doHttp)
+  const cloudflare = new CfApi(cfHttp)
+
+  const audit = new AuditLog(deps.dataDir, bus, log)
+  const accounts = new AccountsService({ secrets, settings, bus, digitalocean, cloudflare, log })
+  const droplets = new DropletsService({ api: digitalocean, settings, bus, audit, log, dataDir: deps.dataDir }, deps.tuning?.droplets)
+  const snapshots = new SnapshotsService({ api: digitalocean, bus, audit })
+  const firewalls = new FirewallsService({ api: digitalocean, bus, audit })
+  const dns = new DnsService({ digitalocean, cloudflare, secrets, settings, bus, audit, droplets: () => droplets.rawList(), log })
+
+  // A token set, replaced or deleted (or another team chosen): what was fetched with the old one is stale.
+  const unsubscribe = bus.subscribe((event) => {
+    if (event !== 'secrets.changed') return
+    accounts.invalidate()
+    droplets.invalidate()
+    dns.invalidate()
+  })
+
+  const handlers: Pick<Handlers, ProviderMethodName> = {
+    'accounts.status': () => accounts.status(),
+    'accounts.verify': ({ provider }) => accounts.verify(provider),
+    'accounts.contexts': () => accounts.contexts(),
+    'accounts.useContext': ({ name }) => accounts.useContext(name),
+    'providers.health': () =>
+      [doHttp, cfHttp].map((http) => ({ provider: http.provider, baseUrl: http.baseUrl, rateLimit: http.rateLimit, lastError: http.lastError, requests: http.requests })),
+
+    'droplets.list': ({ refresh }) => droplets.list(refresh === true),
+    'droplets.get': ({ id }) => droplets.get(id),
+    'droplets.action': (params, ctx) => droplets.action(ctx, params),
+    'droplets.tag': (params, ctx) => droplets.tag(ctx, params),
+
+    'snapshots.list': ({ dropletId }) => snapshots.list(dropletId),
+    'snapshots.delete': ({ id, confirm }, ctx) => snapshots.delete(ctx, id, confirm),
+
+    'firewalls.list': () => firewalls.list(),
+    'firewalls.createFromTemplate': (params, ctx) => firewalls.createFromTemplate(ctx, params),
+    'firewalls.attach': (params, ctx) => firewalls.attach(ctx, params),
+
+    'audit.list': ({ limit }) => audit.list(limit),
+
+    'dns.zones.list': ({ refresh }) => dns.zones(refresh === true),
+    'dns.records.list': ({ provider, zoneId, refresh }) => dns.records(provider, zoneId, refresh === true),
+    'dns.records.create': ({ provider, zoneId, record }, ctx) => dns.create(ctx, provider, zoneId, record),
+    'dns.records.update': ({ provider, zoneId, id, record }, ctx) => dns.update(ctx, provider, zoneId, id, record),
+    'dns.records.delete': ({ provider, zoneId, id, confirm }, ctx) => dns.delete(ctx, provider, zoneId, id, confirm),
+    'dns.missing': () => dns.missing()
   }
-  const handlers = Object.fromEntries(Object.keys(providerMethods).map((name) => [name, pending])) as unknown as Pick<Handlers, ProviderMethodName>
-  return { handlers, async dispose() {} }
+
+  return {
+    handlers,
+    async dispose() {
+      unsubscribe()
+      await droplets.dispose()
+    }
+  }
 }

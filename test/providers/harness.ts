@@ -1,0 +1,136 @@
+/**
+ * The real provider services, wired as createServices wires them (router, event bus, settings,
+ * secrets in a real Secret Service), pointed at the fleet's provider stubs through
+ * DROPDECK_DO_API / DROPDECK_CF_API. Only the timings are shortened (`tuning`).
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { EventName, EventPayload, MethodName, Params, Result } from '../../src/shared/contract'
+import { DropdeckError } from '../../src/shared/errors'
+import { createCallContext } from '../../src/main/rpc/context'
+import { EventBus } from '../../src/main/rpc/event-bus'
+import { createRouter, type Handlers } from '../../src/main/rpc/router'
+import { createKeychain } from '../../src/main/secrets/keychain'
+import { SecretsService } from '../../src/main/secrets/secrets-service'
+import { SettingsStore } from '../../src/main/settings/settings-store'
+import { createProviderHandlers, type ProviderDeps } from '../../src/main/providers/provider-handlers'
+import { startCloudflareStub, type LoggedRequest, startDigitalOceanStub, type CloudflareStub, type CloudflareStubOptions, type DigitalOceanStub, type DigitalOceanStubOptions } from '../fleet/provider-stubs'
+
+export interface World {
+  dos: DigitalOceanStub
+  cf: CloudflareStub
+  dataDir: string
+  bus: EventBus
+  settings: SettingsStore
+  secrets: SecretsService
+  events: { event: EventName; payload: unknown; at: number }[]
+  call<M extends MethodName>(method: M, params?: Params<M>, clientId?: string): Promise<Result<M>>
+  /** The error a call fails with (throws if it succeeds). */
+  fail(method: MethodName, params?: unknown): Promise<DropdeckError>
+  eventsOf<E extends EventName>(event: E): EventPayload<E>[]
+  waitForEvent<E extends EventName>(event: E, match: (payload: EventPayload<E>) => boolean, timeoutMs?: number): Promise<EventPayload<E>>
+  stop(): Promise<void>
+}
+
+export interface WorldOptions {
+  digitalocean?: DigitalOceanStubOptions
+  cloudflare?: CloudflareStubOptions
+  /** Which tokens to store: default both. */
+  tokens?: { digitalocean?: boolean; cloudflare?: boolean }
+  tuning?: ProviderDeps['tuning']
+}
+
+/** Fast timings for tests: short backoff, 50 ms action polling. */
+export const fastTuning: NonNullable<ProviderDeps['tuning']> = { http: { retryBaseMs: 20, timeoutMs: 5000 }, droplets: { actionPollMs: 50 } }
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const [dos, cf] = await Promise.all([startDigitalOceanStub(options.digitalocean), startCloudflareStub(options.cloudflare)])
+  const dataDir = await mkdtemp(join(tmpdir(), 'dropdeck-providers-'))
+  const bus = new EventBus()
+  const settings = new SettingsStore(dataDir, bus)
+  // A keychain service of its own, so worlds in one Secret Service never see each other's tokens.
+  const secrets = new SecretsService(createKeychain(`dropdeck-test-${randomUUID()}`), bus, async () => (await settings.get()).digitaloceanContext)
+  const log: string[] = []
+  const providers = createProviderHandlers({
+    dataDir,
+    secrets,
+    settings,
+    bus,
+    env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url },
+    log: (line) => log.push(line),
+    tuning: options.tuning ?? fastTuning
+  })
+  const handlers: Handlers = {
+    'app.info': () => ({ name: 'Dropdeck', version: '0.0.0-test' }),
+    'secrets.set': ({ key, value, context }) => secrets.set(key, value, context),
+    'secrets.delete': ({ key, context }) => secrets.delete(key, context),
+    'secrets.status': () => secrets.status(),
+    'secrets.keychain': () => secrets.keychainStatus(),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+    ...providers.handlers
+  }
+  const router = createRouter(handlers, (line) => log.push(line))
+  const events: World['events'] = []
+  bus.subscribe((event, payload) => events.push({ event, payload, at: Date.now() }))
+  const contexts = new Map<string, ReturnType<typeof createCallContext>>()
+  const ctxFor = (id: string) => {
+    let ctx = contexts.get(id)
+    if (!ctx) contexts.set(id, (ctx = createCallContext(id)))
+    return ctx
+  }
+
+  const call: World['call'] = async (method, params, clientId = 'test:1') => {
+    const envelope = await router.call(method, params, ctxFor(clientId))
+    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { retryable: envelope.error.retryable, data: envelope.error.data })
+    return envelope.result as never
+  }
+
+  if (options.tokens?.digitalocean !== false) await secrets.set('digitalocean', dos.token)
+  if (options.tokens?.cloudflare !== false) await secrets.set('cloudflare', cf.token)
+
+  const world: World = {
+    dos,
+    cf,
+    dataDir,
+    bus,
+    settings,
+    secrets,
+    events,
+    call,
+    async fail(method, params) {
+      try {
+        await call(method, params as never)
+      } catch (err) {
+        if (err instanceof DropdeckError) return err
+        throw err
+      }
+      throw new Error(`${method} succeeded; a failure was expected`)
+    },
+    eventsOf: (event) => events.filter((e) => e.event === event).map((e) => e.payload as never),
+    async waitForEvent(event, match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const hit = events.find((e) => e.event === event && match(e.payload as never))
+        if (hit) return hit.payload as never
+        if (Date.now() > deadline) throw new Error(`no ${event} event matched within ${timeoutMs} ms; saw ${events.map((e) => e.event).join(', ')}\nlog:\n${log.join('\n')}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    },
+    async stop() {
+      await providers.dispose()
+      await secrets.delete('digitalocean').catch(() => {})
+      await secrets.delete('cloudflare').catch(() => {})
+      await Promise.all([dos.stop(), cf.stop()])
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
+  return world
+}
+
+/** Requests the stub saw since `from`, by method and path (query ignored). */
+export function requestsTo(stub: { requests: LoggedRequest[] }, method: string, path: string | RegExp, from = 0) {
+  return stub.requests.slice(from).filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)))
+}
