@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { renderApp } from './render-app'
 
 describe('App shell', () => {
-  it('asks for the DigitalOcean token on Droplets until one is stored, then describes the area', async () => {
-    const { fake } = renderApp()
+  it('asks for the DigitalOcean token on Droplets until one is stored, then lists droplets', async () => {
+    const { fake } = renderApp({ handlers: { 'droplets.list': () => [] } })
     expect(await screen.findByRole('heading', { name: 'Add your DigitalOcean token' })).toBeTruthy()
 
     fireEvent.click(screen.getByRole('button', { name: 'Open Settings' }))
@@ -17,7 +17,8 @@ describe('App shell', () => {
       fake.emit('secrets.changed', { digitalocean: true, cloudflare: false })
       window.location.hash = '#/droplets'
     })
-    expect(await screen.findByRole('heading', { name: /Droplets\s*Not in this build/ })).toBeTruthy()
+    expect(await screen.findByRole('heading', { name: 'No droplets in this team' })).toBeTruthy()
+    expect(screen.getByRole('textbox', { name: 'Filter droplets' })).toBeTruthy()
   })
 
   it('marks the current area in the rail and moves with Alt+digit and Ctrl+,', async () => {

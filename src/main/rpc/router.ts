@@ -53,7 +53,7 @@ function fail(error: DropdeckError): RpcEnvelope {
 /** Maps anything thrown into the one error shape. Unknown errors keep their message but are INTERNAL. */
 export function toRpcError(err: unknown): RpcError {
   if (err instanceof DropdeckError) return err.toJSON()
-  if (err instanceof ZodError) return { code: 'BAD_REQUEST', message: describeIssues(err), retryable: false }
+  if (err instanceof ZodError) return { code: 'BAD_REQUEST', message: describeIssues(err), retryable: false, data: { issues: err.issues.map(issueSummary) } }
   const message = err instanceof Error ? err.message : String(err)
   return { code: 'INTERNAL', message: message || 'Unexpected error.', retryable: false }
 }

@@ -13,6 +13,7 @@ import './styles/shell.css'
 import './styles/empty-state.css'
 import './styles/settings.css'
 import './styles/overlays.css'
+import './styles/fleet.css'
 
 applyTheme(rememberedTheme())
 

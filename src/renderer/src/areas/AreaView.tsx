@@ -1,8 +1,10 @@
 /**
- * An area's screen. None has data views in this build, so each says plainly what it will do and
- * what it needs; areas that depend on a provider token ask for it first.
+ * An area's screen. Droplets and DNS have data views; the others say plainly what they will do and
+ * what they need. Areas that depend on a provider token ask for it first.
  */
 import { ArrowRight, KeyRound } from 'lucide-react'
+import { DnsView } from '../dns/DnsView'
+import { DropletsView } from '../droplets/DropletsView'
 import type { Area } from '../navigation/areas'
 import { EmptyState } from './EmptyState'
 import { RequirementList } from './RequirementList'
@@ -33,6 +35,11 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
       </EmptyState>
     )
   }
+
+  // Areas with data views show them once their token is stored; nothing flashes while it loads.
+  const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined
+  if (DataView && tokenState === 'present') return <DataView />
+  if (DataView && tokenState === 'checking') return <p className="fleet-loading" role="status" />
 
   // While the token status loads, show the neutral overview rather than flashing a call to action.
   return (

@@ -5,7 +5,7 @@
 import * as Dialog from '@radix-ui/react-dialog'
 import * as VisuallyHidden from '@radix-ui/react-visually-hidden'
 import { Command } from 'cmdk'
-import { useRef } from 'react'
+import { useRef, useState } from 'react'
 import type { Route } from '../navigation/route'
 import { Kbd } from '../ui/Kbd'
 import { focusWhenPresent } from '../ui/focus-when-present'
@@ -18,21 +18,29 @@ interface CommandPaletteProps {
   navigate: (to: Route) => void
 }
 
-const groupOrder: PaletteCommand['group'][] = ['Go to', 'Preferences', 'Tokens']
+const groupOrder: PaletteCommand['group'][] = ['Go to', 'Actions', 'Droplets', 'DNS zones', 'Preferences', 'Tokens']
 
 export function CommandPalette({ open, onOpenChange, route, navigate }: CommandPaletteProps) {
-  const commands = usePaletteCommands(route, navigate)
+  const [search, setSearch] = useState('')
+  const commands = usePaletteCommands(route, navigate, search)
   // Where focus goes after closing: a command may point at a field; otherwise Radix restores it.
   const focusAfterClose = useRef<string | undefined>(undefined)
 
   const runCommand = (command: PaletteCommand) => {
     focusAfterClose.current = command.focusId
     onOpenChange(false)
+    setSearch('')
     command.run()
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+    <Dialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) setSearch('')
+        onOpenChange(next)
+      }}
+    >
       <Dialog.Portal>
         <Dialog.Overlay className="palette-overlay" />
         <Dialog.Content
@@ -51,7 +59,7 @@ export function CommandPalette({ open, onOpenChange, route, navigate }: CommandP
           </VisuallyHidden.Root>
           {/* Ctrl+K must reach the window handler to close the palette, so no vim bindings. */}
           <Command label="Command palette" loop vimBindings={false}>
-            <Command.Input className="palette-input" placeholder="Type a command or search…" autoFocus />
+            <Command.Input className="palette-input" placeholder="Type a command, a droplet or a zone…" autoFocus value={search} onValueChange={setSearch} />
             <Command.List className="palette-list">
               <Command.Empty className="palette-empty">No matching commands.</Command.Empty>
               {groupOrder.map((group) => (

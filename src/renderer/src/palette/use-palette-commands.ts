@@ -1,14 +1,20 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
-import { KeyRound, Monitor, Moon, Settings as SettingsIcon, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
+import { useQueryClient } from '@tanstack/react-query'
+import { Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
+import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
 import { routeShortcut, type KeyCombo } from '../navigation/shortcuts'
+import { goTo as goToPath } from '../navigation/use-hash-path'
+import { useApi } from '../rpc/api-context'
+import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
 import { useSecretsStatus, useSettings, useUpdateSettings } from '../rpc/queries'
+import { useShellUi } from '../shell/shell-ui'
 import { resolveTheme } from '../theme/apply-theme'
 
 export interface PaletteCommand {
   id: string
-  group: 'Go to' | 'Preferences' | 'Tokens'
+  group: 'Go to' | 'Actions' | 'Droplets' | 'DNS zones' | 'Preferences' | 'Tokens'
   label: string
   icon: LucideIcon
   shortcut?: KeyCombo
@@ -18,9 +24,18 @@ export interface PaletteCommand {
   run: () => void
 }
 
-export function usePaletteCommands(route: Route, navigate: (to: Route) => void): PaletteCommand[] {
+/** Droplets listed for a search, at most this many: cmdk renders every item it is given. */
+const MAX_DROPLETS = 40
+
+export function usePaletteCommands(route: Route, navigate: (to: Route) => void, search = ''): PaletteCommand[] {
   const settings = useSettings().data
   const secrets = useSecretsStatus().data
+  const api = useApi()
+  const client = useQueryClient()
+  const { openActivity } = useShellUi()
+  // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
+  const droplets = useDroplets({ enabled: false }).data
+  const zones = useZones(false).data
   const update = useUpdateSettings()
   const theme = settings?.theme ?? 'system'
   const resolved = resolveTheme(theme)
@@ -68,5 +83,47 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void):
     }
   })
 
-  return [...goTo.filter((command) => command.id !== `go-${route}`), ...preferences, ...tokens]
+  const actions: PaletteCommand[] = [{ id: 'show-activity', group: 'Actions', label: 'Show activity', icon: History, keywords: ['audit', 'log', 'history', 'progress'], run: openActivity }]
+  if (secrets?.digitalocean) {
+    actions.unshift({
+      id: 'refresh-droplets',
+      group: 'Actions',
+      label: 'Refresh droplets',
+      icon: RefreshCw,
+      keywords: ['reload', 'fleet', 'doctl'],
+      run: () => {
+        navigate('droplets')
+        void refreshDroplets(client, api)
+      }
+    })
+  }
+
+  const term = search.trim().toLowerCase()
+  const dropletCommands: PaletteCommand[] = term
+    ? (droplets ?? [])
+        .filter((droplet) => droplet.name.toLowerCase().includes(term) || droplet.publicIpv4?.includes(term))
+        .slice(0, MAX_DROPLETS)
+        .map((droplet) => ({
+          id: `droplet-${droplet.id}`,
+          group: 'Droplets' as const,
+          label: `Open droplet ${droplet.name}`,
+          icon: Droplet,
+          keywords: [droplet.name, droplet.publicIpv4 ?? '', droplet.region],
+          run: () => goToPath('droplets', [droplet.id])
+        }))
+    : []
+
+  // A few zones are worth listing up front; many only once the operator types.
+  const zoneCommands: PaletteCommand[] = (term || (zones ?? []).length <= 8 ? (zones ?? []) : [])
+    .slice(0, MAX_DROPLETS)
+    .map((zone) => ({
+      id: `zone-${zone.provider}-${zone.id}`,
+      group: 'DNS zones' as const,
+      label: `Go to DNS zone ${zone.name}`,
+      icon: Globe,
+      keywords: [zone.name, 'dns', providerNames[zone.provider]],
+      run: () => goToPath('dns', [zone.provider, zone.id])
+    }))
+
+  return [...goTo.filter((command) => command.id !== `go-${route}`), ...actions, ...dropletCommands, ...zoneCommands, ...preferences, ...tokens]
 }

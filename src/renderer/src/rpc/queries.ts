@@ -41,7 +41,7 @@ export function useSetSecret() {
   const api = useApi()
   const client = useQueryClient()
   return useMutation({
-    mutationFn: ({ key, value }: { key: SecretKey; value: string }) => api.call('secrets.set', { key, value }),
+    mutationFn: ({ key, value, context }: { key: SecretKey; value: string; context?: string }) => api.call('secrets.set', { key, value, ...(context ? { context } : {}) }),
     onSuccess: (status: Result<'secrets.status'>) => client.setQueryData(queryKeys.secretsStatus, status)
   })
 }

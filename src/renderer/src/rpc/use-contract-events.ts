@@ -6,12 +6,14 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { useApi, useConnectionStatus } from './api-context'
 import { queryKeys } from './queries'
+import { useProviderEvents } from './use-provider-events'
 
 export function useContractEvents(): void {
   const api = useApi()
   const client = useQueryClient()
   const { phase } = useConnectionStatus()
   const lastPhase = useRef(phase)
+  useProviderEvents()
 
   useEffect(() => {
     const offSecrets = api.on('secrets.changed', (status) => client.setQueryData(queryKeys.secretsStatus, status))

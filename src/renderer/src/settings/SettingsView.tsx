@@ -2,7 +2,10 @@
 import type { Settings } from '../../../shared/contract'
 import { errorMessage } from '../rpc/errors'
 import { useKeychainStatus, useSecretsStatus, useSettings } from '../rpc/queries'
+import { useVerifyAccount } from '../rpc/provider-queries'
 import { Callout } from '../ui/Callout'
+import { AccountStatus } from './AccountStatus'
+import { DigitalOceanTeams } from './DigitalOceanTeams'
 import { EnforcementSwitch } from './EnforcementSwitch'
 import { KeychainCallout } from './KeychainCallout'
 import { SettingsSection } from './SettingsSection'
@@ -16,6 +19,7 @@ export function SettingsView() {
   const settings = useSettings()
   const canStore = keychain?.available === true
   const backend = keychain?.backend
+  const verify = useVerifyAccount()
 
   return (
     <div className="settings">
@@ -33,7 +37,10 @@ export function SettingsView() {
           stored={secrets?.digitalocean}
           backend={backend}
           canStore={canStore}
-        />
+          onSaved={() => verify.mutate('digitalocean')}
+        >
+          <AccountStatus provider="digitalocean" stored={secrets?.digitalocean} />
+        </TokenField>
         <TokenField
           secretKey="cloudflare"
           name="Cloudflare"
@@ -42,7 +49,13 @@ export function SettingsView() {
           stored={secrets?.cloudflare}
           backend={backend}
           canStore={canStore}
-        />
+          onSaved={() => verify.mutate('cloudflare')}
+        >
+          <AccountStatus provider="cloudflare" stored={secrets?.cloudflare} />
+        </TokenField>
+      </SettingsSection>
+      <SettingsSection id="teams" title="DigitalOcean teams" description="Like doctl’s contexts: several teams, one token each, one active at a time.">
+        <DigitalOceanTeams canStore={canStore} />
       </SettingsSection>
       {settings.data ? (
         <Preferences settings={settings.data} />

@@ -2,7 +2,7 @@
  * One provider token. Write-only: the field never holds a stored value, is cleared after a save,
  * and the status says only where the token is kept.
  */
-import { useState, type FormEvent } from 'react'
+import { useState, type FormEvent, type ReactNode } from 'react'
 import type { SecretKey } from '../../../shared/contract'
 import { fieldErrors } from '../rpc/errors'
 import { useDeleteSecret, useSetSecret } from '../rpc/queries'
@@ -18,9 +18,13 @@ interface TokenFieldProps {
   backend: string | undefined
   /** False when the keychain cannot store anything; saving is disabled then. */
   canStore: boolean
+  /** Called after a token is saved (the account is verified again then). */
+  onSaved?: () => void
+  /** What the provider says about the stored token, under the field. */
+  children?: ReactNode
 }
 
-export function TokenField({ secretKey, name, description, placeholder, stored, backend, canStore }: TokenFieldProps) {
+export function TokenField({ secretKey, name, description, placeholder, stored, backend, canStore, onSaved, children }: TokenFieldProps) {
   const [value, setValue] = useState('')
   const [confirming, setConfirming] = useState(false)
   const save = useSetSecret()
@@ -33,7 +37,15 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
     event.preventDefault()
     if (!value || !canStore) return
     remove.reset()
-    save.mutate({ key: secretKey, value }, { onSuccess: () => setValue('') })
+    save.mutate(
+      { key: secretKey, value },
+      {
+        onSuccess: () => {
+          setValue('')
+          onSaved?.()
+        }
+      }
+    )
   }
 
   return (
@@ -72,6 +84,7 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
         )}
       </div>
       <FieldError id={errorId} message={error} />
+      {children}
       <ConfirmDialog
         open={confirming}
         onOpenChange={setConfirming}

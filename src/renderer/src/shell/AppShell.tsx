@@ -1,5 +1,6 @@
 /** The frame the operator lives in: rail, top bar, the current screen, and the command palette. */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { ActivityDrawer } from '../activity/ActivityDrawer'
 import { AreaView } from '../areas/AreaView'
 import { findArea } from '../navigation/areas'
 import { useRoute } from '../navigation/route'
@@ -9,6 +10,7 @@ import { useContractEvents } from '../rpc/use-contract-events'
 import { SettingsView } from '../settings/SettingsView'
 import { useThemeFromSettings } from '../theme/use-theme-from-settings'
 import { ConnectionBanner } from './ConnectionBanner'
+import { ShellUiContext } from './shell-ui'
 import { Sidebar } from './Sidebar'
 import { TopBar } from './TopBar'
 
@@ -16,6 +18,8 @@ export function AppShell() {
   const [route, navigate] = useRoute()
   const [paletteOpen, setPaletteOpen] = useState(false)
   const togglePalette = useCallback(() => setPaletteOpen((open) => !open), [])
+  const [activityOpen, setActivityOpen] = useState(false)
+  const shellUi = useMemo(() => ({ openActivity: () => setActivityOpen(true) }), [])
 
   useContractEvents()
   useThemeFromSettings()
@@ -29,16 +33,19 @@ export function AppShell() {
   }, [title])
 
   return (
-    <div className="shell">
-      <Sidebar route={route} />
-      <div className="shell-main">
-        <TopBar title={title} onOpenPalette={() => setPaletteOpen(true)} />
-        <ConnectionBanner />
-        <main className="content" aria-label={title}>
-          {area ? <AreaView key={area.id} area={area} onOpenSettings={() => navigate('settings')} /> : <SettingsView />}
-        </main>
+    <ShellUiContext.Provider value={shellUi}>
+      <div className="shell">
+        <Sidebar route={route} />
+        <div className="shell-main">
+          <TopBar title={title} onOpenPalette={() => setPaletteOpen(true)} />
+          <ConnectionBanner />
+          <main className="content" aria-label={title}>
+            {area ? <AreaView key={area.id} area={area} onOpenSettings={() => navigate('settings')} /> : <SettingsView />}
+          </main>
+        </div>
+        <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} route={route} navigate={navigate} />
+        <ActivityDrawer open={activityOpen} onOpenChange={setActivityOpen} />
       </div>
-      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} route={route} navigate={navigate} />
-    </div>
+    </ShellUiContext.Provider>
   )
 }

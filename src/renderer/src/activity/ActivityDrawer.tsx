@@ -1,0 +1,97 @@
+/**
+ * Activity: droplet actions this window has seen, and the local audit log (every mutation: who,
+ * what, when, result, request id), live through `audit.appended`. A drawer over the current screen,
+ * opened from the Droplets header or the palette.
+ */
+import * as Dialog from '@radix-ui/react-dialog'
+import * as Tabs from '@radix-ui/react-tabs'
+import { X } from 'lucide-react'
+import { useMemo } from 'react'
+import { ActionProgressList } from '../droplets/ActionProgressList'
+import { formatDateTime } from '../fleet/format'
+import { useAudit } from '../rpc/provider-queries'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { useActionActivity } from './action-activity'
+
+export function ActivityDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="drawer-overlay" />
+        <Dialog.Content className="drawer" aria-describedby={undefined}>
+          <header className="drawer-header">
+            <Dialog.Title className="drawer-title">Activity</Dialog.Title>
+            <Dialog.Close asChild>
+              <button type="button" className="icon-button" aria-label="Close activity">
+                <X size={15} aria-hidden="true" />
+              </button>
+            </Dialog.Close>
+          </header>
+          {open && <ActivityTabs />}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}
+
+function ActivityTabs() {
+  const actions = useActionActivity()
+  const running = actions.filter((action) => action.status === 'in-progress').length
+  return (
+    <Tabs.Root className="drawer-tabs" defaultValue="audit">
+      <Tabs.List className="tabs-list" aria-label="Activity">
+        <Tabs.Trigger className="tabs-trigger" value="audit">
+          Audit log
+        </Tabs.Trigger>
+        <Tabs.Trigger className="tabs-trigger" value="actions">
+          Droplet actions{running > 0 && <span className="count count-accent">{running}</span>}
+        </Tabs.Trigger>
+      </Tabs.List>
+      <Tabs.Content className="drawer-body" value="audit">
+        <AuditLog />
+      </Tabs.Content>
+      <Tabs.Content className="drawer-body" value="actions">
+        {actions.length === 0 ? <p className="faint drawer-empty">No droplet actions in this session yet.</p> : <ActionProgressList actions={actions} showDroplet label="Droplet actions" />}
+      </Tabs.Content>
+    </Tabs.Root>
+  )
+}
+
+function AuditLog() {
+  const audit = useAudit()
+  const entries = useMemo(() => [...(audit.data ?? [])].sort((a, b) => b.at.localeCompare(a.at)), [audit.data])
+  if (audit.isError && !audit.data) return <ErrorNotice error={audit.error} title="The audit log could not be read" />
+  if (!audit.data) return <p className="faint drawer-empty">Loading…</p>
+  if (entries.length === 0) return <p className="faint drawer-empty">Nothing changed yet. Every droplet and DNS change made from Dropdeck is recorded here.</p>
+  return (
+    <table className="audit-table" aria-label="Audit log">
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Action</th>
+          <th>Target</th>
+          <th>Result</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((entry) => (
+          <tr key={entry.id}>
+            <td className="nowrap faint">{formatDateTime(entry.at)}</td>
+            <td>
+              <div className="mono">{entry.action}</div>
+              <div className="faint small">{entry.actor}</div>
+            </td>
+            <td>
+              <div>{entry.target}</div>
+              {entry.message && <div className="faint small">{entry.message}</div>}
+              {entry.requestId && <div className="faint small mono">req {entry.requestId}</div>}
+            </td>
+            <td>
+              <span className={`result result-${entry.result}`}>{entry.result}</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

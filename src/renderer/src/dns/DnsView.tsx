@@ -1,0 +1,325 @@
+/**
+ * DNS: every zone at Cloudflare and DigitalOcean in one list, the selected zone's records with the
+ * droplet each points at, dangling records flagged (and countable, and filterable), and host names
+ * the operator uses that have no record, each with a prefilled Create.
+ */
+import * as Switch from '@radix-ui/react-switch'
+import { Globe, Pencil, Plus, RefreshCw, Search, Trash2, TriangleAlert } from 'lucide-react'
+import { useMemo, useState } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import type { Provider } from '../../../shared/contract'
+import { EmptyState } from '../areas/EmptyState'
+import { ApiBudget } from '../fleet/ApiBudget'
+import { providerNames, providerShort } from '../fleet/format'
+import { StaleBadge } from '../fleet/StaleBadge'
+import { useHashPath } from '../navigation/use-hash-path'
+import { providerKeys, useMissingHostnames, useRecords, useZones, type DnsRecord, type DnsRecordInput, type Zone } from '../rpc/provider-queries'
+import { useApi } from '../rpc/api-context'
+import { Callout } from '../ui/Callout'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
+import { useDeleteRecord, useSaveRecord } from './dns-mutations'
+import { draftFromRecord, emptyDraft, RecordFormDialog, relativeName, type RecordDraft } from './RecordFormDialog'
+
+export const DNS_SEARCH_ID = 'dns-search'
+
+type FormState = { zone: Zone; editing?: DnsRecord; initial: RecordDraft } | null
+
+export function DnsView() {
+  const zones = useZones()
+  const missing = useMissingHostnames()
+  const [path, setPath] = useHashPath('dns')
+  const [form, setForm] = useState<FormState>(null)
+
+  const list = useMemo(() => [...(zones.data ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.provider.localeCompare(b.provider)), [zones.data])
+  const selected = list.find((zone) => zone.provider === path[0] && zone.id === path[1]) ?? list[0]
+
+  if (!zones.data) {
+    if (zones.isError) return <div className="fleet-message"><ErrorNotice error={zones.error} title="Zones could not be loaded" /></div>
+    return <p className="fleet-loading" role="status">Loading zones…</p>
+  }
+  if (list.length === 0) {
+    return (
+      <EmptyState icon={Globe} title="No zones yet">
+        Neither provider lists a zone for the stored tokens. Add a domain at DigitalOcean or a zone at Cloudflare, then refresh.
+      </EmptyState>
+    )
+  }
+
+  const missingList = missing.data ?? []
+
+  return (
+    <div className="dns-view">
+      <nav className="zone-list" aria-label="Zones">
+        <p className="zone-list-title">
+          Zones <span className="count">{list.length}</span>
+        </p>
+        <ul>
+          {list.map((zone) => (
+            <li key={`${zone.provider}:${zone.id}`}>
+              <a
+                href={`#/dns/${zone.provider}/${encodeURIComponent(zone.id)}`}
+                className="zone-item"
+                aria-current={zone === selected ? 'true' : undefined}
+                aria-label={`${zone.name} (${providerNames[zone.provider]})`}
+                title={`${zone.name} at ${providerNames[zone.provider]}${zone.status ? ` (${zone.status})` : ''}`}
+              >
+                <ProviderBadge provider={zone.provider} />
+                <span className="truncate">{zone.name}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+        {zones.isError && <StaleBadge error={zones.error} />}
+      </nav>
+      <div className="zone-main">
+        {missingList.length > 0 && (
+          <div className="missing-callouts">
+            <Callout tone="warning" title={missingList.length === 1 ? '1 host name has no DNS record' : `${missingList.length} host names have no DNS record`}>
+              <ul className="missing-list">
+                {missingList.map((entry) => (
+                  <li key={entry.hostname}>
+                    <span>
+                      <strong className="mono">{entry.hostname}</strong> is used but has no DNS record <span className="faint">— {entry.usedBy}</span>
+                    </span>
+                    {entry.zone ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        aria-label={`Create a record for ${entry.hostname}`}
+                        onClick={() => {
+                          const zone = list.find((z) => z.provider === entry.zone!.provider && z.id === entry.zone!.id) ?? entry.zone!
+                          setPath([zone.provider, zone.id])
+                          setForm({ zone, initial: emptyDraft(zone, { name: relativeName(entry.hostname, zone) }) })
+                        }}
+                      >
+                        <Plus size={12} aria-hidden="true" />
+                        Create
+                      </button>
+                    ) : (
+                      <span className="faint small">No zone here holds it</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </Callout>
+          </div>
+        )}
+        {selected && <ZoneRecords key={`${selected.provider}:${selected.id}`} zone={selected} onEdit={setForm} />}
+      </div>
+      {form && <RecordFormDialog zone={form.zone} editing={form.editing} initial={form.initial} onClose={() => setForm(null)} />}
+    </div>
+  )
+}
+
+export function ProviderBadge({ provider }: { provider: Provider }) {
+  return (
+    <>
+      <span className={`provider-badge provider-${provider}`} title={providerNames[provider]} aria-hidden="true">
+        {providerShort[provider]}
+      </span>
+      <span className="visually-hidden">{providerNames[provider]} </span>
+    </>
+  )
+}
+
+function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) => void }) {
+  const records = useRecords(zone)
+  const api = useApi()
+  const client = useQueryClient()
+  const [query, setQuery] = useState('')
+  const [onlyDangling, setOnlyDangling] = useState(false)
+  const [deleting, setDeleting] = useState<DnsRecord | null>(null)
+  const [refreshing, setRefreshing] = useState(false)
+  const remove = useDeleteRecord(zone)
+  const toggle = useSaveRecord(zone)
+
+  const all = useMemo(() => [...(records.data ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)), [records.data])
+  const dangling = all.filter((record) => record.dangling)
+  const q = query.trim().toLowerCase()
+  const shown = all.filter((record) => (!onlyDangling || record.dangling) && (!q || `${record.type} ${record.name} ${record.content} ${record.droplet?.name ?? ''}`.toLowerCase().includes(q)))
+
+  const refresh = () => {
+    setRefreshing(true)
+    void client
+      .fetchQuery({ queryKey: providerKeys.records(zone.provider, zone.id), queryFn: () => api.call('dns.records.list', { provider: zone.provider, zoneId: zone.id, refresh: true }), staleTime: 0 })
+      .catch(() => undefined)
+      .finally(() => setRefreshing(false))
+  }
+
+  return (
+    <section className="zone-records" aria-labelledby="zone-title">
+      <div className="toolbar">
+        <h2 className="zone-title" id="zone-title">
+          <ProviderBadge provider={zone.provider} />
+          {zone.name}
+        </h2>
+        <div className="filter filter-narrow">
+          <Search size={13} className="filter-icon" aria-hidden="true" />
+          <input
+            id={DNS_SEARCH_ID}
+            className="input filter-input"
+            placeholder="Search records"
+            aria-label="Search records"
+            value={query}
+            spellCheck={false}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && query) {
+                e.preventDefault()
+                setQuery('')
+              }
+            }}
+          />
+        </div>
+        {records.data && <span className="summary faint">{all.length} records</span>}
+        {dangling.length > 0 && (
+          <button type="button" className={`dangling-summary${onlyDangling ? ' is-active' : ''}`} aria-pressed={onlyDangling} onClick={() => setOnlyDangling((v) => !v)}>
+            <TriangleAlert size={12} aria-hidden="true" />
+            {dangling.length} dangling record{dangling.length === 1 ? '' : 's'}
+          </button>
+        )}
+        {records.isError && records.data && <StaleBadge error={records.error} />}
+        <div className="toolbar-spacer" />
+        <ApiBudget providers={[zone.provider]} />
+        <button type="button" className="button button-small" onClick={refresh} disabled={refreshing || records.isFetching} aria-label="Refresh records">
+          <RefreshCw size={13} className={refreshing || records.isFetching ? 'spin' : undefined} aria-hidden="true" />
+        </button>
+        <button type="button" className="button button-small button-primary" onClick={() => onEdit({ zone, initial: emptyDraft(zone) })}>
+          <Plus size={13} aria-hidden="true" />
+          Add record
+        </button>
+      </div>
+      {toggle.error && <div className="inline-notice"><ErrorNotice error={toggle.error} title="The proxy setting was not changed" onDismiss={() => toggle.reset()} /></div>}
+      {remove.error && !deleting && <div className="inline-notice"><ErrorNotice error={remove.error} onDismiss={() => remove.reset()} /></div>}
+
+      {!records.data ? (
+        records.isError ? (
+          <div className="fleet-message"><ErrorNotice error={records.error} title="Records could not be loaded" /></div>
+        ) : (
+          <p className="fleet-loading" role="status">Loading records…</p>
+        )
+      ) : shown.length === 0 ? (
+        <p className="table-empty">{all.length === 0 ? 'This zone has no records.' : 'No record matches.'}</p>
+      ) : (
+        <div className="rtable-scroll">
+          <table className="rtable" aria-label={`Records in ${zone.name}`}>
+            <colgroup>
+              <col style={{ width: 64 }} />
+              <col style={{ width: '22%' }} />
+              <col />
+              <col style={{ width: 64 }} />
+              {zone.provider === 'cloudflare' && <col style={{ width: 70 }} />}
+              <col style={{ width: '22%' }} />
+              <col style={{ width: 72 }} />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Name</th>
+                <th scope="col">Content</th>
+                <th scope="col" className="num">TTL</th>
+                {zone.provider === 'cloudflare' && <th scope="col">Proxied</th>}
+                <th scope="col">Points at</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((record) => {
+                const relative = relativeName(record.name, zone)
+                return (
+                  <tr key={record.id} className={record.dangling ? 'is-dangling' : undefined}>
+                    <td>
+                      <span className="rtype">{record.type}</span>
+                    </td>
+                    <td className="mono" title={record.name}>
+                      <span className="truncate-block">
+                        {relative}
+                        {relative !== '@' && relative !== record.name && <span className="faint-mono">.{zone.name}</span>}
+                      </span>
+                    </td>
+                    <td className="mono" title={record.content}>
+                      <span className="truncate-block">
+                        {record.priority !== null && <span className="faint-mono">{record.priority} </span>}
+                        {record.content}
+                      </span>
+                    </td>
+                    <td className="num faint">{record.ttl === 1 ? 'Auto' : record.ttl}</td>
+                    {zone.provider === 'cloudflare' && (
+                      <td>
+                        {record.proxied !== null && ['A', 'AAAA', 'CNAME'].includes(record.type) ? (
+                          <Switch.Root
+                            className="switch switch-small"
+                            checked={record.proxied}
+                            disabled={toggle.isPending}
+                            aria-label={`Proxied: ${record.name}`}
+                            onCheckedChange={(checked) =>
+                              toggle.mutate({
+                                id: record.id,
+                                record: { type: record.type as DnsRecordInput['type'], name: record.name, content: record.content, ttl: record.ttl, proxied: checked, ...(record.priority === null ? {} : { priority: record.priority }) }
+                              })
+                            }
+                          >
+                            <Switch.Thumb className="switch-thumb" />
+                          </Switch.Root>
+                        ) : (
+                          <span className="faint">—</span>
+                        )}
+                      </td>
+                    )}
+                    <td className="points-at">
+                      {record.dangling ? (
+                        <span className="dangling">
+                          <span className="chip chip-warn">
+                            <TriangleAlert size={11} aria-hidden="true" />
+                            dangling
+                          </span>
+                          {record.danglingReason && <span className="dangling-reason">{record.danglingReason}</span>}
+                        </span>
+                      ) : record.droplet ? (
+                        <a className="droplet-link" href={`#/droplets/${record.droplet.id}`}>
+                          {record.droplet.name}
+                        </a>
+                      ) : (
+                        <span className="faint">—</span>
+                      )}
+                    </td>
+                    <td className="row-actions">
+                      <button type="button" className="icon-button" aria-label={`Edit ${record.type} ${record.name}`} onClick={() => onEdit({ zone, editing: record, initial: draftFromRecord(record, zone) })}>
+                        <Pencil size={13} aria-hidden="true" />
+                      </button>
+                      <button
+                        type="button"
+                        className="icon-button icon-button-danger"
+                        aria-label={`Delete ${record.type} ${record.name}`}
+                        onClick={() => {
+                          remove.reset()
+                          setDeleting(record)
+                        }}
+                      >
+                        <Trash2 size={13} aria-hidden="true" />
+                      </button>
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <TypedConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(open) => !open && setDeleting(null)}
+        title={deleting ? `Delete the ${deleting.type} record ${deleting.name}?` : ''}
+        description={deleting ? `${deleting.name} ${deleting.type} ${deleting.content} is removed at ${providerNames[zone.provider]}. Anything that resolves this name stops finding it.` : ''}
+        expected={deleting?.name ?? ''}
+        confirmLabel="Delete record"
+        busy={remove.isPending}
+        error={remove.error ? <ErrorNotice error={remove.error} /> : undefined}
+        onConfirm={(typed) => deleting && remove.mutate({ id: deleting.id, confirm: typed }, { onSuccess: () => setDeleting(null) })}
+      />
+    </section>
+  )
+}

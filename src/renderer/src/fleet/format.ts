@@ -1,0 +1,66 @@
+/** Formatting shared by the droplet and DNS views: money, sizes, ages, default snapshot names. */
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const integer = new Intl.NumberFormat('en-US')
+
+export function formatMoney(value: number): string {
+  return money.format(value)
+}
+
+export function formatInteger(value: number): string {
+  return integer.format(value)
+}
+
+export function formatMemory(mb: number): string {
+  if (mb < 1024) return `${mb} MB`
+  const gb = mb / 1024
+  return `${Number.isInteger(gb) ? gb : gb.toFixed(1)} GB`
+}
+
+export function formatSize(droplet: { vcpus: number; memoryMb: number; diskGb: number }): string {
+  return `${droplet.vcpus} vCPU · ${formatMemory(droplet.memoryMb)} · ${droplet.diskGb} GB`
+}
+
+/** A compact age: "45m", "3h", "12d", "5mo", "2y". */
+export function formatAge(iso: string, now = Date.now()): string {
+  const ms = now - Date.parse(iso)
+  if (!Number.isFinite(ms)) return '—'
+  const minutes = Math.max(0, Math.floor(ms / 60_000))
+  if (minutes < 60) return `${minutes}m`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return `${hours}h`
+  const days = Math.floor(hours / 24)
+  if (days < 60) return `${days}d`
+  const months = Math.floor(days / 30.44)
+  if (months < 24) return `${months}mo`
+  return `${Math.floor(days / 365.25)}y`
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+}
+
+export function formatTime(iso: string | number): string {
+  const date = new Date(iso)
+  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** `<droplet>-YYYYMMDD-HHMM` in UTC, as the service would name it. */
+export function defaultSnapshotName(dropletName: string, at = new Date()): string {
+  const stamp = `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}`
+  return `${dropletName}-${stamp}`
+}
+
+/** "power_cycle" → "Power cycle". */
+export function actionLabel(type: string): string {
+  const words = type.replace(/[_-]+/g, ' ').trim()
+  return words ? words[0].toUpperCase() + words.slice(1) : type
+}
+
+export const providerNames = { digitalocean: 'DigitalOcean', cloudflare: 'Cloudflare' } as const
+export const providerShort = { digitalocean: 'DO', cloudflare: 'CF' } as const

@@ -1,0 +1,38 @@
+/**
+ * What an area has selected lives after its id in the hash (#/droplets/3164444, #/dns/cloudflare/<zone>),
+ * so a reload, the palette and the back button all reach the same selection.
+ */
+import { useCallback, useSyncExternalStore } from 'react'
+import type { Route } from './route'
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener)
+  return () => window.removeEventListener('hashchange', listener)
+}
+
+function readPath(): string[] {
+  return window.location.hash
+    .replace(/^#\/?/, '')
+    .split('?')[0]
+    .split('/')
+    .slice(1)
+    .filter(Boolean)
+    .map((part) => decodeURIComponent(part))
+}
+
+export function hashFor(route: Route, path: Array<string | number> = []): string {
+  return `#/${[route, ...path.map((part) => encodeURIComponent(String(part)))].join('/')}`
+}
+
+export function goTo(route: Route, path: Array<string | number> = []): void {
+  const hash = hashFor(route, path)
+  if (window.location.hash !== hash) window.location.hash = hash
+}
+
+/** The segments after the area id, and a setter that keeps the area. */
+export function useHashPath(route: Route): [string[], (path: Array<string | number>) => void] {
+  const joined = useSyncExternalStore(subscribe, () => readPath().join('\u0000'))
+  const path = joined ? joined.split('\u0000') : []
+  const set = useCallback((next: Array<string | number>) => goTo(route, next), [route])
+  return [path, set]
+}
