@@ -12,6 +12,8 @@ export function useProviderEvents(): void {
   useEffect(() => {
     const offs = [
       api.on('accounts.changed', (states) => client.setQueryData(providerKeys.accounts, states)),
+      // A token stored or removed changes which teams have one.
+      api.on('secrets.changed', () => void client.invalidateQueries({ queryKey: providerKeys.contexts })),
       api.on('droplets.actionProgress', (progress) => {
         recordAction(client, progress)
         if (progress.status !== 'in-progress' && progress.dropletId !== null) void client.invalidateQueries({ queryKey: providerKeys.droplet(progress.dropletId) })
