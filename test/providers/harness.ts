@@ -1,6 +1,6 @@
 /**
- * The real provider services, wired as createServices wires them (router, event bus, settings,
- * secrets in a real Secret Service), pointed at the fleet's provider stubs through
+ * The real services from createServices (router, event bus, settings, secrets in a real Secret
+ * Service), pointed at the fleet's provider stubs through
  * DROPDECK_DO_API / DROPDECK_CF_API. Only the timings are shortened (`tuning`).
  */
 import { randomUUID } from 'node:crypto'
@@ -10,12 +10,12 @@ import { join } from 'node:path'
 import type { EventName, EventPayload, MethodName, Params, Result } from '../../src/shared/contract'
 import { DropdeckError } from '../../src/shared/errors'
 import { createCallContext } from '../../src/main/rpc/context'
-import { EventBus } from '../../src/main/rpc/event-bus'
-import { createRouter, type Handlers } from '../../src/main/rpc/router'
+import type { EventBus } from '../../src/main/rpc/event-bus'
+import { createServices } from '../../src/main/app/services'
 import { createKeychain } from '../../src/main/secrets/keychain'
-import { SecretsService } from '../../src/main/secrets/secrets-service'
-import { SettingsStore } from '../../src/main/settings/settings-store'
-import { createProviderHandlers, type ProviderDeps } from '../../src/main/providers/provider-handlers'
+import type { SecretsService } from '../../src/main/secrets/secrets-service'
+import type { SettingsStore } from '../../src/main/settings/settings-store'
+import type { ProviderDeps } from '../../src/main/providers/provider-handlers'
 import { startCloudflareStub, type LoggedRequest, startDigitalOceanStub, type CloudflareStub, type CloudflareStubOptions, type DigitalOceanStub, type DigitalOceanStubOptions } from '../fleet/provider-stubs'
 
 export interface World {
@@ -48,31 +48,17 @@ export const fastTuning: NonNullable<ProviderDeps['tuning']> = { http: { retryBa
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [dos, cf] = await Promise.all([startDigitalOceanStub(options.digitalocean), startCloudflareStub(options.cloudflare)])
   const dataDir = await mkdtemp(join(tmpdir(), 'dropdeck-providers-'))
-  const bus = new EventBus()
-  const settings = new SettingsStore(dataDir, bus)
-  // A keychain service of its own, so worlds in one Secret Service never see each other's tokens.
-  const secrets = new SecretsService(createKeychain(`dropdeck-test-${randomUUID()}`), bus, async () => (await settings.get()).digitaloceanContext)
   const log: string[] = []
-  const providers = createProviderHandlers({
+  const services = createServices({
     dataDir,
-    secrets,
-    settings,
-    bus,
+    version: '0.0.0-test',
+    // A keychain service of its own, so worlds in one Secret Service never see each other's tokens.
+    keychain: createKeychain(`dropdeck-test-${randomUUID()}`),
     env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url },
     log: (line) => log.push(line),
-    tuning: options.tuning ?? fastTuning
+    providerTuning: options.tuning ?? fastTuning
   })
-  const handlers: Handlers = {
-    'app.info': () => ({ name: 'Dropdeck', version: '0.0.0-test' }),
-    'secrets.set': ({ key, value, context }) => secrets.set(key, value, context),
-    'secrets.delete': ({ key, context }) => secrets.delete(key, context),
-    'secrets.status': () => secrets.status(),
-    'secrets.keychain': () => secrets.keychainStatus(),
-    'settings.get': () => settings.get(),
-    'settings.update': (patch) => settings.update(patch),
-    ...providers.handlers
-  }
-  const router = createRouter(handlers, (line) => log.push(line))
+  const { bus, settings, secrets, router } = services
   const events: World['events'] = []
   bus.subscribe((event, payload) => events.push({ event, payload, at: Date.now() }))
   const contexts = new Map<string, ReturnType<typeof createCallContext>>()
@@ -120,7 +106,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       }
     },
     async stop() {
-      await providers.dispose()
+      await services.dispose()
       await secrets.delete('digitalocean').catch(() => {})
       await secrets.delete('cloudflare').catch(() => {})
       await Promise.all([dos.stop(), cf.stop()])

@@ -7,7 +7,7 @@ import { createRouter, type Handlers, type Router } from '../rpc/router'
 import { createKeychain, type Keychain } from '../secrets/keychain'
 import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
-import { createProviderHandlers } from '../providers/provider-handlers'
+import { createProviderHandlers, type ProviderDeps } from '../providers/provider-handlers'
 import { createNodeFetch } from '../providers/http/node-fetch'
 
 export interface ServicesOptions {
@@ -19,6 +19,8 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv
   /** Electron passes net.fetch (system proxy, PAC, OS certificates); the host uses the proxy-aware Node fetch. */
   fetch?: typeof fetch
+  /** Shorter backoff and polling, for tests. */
+  providerTuning?: ProviderDeps['tuning']
 }
 
 export interface Services {
@@ -37,7 +39,7 @@ export function createServices(options: ServicesOptions): Services {
   const env = options.env ?? process.env
   // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
   const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
-  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log })
+  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log, tuning: options.providerTuning })
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: options.version }),
