@@ -8,6 +8,9 @@
  * - refresh: the cached list predicts the pages, all at once.
  *
  * Tokens go through an in-memory keychain: the bench measures HTTP, not the OS keychain.
+ *
+ * Then the renderer half (test/bench/renderer-bench.ts): time to first row and scroll frame times
+ * for 5,000 droplets in Chromium. BENCH_RENDERER=0 skips it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -20,6 +23,7 @@ import { SecretsService } from '../../src/main/secrets/secrets-service'
 import { SettingsStore } from '../../src/main/settings/settings-store'
 import { createProviderHandlers } from '../../src/main/providers/provider-handlers'
 import { startDigitalOceanStub } from '../fleet/provider-stubs'
+import { runRendererBench } from './renderer-bench'
 
 const DROPLETS = 1000
 const LATENCY_MS = 50
@@ -103,7 +107,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+main()
+  .then(() => (process.env.BENCH_RENDERER === '0' ? undefined : runRendererBench()))
+  .catch((err: unknown) => {
+    console.error(err)
+    process.exitCode = 1
+  })
