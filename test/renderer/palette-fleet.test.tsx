@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import './setup-dom'
-import { fireEvent, screen, waitFor } from '@testing-library/react'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { stubTableViewport } from './layout-stub'
-import { cfZone, makeDetail, seedDroplets } from './provider-fixtures'
+import { cfZone, makeDetail, makeFirewall, makeSnapshot, seedDroplets } from './provider-fixtures'
 import { renderApp } from './render-app'
 
 stubTableViewport()
@@ -17,6 +17,8 @@ function setup() {
       'dns.zones.list': () => [cfZone],
       'dns.records.list': () => [],
       'dns.missing': () => [],
+      'snapshots.list': () => [makeSnapshot({ id: '9001', name: 'odoo-erp-prod-20251120-0830' })],
+      'firewalls.list': () => [makeFirewall({ id: 'fw-1', name: 'prod-web', dropletIds: [3164444] })],
       'audit.list': () => [{ id: 'a1', at: '2025-11-28T10:00:00Z', actor: 'alice via electron', action: 'droplet.snapshot', target: 'droplet 3164444 (odoo-erp-prod)', result: 'ok', requestId: 'req-1' }]
     }
   })
@@ -64,5 +66,21 @@ describe('Command palette: fleet', () => {
     await openPalette('insightpulse')
     fireEvent.click(await screen.findByRole('option', { name: 'Go to DNS zone insightpulseai.net' }))
     await waitFor(() => expect(window.location.hash).toBe(`#/dns/cloudflare/${cfZone.id}`))
+  })
+
+  it('shows snapshots and firewalls', async () => {
+    setup()
+    await screen.findByText('odoo-erp-prod')
+    await openPalette('Show snapshots')
+    fireEvent.click(await screen.findByRole('option', { name: 'Show snapshots' }))
+    const snapshots = await screen.findByRole('dialog', { name: 'Snapshots' })
+    expect(await within(snapshots).findByText('odoo-erp-prod-20251120-0830')).toBeTruthy()
+    fireEvent.keyDown(snapshots, { key: 'Escape' })
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+
+    await openPalette('Show firewalls')
+    fireEvent.click(await screen.findByRole('option', { name: 'Show firewalls' }))
+    const firewalls = await screen.findByRole('dialog', { name: 'Firewalls' })
+    expect(await within(firewalls).findByText('prod-web')).toBeTruthy()
   })
 })

@@ -60,3 +60,24 @@ export const doZone = { provider: 'digitalocean' as const, id: 'dropdeck.dev', n
 export function makeRecord(overrides: Partial<DnsRecord> & Pick<DnsRecord, 'id' | 'name' | 'content'>): DnsRecord {
   return { provider: 'cloudflare', zoneId: cfZone.id, type: 'A', ttl: 1, proxied: false, priority: null, droplet: null, dangling: false, ...overrides }
 }
+
+type Snapshot = Result<'snapshots.list'>[number]
+type Firewall = Result<'firewalls.list'>[number]
+
+export function makeSnapshot(overrides: Partial<Snapshot> & Pick<Snapshot, 'id' | 'name'>): Snapshot {
+  return { createdAt: '2025-11-20T08:30:00Z', sizeGb: 4.25, minDiskSize: 25, regions: ['sgp1'], dropletId: 3164444, ...overrides }
+}
+
+const anywhere = ['0.0.0.0/0', '::/0']
+
+/** Seed 002's template: tcp 22, 80, 443 in from anywhere; tcp, udp and icmp out to anywhere. */
+export const templateRules: Firewall['rules'] = [
+  ...['22', '80', '443'].map((ports) => ({ direction: 'inbound' as const, protocol: 'tcp' as const, ports, peers: anywhere })),
+  { direction: 'outbound', protocol: 'tcp', ports: '0', peers: anywhere },
+  { direction: 'outbound', protocol: 'udp', ports: '0', peers: anywhere },
+  { direction: 'outbound', protocol: 'icmp', ports: '0', peers: anywhere }
+]
+
+export function makeFirewall(overrides: Partial<Firewall> & Pick<Firewall, 'id' | 'name'>): Firewall {
+  return { status: 'succeeded', rules: templateRules, dropletIds: [], tags: [], createdAt: '2025-11-01T09:00:00Z', ...overrides }
+}

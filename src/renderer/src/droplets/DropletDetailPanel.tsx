@@ -3,12 +3,15 @@
  * networks, features, volumes, snapshots, backups, firewalls, recent actions. Shows the list's
  * copy at once and fills in the rest when the detail arrives.
  */
-import { Lock, X } from 'lucide-react'
+import { Link2, Lock, Plus, ShieldAlert, Trash2, X } from 'lucide-react'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useActionActivity } from '../activity/action-activity'
-import { actionLabel, formatDateTime, formatMoney, formatSize } from '../fleet/format'
+import { actionLabel, formatDateTime, formatGb, formatMoney, formatSize } from '../fleet/format'
 import { StaleBadge } from '../fleet/StaleBadge'
-import { useDroplet, type Droplet, type DropletDetail } from '../rpc/provider-queries'
+import { describeRules, summarizeRules } from '../firewalls/firewall-rules'
+import { AttachFirewallDialog, CreateFirewallDialog } from '../firewalls/FirewallDialogs'
+import { useDroplet, type Droplet, type DropletDetail, type Snapshot } from '../rpc/provider-queries'
+import { DeleteSnapshotDialog } from '../snapshots/DeleteSnapshotDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { ActionProgressList } from './ActionProgressList'
 import { DropletActions } from './DropletActions'
@@ -91,6 +94,8 @@ export function DropletDetailPanel({ droplet: listed, onClose }: { droplet: Drop
 }
 
 function DetailSections({ detail }: { detail: DropletDetail }) {
+  const [deleting, setDeleting] = useState<Snapshot | null>(null)
+  const [firewallDialog, setFirewallDialog] = useState<'attach' | 'create' | null>(null)
   return (
     <>
       <Section title="Networks" count={detail.networks.length}>
@@ -143,16 +148,25 @@ function DetailSections({ detail }: { detail: DropletDetail }) {
         {detail.snapshots.length === 0 ? (
           <Empty>No snapshots</Empty>
         ) : (
-          <ul className="rows">
+          <ul className="rows snapshot-rows">
             {detail.snapshots.map((snapshot) => (
               <li key={snapshot.id}>
-                <span className="mono truncate">{snapshot.name}</span>
-                <span className="faint">{snapshot.sizeGb} GB</span>
-                <span className="faint">{formatDateTime(snapshot.createdAt)}</span>
+                <div className="snapshot-row-text">
+                  <span className="mono truncate-block" title={snapshot.name}>
+                    {snapshot.name}
+                  </span>
+                  <span className="faint small">
+                    {formatGb(snapshot.sizeGb)} · {formatDateTime(snapshot.createdAt)}
+                  </span>
+                </div>
+                <button type="button" className="icon-button icon-button-danger" aria-label={`Delete snapshot ${snapshot.name}`} onClick={() => setDeleting(snapshot)}>
+                  <Trash2 size={13} aria-hidden="true" />
+                </button>
               </li>
             ))}
           </ul>
         )}
+        <DeleteSnapshotDialog snapshot={deleting} dropletName={detail.name} onClose={() => setDeleting(null)} />
       </Section>
       <Section title="Backups" count={detail.backupIds.length}>
         {detail.backupIds.length === 0 && !detail.nextBackupWindow ? (
@@ -166,7 +180,22 @@ function DetailSections({ detail }: { detail: DropletDetail }) {
       </Section>
       <Section title="Firewalls" count={detail.firewalls.length}>
         {detail.firewalls.length === 0 ? (
-          <Empty>No cloud firewall — every port the droplet listens on is reachable.</Empty>
+          <div className="finding" role="note">
+            <ShieldAlert size={14} className="finding-icon" aria-hidden="true" />
+            <div className="finding-body">
+              <p>No cloud firewall: every port the droplet listens on is reachable.</p>
+              <div className="finding-actions">
+                <button type="button" className="button button-small" onClick={() => setFirewallDialog('attach')}>
+                  <Link2 size={12} aria-hidden="true" />
+                  Attach a firewall…
+                </button>
+                <button type="button" className="button button-small" onClick={() => setFirewallDialog('create')}>
+                  <Plus size={12} aria-hidden="true" />
+                  Create from template…
+                </button>
+              </div>
+            </div>
+          </div>
         ) : (
           <ul className="rows rows-stacked">
             {detail.firewalls.map((firewall) => (
@@ -175,16 +204,15 @@ function DetailSections({ detail }: { detail: DropletDetail }) {
                   <span className="strong">{firewall.name}</span>
                   <span className="faint">{firewall.status}</span>
                 </div>
-                <div className="faint small">
-                  {firewall.rules
-                    .filter((rule) => rule.direction === 'inbound')
-                    .map((rule) => `${rule.protocol} ${rule.ports || 'all'} from ${rule.peers.join(', ') || 'nowhere'}`)
-                    .join(' · ') || 'No inbound rules'}
+                <div className="faint small mono" title={describeRules(firewall.rules)}>
+                  {summarizeRules(firewall.rules)}
                 </div>
               </li>
             ))}
           </ul>
         )}
+        <AttachFirewallDialog open={firewallDialog === 'attach'} onOpenChange={(open) => !open && setFirewallDialog(null)} initialDropletIds={[detail.id]} onCreateInstead={() => setFirewallDialog('create')} />
+        <CreateFirewallDialog open={firewallDialog === 'create'} onOpenChange={(open) => !open && setFirewallDialog(null)} initialDropletIds={[detail.id]} nameBase={detail.name} />
       </Section>
       <Section title="Recent actions" count={detail.recentActions.length}>
         {detail.recentActions.length === 0 ? (

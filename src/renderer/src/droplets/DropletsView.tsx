@@ -5,7 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import type { SortingState } from '@tanstack/react-table'
-import { Droplet as DropletIcon, History, RefreshCw, Search } from 'lucide-react'
+import { Camera, Droplet as DropletIcon, History, RefreshCw, Search, Shield } from 'lucide-react'
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { ApiBudget } from '../fleet/ApiBudget'
@@ -26,7 +26,7 @@ export function DropletsView() {
   const api = useApi()
   const client = useQueryClient()
   const droplets = useDroplets()
-  const { openActivity } = useShellUi()
+  const { openActivity, openSnapshots, openFirewalls } = useShellUi()
   const [path, setPath] = useHashPath('droplets')
   const [query, setQuery] = useState('')
   const deferredQuery = useDeferredValue(query)
@@ -75,6 +75,14 @@ export function DropletsView() {
         {droplets.isError && droplets.data && <StaleBadge error={droplets.error} />}
         <div className="toolbar-spacer" />
         <ApiBudget providers={['digitalocean']} />
+        <button type="button" className="button button-small" onClick={openSnapshots}>
+          <Camera size={13} aria-hidden="true" />
+          Snapshots
+        </button>
+        <button type="button" className="button button-small" onClick={openFirewalls}>
+          <Shield size={13} aria-hidden="true" />
+          Firewalls
+        </button>
         <button type="button" className="button button-small" onClick={openActivity}>
           <History size={13} aria-hidden="true" />
           Activity

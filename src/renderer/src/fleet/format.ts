@@ -21,6 +21,11 @@ export function formatSize(droplet: { vcpus: number; memoryMb: number; diskGb: n
   return `${droplet.vcpus} vCPU · ${formatMemory(droplet.memoryMb)} · ${droplet.diskGb} GB`
 }
 
+/** Snapshot sizes: "2.35 GB", "40 GB". */
+export function formatGb(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(2)} GB`
+}
+
 /** A compact age: "45m", "3h", "12d", "5mo", "2y". */
 export function formatAge(iso: string, now = Date.now()): string {
   const ms = now - Date.parse(iso)

@@ -1,6 +1,6 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
 import { useQueryClient } from '@tanstack/react-query'
-import { Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
+import { Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
 import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
@@ -32,7 +32,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
   const secrets = useSecretsStatus().data
   const api = useApi()
   const client = useQueryClient()
-  const { openActivity } = useShellUi()
+  const { openActivity, openSnapshots, openFirewalls } = useShellUi()
   // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
   const droplets = useDroplets({ enabled: false }).data
   const zones = useZones(false).data
@@ -85,6 +85,10 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
 
   const actions: PaletteCommand[] = [{ id: 'show-activity', group: 'Actions', label: 'Show activity', icon: History, keywords: ['audit', 'log', 'history', 'progress'], run: openActivity }]
   if (secrets?.digitalocean) {
+    actions.push(
+      { id: 'show-snapshots', group: 'Actions', label: 'Show snapshots', icon: Camera, keywords: ['snapshot', 'backup', 'image', 'delete', 'disk'], run: openSnapshots },
+      { id: 'show-firewalls', group: 'Actions', label: 'Show firewalls', icon: Shield, keywords: ['firewall', 'ports', 'security', 'attach', '22', '443'], run: openFirewalls }
+    )
     actions.unshift({
       id: 'refresh-droplets',
       group: 'Actions',

@@ -19,6 +19,8 @@ export type DnsRecord = Result<'dns.records.list'>[number]
 export type DnsRecordInput = Params<'dns.records.create'>['record']
 export type AccountState = Result<'accounts.status'>[number]
 export type ProviderHealth = Result<'providers.health'>[number]
+export type Snapshot = Result<'snapshots.list'>[number]
+export type Firewall = Result<'firewalls.list'>[number]
 
 export const providerKeys = {
   droplets: ['droplets.list'] as const,
@@ -31,7 +33,11 @@ export const providerKeys = {
   allRecords: ['dns.records.list'] as const,
   missing: ['dns.missing'] as const,
   accounts: ['accounts.status'] as const,
-  contexts: ['accounts.contexts'] as const
+  contexts: ['accounts.contexts'] as const,
+  /** Every snapshots.list cache: the whole team's (`['snapshots.list', 'all']`) and each droplet's. */
+  snapshots: ['snapshots.list'] as const,
+  snapshotsFor: (dropletId: number | 'all') => ['snapshots.list', dropletId] as const,
+  firewalls: ['firewalls.list'] as const
 }
 
 const MINUTE = 60_000
@@ -67,6 +73,23 @@ export function useDroplet(id: number | undefined) {
     enabled: id !== undefined,
     staleTime: 15_000
   })
+}
+
+/** The team's snapshots (`snapshots.list {}`), or one droplet's. */
+export function useSnapshots(options: { dropletId?: number; enabled?: boolean } = {}) {
+  const api = useApi()
+  const { dropletId } = options
+  return useQuery({
+    queryKey: providerKeys.snapshotsFor(dropletId ?? 'all'),
+    queryFn: () => api.call('snapshots.list', dropletId === undefined ? {} : { dropletId }),
+    enabled: options.enabled ?? true,
+    staleTime: MINUTE
+  })
+}
+
+export function useFirewalls(enabled = true) {
+  const api = useApi()
+  return useQuery({ queryKey: providerKeys.firewalls, queryFn: () => api.call('firewalls.list'), enabled, staleTime: MINUTE })
 }
 
 export function useProviderHealth() {
@@ -132,7 +155,7 @@ export function useSwitchContext() {
   return useMutation({
     mutationFn: (name: string) => api.call('accounts.useContext', { name }),
     onSuccess: () => {
-      for (const key of [providerKeys.contexts, providerKeys.accounts, providerKeys.droplets, providerKeys.dropletDetails, providerKeys.zones, providerKeys.allRecords, providerKeys.missing, providerKeys.health]) {
+      for (const key of [providerKeys.contexts, providerKeys.accounts, providerKeys.droplets, providerKeys.dropletDetails, providerKeys.snapshots, providerKeys.firewalls, providerKeys.zones, providerKeys.allRecords, providerKeys.missing, providerKeys.health]) {
         void client.invalidateQueries({ queryKey: key })
       }
     }

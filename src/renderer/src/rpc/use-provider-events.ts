@@ -17,11 +17,16 @@ export function useProviderEvents(): void {
       api.on('droplets.actionProgress', (progress) => {
         recordAction(client, progress)
         if (progress.status !== 'in-progress' && progress.dropletId !== null) void client.invalidateQueries({ queryKey: providerKeys.droplet(progress.dropletId) })
+        // A finished snapshot action adds a snapshot (or, errored, does not): either way the lists may differ.
+        if (progress.status !== 'in-progress' && progress.type === 'snapshot') void client.invalidateQueries({ queryKey: providerKeys.snapshots })
       }),
       api.on('droplets.changed', ({ ids }) => {
         void client.invalidateQueries({ queryKey: providerKeys.droplets })
         if (ids.length === 0) void client.invalidateQueries({ queryKey: providerKeys.dropletDetails })
         for (const id of ids) void client.invalidateQueries({ queryKey: providerKeys.droplet(id) })
+        // Snapshots taken or deleted, firewalls attached: all arrive as droplets.changed.
+        void client.invalidateQueries({ queryKey: providerKeys.snapshots })
+        void client.invalidateQueries({ queryKey: providerKeys.firewalls })
         // Records point at droplets by IP; a new address can make one dangling or not.
         void client.invalidateQueries({ queryKey: providerKeys.allRecords })
       }),

@@ -1,4 +1,4 @@
-/** Settings: provider tokens (write-only, in the keychain), appearance, droplet safety, hosts. */
+/** Settings: provider tokens (write-only, in the keychain), appearance, droplet safety, hosts, watched DNS names. */
 import type { Settings } from '../../../shared/contract'
 import { errorMessage } from '../rpc/errors'
 import { useKeychainStatus, useSecretsStatus, useSettings } from '../rpc/queries'
@@ -12,6 +12,7 @@ import { SettingsSection } from './SettingsSection'
 import { SettingTextField } from './SettingTextField'
 import { ThemeField } from './ThemeField'
 import { TokenField } from './TokenField'
+import { WatchedHostnamesField } from './WatchedHostnamesField'
 
 export function SettingsView() {
   const keychain = useKeychainStatus().data
@@ -88,6 +89,9 @@ function Preferences({ settings }: { settings: Settings }) {
           unit="%"
           numeric
         />
+      </SettingsSection>
+      <SettingsSection id="dns" title="DNS">
+        <WatchedHostnamesField value={settings.watchedHostnames} />
       </SettingsSection>
     </>
   )

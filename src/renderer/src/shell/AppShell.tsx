@@ -5,12 +5,14 @@ import { AreaView } from '../areas/AreaView'
 import { findArea } from '../navigation/areas'
 import { useRoute } from '../navigation/route'
 import { useGlobalShortcuts } from '../navigation/use-global-shortcuts'
+import { FirewallsDrawer } from '../firewalls/FirewallsDrawer'
 import { CommandPalette } from '../palette/CommandPalette'
 import { useContractEvents } from '../rpc/use-contract-events'
 import { SettingsView } from '../settings/SettingsView'
+import { SnapshotsDrawer } from '../snapshots/SnapshotsDrawer'
 import { useThemeFromSettings } from '../theme/use-theme-from-settings'
 import { ConnectionBanner } from './ConnectionBanner'
-import { ShellUiContext } from './shell-ui'
+import { ShellUiContext, type ShellDrawer } from './shell-ui'
 import { Sidebar } from './Sidebar'
 import { TopBar } from './TopBar'
 
@@ -18,8 +20,10 @@ export function AppShell() {
   const [route, navigate] = useRoute()
   const [paletteOpen, setPaletteOpen] = useState(false)
   const togglePalette = useCallback(() => setPaletteOpen((open) => !open), [])
-  const [activityOpen, setActivityOpen] = useState(false)
-  const shellUi = useMemo(() => ({ openActivity: () => setActivityOpen(true) }), [])
+  // One drawer at a time: opening another (from the palette) replaces it.
+  const [drawer, setDrawer] = useState<ShellDrawer | null>(null)
+  const shellUi = useMemo(() => ({ openActivity: () => setDrawer('activity'), openSnapshots: () => setDrawer('snapshots'), openFirewalls: () => setDrawer('firewalls') }), [])
+  const drawerProps = (name: ShellDrawer) => ({ open: drawer === name, onOpenChange: (open: boolean) => setDrawer(open ? name : null) })
 
   useContractEvents()
   useThemeFromSettings()
@@ -44,7 +48,9 @@ export function AppShell() {
           </main>
         </div>
         <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} route={route} navigate={navigate} />
-        <ActivityDrawer open={activityOpen} onOpenChange={setActivityOpen} />
+        <ActivityDrawer {...drawerProps('activity')} />
+        <SnapshotsDrawer {...drawerProps('snapshots')} />
+        <FirewallsDrawer {...drawerProps('firewalls')} />
       </div>
     </ShellUiContext.Provider>
   )
