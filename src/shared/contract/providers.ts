@@ -249,7 +249,7 @@ export const providerMethods = {
   'firewalls.list': { params: NoParams, result: z.array(FirewallSchema) },
   /** Seed 002's template: inbound 22, 80 and 443 from anywhere; all outbound. */
   'firewalls.createFromTemplate': {
-    params: z.object({ name: z.string().min(1).max(255).regex(/^[a-zA-Z0-9.-]+$/), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
+    params: z.object({ name: z.string().min(2, 'at least 2 characters').max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only'), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
     result: FirewallSchema
   },
   'firewalls.attach': {
