@@ -71,7 +71,7 @@ describe('a new operator on the bench fleet', () => {
     await page.getByText(/60 droplets/).waitFor()
     await view.screenshot('fleet-droplets')
     await table.getByText('e2i-analytics-prod', { exact: true }).click()
-    await page.getByRole('button', { name: /Snapshot/ }).click()
+    await page.getByRole('button', { name: 'Snapshot…' }).click()
     const name = page.getByLabel('Snapshot name')
     expect(await name.inputValue()).toMatch(/^e2i-analytics-prod-\d{8}-\d{4}$/)
     await page.getByRole('button', { name: 'Take snapshot' }).click()
