@@ -5,8 +5,10 @@
  */
 import { z } from 'zod'
 import { ContextNameSchema, providerEvents, providerMethods } from './contract/providers'
+import { sshEvents, sshMethods } from './contract/ssh'
 
 export * from './contract/providers'
+export * from './contract/ssh'
 
 const NoParams = z.object({}).strict()
 
@@ -92,13 +94,15 @@ export const methods = {
     params: SettingsSchema.partial().strict(),
     result: SettingsSchema
   },
-  ...providerMethods
+  ...providerMethods,
+  ...sshMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
   'secrets.changed': SecretsStatusSchema,
   'settings.changed': SettingsSchema,
-  ...providerEvents
+  ...providerEvents,
+  ...sshEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

@@ -9,6 +9,7 @@ import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
 import { createProviderHandlers, type ProviderDeps } from '../providers/provider-handlers'
 import { createNodeFetch } from '../providers/http/node-fetch'
+import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
 
 export interface ServicesOptions {
   dataDir: string
@@ -21,6 +22,8 @@ export interface ServicesOptions {
   fetch?: typeof fetch
   /** Shorter backoff and polling, for tests. */
   providerTuning?: ProviderDeps['tuning']
+  /** Shorter keepalives, backoff and waits, for tests. */
+  sshTuning?: SshDeps['tuning']
 }
 
 export interface Services {
@@ -28,6 +31,7 @@ export interface Services {
   readonly bus: EventBus
   readonly secrets: SecretsService
   readonly settings: SettingsStore
+  readonly ssh: SshServices
   dispose(): Promise<void>
 }
 
@@ -40,6 +44,9 @@ export function createServices(options: ServicesOptions): Services {
   // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
   const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
   const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log, tuning: options.providerTuning })
+  // dropletHosts: the providers wire droplets in here (public or private IP, settings.defaultSshUser).
+  const ssh = createSshServices({ dataDir: options.dataDir, bus, env, keychain: options.keychain ?? createKeychain(), dropletHosts: async () => [], log, tuning: options.sshTuning })
+  void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: options.version }),
@@ -49,7 +56,8 @@ export function createServices(options: ServicesOptions): Services {
     'secrets.keychain': () => secrets.keychainStatus(),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
-    ...providers.handlers
+    ...providers.handlers,
+    ...ssh.handlers
   }
 
   return {
@@ -57,7 +65,9 @@ export function createServices(options: ServicesOptions): Services {
     bus,
     secrets,
     settings,
+    ssh,
     async dispose() {
+      await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()
     }

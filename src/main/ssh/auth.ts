@@ -1,0 +1,128 @@
+/**
+ * Client authentication, in OpenSSH's order: the ssh-agent (SSH_AUTH_SOCK), then the identity files
+ * (OpenSSH and PEM formats). A key with a passphrase is used once the operator unlocked it (for the
+ * session, or kept in the OS keychain as `ssh-passphrase:<keypath>`); a failed login never deletes a
+ * stored passphrase, a stale one simply stops being offered until the operator unlocks again.
+ */
+import { readFile } from 'node:fs/promises'
+// ssh2 is CommonJS whose named exports Node's ESM loader cannot see: take them from the default export.
+import ssh2, { type AnyAuthMethod, type ParsedKey } from 'ssh2'
+import { DropdeckError } from '../../shared/errors'
+import type { Keychain } from '../secrets/keychain'
+import type { HostConfig } from './host-config'
+
+export const passphraseAccount = (keyPath: string) => `ssh-passphrase:${keyPath}`
+
+const { OpenSSHAgent, utils } = ssh2
+
+type ParseResult = { key: ParsedKey } | { encrypted: true } | { invalid: string }
+
+function parse(data: Buffer, passphrase?: string): ParseResult {
+  const parsed = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error
+  if (parsed instanceof Error) {
+    if (passphrase === undefined && /encrypted|passphrase/i.test(parsed.message)) return { encrypted: true }
+    return { invalid: parsed.message }
+  }
+  return { key: Array.isArray(parsed) ? parsed[0] : parsed }
+}
+
+/** An agent that offers only the listed public keys (IdentitiesOnly with IdentityFile, as OpenSSH does). */
+class FilteredAgent extends OpenSSHAgent {
+  constructor(socketPath: string, private readonly allowed: Buffer[]) {
+    super(socketPath)
+  }
+
+  override getIdentities(cb: Parameters<InstanceType<typeof OpenSSHAgent>['getIdentities']>[0]): void {
+    super.getIdentities((err, keys) => {
+      if (err || !keys) return cb(err, keys)
+      cb(undefined, keys.filter((k) => 'getPublicSSH' in k && this.allowed.some((a) => a.equals(k.getPublicSSH()))))
+    })
+  }
+}
+
+export interface AuthPlan {
+  methods: AnyAuthMethod[]
+  /** Identity files that exist but need a passphrase nobody gave yet. */
+  locked: string[]
+  /** What was tried, in the operator's words, for the failure message. */
+  described: string[]
+}
+
+export class KeyAuth {
+  private readonly passphrases = new Map<string, string>()
+
+  constructor(private readonly deps: { keychain?: Keychain; env: NodeJS.ProcessEnv }) {}
+
+  private async passphraseFor(keyPath: string): Promise<string | undefined> {
+    const cached = this.passphrases.get(keyPath)
+    if (cached !== undefined) return cached
+    try {
+      return (await this.deps.keychain?.get(passphraseAccount(keyPath))) ?? undefined
+    } catch {
+      return undefined // a locked or missing keychain is the same as no stored passphrase
+    }
+  }
+
+  /** Checks the passphrase against the key before keeping it; remember stores it in the keychain too. */
+  async unlock(keyPath: string, passphrase: string, remember: boolean): Promise<void> {
+    let data: Buffer
+    try {
+      data = await readFile(keyPath)
+    } catch {
+      throw new DropdeckError('NOT_FOUND', `The key file ${keyPath} cannot be read.`)
+    }
+    const parsed = parse(data, passphrase)
+    if (!('key' in parsed)) {
+      throw new DropdeckError('AUTH_FAILED', `That passphrase does not unlock ${keyPath}. Try again.`, { data: { needsPassphrase: keyPath, wrongPassphrase: true } })
+    }
+    this.passphrases.set(keyPath, passphrase)
+    if (remember) {
+      if (!this.deps.keychain) throw new DropdeckError('KEYCHAIN_UNAVAILABLE', 'No keychain is configured; the passphrase is kept for this session only.')
+      await this.deps.keychain.set(passphraseAccount(keyPath), passphrase)
+    }
+  }
+
+  async plan(host: HostConfig): Promise<AuthPlan> {
+    const username = host.user
+    const keys: { path: string; key: ParsedKey }[] = []
+    const locked: string[] = []
+    const publicBlobs: Buffer[] = []
+    for (const file of host.identityFiles) {
+      let data: Buffer
+      try {
+        data = await readFile(file)
+      } catch {
+        continue // OpenSSH skips identity files that do not exist
+      }
+      const pub = await readFile(`${file}.pub`, 'utf8').then((t) => Buffer.from(t.trim().split(/\s+/)[1] ?? '', 'base64')).catch(() => undefined)
+      let parsed = parse(data)
+      if ('encrypted' in parsed) {
+        const passphrase = await this.passphraseFor(file)
+        parsed = passphrase === undefined ? parsed : parse(data, passphrase)
+        if (!('key' in parsed)) {
+          locked.push(file)
+          if (pub?.length) publicBlobs.push(pub)
+          continue
+        }
+      }
+      if ('key' in parsed) {
+        keys.push({ path: file, key: parsed.key })
+        publicBlobs.push(parsed.key.getPublicSSH())
+      }
+    }
+    const methods: AnyAuthMethod[] = []
+    const described: string[] = []
+    const agentSock = this.deps.env.SSH_AUTH_SOCK
+    if (agentSock) {
+      // IdentitiesOnly: the agent may only sign with the configured keys (it holds them unlocked).
+      const agent = host.identitiesOnly ? new FilteredAgent(agentSock, publicBlobs) : new OpenSSHAgent(agentSock)
+      methods.push({ type: 'agent', username, agent })
+      described.push('the ssh-agent')
+    }
+    for (const { path, key } of keys) {
+      methods.push({ type: 'publickey', username, key })
+      described.push(path)
+    }
+    return { methods, locked, described }
+  }
+}

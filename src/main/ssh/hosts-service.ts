@@ -1,0 +1,169 @@
+/**
+ * The hosts Dropdeck can reach: ~/.ssh/config aliases (re-read on every list, so edits show up), hosts
+ * added by hand (dataDir/hosts.json), and droplets (a hook the providers wire in). Their connection
+ * state comes from the pool.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { z } from 'zod'
+import type { Host, ManualHostInputSchema } from '../../shared/contract/ssh'
+import { DropdeckError } from '../../shared/errors'
+import { parseProxyUrl } from './proxy-route'
+import { defaultSshConfigPath, expandPath, readSshConfig, type HostConfig, type SshConfigFile } from './host-config'
+import type { ConnectionPool } from './connection-pool'
+
+export type ManualHostInput = z.output<typeof ManualHostInputSchema>
+
+/** What the providers hand in for a droplet; the rest comes from ssh_config (`Host *`, an IP alias). */
+export interface DropletHostInput {
+  id: string
+  name?: string
+  hostname: string
+  user: string
+  port?: number
+  identityFiles?: string[]
+}
+
+export interface HostsServiceDeps {
+  dataDir: string
+  env: NodeJS.ProcessEnv
+  dropletHosts: () => Promise<DropletHostInput[]>
+  log: (line: string) => void
+}
+
+export class HostsService {
+  private readonly file: string
+  private pool?: ConnectionPool
+  /** The last list read, so state events go out synchronously and in order. */
+  private known = new Map<string, HostConfig>()
+
+  constructor(private readonly deps: HostsServiceDeps) {
+    this.file = path.join(deps.dataDir, 'hosts.json')
+  }
+
+  attachPool(pool: ConnectionPool): void {
+    this.pool = pool
+  }
+
+  private sshConfig(): Promise<SshConfigFile> {
+    return readSshConfig(defaultSshConfigPath(this.deps.env))
+  }
+
+  private async manual(): Promise<ManualHostInput[]> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as ManualHostInput[]
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      this.deps.log(`ssh: ${this.file} is unreadable, ignoring it: ${(err as Error).message}`)
+      return []
+    }
+  }
+
+  private async saveManual(hosts: ManualHostInput[]): Promise<void> {
+    await mkdir(this.deps.dataDir, { recursive: true })
+    const tmp = `${this.file}.tmp`
+    await writeFile(tmp, JSON.stringify(hosts, null, 2) + '\n', { mode: 0o600 })
+    await rename(tmp, this.file)
+  }
+
+  /** Every host, ssh_config first; a later source never shadows an earlier alias. */
+  async configs(): Promise<HostConfig[]> {
+    const config = await this.sshConfig()
+    const out = [...config.hosts]
+    const seen = new Set(out.map((h) => h.id))
+    const droplets = await this.deps.dropletHosts().catch((err: Error) => {
+      this.deps.log(`ssh: droplet hosts unavailable: ${err.message}`)
+      return []
+    })
+    for (const m of await this.manual()) {
+      if (seen.has(m.id)) continue
+      seen.add(m.id)
+      out.push(overlay(config.compute(m.hostname), { ...m, source: 'manual' }))
+    }
+    for (const d of droplets) {
+      if (seen.has(d.id)) continue
+      seen.add(d.id)
+      out.push(overlay(config.compute(d.hostname), { ...d, source: 'droplet' }))
+    }
+    this.known = new Map(out.map((h) => [h.id, h]))
+    return out
+  }
+
+  async get(id: string): Promise<HostConfig> {
+    const found = (await this.configs()).find((h) => h.id === id)
+    if (!found) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}": not in ${defaultSshConfigPath(this.deps.env)}, the droplets, or the hosts added by hand.`)
+    return found
+  }
+
+  /** For the pool: a known host, or a ProxyJump hop written as [user@]host[:port]. */
+  async resolve(id: string): Promise<HostConfig> {
+    const found = (await this.configs()).find((h) => h.id === id)
+    if (found) return found
+    const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(id)
+    if (!m) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}".`)
+    const base = (await this.sshConfig()).compute(m[2].replace(/^\[|\]$/g, ''))
+    return { ...base, id, name: id, ...(m[1] ? { user: m[1] } : {}), ...(m[3] ? { port: Number(m[3]) } : {}) }
+  }
+
+  /** The host as last read (every connect reads the list first), for state events. */
+  cached(id: string): HostConfig | undefined {
+    return this.known.get(id)
+  }
+
+  view(h: HostConfig): Host {
+    const { state, error } = this.pool?.state(h.id) ?? { state: 'idle' as const }
+    return {
+      id: h.id,
+      name: h.name,
+      hostname: h.hostname,
+      port: h.port,
+      user: h.user,
+      source: h.source,
+      identityFiles: h.identityFiles,
+      ...(h.proxyJump ? { proxyJump: h.proxyJump } : {}),
+      localForwards: h.localForwards,
+      state,
+      ...(error ? { error } : {})
+    }
+  }
+
+  async list(): Promise<Host[]> {
+    return (await this.configs()).map((h) => this.view(h))
+  }
+
+  async add(input: ManualHostInput): Promise<Host> {
+    if ((await this.configs()).some((h) => h.id === input.id)) {
+      throw new DropdeckError('BAD_REQUEST', `A host named "${input.id}" already exists; pick another name.`)
+    }
+    if (input.proxy) parseProxyUrl(input.proxy) // refuse a malformed URL now, not at connect time
+    await this.saveManual([...(await this.manual()), input])
+    return this.view(await this.get(input.id))
+  }
+
+  async remove(id: string): Promise<void> {
+    const manual = await this.manual()
+    if (!manual.some((m) => m.id === id)) {
+      const other = (await this.configs()).find((h) => h.id === id)
+      throw other
+        ? new DropdeckError('BAD_REQUEST', `"${id}" comes from ${other.source === 'ssh-config' ? 'the ssh config' : 'the droplets'}; only hosts added by hand can be removed here.`)
+        : new DropdeckError('NOT_FOUND', `No SSH host "${id}".`)
+    }
+    await this.saveManual(manual.filter((m) => m.id !== id))
+  }
+}
+
+function overlay(base: HostConfig, h: Partial<ManualHostInput & DropletHostInput> & { id: string; hostname: string; source: HostConfig['source'] }): HostConfig {
+  return {
+    ...base,
+    id: h.id,
+    name: h.name ?? h.id,
+    hostname: h.hostname,
+    source: h.source,
+    ...(h.user ? { user: h.user } : {}),
+    ...(h.port ? { port: h.port } : {}),
+    ...(h.identityFiles?.length ? { identityFiles: h.identityFiles.map((f) => expandPath(f, { host: h.hostname, user: h.user ?? base.user, port: h.port ?? base.port, alias: h.id })) } : {}),
+    ...(h.proxyJump ? { proxyJump: h.proxyJump } : {}),
+    ...(h.proxy ? { proxy: h.proxy } : {}),
+    localForwards: base.localForwards
+  }
+}

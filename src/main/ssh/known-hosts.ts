@@ -1,0 +1,125 @@
+/**
+ * Host-key checking against OpenSSH known_hosts files (plain, `[host]:port`, wildcard patterns,
+ * negations, hashed `|1|salt|hash` entries, `@revoked`) and the app's own store, which uses the same
+ * format so an operator can read it or copy it into ~/.ssh/known_hosts.
+ */
+import { createHash, createHmac } from 'node:crypto'
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+
+export type HostKeyVerdict =
+  | { kind: 'known' }
+  | { kind: 'unknown' }
+  /** A key of the same type is on record for this host, and it is not this one; or this key is @revoked. */
+  | { kind: 'mismatch'; file: string; line: number; revoked?: boolean }
+
+/** `SHA256:` + unpadded base64, as OpenSSH prints it. */
+export function fingerprintSha256(keyBlob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')
+}
+
+/** The key type at the start of an SSH public-key blob (`ssh-ed25519`, ...). */
+export function keyTypeOf(blob: Buffer): string {
+  if (blob.length < 4) return ''
+  const len = blob.readUInt32BE(0)
+  return blob.subarray(4, 4 + len).toString('latin1')
+}
+
+/** How known_hosts names a host: `host`, or `[host]:port` off port 22. */
+export function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i')
+  return re.test(name)
+}
+
+function hashedMatch(field: string, name: string): boolean {
+  const [, magic, salt, hash] = field.split('|')
+  if (magic !== '1' || !salt || !hash) return false
+  return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash
+}
+
+/** Does a known_hosts host field (comma list, patterns, negations, or one hashed entry) name this host? */
+export function hostFieldMatches(field: string, name: string): boolean {
+  if (field.startsWith('|')) return hashedMatch(field, name)
+  let matched = false
+  for (const pattern of field.split(',')) {
+    if (pattern.startsWith('!')) {
+      if (globMatch(pattern.slice(1), name)) return false
+    } else if (globMatch(pattern, name)) {
+      matched = true
+    }
+  }
+  return matched
+}
+
+export interface KnownHostsEntry {
+  file: string
+  line: number
+  marker?: string
+  hosts: string
+  keyType: string
+  key: Buffer
+}
+
+export function parseKnownHosts(text: string, file: string): KnownHostsEntry[] {
+  const out: KnownHostsEntry[] = []
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) return
+    const parts = line.split(/\s+/)
+    const marker = parts[0].startsWith('@') ? parts.shift() : undefined
+    if (parts.length < 3) return
+    out.push({ file, line: i + 1, marker, hosts: parts[0], keyType: parts[1], key: Buffer.from(parts[2], 'base64') })
+  })
+  return out
+}
+
+/** Checks a presented key against entries for `name` (already in `[host]:port` form where needed). */
+export function checkHostKey(entries: KnownHostsEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
+  const type = keyTypeOf(keyBlob)
+  let known = false
+  let mismatch: HostKeyVerdict | undefined
+  for (const e of entries) {
+    if (e.marker === '@cert-authority' || !hostFieldMatches(e.hosts, name)) continue
+    const same = e.key.equals(keyBlob)
+    if (e.marker === '@revoked') {
+      if (same) return { kind: 'mismatch', file: e.file, line: e.line, revoked: true }
+      continue
+    }
+    if (same) known = true
+    else if (e.keyType === type && !mismatch) mismatch = { kind: 'mismatch', file: e.file, line: e.line }
+  }
+  // As OpenSSH: a recorded key of the same type that differs wins over a match elsewhere only when no file matches.
+  if (known) return { kind: 'known' }
+  return mismatch ?? { kind: 'unknown' }
+}
+
+/** Reads every file that exists; unreadable ones count as empty (OpenSSH does the same). */
+export async function loadKnownHosts(files: string[]): Promise<KnownHostsEntry[]> {
+  const all = await Promise.all(
+    files.map(async (f) => {
+      try {
+        return parseKnownHosts(await readFile(f, 'utf8'), f)
+      } catch {
+        return []
+      }
+    })
+  )
+  return all.flat()
+}
+
+/** The app's own known_hosts, in dataDir: keys the operator accepted in Dropdeck. */
+export class AppKnownHosts {
+  readonly file: string
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, 'known_hosts')
+  }
+
+  async add(name: string, keyBlob: Buffer): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true })
+    await appendFile(this.file, `${name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, { mode: 0o600 })
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * One local port forward: a net.Server on 127.0.0.1 whose accepted sockets each become a
+ * `direct-tcpip` channel on the host's pooled connection. The listener is held through reconnects
+ * (the port never goes back to the OS while the tunnel lives); a connection that arrives while the
+ * session is down waits for it up to `waitMs`, then is closed.
+ */
+import net from 'node:net'
+import type { ClientChannel } from 'ssh2'
+import { DropdeckError } from '../../shared/errors'
+import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
+import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
+import { findPortHolder, isPortFree, suggestFreePort } from './port-holder'
+import { tunnelUrl } from './presets'
+
+export interface TunnelSpec {
+  id: string
+  hostId: string
+  remoteHost: string
+  remotePort: number
+  localPort?: number
+  startOnLaunch: boolean
+}
+
+/** Socket buffer for the local side: big enough that one read feeds several 32 KiB SSH packets. */
+const HIGH_WATER_MARK = 256 * 1024
+
+export class Tunnel {
+  readonly id: string
+  readonly hostId: string
+  readonly remoteHost: string
+  readonly remotePort: number
+  readonly startOnLaunch: boolean
+  localPort = 0
+  state: TunnelView['state'] = 'connecting'
+  error?: HostError
+  connections = 0
+  bytesIn = 0
+  bytesOut = 0
+  private server?: net.Server
+  private readonly sockets = new Set<net.Socket>()
+  private release?: () => void
+
+  constructor(
+    spec: TunnelSpec,
+    private readonly pool: ConnectionPool,
+    private readonly onChange: (t: Tunnel, kind: 'state' | 'counters') => void,
+    private readonly waitMs: number
+  ) {
+    this.id = spec.id
+    this.hostId = spec.hostId
+    this.remoteHost = spec.remoteHost
+    this.remotePort = spec.remotePort
+    this.startOnLaunch = spec.startOnLaunch
+    this.localPort = spec.localPort ?? 0
+  }
+
+  view(): TunnelView {
+    const url = tunnelUrl(this.remotePort, this.localPort)
+    return {
+      id: this.id,
+      hostId: this.hostId,
+      localPort: this.localPort,
+      remoteHost: this.remoteHost,
+      remotePort: this.remotePort,
+      state: this.state,
+      ...(this.error ? { error: this.error } : {}),
+      connections: this.connections,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      startOnLaunch: this.startOnLaunch,
+      ...(url ? { url } : {})
+    }
+  }
+
+  /** Binds the local port (PORT_IN_USE if taken) and starts keeping the host connected. */
+  async listen(requestedPort: number | undefined): Promise<void> {
+    // Without a requested port: the remote port if it is free (what `ssh -L p:host:p` would use), else any.
+    const port = requestedPort ?? ((await isPortFree(this.remotePort)) ? this.remotePort : 0)
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true, highWaterMark: HIGH_WATER_MARK }, (s) => this.accept(s))
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    }).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') throw await portInUse(port, err.code)
+      throw err
+    })
+    server.on('error', (err) => this.setState('error', { code: 'UPSTREAM', message: `The local listener failed: ${err.message}` }))
+    this.server = server
+    this.localPort = (server.address() as net.AddressInfo).port
+    this.release = this.pool.retain(this.hostId)
+    this.hostChanged(this.pool.state(this.hostId).state, this.pool.state(this.hostId).error)
+  }
+
+  /** Follows the host's connection: the tunnel is up exactly when its session is. */
+  hostChanged(state: HostState, error?: HostError): void {
+    if (this.state === 'stopped') return
+    if (state === 'connected') this.setState('up')
+    else if (state === 'reconnecting') this.setState('reconnecting', error)
+    else if (state === 'error') this.setState('error', error)
+    else if (state === 'connecting') this.setState(this.state === 'up' ? 'reconnecting' : this.state === 'error' ? 'error' : 'connecting', error ?? this.error)
+  }
+
+  private setState(state: TunnelView['state'], error?: HostError): void {
+    if (this.state === state && this.error?.message === error?.message) return
+    this.state = state
+    this.error = error
+    this.onChange(this, 'state')
+  }
+
+  private accept(socket: net.Socket): void {
+    this.connections++
+    this.sockets.add(socket)
+    this.onChange(this, 'counters')
+    let channel: ClientChannel | undefined
+    socket.on('error', () => socket.destroy())
+    socket.once('close', () => {
+      this.sockets.delete(socket)
+      channel?.close()
+    })
+    this.pool
+      .waitReady(this.hostId, this.waitMs)
+      .then(
+        (client) =>
+          new Promise<ClientChannel>((resolve, reject) => {
+            client.forwardOut('127.0.0.1', socket.remotePort ?? 0, this.remoteHost, this.remotePort, (err, ch) => (err ? reject(err) : resolve(ch)))
+          })
+      )
+      .then(
+        (ch) => {
+          channel = ch
+          if (socket.destroyed) return void ch.close()
+          this.splice(socket, ch)
+        },
+        (err: Error) => {
+          // A refused remote port is worth showing; the session's own state already says the rest.
+          if (!(err instanceof DropdeckError)) {
+            this.error = { code: 'UPSTREAM', message: `${this.hostId} could not open ${this.remoteHost}:${this.remotePort}: ${err.message}.` }
+            this.onChange(this, 'counters')
+          }
+          socket.destroy()
+        }
+      )
+  }
+
+  /** Both directions by pipe (backpressure, no copies); each side's EOF carried through on its own. */
+  private splice(socket: net.Socket, ch: ClientChannel): void {
+    ch.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length
+      this.counted()
+    })
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesOut += chunk.length
+      this.counted()
+    })
+    ch.on('error', () => socket.destroy())
+    ch.once('close', () => {
+      // A channel that ended cleanly has already ended the socket through pipe; a dead one resets it.
+      if (!ch.readableEnded) socket.destroy()
+    })
+    ch.pipe(socket)
+    socket.pipe(ch)
+  }
+
+  private countTimer?: NodeJS.Timeout
+  private counted(): void {
+    if (this.countTimer) return
+    this.countTimer = setTimeout(() => {
+      this.countTimer = undefined
+      this.onChange(this, 'counters')
+    }, 1000)
+    this.countTimer.unref?.()
+  }
+
+  async close(): Promise<void> {
+    this.state = 'stopped'
+    clearTimeout(this.countTimer)
+    this.release?.()
+    this.release = undefined
+    const server = this.server
+    this.server = undefined
+    for (const s of this.sockets) s.destroy()
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}
+
+async function portInUse(port: number, code: string): Promise<DropdeckError> {
+  const [holder, suggestion] = await Promise.all([findPortHolder(port).catch(() => undefined), suggestFreePort(port)])
+  const who = holder ? ` by ${holder.command.split(' ')[0].split('/').pop()} (pid ${holder.pid})` : ''
+  const message = code === 'EACCES'
+    ? `Local port ${port} needs privileges Dropdeck does not have. Port ${suggestion} is free.`
+    : `Local port ${port} is already in use${who}. Port ${suggestion} is free: use it, or stop what holds ${port}.`
+  return new DropdeckError('PORT_IN_USE', message, { data: { port, ...(holder ? { holder } : {}), suggestion } })
+}

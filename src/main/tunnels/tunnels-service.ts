@@ -1,0 +1,146 @@
+/**
+ * Tunnels: started by a client (owned by its context: closing the window or socket stops them) or
+ * marked to start on launch (owned by the app, kept in dataDir/tunnels.json and started again by
+ * `startLaunchTunnels`). Changes are pushed as `tunnels.changed`.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
+import { DropdeckError } from '../../shared/errors'
+import type { EventBus } from '../rpc/event-bus'
+import type { CallContext } from '../rpc/context'
+import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
+import { Tunnel } from './tunnel'
+
+export interface StartTunnelParams {
+  hostId: string
+  remoteHost: string
+  remotePort: number
+  localPort?: number
+  startOnLaunch?: boolean
+}
+
+interface LaunchEntry {
+  hostId: string
+  remoteHost: string
+  remotePort: number
+  localPort: number
+}
+
+export interface TunnelsTuning {
+  /** How long a connection arriving during a reconnect waits for the session (default 10 s). */
+  waitMs?: number
+  /** How long tunnels.start waits for the first connection (default 25 s). */
+  startTimeoutMs?: number
+}
+
+export class TunnelsService {
+  private readonly tunnels = new Map<string, Tunnel>()
+  private readonly file: string
+
+  constructor(private readonly deps: { dataDir: string; pool: ConnectionPool; bus: EventBus; log: (line: string) => void; tuning?: TunnelsTuning }) {
+    this.file = path.join(deps.dataDir, 'tunnels.json')
+  }
+
+  list(): TunnelView[] {
+    return [...this.tunnels.values()].map((t) => t.view())
+  }
+
+  /** The pool reports a host's state; every tunnel on it follows. */
+  hostChanged(hostId: string, state: HostState, error?: HostError): void {
+    for (const t of this.tunnels.values()) if (t.hostId === hostId) t.hostChanged(state, error)
+  }
+
+  private emitOne = (t: Tunnel) => {
+    this.deps.bus.emit('tunnels.changed', { tunnel: t.view() })
+  }
+
+  private emitAll(): void {
+    this.deps.bus.emit('tunnels.changed', { tunnels: this.list() })
+  }
+
+  private create(p: StartTunnelParams & { startOnLaunch: boolean }): Tunnel {
+    return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), this.deps.tuning?.waitMs ?? 10_000)
+  }
+
+  async start(p: StartTunnelParams, ctx?: CallContext): Promise<{ id: string; localPort: number }> {
+    const startOnLaunch = p.startOnLaunch ?? false
+    const tunnel = this.create({ ...p, startOnLaunch })
+    await tunnel.listen(p.localPort)
+    this.tunnels.set(tunnel.id, tunnel)
+    this.emitAll()
+    try {
+      // An operator-started tunnel says at once why it cannot work (unknown host key, no key, refused...).
+      await this.deps.pool.waitReady(p.hostId, this.deps.tuning?.startTimeoutMs ?? 25_000)
+    } catch (err) {
+      await this.stop(tunnel.id).catch(() => undefined)
+      throw err
+    }
+    if (startOnLaunch) await this.remember({ hostId: p.hostId, remoteHost: p.remoteHost, remotePort: p.remotePort, localPort: tunnel.localPort })
+    else ctx?.disposables.add({ dispose: () => this.stop(tunnel.id).catch(() => undefined) })
+    return { id: tunnel.id, localPort: tunnel.localPort }
+  }
+
+  async stop(id: string): Promise<void> {
+    const tunnel = this.tunnels.get(id)
+    if (!tunnel) throw new DropdeckError('NOT_FOUND', `No tunnel ${id}; it may have been stopped already.`)
+    this.tunnels.delete(id)
+    await tunnel.close()
+    if (tunnel.startOnLaunch) await this.forget(tunnel)
+    this.emitOne(tunnel)
+    this.emitAll()
+  }
+
+  private async launchEntries(): Promise<LaunchEntry[]> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as LaunchEntry[]
+    } catch {
+      return []
+    }
+  }
+
+  private async saveLaunch(entries: LaunchEntry[]): Promise<void> {
+    await mkdir(this.deps.dataDir, { recursive: true })
+    await writeFile(`${this.file}.tmp`, JSON.stringify(entries, null, 2) + '\n')
+    await rename(`${this.file}.tmp`, this.file)
+  }
+
+  private same = (a: LaunchEntry, b: LaunchEntry) => a.hostId === b.hostId && a.remoteHost === b.remoteHost && a.remotePort === b.remotePort && a.localPort === b.localPort
+
+  private async remember(e: LaunchEntry): Promise<void> {
+    const entries = await this.launchEntries()
+    if (!entries.some((x) => this.same(x, e))) await this.saveLaunch([...entries, e])
+  }
+
+  private async forget(t: Tunnel): Promise<void> {
+    const e = { hostId: t.hostId, remoteHost: t.remoteHost, remotePort: t.remotePort, localPort: t.localPort }
+    await this.saveLaunch((await this.launchEntries()).filter((x) => !this.same(x, e)))
+  }
+
+  /** At launch: bind every remembered tunnel and let the pool connect in the background. */
+  async startLaunchTunnels(): Promise<void> {
+    for (const e of await this.launchEntries()) {
+      const tunnel = this.create({ ...e, startOnLaunch: true })
+      try {
+        await tunnel.listen(e.localPort)
+        this.tunnels.set(tunnel.id, tunnel)
+        this.deps.pool.acquire(e.hostId).catch((err: Error) => this.deps.log(`tunnels: ${e.hostId} for ${e.localPort}: ${err.message}`))
+      } catch (err) {
+        this.deps.log(`tunnels: cannot start ${e.hostId} ${e.localPort}:${e.remoteHost}:${e.remotePort} on launch: ${(err as Error).message}`)
+      }
+    }
+    this.emitAll()
+  }
+
+  /** Stops the tunnels of one host (hosts.disconnect). */
+  async stopHost(hostId: string): Promise<void> {
+    await Promise.all([...this.tunnels.values()].filter((t) => t.hostId === hostId && !t.startOnLaunch).map((t) => this.stop(t.id)))
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.tunnels.values()]
+    this.tunnels.clear()
+    await Promise.all(all.map((t) => t.close()))
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Tunnels through a real sshd: byte-exact both ways, half-close, many connections, counters,
+ * PORT_IN_USE with the holder's pid, ownership by the call context.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDroplets, type Droplets, type DropletServer } from '../fleet/sshd'
+import { createSshEnv, hostBlock, rejection, waitUntil, type SshEnv } from './support/ssh-env'
+import { startEchoServer, startSourceSink, type TestServer } from './support/servers'
+
+const hasSshd = existsSync('/usr/sbin/sshd')
+
+/** Connects, writes `payload`, ends its side, and collects everything until the server's EOF. */
+function roundTrip(port: number, payload: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => s.end(payload))
+    s.on('data', (c: Buffer) => chunks.push(c))
+    s.on('end', () => {
+      s.destroy()
+      resolve(Buffer.concat(chunks))
+    })
+    s.on('error', reject)
+  })
+}
+
+describe.skipIf(!hasSshd)('tunnels', () => {
+  let fleet: Droplets
+  let d: DropletServer
+  let dir: string
+  let env: SshEnv
+  let echo: TestServer
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'dd-ssh-tun-'))
+    fleet = await startDroplets({ count: 1, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: '127.0.22.2' })
+    d = fleet.droplets[0]
+    const knownHosts = path.join(dir, 'known_hosts')
+    writeFileSync(knownHosts, `[${d.host}]:${d.port} ${d.hostPublicKey}\n`)
+    env = createSshEnv(hostBlock('prod', d, [`IdentityFile ${fleet.privateKeyPath}`, 'IdentitiesOnly yes', `UserKnownHostsFile ${knownHosts}`]))
+    echo = await startEchoServer()
+  })
+
+  afterAll(async () => {
+    await env?.close()
+    await echo?.close()
+    await fleet?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('carries 5 MB each way byte-exact (sha256), and counts bytes and connections', async () => {
+    const sink = await startSourceSink(5 * 1024 * 1024)
+    try {
+      const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: sink.port })
+      const up = randomBytes(5 * 1024 * 1024)
+      const got = await roundTrip(localPort, up)
+      const result = await sink.results[0]
+      expect(result.received).toBe(up.length)
+      expect(result.receivedSha).toBe(createHash('sha256').update(up).digest('hex'))
+      expect(got.length).toBe(5 * 1024 * 1024)
+      expect(createHash('sha256').update(got).digest('hex')).toBe(result.sentSha)
+      await waitUntil(() => env.call('tunnels.list', {}).then((l) => l[0]?.bytesIn === got.length), 3000, 'counters')
+      expect((await env.call('tunnels.list', {})).find((t) => t.id === id)).toMatchObject({ state: 'up', connections: 1, bytesIn: 5 * 1024 * 1024, bytesOut: 5 * 1024 * 1024, hostId: 'prod', localPort })
+      await env.call('tunnels.stop', { id })
+    } finally {
+      await sink.close()
+    }
+  })
+
+  it('carries TCP half-close: a client that shuts its write side still gets the reply', async () => {
+    const replier = await startEchoServer({ afterEof: (got) => Buffer.from(`got ${got.length} bytes: ${got.toString()}`) })
+    try {
+      const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: replier.port })
+      // The server answers only after it saw our EOF, so the reply proves EOF went through and the way back stayed open.
+      expect((await roundTrip(localPort, Buffer.from('ping'))).toString()).toBe('got 4 bytes: ping')
+      await env.call('tunnels.stop', { id })
+    } finally {
+      await replier.close()
+    }
+  })
+
+  it('serves 50 concurrent connections on one tunnel', async () => {
+    const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
+    const payloads = Array.from({ length: 50 }, () => randomBytes(64 * 1024 + Math.floor(Math.random() * 64 * 1024)))
+    const replies = await Promise.all(payloads.map((p) => roundTrip(localPort, p)))
+    replies.forEach((r, i) => expect(r.equals(payloads[i])).toBe(true))
+    expect((await env.call('tunnels.list', {})).find((t) => t.id === id)?.connections).toBe(50)
+    await env.call('tunnels.stop', { id })
+  })
+
+  it('refuses a taken port with PORT_IN_USE, naming the holder (this process) and a free port', async () => {
+    const holder = net.createServer()
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
+    const port = (holder.address() as net.AddressInfo).port
+    try {
+      const err = await rejection(env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port, localPort: port }))
+      expect(err.code).toBe('PORT_IN_USE')
+      const data = err.data as { port: number; holder?: { pid: number; command: string }; suggestion: number }
+      expect(data.port).toBe(port)
+      expect(data.holder?.pid).toBe(process.pid)
+      expect(data.holder?.command).toMatch(/node/)
+      expect(data.suggestion).not.toBe(port)
+      // The suggestion really is free.
+      const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port, localPort: data.suggestion })
+      expect(localPort).toBe(data.suggestion)
+      await env.call('tunnels.stop', { id })
+      expect(await env.call('tunnels.list', {})).toEqual([])
+    } finally {
+      holder.close()
+    }
+  })
+
+  it('belongs to the context that opened it: disposing the context stops it and frees the port', async () => {
+    const { createCallContext } = await import('../../src/main/rpc/context')
+    const ctx = createCallContext('window-2')
+    const { localPort } = await env.ssh.handlers['tunnels.start']({ hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port }, ctx)
+    expect((await roundTrip(localPort, Buffer.from('x'))).toString()).toBe('x')
+    expect(ctx.disposables.size).toBe(1)
+    await ctx.dispose()
+    expect(await env.call('tunnels.list', {})).toEqual([])
+    await expect(roundTrip(localPort, Buffer.from('x'))).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('emits tunnels.changed and fails cleanly for an unknown host', async () => {
+    expect((await rejection(env.call('tunnels.start', { hostId: 'nope', remoteHost: 'localhost', remotePort: 80 }))).code).toBe('NOT_FOUND')
+    expect(env.events.some((e) => e.event === 'tunnels.changed')).toBe(true)
+  })
+})
