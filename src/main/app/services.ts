@@ -7,8 +7,9 @@ import { createRouter, type Handlers, type Router } from '../rpc/router'
 import { createKeychain, type Keychain } from '../secrets/keychain'
 import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
-import { createProviderHandlers, type ProviderDeps } from '../providers/provider-handlers'
+import { createProviderHandlers, type ProviderDeps, type ProviderServices } from '../providers/provider-handlers'
 import { createNodeFetch } from '../providers/http/node-fetch'
+import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
 
 export interface ServicesOptions {
@@ -39,13 +40,13 @@ export function createServices(options: ServicesOptions): Services {
   const log = options.log ?? (() => {})
   const bus = new EventBus()
   const settings = new SettingsStore(options.dataDir, bus, log)
-  const secrets = new SecretsService(options.keychain ?? createKeychain(), bus, async () => (await settings.get()).digitaloceanContext)
+  const keychain = options.keychain ?? createKeychain()
+  const secrets = new SecretsService(keychain, bus, async () => (await settings.get()).digitaloceanContext)
   const env = options.env ?? process.env
   // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
   const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
   const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log, tuning: options.providerTuning })
-  // dropletHosts: the providers wire droplets in here (public or private IP, settings.defaultSshUser).
-  const ssh = createSshServices({ dataDir: options.dataDir, bus, env, keychain: options.keychain ?? createKeychain(), dropletHosts: async () => [], log, tuning: options.sshTuning })
+  const ssh = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
@@ -72,4 +73,17 @@ export function createServices(options: ServicesOptions): Services {
       await nodeFetch?.close()
     }
   }
+}
+
+/**
+ * The active team's droplets as SSH hosts (by name, public address first, the default user), from
+ * the droplet cache; none without a DigitalOcean token, so hosts.list never waits on a refused call.
+ */
+async function dropletHosts(providers: ProviderServices, secrets: SecretsService, settings: SettingsStore): Promise<DropletHostInput[]> {
+  if (!(await secrets.status()).digitalocean) return []
+  const [droplets, { defaultSshUser }] = await Promise.all([providers.droplets(), settings.get()])
+  return droplets.flatMap((d) => {
+    const hostname = d.publicIpv4 ?? d.privateIpv4
+    return hostname ? [{ id: d.name, name: d.name, hostname, user: defaultSshUser }] : []
+  })
 }

@@ -3,7 +3,7 @@
  * wired to their services. Base URLs come from DROPDECK_DO_API / DROPDECK_CF_API; HTTP goes through
  * the injected fetch (Electron's net.fetch, or the proxy-aware Node fetch of the headless host).
  */
-import type { MethodName } from '../../shared/contract'
+import type { Droplet, MethodName } from '../../shared/contract'
 import type { providerMethods } from '../../shared/contract/providers'
 import type { EventBus } from '../rpc/event-bus'
 import type { Handlers } from '../rpc/router'
@@ -38,6 +38,8 @@ type ProviderMethodName = keyof typeof providerMethods & MethodName
 
 export interface ProviderServices {
   handlers: Pick<Handlers, ProviderMethodName>
+  /** The active team's droplets, from the cache when there is one (for SSH hosts). */
+  droplets(): Promise<Droplet[]>
   dispose(): Promise<void>
 }
 
@@ -98,6 +100,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
 
   return {
     handlers,
+    droplets: () => droplets.list(false),
     async dispose() {
       unsubscribe()
       await droplets.dispose()
