@@ -1,19 +1,38 @@
-/** Droplets of the active team appear as SSH hosts, from the real services against the DigitalOcean stub. */
+/**
+ * Droplets of the active team appear as SSH hosts, and SSH hosts named inside a managed zone with no
+ * record show up in dns.missing: the real services against the provider stubs.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { startWorld, type World } from './harness'
 
 let keyring: SecretService
 let world: World
+let dir: string
 
 beforeAll(async () => {
   keyring = await startSecretService()
   Object.assign(process.env, keyring.env)
-  world = await startWorld()
+  dir = await mkdtemp(join(tmpdir(), 'dropdeck-sshcfg-'))
+  const sshConfig = join(dir, 'ssh_config')
+  await writeFile(sshConfig, ['Host ipa', '  HostName ipa.insightpulseai.net', 'Host erp', '  HostName erp.insightpulseai.net', 'Host gh', '  HostName github.com', ''].join('\n'))
+  world = await startWorld({ env: { DROPDECK_SSH_CONFIG: sshConfig } })
 })
 afterAll(async () => {
   await world?.stop()
   await keyring?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('SSH host names in DNS', () => {
+  it('flags an SSH host named in a managed zone with no record, and nothing outside managed zones', async () => {
+    const missing = await world.call('dns.missing')
+    expect(missing.map((m) => [m.hostname, m.usedBy])).toEqual([['ipa.insightpulseai.net', 'SSH host ipa']])
+    expect(missing[0].zone).toMatchObject({ provider: 'cloudflare', name: 'insightpulseai.net' })
+  })
 })
 
 describe('droplets as SSH hosts', () => {

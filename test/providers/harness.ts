@@ -40,6 +40,8 @@ export interface WorldOptions {
   /** Which tokens to store: default both. */
   tokens?: { digitalocean?: boolean; cloudflare?: boolean }
   tuning?: ProviderDeps['tuning']
+  /** More environment for the services (e.g. DROPDECK_SSH_CONFIG). */
+  env?: Record<string, string>
 }
 
 /** Fast timings for tests: short backoff, 50 ms action polling. */
@@ -54,7 +56,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     version: '0.0.0-test',
     // A keychain service of its own, so worlds in one Secret Service never see each other's tokens.
     keychain: createKeychain(`dropdeck-test-${randomUUID()}`),
-    env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url },
+    env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url, ...options.env },
     log: (line) => log.push(line),
     providerTuning: options.tuning ?? fastTuning
   })

@@ -2,6 +2,7 @@
  * The main-process services, wired once and shared by every transport (Electron IPC and the
  * headless host). Nothing here imports Electron.
  */
+import { isIP } from 'node:net'
 import { EventBus } from '../rpc/event-bus'
 import { createRouter, type Handlers, type Router } from '../rpc/router'
 import { createKeychain, type Keychain } from '../secrets/keychain'
@@ -45,8 +46,18 @@ export function createServices(options: ServicesOptions): Services {
   const env = options.env ?? process.env
   // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
   const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
-  const providers = createProviderHandlers({ dataDir: options.dataDir, secrets, settings, bus, env, fetch: options.fetch ?? nodeFetch, log, tuning: options.providerTuning })
-  const ssh = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
+  const providers = createProviderHandlers({
+    dataDir: options.dataDir,
+    secrets,
+    settings,
+    bus,
+    env,
+    fetch: options.fetch ?? nodeFetch,
+    log,
+    tuning: options.providerTuning,
+    usedHostnames: () => sshHostnames(ssh)
+  })
+  const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
@@ -86,4 +97,10 @@ async function dropletHosts(providers: ProviderServices, secrets: SecretsService
     const hostname = d.publicIpv4 ?? d.privateIpv4
     return hostname ? [{ id: d.name, name: d.name, hostname, user: defaultSshUser }] : []
   })
+}
+
+/** SSH hosts addressed by name (not by IP): DNS should have a record for each. */
+async function sshHostnames(ssh: SshServices): Promise<Array<{ hostname: string; usedBy: string }>> {
+  const hosts = await ssh.hosts.list()
+  return hosts.filter((h) => h.source !== 'droplet' && isIP(h.hostname) === 0 && h.hostname.includes('.')).map((h) => ({ hostname: h.hostname, usedBy: `SSH host ${h.id}` }))
 }

@@ -23,6 +23,8 @@ export const DEFAULT_DO_API = 'https://api.digitalocean.com'
 export const DEFAULT_CF_API = 'https://api.cloudflare.com/client/v4'
 
 export interface ProviderDeps {
+  /** Host names the operator uses elsewhere (SSH hosts), for dns.missing. */
+  usedHostnames?: () => Promise<Array<{ hostname: string; usedBy: string }>>
   dataDir: string
   secrets: SecretsService
   settings: SettingsStore
@@ -58,7 +60,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
   const droplets = new DropletsService({ api: digitalocean, settings, bus, audit, log, dataDir: deps.dataDir }, deps.tuning?.droplets)
   const snapshots = new SnapshotsService({ api: digitalocean, bus, audit })
   const firewalls = new FirewallsService({ api: digitalocean, bus, audit })
-  const dns = new DnsService({ digitalocean, cloudflare, secrets, settings, bus, audit, droplets: () => droplets.rawList(), log })
+  const dns = new DnsService({ digitalocean, cloudflare, secrets, settings, bus, audit, droplets: () => droplets.rawList(), usedHostnames: deps.usedHostnames, log })
 
   // A token set, replaced or deleted (or another team chosen): what was fetched with the old one is stale.
   const unsubscribe = bus.subscribe((event) => {

@@ -39,6 +39,8 @@ export class DnsService {
       bus: EventBus
       audit: AuditLog
       droplets: () => Promise<DoDroplet[]>
+      /** Host names in use elsewhere in the app (SSH hosts), with where. */
+      usedHostnames?: () => Promise<Array<{ hostname: string; usedBy: string }>>
       log: (line: string) => void
     }
   ) {}
@@ -133,20 +135,33 @@ export class DnsService {
   }
 
   /** settings.watchedHostnames that have no record (of any type, wildcards count) in the zones Dropdeck sees. */
+  /**
+   * Host names the operator relies on with no record: every watched host name, and the SSH hosts'
+   * names that fall inside a zone Dropdeck manages (a name elsewhere, say github.com, is not ours to flag).
+   */
   async missing(): Promise<Result<'dns.missing'>> {
     const { watchedHostnames } = await this.deps.settings.get()
-    if (!watchedHostnames.length) return []
+    const used = (await this.deps.usedHostnames?.().catch(() => [])) ?? []
+    if (!watchedHostnames.length && !used.length) return []
     const zones = await this.zones()
+    const candidates = [
+      ...watchedHostnames.map((raw) => ({ hostname: normalize(raw), usedBy: 'settings.watchedHostnames', needsZone: false })),
+      ...used.map((u) => ({ hostname: normalize(u.hostname), usedBy: u.usedBy, needsZone: true }))
+    ]
     const out: Result<'dns.missing'> = []
-    for (const raw of watchedHostnames) {
-      const hostname = normalize(raw)
+    const seen = new Set<string>()
+    for (const { hostname, usedBy, needsZone } of candidates) {
+      if (seen.has(hostname)) continue
+      seen.add(hostname)
       const zone = zoneFor(zones, hostname)
       if (zone) {
         const names = new Set((await this.bareRecords(zone, false)).map((r) => r.name.toLowerCase()))
         const parent = hostname.split('.').slice(1).join('.')
         if (names.has(hostname) || names.has(`*.${parent}`)) continue
+      } else if (needsZone) {
+        continue
       }
-      out.push({ hostname, zone: zone ?? null, usedBy: 'settings.watchedHostnames' })
+      out.push({ hostname, zone: zone ?? null, usedBy })
     }
     return out
   }
