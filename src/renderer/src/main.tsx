@@ -14,6 +14,7 @@ import './styles/empty-state.css'
 import './styles/settings.css'
 import './styles/overlays.css'
 import './styles/fleet.css'
+import './styles/ssh.css'
 
 applyTheme(rememberedTheme())
 

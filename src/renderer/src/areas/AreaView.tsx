@@ -6,6 +6,8 @@ import { ArrowRight, KeyRound } from 'lucide-react'
 import { DnsView } from '../dns/DnsView'
 import { DropletsView } from '../droplets/DropletsView'
 import type { Area } from '../navigation/areas'
+import { HostsView } from '../ssh/HostsView'
+import { TunnelsView } from '../tunnels/TunnelsView'
 import { EmptyState } from './EmptyState'
 import { RequirementList } from './RequirementList'
 import { useTokenState } from './use-token-state'
@@ -35,6 +37,10 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
       </EmptyState>
     )
   }
+
+  // Hosts and tunnels need no provider token: SSH config alone is enough.
+  if (area.id === 'hosts') return <HostsView />
+  if (area.id === 'tunnels') return <TunnelsView />
 
   // Areas with data views show them once their token is stored; nothing flashes while it loads.
   const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined

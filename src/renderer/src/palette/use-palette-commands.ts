@@ -1,12 +1,13 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
 import { useQueryClient } from '@tanstack/react-query'
-import { Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
+import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
 import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
 import { routeShortcut, type KeyCombo } from '../navigation/shortcuts'
 import { goTo as goToPath } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
+import { useTunnelPresets } from '../ssh/ssh-queries'
 import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
 import { useSecretsStatus, useSettings, useUpdateSettings } from '../rpc/queries'
 import { useShellUi } from '../shell/shell-ui'
@@ -36,6 +37,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
   // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
   const droplets = useDroplets({ enabled: false }).data
   const zones = useZones(false).data
+  const presets = useTunnelPresets(false).data
   const update = useUpdateSettings()
   const theme = settings?.theme ?? 'system'
   const resolved = resolveTheme(theme)
@@ -83,7 +85,18 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
     }
   })
 
-  const actions: PaletteCommand[] = [{ id: 'show-activity', group: 'Actions', label: 'Show activity', icon: History, keywords: ['audit', 'log', 'history', 'progress'], run: openActivity }]
+  const actions: PaletteCommand[] = [
+    { id: 'show-activity', group: 'Actions', label: 'Show activity', icon: History, keywords: ['audit', 'log', 'history', 'progress'], run: openActivity },
+    { id: 'new-tunnel', group: 'Actions', label: 'New tunnel…', icon: Cable, keywords: ['ssh', 'port forward', '-L', 'tunnel'], run: () => goToPath('tunnels', ['new']) },
+    ...(presets ?? []).map((preset) => ({
+      id: `tunnel-preset-${preset.id}`,
+      group: 'Actions' as const,
+      label: `Start tunnel: ${preset.label}${preset.hostId ? ` (${preset.hostId})` : ''}`,
+      icon: Cable,
+      keywords: ['tunnel', 'port forward', String(preset.remotePort)],
+      run: () => goToPath('tunnels', ['new', preset.id])
+    }))
+  ]
   if (secrets?.digitalocean) {
     actions.push(
       { id: 'show-snapshots', group: 'Actions', label: 'Show snapshots', icon: Camera, keywords: ['snapshot', 'backup', 'image', 'delete', 'disk'], run: openSnapshots },

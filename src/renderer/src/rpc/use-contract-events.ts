@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react'
 import { useApi, useConnectionStatus } from './api-context'
 import { queryKeys } from './queries'
 import { useProviderEvents } from './use-provider-events'
+import { useSshEvents } from '../ssh/ssh-queries'
 
 export function useContractEvents(): void {
   const api = useApi()
@@ -14,6 +15,7 @@ export function useContractEvents(): void {
   const { phase } = useConnectionStatus()
   const lastPhase = useRef(phase)
   useProviderEvents()
+  useSshEvents()
 
   useEffect(() => {
     const offSecrets = api.on('secrets.changed', (status) => client.setQueryData(queryKeys.secretsStatus, status))

@@ -1,0 +1,206 @@
+/**
+ * Hosts: every SSH host (ssh_config, droplets, added by hand) with its pooled connection's state,
+ * live through hosts.changed. Connect walks through host-key trust and key unlocking.
+ */
+import { useQueryClient } from '@tanstack/react-query'
+import { Plug, Plus, Search, Server, Trash2, Unplug } from 'lucide-react'
+import { useMemo, useState } from 'react'
+import { EmptyState } from '../areas/EmptyState'
+import { useApi } from '../rpc/api-context'
+import { ConfirmDialog } from '../ui/ConfirmDialog'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { AddHostDialog } from './AddHostDialog'
+import { sshKeys, upsertHost, useHosts, type Host } from './ssh-queries'
+import { useSshFlow } from './use-ssh-flow'
+
+const sourceLabels: Record<Host['source'], string> = { 'ssh-config': 'ssh-config', droplet: 'droplet', manual: 'manual' }
+
+export function hostAddress(host: Host): string {
+  return `${host.user}@${host.hostname}${host.port === 22 ? '' : `:${host.port}`}`
+}
+
+export function HostState({ host }: { host: Pick<Host, 'state' | 'error'> }) {
+  return (
+    <span className={`sstate sstate-${host.state}`} title={host.error ? `${host.error.code}: ${host.error.message}` : undefined}>
+      <span className="sstate-dot" aria-hidden="true" />
+      {host.state}
+    </span>
+  )
+}
+
+export function HostsView() {
+  const hosts = useHosts()
+  const api = useApi()
+  const client = useQueryClient()
+  const [query, setQuery] = useState('')
+  const [adding, setAdding] = useState(false)
+  const [removing, setRemoving] = useState<Host | null>(null)
+  const [busy, setBusy] = useState<Record<string, boolean>>({})
+  const [failure, setFailure] = useState<{ hostId: string; error: unknown } | null>(null)
+  const flow = useSshFlow((error, hostId) => setFailure({ hostId, error }))
+
+  const list = useMemo(() => [...(hosts.data ?? [])].sort((a, b) => a.id.localeCompare(b.id)), [hosts.data])
+  const q = query.trim().toLowerCase()
+  const shown = list.filter((h) => !q || `${h.id} ${h.hostname} ${h.user} ${h.source} ${h.proxyJump ?? ''}`.toLowerCase().includes(q))
+
+  const act = (host: Host, what: 'connect' | 'disconnect') => {
+    setFailure(null)
+    setBusy((b) => ({ ...b, [host.id]: true }))
+    const action = async () => upsertHost(client, await api.call(what === 'connect' ? 'hosts.connect' : 'hosts.disconnect', { hostId: host.id }))
+    void flow.run(host.id, action).finally(() => setBusy((b) => ({ ...b, [host.id]: false })))
+  }
+
+  const remove = () => {
+    if (!removing) return
+    const id = removing.id
+    void api.call('hosts.remove', { hostId: id }).then(
+      () => {
+        setRemoving(null)
+        void client.invalidateQueries({ queryKey: sshKeys.hosts })
+      },
+      (error: unknown) => {
+        setRemoving(null)
+        setFailure({ hostId: id, error })
+      }
+    )
+  }
+
+  if (!hosts.data) {
+    if (hosts.isError) return <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div>
+    return <p className="fleet-loading" role="status">Loading hosts…</p>
+  }
+
+  return (
+    <div className="fleet-view ssh-view">
+      {list.length === 0 ? (
+        <EmptyState
+          icon={Server}
+          title="No hosts yet"
+          actions={
+            <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+              <Plus size={14} aria-hidden="true" />
+              Add host
+            </button>
+          }
+        >
+          Hosts come from ~/.ssh/config (DROPDECK_SSH_CONFIG), droplets, or Add host.
+        </EmptyState>
+      ) : (
+        <>
+          <div className="toolbar">
+            <div className="filter filter-narrow">
+              <Search size={13} className="filter-icon" aria-hidden="true" />
+              <input className="input filter-input" placeholder="Filter hosts" aria-label="Filter hosts" value={query} spellCheck={false} onChange={(e) => setQuery(e.target.value)} />
+            </div>
+            <span className="summary faint">
+              {list.length} host{list.length === 1 ? '' : 's'}
+              {' · '}
+              {list.filter((h) => h.state === 'connected').length} connected
+            </span>
+            <div className="toolbar-spacer" />
+            <button type="button" className="button button-small button-primary" onClick={() => setAdding(true)}>
+              <Plus size={13} aria-hidden="true" />
+              Add host
+            </button>
+          </div>
+          {failure && (
+            <div className="inline-notice">
+              <ErrorNotice error={failure.error} title={`${failure.hostId}: ${errorTitle(failure.error)}`} onDismiss={() => setFailure(null)} />
+            </div>
+          )}
+          {shown.length === 0 ? (
+            <p className="table-empty">No host matches.</p>
+          ) : (
+            <div className="rtable-scroll">
+              <table className="rtable stable" aria-label="Hosts">
+                <colgroup>
+                  <col style={{ width: '18%' }} />
+                  <col style={{ width: '26%' }} />
+                  <col style={{ width: 96 }} />
+                  <col style={{ width: '14%' }} />
+                  <col />
+                  <col style={{ width: 150 }} />
+                </colgroup>
+                <thead>
+                  <tr>
+                    <th scope="col">Alias</th>
+                    <th scope="col">Address</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">ProxyJump</th>
+                    <th scope="col">Connection</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((host) => {
+                    const live = host.state === 'connected' || host.state === 'reconnecting' || host.state === 'connecting'
+                    return (
+                      <tr key={host.id} data-host={host.id} className={host.state === 'error' ? 'is-error' : undefined}>
+                        <td className="strong" title={host.id}>
+                          <span className="truncate-block">{host.id}</span>
+                        </td>
+                        <td className="mono" title={hostAddress(host)}>
+                          <span className="truncate-block">{hostAddress(host)}</span>
+                        </td>
+                        <td>
+                          <span className={`chip source-${host.source}`}>{sourceLabels[host.source]}</span>
+                        </td>
+                        <td className="mono faint" title={host.proxyJump}>
+                          <span className="truncate-block">{host.proxyJump ?? '—'}</span>
+                        </td>
+                        <td title={host.error?.message}>
+                          <span className="sstate-cell">
+                            <HostState host={host} />
+                            {host.error && host.state !== 'connected' && <span className="sstate-error">{host.error.message}</span>}
+                          </span>
+                        </td>
+                        <td className="row-actions">
+                          {live ? (
+                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => act(host, 'disconnect')} aria-label={`Disconnect ${host.id}`}>
+                              <Unplug size={12} aria-hidden="true" />
+                              Disconnect
+                            </button>
+                          ) : (
+                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => act(host, 'connect')} aria-label={`Connect ${host.id}`}>
+                              <Plug size={12} aria-hidden="true" />
+                              {busy[host.id] ? 'Connecting…' : 'Connect'}
+                            </button>
+                          )}
+                          {host.source === 'manual' && (
+                            <button type="button" className="icon-button icon-button-danger" aria-label={`Remove ${host.id}`} onClick={() => setRemoving(host)}>
+                              <Trash2 size={13} aria-hidden="true" />
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    )
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+      {adding && <AddHostDialog onClose={() => setAdding(false)} />}
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title={removing ? `Remove the host ${removing.id}?` : ''}
+        description={removing ? `${hostAddress(removing)} leaves the list; its tunnels stop and its connection closes. Nothing changes on the server.` : ''}
+        confirmLabel="Remove host"
+        onConfirm={remove}
+      />
+      {flow.dialog}
+    </div>
+  )
+}
+
+function errorTitle(error: unknown): string {
+  const code = (error as { code?: string }).code
+  if (code === 'TIMEOUT') return 'no answer in time'
+  if (code === 'AUTH_FAILED') return 'the server refused the login'
+  if (code === 'UPSTREAM') return 'could not connect'
+  return 'the action failed'
+}

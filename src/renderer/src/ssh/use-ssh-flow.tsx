@@ -1,0 +1,278 @@
+/**
+ * Connecting (or starting a tunnel) can stop on the operator: an unknown host key to trust by its
+ * fingerprint, a changed key to refuse loudly, a key that needs its passphrase. `run` tries the
+ * action and, for those errors, opens the matching dialog; once the operator has acted it tries again.
+ * Other errors go to `onError`.
+ */
+import * as Dialog from '@radix-ui/react-dialog'
+import { useQueryClient } from '@tanstack/react-query'
+import { KeyRound, ShieldAlert, ShieldQuestion } from 'lucide-react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { DropdeckError } from '../../../shared/errors'
+import { useApi } from '../rpc/api-context'
+import { errorMessage } from '../rpc/errors'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { sshKeys } from './ssh-queries'
+
+type Retry = () => Promise<unknown>
+
+type Pending =
+  | { kind: 'unknown'; hostId: string; fingerprint: string; keyType?: string; host?: string; retry: Retry }
+  | { kind: 'mismatch'; hostId: string; fingerprint?: string; file?: string; line?: number }
+  | { kind: 'passphrase'; hostId: string; keyPath: string; retry: Retry }
+
+function data(error: DropdeckError): Record<string, unknown> {
+  return (error.data as Record<string, unknown> | undefined) ?? {}
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
+  const api = useApi()
+  const client = useQueryClient()
+  const [pending, setPending] = useState<Pending | null>(null)
+  const onErrorRef = useRef(onError)
+  useEffect(() => {
+    onErrorRef.current = onError
+  })
+
+  const run = useCallback(
+    async (hostId: string, action: Retry): Promise<boolean> => {
+      try {
+        await action()
+        return true
+      } catch (error) {
+        if (error instanceof DropdeckError) {
+          const d = data(error)
+          const target = str(d.hostId) ?? hostId
+          if (error.code === 'HOST_KEY_UNKNOWN' && str(d.fingerprint)) {
+            setPending({ kind: 'unknown', hostId: target, fingerprint: str(d.fingerprint)!, keyType: str(d.keyType), host: str(d.host), retry: action })
+            return false
+          }
+          if (error.code === 'HOST_KEY_MISMATCH') {
+            setPending({ kind: 'mismatch', hostId: target, fingerprint: str(d.fingerprint), file: str(d.file), line: typeof d.line === 'number' ? d.line : undefined })
+            return false
+          }
+          if (error.code === 'AUTH_FAILED' && d.needsPassphrase) {
+            setPending({ kind: 'passphrase', hostId: target, keyPath: str(d.needsPassphrase) ?? 'the key', retry: action })
+            return false
+          }
+        }
+        onErrorRef.current(error, hostId)
+        return false
+      } finally {
+        void client.invalidateQueries({ queryKey: sshKeys.hosts })
+      }
+    },
+    [client]
+  )
+
+  const close = () => setPending(null)
+  const retryAfter = async (first: () => Promise<unknown>, retry: Retry, hostId: string) => {
+    await first()
+    setPending(null)
+    await run(hostId, retry)
+  }
+
+  const hostLabel = (hostId: string) => {
+    const host = client.getQueryData<Array<{ id: string; user: string; hostname: string; port: number }>>(sshKeys.hosts)?.find((h) => h.id === hostId)
+    return host ? `${host.user}@${host.hostname}${host.port === 22 ? '' : `:${host.port}`}` : undefined
+  }
+
+  let dialog: ReactNode = null
+  if (pending?.kind === 'unknown') {
+    dialog = (
+      <TrustKeyDialog
+        pending={pending}
+        address={pending.host ?? hostLabel(pending.hostId)}
+        onCancel={close}
+        onTrust={() => retryAfter(() => api.call('hosts.trustKey', { hostId: pending.hostId, fingerprint: pending.fingerprint }), pending.retry, pending.hostId)}
+      />
+    )
+  } else if (pending?.kind === 'mismatch') {
+    dialog = <MismatchDialog pending={pending} address={hostLabel(pending.hostId)} onClose={close} />
+  } else if (pending?.kind === 'passphrase') {
+    dialog = (
+      <PassphraseDialog
+        pending={pending}
+        onCancel={close}
+        onUnlock={(passphrase, remember) => retryAfter(() => api.call('hosts.unlockKey', { hostId: pending.hostId, passphrase, ...(remember ? { remember } : {}) }), pending.retry, pending.hostId)}
+      />
+    )
+  }
+  return { run, dialog }
+}
+
+function useSubmit(action: () => Promise<unknown>) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const submit = () => {
+    setBusy(true)
+    setError(null)
+    action().then(
+      () => setBusy(false),
+      (e: unknown) => {
+        setBusy(false)
+        setError(e)
+      }
+    )
+  }
+  return { busy, error, submit }
+}
+
+function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pending: Extract<Pending, { kind: 'unknown' }>; address?: string; onTrust: () => Promise<unknown>; onCancel: () => void }) {
+  const { busy, error, submit } = useSubmit(onTrust)
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog-content dialog-wide hostkey-dialog">
+          <Dialog.Title className="dialog-title dialog-title-icon">
+            <ShieldQuestion size={16} aria-hidden="true" />
+            Trust the host key of {pending.hostId}?
+          </Dialog.Title>
+          <Dialog.Description className="dialog-description">
+            Dropdeck has not seen this host’s key before. Compare the fingerprint with the one the server’s owner gives you (on the server: <code className="mono">ssh-keygen -lf /etc/ssh/ssh_host_{(pending.keyType ?? 'ed25519').replace(/^ssh-/, '')}_key.pub</code>) before trusting it.
+          </Dialog.Description>
+          <dl className="hostkey-facts">
+            <dt>Host</dt>
+            <dd className="mono">{address ? `${pending.hostId} (${address})` : pending.hostId}</dd>
+            {pending.keyType && (
+              <>
+                <dt>Key type</dt>
+                <dd className="mono">{pending.keyType}</dd>
+              </>
+            )}
+            <dt>Fingerprint</dt>
+            <dd className="mono hostkey-fingerprint" data-testid="host-key-fingerprint">
+              {pending.fingerprint}
+            </dd>
+          </dl>
+          {error !== null && (
+            <div className="dialog-error">
+              <ErrorNotice error={error} title="The key was not trusted" />
+            </div>
+          )}
+          <div className="dialog-actions">
+            <Dialog.Close asChild>
+              <button type="button" className="button" autoFocus>
+                Cancel
+              </button>
+            </Dialog.Close>
+            <button type="button" className="button button-primary" onClick={submit} disabled={busy}>
+              {busy ? 'Connecting…' : 'Trust and connect'}
+            </button>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}
+
+function MismatchDialog({ pending, address, onClose }: { pending: Extract<Pending, { kind: 'mismatch' }>; address?: string; onClose: () => void }) {
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog-content dialog-wide hostkey-mismatch" role="alertdialog">
+          <Dialog.Title className="dialog-title dialog-title-icon hostkey-mismatch-title">
+            <ShieldAlert size={18} aria-hidden="true" />
+            The host key of {pending.hostId} has changed
+          </Dialog.Title>
+          <Dialog.Description className="dialog-description">
+            {address ?? pending.hostId} presented a different key from the one on record. Someone may be intercepting the connection, or the server was reinstalled. Dropdeck will not connect to it.
+          </Dialog.Description>
+          <dl className="hostkey-facts">
+            {pending.fingerprint && (
+              <>
+                <dt>Presented</dt>
+                <dd className="mono hostkey-fingerprint">{pending.fingerprint}</dd>
+              </>
+            )}
+            {pending.file && (
+              <>
+                <dt>Recorded in</dt>
+                <dd className="mono">
+                  {pending.file}
+                  {pending.line !== undefined && `:${pending.line}`}
+                </dd>
+              </>
+            )}
+          </dl>
+          <p className="hostkey-advice">
+            If you know the server’s key really changed, remove the old line from that file by hand (<code className="mono">ssh-keygen -R {pending.hostId}</code>) and connect again.
+          </p>
+          <div className="dialog-actions">
+            <Dialog.Close asChild>
+              <button type="button" className="button" autoFocus>
+                Close
+              </button>
+            </Dialog.Close>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}
+
+function PassphraseDialog({ pending, onUnlock, onCancel }: { pending: Extract<Pending, { kind: 'passphrase' }>; onUnlock: (passphrase: string, remember: boolean) => Promise<unknown>; onCancel: () => void }) {
+  const [passphrase, setPassphrase] = useState('')
+  const [remember, setRemember] = useState(false)
+  const { busy, error, submit } = useSubmit(() => onUnlock(passphrase, remember))
+  const id = useId()
+  const wrong = error instanceof DropdeckError && error.code === 'AUTH_FAILED'
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    if (passphrase && !busy) submit()
+  }
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog-content dialog-form">
+          <form onSubmit={onSubmit} noValidate>
+            <Dialog.Title className="dialog-title dialog-title-icon">
+              <KeyRound size={16} aria-hidden="true" />
+              Unlock the key for {pending.hostId}
+            </Dialog.Title>
+            <Dialog.Description className="dialog-description">
+              <span className="mono">{pending.keyPath}</span> is protected by a passphrase.
+            </Dialog.Description>
+            <div className="dialog-field">
+              <label className="dialog-label" htmlFor={`${id}-pass`}>
+                Passphrase
+              </label>
+              <input id={`${id}-pass`} className="input" type="password" autoComplete="off" autoFocus value={passphrase} onChange={(e) => setPassphrase(e.target.value)} aria-invalid={wrong || undefined} />
+              {wrong && (
+                <p className="field-error" role="alert">
+                  That passphrase did not unlock the key.
+                </p>
+              )}
+            </div>
+            <label className="checkbox-row">
+              <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+              Remember in the OS keychain
+            </label>
+            {error !== null && !wrong && (
+              <div className="dialog-error">
+                <p className="field-error" role="alert">
+                  {errorMessage(error)}
+                </p>
+              </div>
+            )}
+            <div className="dialog-actions">
+              <Dialog.Close asChild>
+                <button type="button" className="button">
+                  Cancel
+                </button>
+              </Dialog.Close>
+              <button type="submit" className="button button-primary" disabled={busy || !passphrase}>
+                {busy ? 'Unlocking…' : 'Unlock and connect'}
+              </button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}

@@ -1,0 +1,162 @@
+/**
+ * Start a tunnel: host, remote host and port, local port (optional). A taken local port shows who
+ * holds it and offers the free port the service suggests.
+ */
+import * as Dialog from '@radix-ui/react-dialog'
+import { useQueryClient } from '@tanstack/react-query'
+import { useId, useState, type FormEvent } from 'react'
+import { DropdeckError } from '../../../shared/errors'
+import { useApi } from '../rpc/api-context'
+import { errorMessage } from '../rpc/errors'
+import { sshKeys, useHosts } from '../ssh/ssh-queries'
+import { useSshFlow } from '../ssh/use-ssh-flow'
+
+export interface TunnelDraft {
+  hostId: string
+  remoteHost: string
+  remotePort: string
+  localPort: string
+}
+
+export interface PortInUse {
+  port: number
+  holder?: { pid?: number; command?: string }
+  suggestion?: number
+}
+
+export function portInUse(error: unknown): PortInUse | undefined {
+  if (!(error instanceof DropdeckError) || error.code !== 'PORT_IN_USE') return undefined
+  const data = (error.data ?? {}) as Partial<PortInUse>
+  return { port: Number(data.port), holder: data.holder, suggestion: typeof data.suggestion === 'number' ? data.suggestion : undefined }
+}
+
+export function NewTunnelDialog({ initial, initialError, title, onClose }: { initial: Partial<TunnelDraft>; initialError?: unknown; title?: string; onClose: () => void }) {
+  const api = useApi()
+  const client = useQueryClient()
+  const hosts = useHosts().data ?? []
+  const id = useId()
+  const [draft, setDraft] = useState<TunnelDraft>({ hostId: hosts[0]?.id ?? '', remoteHost: 'localhost', remotePort: '', localPort: '', ...initial })
+  const [error, setError] = useState<unknown>(initialError ?? null)
+  const [busy, setBusy] = useState(false)
+  const flow = useSshFlow((e) => setError(e))
+  const hostId = draft.hostId || hosts[0]?.id || ''
+  const set = (key: keyof TunnelDraft, value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }))
+    setError(null)
+  }
+
+  const start = (localPort: string) => {
+    const remotePort = Number(draft.remotePort.trim())
+    if (!hostId || !Number.isInteger(remotePort) || remotePort < 1) return setError(new Error('Enter the remote port.'))
+    if (localPort.trim() && !/^\d+$/.test(localPort.trim())) return setError(new Error('The local port is a number (or empty for any).'))
+    setBusy(true)
+    setError(null)
+    const params = { hostId, remoteHost: draft.remoteHost.trim() || 'localhost', remotePort, ...(localPort.trim() ? { localPort: Number(localPort.trim()) } : {}) }
+    void flow
+      .run(hostId, async () => {
+        await api.call('tunnels.start', params)
+        void client.invalidateQueries({ queryKey: sshKeys.tunnels })
+        onClose()
+      })
+      .finally(() => setBusy(false))
+  }
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    start(draft.localPort)
+  }
+  const taken = portInUse(error)
+
+  return (
+    <>
+      <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="dialog-overlay" />
+          <Dialog.Content className="dialog-content dialog-form">
+            <form onSubmit={onSubmit} noValidate>
+              <Dialog.Title className="dialog-title">{title ?? 'New tunnel'}</Dialog.Title>
+              <Dialog.Description className="dialog-description">Like ssh -L: a port on this machine that reaches a port behind the host. It stays up through reconnects.</Dialog.Description>
+              <div className="form-grid form-grid-tunnel">
+                <div className="form-field form-field-host">
+                  <label className="dialog-label" htmlFor={`${id}-host`}>
+                    Host
+                  </label>
+                  <select id={`${id}-host`} className="input" value={hostId} onChange={(e) => set('hostId', e.target.value)}>
+                    {hosts.map((h) => (
+                      <option key={h.id} value={h.id}>
+                        {h.id} ({h.user}@{h.hostname})
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div className="form-field">
+                  <label className="dialog-label" htmlFor={`${id}-rhost`}>
+                    Remote host <span className="faint">(seen from the host)</span>
+                  </label>
+                  <input id={`${id}-rhost`} className="input input-mono" value={draft.remoteHost} spellCheck={false} onChange={(e) => set('remoteHost', e.target.value)} />
+                </div>
+                <div className="form-field">
+                  <label className="dialog-label" htmlFor={`${id}-rport`}>
+                    Remote port
+                  </label>
+                  <input id={`${id}-rport`} className="input input-mono" inputMode="numeric" value={draft.remotePort} autoFocus={!draft.remotePort} onChange={(e) => set('remotePort', e.target.value)} />
+                </div>
+                <div className="form-field">
+                  <label className="dialog-label" htmlFor={`${id}-lport`}>
+                    Local port <span className="faint">(optional)</span>
+                  </label>
+                  <input id={`${id}-lport`} className="input input-mono" inputMode="numeric" placeholder="same, or any free" value={draft.localPort} onChange={(e) => set('localPort', e.target.value)} />
+                </div>
+              </div>
+              {taken ? (
+                <div className="port-in-use" role="alert">
+                  <p className="port-in-use-title">Port {taken.port} is already in use</p>
+                  <p className="port-in-use-detail">
+                    {taken.holder?.pid || taken.holder?.command ? (
+                      <>
+                        Held by <span className="mono">{taken.holder.command ?? 'a process'}</span>
+                        {taken.holder.pid !== undefined && <span className="mono"> (pid {taken.holder.pid})</span>}.
+                      </>
+                    ) : (
+                      'Another program is listening on it.'
+                    )}
+                  </p>
+                  {taken.suggestion !== undefined && (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => {
+                        const port = String(taken.suggestion)
+                        setDraft((d) => ({ ...d, localPort: port }))
+                        start(port)
+                      }}
+                    >
+                      Use port {taken.suggestion}
+                    </button>
+                  )}
+                </div>
+              ) : (
+                error !== null && (
+                  <p className="field-error dialog-error" role="alert">
+                    {errorMessage(error)}
+                  </p>
+                )
+              )}
+              <div className="dialog-actions">
+                <Dialog.Close asChild>
+                  <button type="button" className="button">
+                    Cancel
+                  </button>
+                </Dialog.Close>
+                <button type="submit" className="button button-primary" disabled={busy || !hostId || !draft.remotePort.trim()}>
+                  {busy ? 'Starting…' : 'Start tunnel'}
+                </button>
+              </div>
+            </form>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+      {flow.dialog}
+    </>
+  )
+}
