@@ -1,0 +1,77 @@
+/**
+ * Issue 4's core as an operator uses it, in Chromium against the headless host and a real sshd from
+ * the bench: connect a host from ssh_config, open a tunnel from the UI, and reach a service behind it.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { startDroplets, type Droplets } from '../fleet/sshd'
+import { startSecretService, type SecretService } from '../fleet/secret-service'
+import { launchChromium, openPage, type WatchedPage } from '../support/browser'
+import { runHost, type RunningHost } from '../support/host-harness'
+
+let dir: string
+let keyring: SecretService
+let droplets: Droplets
+let service: Server
+let running: RunningHost
+let browser: Browser
+let view: WatchedPage
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dropdeck-e2e-ssh-'))
+  keyring = await startSecretService()
+  Object.assign(process.env, keyring.env)
+  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), baseAddress: '127.0.3.2', port: 'auto' })
+  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
+  // The "internal UI" behind the droplet: reachable from the droplet as localhost.
+  service = createServer((_req, res) => res.end('mlflow says hello'))
+  await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve))
+  running = await runHost()
+  browser = await launchChromium()
+  view = await openPage(browser, running.host.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await running?.stop()
+  await new Promise((resolve) => service?.close(resolve))
+  await droplets?.stop()
+  await keyring?.stop()
+  delete process.env.DROPDECK_SSH_CONFIG
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('hosts and tunnels in the app', () => {
+  it('connects a host from ssh_config and reaches a service through a tunnel opened in the UI', async () => {
+    const { page } = view
+    const name = droplets.droplets[0].name
+    await page.keyboard.press('Alt+3')
+    const hosts = page.getByRole('table', { name: 'Hosts' })
+    const row = hosts.locator('tr', { hasText: name })
+    await row.waitFor()
+    await row.getByRole('button', { name: 'Connect' }).click()
+    await row.getByRole('button', { name: 'Disconnect' }).waitFor({ timeout: 20_000 })
+    await view.screenshot('hosts-connected')
+
+    await page.keyboard.press('Alt+7')
+    await page.getByRole('button', { name: 'New tunnel' }).first().click()
+    await page.getByLabel('Remote host').fill('127.0.0.1')
+    await page.getByLabel('Remote port').fill(String((service.address() as AddressInfo).port))
+    await page.getByRole('button', { name: 'Start tunnel' }).click()
+    await expect.poll(async () => (await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ state: string; localPort: number }> }, { timeout: 20_000 }).toMatchObject({ result: [{ state: 'up' }] })
+    const listed = (await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ localPort: number }> }
+    const response = await fetch(`http://127.0.0.1:${listed.result[0].localPort}/`)
+    expect(await response.text()).toBe('mlflow says hello')
+    await page.getByText('up', { exact: true }).first().waitFor()
+    // Counters reach the UI within their one-second batching.
+    await expect.poll(() => page.locator('tbody tr').first().innerText(), { timeout: 5000 }).not.toMatch(/\b0 B\s+0 B/)
+    await view.screenshot('tunnels-up')
+    expect(view.problems).toEqual([])
+  })
+})
