@@ -56,7 +56,7 @@ describe('hosts and tunnels in the app', () => {
     const row = hosts.locator('tr', { hasText: name })
     await row.waitFor()
     await row.getByRole('button', { name: 'Connect' }).click()
-    await row.getByRole('button', { name: 'Disconnect' }).waitFor({ timeout: 20_000 })
+    await row.getByText('connected', { exact: true }).waitFor({ timeout: 20_000 })
     await view.screenshot('hosts-connected')
 
     await page.keyboard.press('Alt+7')
