@@ -3,34 +3,20 @@
  * what, when, result, request id), live through `audit.appended`. A drawer over the current screen,
  * opened from the Droplets header or the palette.
  */
-import * as Dialog from '@radix-ui/react-dialog'
 import * as Tabs from '@radix-ui/react-tabs'
-import { X } from 'lucide-react'
 import { useMemo } from 'react'
 import { ActionProgressList } from '../droplets/ActionProgressList'
 import { formatDateTime } from '../fleet/format'
 import { useAudit } from '../rpc/provider-queries'
+import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { useActionActivity } from './action-activity'
 
 export function ActivityDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="drawer-overlay" />
-        <Dialog.Content className="drawer" aria-describedby={undefined}>
-          <header className="drawer-header">
-            <Dialog.Title className="drawer-title">Activity</Dialog.Title>
-            <Dialog.Close asChild>
-              <button type="button" className="icon-button" aria-label="Close activity">
-                <X size={15} aria-hidden="true" />
-              </button>
-            </Dialog.Close>
-          </header>
-          {open && <ActivityTabs />}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Drawer open={open} onOpenChange={onOpenChange} title="Activity">
+      <ActivityTabs />
+    </Drawer>
   )
 }
 

@@ -3,42 +3,27 @@
  * cover; create one from seed 002's template, attach one to more droplets or tags. A drawer over
  * the current screen, opened from the Droplets header or the palette.
  */
-import * as Dialog from '@radix-ui/react-dialog'
-import { Link2, Plus, RefreshCw, X } from 'lucide-react'
+import { Link2, Plus, RefreshCw } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { formatDateTime } from '../fleet/format'
 import { StaleBadge } from '../fleet/StaleBadge'
 import { goTo } from '../navigation/use-hash-path'
 import { useDroplets, useFirewalls, type Firewall } from '../rpc/provider-queries'
+import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { describeRules, summarizeRules } from './firewall-rules'
 import { AttachFirewallDialog, CreateFirewallDialog } from './FirewallDialogs'
 
 export function FirewallsDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="drawer-overlay" />
-        <Dialog.Content className="drawer drawer-wide" aria-describedby={undefined}>
-          <header className="drawer-header">
-            <Dialog.Title className="drawer-title">Firewalls</Dialog.Title>
-            <Dialog.Close asChild>
-              <button type="button" className="icon-button" aria-label="Close firewalls">
-                <X size={15} aria-hidden="true" />
-              </button>
-            </Dialog.Close>
-          </header>
-          {open && (
-            <FirewallList
-              onOpenDroplet={(id) => {
-                onOpenChange(false)
-                goTo('droplets', [id])
-              }}
-            />
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Drawer open={open} onOpenChange={onOpenChange} title="Firewalls" wide>
+      <FirewallList
+        onOpenDroplet={(id) => {
+          onOpenChange(false)
+          goTo('droplets', [id])
+        }}
+      />
+    </Drawer>
   )
 }
 

@@ -3,41 +3,26 @@
  * from, its size and date, the total size (DigitalOcean bills snapshots by it), and delete with the
  * name typed. A drawer over the current screen, opened from the Droplets header or the palette.
  */
-import * as Dialog from '@radix-ui/react-dialog'
-import { RefreshCw, Search, Trash2, X } from 'lucide-react'
+import { RefreshCw, Search, Trash2 } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { formatDateTime, formatGb } from '../fleet/format'
 import { StaleBadge } from '../fleet/StaleBadge'
 import { goTo } from '../navigation/use-hash-path'
 import { useDroplets, useSnapshots, type Snapshot } from '../rpc/provider-queries'
+import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { DeleteSnapshotDialog } from './DeleteSnapshotDialog'
 
 export function SnapshotsDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="drawer-overlay" />
-        <Dialog.Content className="drawer drawer-wide" aria-describedby={undefined}>
-          <header className="drawer-header">
-            <Dialog.Title className="drawer-title">Snapshots</Dialog.Title>
-            <Dialog.Close asChild>
-              <button type="button" className="icon-button" aria-label="Close snapshots">
-                <X size={15} aria-hidden="true" />
-              </button>
-            </Dialog.Close>
-          </header>
-          {open && (
-            <SnapshotList
-              onOpenDroplet={(id) => {
-                onOpenChange(false)
-                goTo('droplets', [id])
-              }}
-            />
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Drawer open={open} onOpenChange={onOpenChange} title="Snapshots" wide>
+      <SnapshotList
+        onOpenDroplet={(id) => {
+          onOpenChange(false)
+          goTo('droplets', [id])
+        }}
+      />
+    </Drawer>
   )
 }
 
