@@ -6,9 +6,13 @@
 import { z } from 'zod'
 import { ContextNameSchema, providerEvents, providerMethods } from './contract/providers'
 import { sshEvents, sshMethods } from './contract/ssh'
+import { containersMethods } from './contract/containers'
+import { terminalEvents, terminalMethods } from './contract/terminals'
 
 export * from './contract/providers'
 export * from './contract/ssh'
+export * from './contract/containers'
+export * from './contract/terminals'
 
 const NoParams = z.object({}).strict()
 
@@ -95,14 +99,17 @@ export const methods = {
     result: SettingsSchema
   },
   ...providerMethods,
-  ...sshMethods
+  ...sshMethods,
+  ...terminalMethods,
+  ...containersMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
   'secrets.changed': SecretsStatusSchema,
   'settings.changed': SettingsSchema,
   ...providerEvents,
-  ...sshEvents
+  ...sshEvents,
+  ...terminalEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

@@ -12,6 +12,7 @@ import { createProviderHandlers, type ProviderDeps, type ProviderServices } from
 import { createNodeFetch } from '../providers/http/node-fetch'
 import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
+import { createContainersServices } from '../docker/containers-service'
 
 export interface ServicesOptions {
   dataDir: string
@@ -58,6 +59,7 @@ export function createServices(options: ServicesOptions): Services {
     usedHostnames: () => sshHostnames(ssh)
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
+  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
@@ -69,7 +71,8 @@ export function createServices(options: ServicesOptions): Services {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     ...providers.handlers,
-    ...ssh.handlers
+    ...ssh.handlers,
+    ...containers.handlers
   }
 
   return {

@@ -9,6 +9,8 @@ import type { EventBus } from '../rpc/event-bus'
 import type { Handlers } from '../rpc/router'
 import type { Keychain } from '../secrets/keychain'
 import { TunnelsService, type TunnelsTuning } from '../tunnels/tunnels-service'
+import { createTerminalHandlers, type TerminalMethodName } from '../terminals/terminal-handlers'
+import { TerminalsService, type TerminalsTuning } from '../terminals/terminals-service'
 import { tunnelPresets } from '../tunnels/presets'
 import { KeyAuth } from './auth'
 import { ConnectionPool, type PoolTuning } from './connection-pool'
@@ -24,16 +26,18 @@ export interface SshDeps {
   /** Droplets as SSH hosts; the providers wire this in (until then: none). */
   dropletHosts?: () => Promise<DropletHostInput[]>
   log: (line: string) => void
-  tuning?: { pool?: PoolTuning; tunnels?: TunnelsTuning }
+  tuning?: { pool?: PoolTuning; tunnels?: TunnelsTuning; terminals?: TerminalsTuning }
 }
 
-type SshMethodName = keyof typeof sshMethods & MethodName
+type SshMethodName = (keyof typeof sshMethods & MethodName) | TerminalMethodName
 
 export interface SshServices {
   handlers: Pick<Handlers, SshMethodName>
   hosts: HostsService
   pool: ConnectionPool
   tunnels: TunnelsService
+  /** Remote shells (a PTY per channel) on the pooled connections. */
+  terminals: TerminalsService
   /** Runs a command on the host's pooled connection. */
   exec(hostId: string, command: string, options?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null }>
   /** Binds the tunnels marked to start on launch; call once after startup. */
@@ -63,6 +67,7 @@ export function createSshServices(deps: SshDeps): SshServices {
   hosts.attachPool(pool)
   const t = new TunnelsService({ dataDir: deps.dataDir, pool, bus: deps.bus, log: deps.log, tuning: deps.tuning?.tunnels })
   late.tunnels = t
+  const terminals = new TerminalsService({ pool, bus: deps.bus, log: deps.log, tuning: deps.tuning?.terminals })
 
   const handlers: Pick<Handlers, SshMethodName> = {
     'hosts.list': () => hosts.list(),
@@ -105,7 +110,8 @@ export function createSshServices(deps: SshDeps): SshServices {
       await t.stop(id)
       return { stopped: true as const }
     },
-    'tunnels.presets': async () => tunnelPresets(await hosts.configs())
+    'tunnels.presets': async () => tunnelPresets(await hosts.configs()),
+    ...createTerminalHandlers(terminals, hosts)
   }
 
   return {
@@ -113,9 +119,11 @@ export function createSshServices(deps: SshDeps): SshServices {
     hosts,
     pool,
     tunnels: t,
+    terminals,
     exec: (hostId, command, options) => pool.exec(hostId, command, options),
     startLaunchTunnels: () => t.startLaunchTunnels(),
     async dispose() {
+      await terminals.dispose()
       await t.dispose()
       await pool.dispose()
     }

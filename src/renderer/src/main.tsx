@@ -15,6 +15,7 @@ import './styles/settings.css'
 import './styles/overlays.css'
 import './styles/fleet.css'
 import './styles/ssh.css'
+import './styles/terminals.css'
 
 applyTheme(rememberedTheme())
 

@@ -3,10 +3,12 @@
  * what they need. Areas that depend on a provider token ask for it first.
  */
 import { ArrowRight, KeyRound } from 'lucide-react'
+import { ContainersView } from '../containers/ContainersView'
 import { DnsView } from '../dns/DnsView'
 import { DropletsView } from '../droplets/DropletsView'
 import type { Area } from '../navigation/areas'
 import { HostsView } from '../ssh/HostsView'
+import { TerminalsView } from '../terminals/TerminalsView'
 import { TunnelsView } from '../tunnels/TunnelsView'
 import { EmptyState } from './EmptyState'
 import { RequirementList } from './RequirementList'
@@ -41,6 +43,8 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
   // Hosts and tunnels need no provider token: SSH config alone is enough.
   if (area.id === 'hosts') return <HostsView />
   if (area.id === 'tunnels') return <TunnelsView />
+  if (area.id === 'containers') return <ContainersView />
+  if (area.id === 'terminals') return <TerminalsView />
 
   // Areas with data views show them once their token is stored; nothing flashes while it loads.
   const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined

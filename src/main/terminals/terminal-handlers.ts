@@ -1,0 +1,32 @@
+/** The terminals.* methods of the contract, wired to the terminals service. */
+import type { MethodName } from '../../shared/contract'
+import type { terminalMethods } from '../../shared/contract/terminals'
+import type { Handlers } from '../rpc/router'
+import type { TerminalsService } from './terminals-service'
+
+export type TerminalMethodName = keyof typeof terminalMethods & MethodName
+
+export function createTerminalHandlers(terminals: TerminalsService, hosts: { get(hostId: string): Promise<unknown> }): Pick<Handlers, TerminalMethodName> {
+  return {
+    'terminals.open': async (p, ctx) => {
+      await hosts.get(p.hostId) // NOT_FOUND for an unknown host before anything connects
+      return terminals.open(p, ctx)
+    },
+    'terminals.write': ({ id, data }) => {
+      terminals.write(id, data)
+      return { ok: true as const }
+    },
+    'terminals.resize': ({ id, cols, rows }) => {
+      terminals.resize(id, cols, rows)
+      return { ok: true as const }
+    },
+    'terminals.ack': ({ id, bytes }) => {
+      terminals.ack(id, bytes)
+      return { ok: true as const }
+    },
+    'terminals.close': async ({ id }) => {
+      await terminals.close(id)
+      return { closed: true as const }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// containers.* on the real bench: a private dockerd with the seeded healthy/unhealthy/exited
+// containers, reached through a real sshd droplet whose sessions get DOCKER_HOST, through the
+// real services (router, contract validation, SSH pool) - the Engine API over `docker system dial-stdio`.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { createServices, type Services } from '../../src/main/app/services'
+import { createCallContext } from '../../src/main/rpc/context'
+import type { MethodName, Params, Result } from '../../src/shared/contract'
+import { DropdeckError } from '../../src/shared/errors'
+import { startDocker, findDockerd, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
+import { SEEDED_CONTAINERS, type SeededContainer } from '../fleet/docker-seed'
+import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
+import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { isPortFree } from '../fleet/net'
+import { findExecutable } from '../fleet/proc'
+import { memoryKeychain } from '../ssh/support/ssh-env'
+import { existsSync } from 'node:fs'
+
+const dockerd = findDockerd()
+const ready = Boolean(dockerd && findExecutable('docker') && existsSync(SSHD_PATH))
+if (!ready) console.warn('[docker] skipping container tests: dockerd, the docker CLI or sshd is missing')
+
+async function freeOffset(): Promise<number> {
+  for (let offset = 41_000; offset < 50_000; offset += 1_000) {
+    const free = await Promise.all(SEEDED_CONTAINERS.map((c) => isPortFree('127.0.0.1', c.port + offset)))
+    if (free.every(Boolean)) return offset
+  }
+  throw new Error('no free port range for the seeded containers')
+}
+
+describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
+  let dir: string
+  let docker: DockerDaemon
+  let seeded: SeededContainer[]
+  let withDocker: Droplets
+  let withoutDocker: Droplets
+  let services: Services
+  const ctx = createCallContext('test:containers')
+
+  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const envelope = await services.router.call(method, params, ctx)
+    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
+    return envelope.result as Result<M>
+  }
+  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
+    try {
+      await call(method, params)
+    } catch (err) {
+      return err as DropdeckError
+    }
+    throw new Error(`${method} succeeded; a failure was expected`)
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync('/tmp/ddc-') // short: unix socket paths are limited
+    docker = await startDocker({ dir: path.join(dir, 'd') })
+    ;[withDocker, withoutDocker] = await Promise.all([
+      startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: ['docker-droplet'], port: 'auto', baseAddress: '127.0.5.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST } }),
+      startDroplets({ count: 1, dir: path.join(dir, 'ssh2'), names: ['bare-droplet'], port: 'auto', baseAddress: '127.0.5.9', env: { DOCKER_HOST: `unix://${dir}/nothing.sock` } })
+    ])
+    const files = writeSshClientFiles(dir, [...withDocker.droplets, ...withoutDocker.droplets])
+    await seedImages(docker)
+    seeded = await seedContainers(docker, { portOffset: await freeOffset() })
+    await waitForSeededStates(docker, seeded, 45_000)
+    services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
+  })
+
+  afterAll(async () => {
+    await ctx.dispose()
+    await services?.dispose()
+    await Promise.all([withDocker?.stop(), withoutDocker?.stop()])
+    await docker?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('lists healthy, unhealthy and exited containers with their Compose projects and exit code', async () => {
+    const list = await call('containers.list', { hostId: 'docker-droplet' })
+    const byName = new Map(list.map((c) => [c.name, c]))
+    expect([...byName.keys()].sort()).toEqual(SEEDED_CONTAINERS.map((c) => c.name).sort())
+    expect(byName.get('e2i-mlflow-1')).toMatchObject({ state: 'running', health: 'healthy', project: 'e2i', exitCode: null, image: 'dropdeck/web:deploy_bbbbbbbb' })
+    expect(byName.get('e2i-opik-frontend-1')).toMatchObject({ state: 'running', health: 'healthy', project: 'e2i' })
+    expect(byName.get('odoo-odoo-1')).toMatchObject({ state: 'running', health: 'unhealthy', project: 'odoo', exitCode: null })
+    expect(byName.get('odoo-ocr-adapter-1')).toMatchObject({ state: 'exited', project: 'odoo', exitCode: 1 })
+    expect(byName.get('tax-rules-service')).toMatchObject({ state: 'running', health: null, project: null })
+    const mlflow = byName.get('e2i-mlflow-1')!
+    expect(mlflow.id).toBe(seeded.find((s) => s.name === 'e2i-mlflow-1')!.id)
+    expect(Date.parse(mlflow.createdAt)).toBeGreaterThan(0)
+    expect(Date.parse(mlflow.startedAt!)).toBeGreaterThan(0)
+    expect(mlflow.ports).toEqual([]) // host networking publishes nothing
+  })
+
+  it('gives the unhealthy container\'s failing health check results', async () => {
+    const results = await call('containers.health', { hostId: 'docker-droplet', id: 'odoo-odoo-1' })
+    expect(results.length).toBeGreaterThan(0)
+    expect(results.at(-1)!.exitCode).not.toBe(0)
+    expect(Date.parse(results.at(-1)!.end)).toBeGreaterThanOrEqual(Date.parse(results.at(-1)!.start))
+    const healthy = await call('containers.health', { hostId: 'docker-droplet', id: 'e2i-mlflow-1' })
+    expect(healthy.at(-1)!.exitCode).toBe(0)
+  })
+
+  it('restarts a container, which is running again afterwards', async () => {
+    const before = (await call('containers.list', { hostId: 'docker-droplet' })).find((c) => c.name === 'tax-rules-service')!
+    const after = await call('containers.action', { hostId: 'docker-droplet', id: before.id, action: 'restart' })
+    expect(after.state).toBe('running')
+    expect(Date.parse(after.startedAt!)).toBeGreaterThan(Date.parse(before.startedAt!))
+  })
+
+  it('refuses to remove without the container\'s name as confirmation, then removes with it', async () => {
+    const refused = await failure('containers.action', { hostId: 'docker-droplet', id: 'odoo-ocr-adapter-1', action: 'remove' })
+    expect(refused.code).toBe('CONFIRMATION_REQUIRED')
+    const wrong = await failure('containers.action', { hostId: 'docker-droplet', id: 'odoo-ocr-adapter-1', action: 'remove', confirm: 'odoo-odoo-1' })
+    expect(wrong.code).toBe('CONFIRMATION_REQUIRED')
+    expect((await call('containers.list', { hostId: 'docker-droplet' })).map((c) => c.name)).toContain('odoo-ocr-adapter-1')
+    const removed = await call('containers.action', { hostId: 'docker-droplet', id: 'odoo-ocr-adapter-1', action: 'remove', confirm: 'odoo-ocr-adapter-1' })
+    expect(removed.state).toBe('removed')
+    expect((await call('containers.list', { hostId: 'docker-droplet' })).map((c) => c.name)).not.toContain('odoo-ocr-adapter-1')
+    expect((await failure('containers.health', { hostId: 'docker-droplet', id: 'odoo-ocr-adapter-1' })).code).toBe('NOT_FOUND')
+  })
+
+  it('says plainly when docker cannot be reached on a host', async () => {
+    const err = await failure('containers.list', { hostId: 'bare-droplet' })
+    expect(err.code).toBe('UPSTREAM')
+    expect(err.message).toContain(`bare-droplet: docker is not installed, or ${withoutDocker.droplets[0].user} is not in the docker group and sudo -n is not allowed`)
+  })
+})
