@@ -16,6 +16,7 @@ import './styles/overlays.css'
 import './styles/fleet.css'
 import './styles/ssh.css'
 import './styles/terminals.css'
+import './styles/containers.css'
 
 applyTheme(rememberedTheme())
 

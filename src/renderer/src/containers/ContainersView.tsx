@@ -66,7 +66,7 @@ function HostContainers({ hostId }: { hostId: string }) {
   }
 
   return (
-    <section aria-label={`Containers on ${hostId}`}>
+    <section className="containers-host" aria-label={`Containers on ${hostId}`}>
       <h3>{hostId}</h3>
       {failure !== null && <ErrorNotice error={failure} title="The container did not restart" onDismiss={() => setFailure(null)} />}
       {!list.data ? (
