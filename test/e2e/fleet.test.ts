@@ -30,6 +30,8 @@ beforeAll(async () => {
   running = await runHost()
   browser = await launchChromium()
   view = await openPage(browser, running.host.url)
+  // Keys pressed before the app is up would go nowhere.
+  await view.page.getByText('Connected', { exact: true }).waitFor()
 })
 
 afterAll(async () => {

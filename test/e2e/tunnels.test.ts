@@ -4,51 +4,27 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import { startSshApp, type SshApp } from '../support/ssh-app'
 
-let dir: string
-let keyring: SecretService
-let droplets: Droplets
+let app: SshApp
 let service: Server
-let running: RunningHost
-let browser: Browser
-let view: WatchedPage
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dropdeck-e2e-ssh-'))
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), baseAddress: '127.0.3.2', port: 'auto' })
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
   // The "internal UI" behind the droplet: reachable from the droplet as localhost.
   service = createServer((_req, res) => res.end('mlflow says hello'))
   await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve))
-  running = await runHost()
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+  app = await startSshApp('127.0.3.2')
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
+  await app?.stop()
   await new Promise((resolve) => service?.close(resolve))
-  await droplets?.stop()
-  await keyring?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
-  await rm(dir, { recursive: true, force: true })
 })
 
 describe('hosts and tunnels in the app', () => {
   it('connects a host from ssh_config and reaches a service through a tunnel opened in the UI', async () => {
+    const { view, running, droplets } = app
     const { page } = view
     const name = droplets.droplets[0].name
     await page.keyboard.press('Alt+3')

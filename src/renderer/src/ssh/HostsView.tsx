@@ -12,20 +12,12 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { AddHostDialog } from './AddHostDialog'
 import { sshKeys, upsertHost, useHosts, type Host } from './ssh-queries'
 import { useSshFlow } from './use-ssh-flow'
+import { ConnectionState } from './ConnectionState'
 
 const sourceLabels: Record<Host['source'], string> = { 'ssh-config': 'ssh-config', droplet: 'droplet', manual: 'manual' }
 
 export function hostAddress(host: Host): string {
   return `${host.user}@${host.hostname}${host.port === 22 ? '' : `:${host.port}`}`
-}
-
-export function HostState({ host }: { host: Pick<Host, 'state' | 'error'> }) {
-  return (
-    <span className={`sstate sstate-${host.state}`} title={host.error ? `${host.error.code}: ${host.error.message}` : undefined}>
-      <span className="sstate-dot" aria-hidden="true" />
-      {host.state}
-    </span>
-  )
 }
 
 export function HostsView() {
@@ -152,7 +144,7 @@ export function HostsView() {
                         </td>
                         <td title={host.error?.message}>
                           <span className="sstate-cell">
-                            <HostState host={host} />
+                            <ConnectionState state={host.state} error={host.error} />
                             {host.error && host.state !== 'connected' && <span className="sstate-error">{host.error.message}</span>}
                           </span>
                         </td>

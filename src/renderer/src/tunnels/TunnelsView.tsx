@@ -12,17 +12,9 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatBytes, openUrl, sshKeys, useHosts, useTunnelPresets, useTunnels, type Tunnel, type TunnelPreset } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { NewTunnelDialog, portInUse, type TunnelDraft } from './NewTunnelDialog'
+import { ConnectionState } from '../ssh/ConnectionState'
 
 type DialogState = { initial: Partial<TunnelDraft>; error?: unknown; title?: string } | null
-
-export function TunnelState({ tunnel }: { tunnel: Pick<Tunnel, 'state' | 'error'> }) {
-  return (
-    <span className={`sstate sstate-t-${tunnel.state}`} title={tunnel.error ? `${tunnel.error.code}: ${tunnel.error.message}` : undefined}>
-      <span className="sstate-dot" aria-hidden="true" />
-      {tunnel.state}
-    </span>
-  )
-}
 
 export function TunnelsView() {
   const tunnels = useTunnels()
@@ -152,7 +144,7 @@ export function TunnelsView() {
                       </td>
                       <td title={tunnel.error?.message}>
                         <span className="sstate-cell">
-                          <TunnelState tunnel={tunnel} />
+                          <ConnectionState state={tunnel.state} error={tunnel.error} kind="t-" />
                           {tunnel.error && tunnel.state !== 'up' && <span className="sstate-error">{tunnel.error.message}</span>}
                         </span>
                       </td>
