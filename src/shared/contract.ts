@@ -6,13 +6,19 @@
 import { z } from 'zod'
 import { ContextNameSchema, providerEvents, providerMethods } from './contract/providers'
 import { sshEvents, sshMethods } from './contract/ssh'
-import { containersMethods } from './contract/containers'
+import { containersEvents, containersMethods } from './contract/containers'
+import { unitsMethods } from './contract/units'
+import { factsMethods } from './contract/facts'
+import { logsEvents, logsMethods } from './contract/logs'
 import { terminalEvents, terminalMethods } from './contract/terminals'
 
 export * from './contract/providers'
 export * from './contract/ssh'
 export * from './contract/containers'
 export * from './contract/terminals'
+export * from './contract/units'
+export * from './contract/facts'
+export * from './contract/logs'
 
 const NoParams = z.object({}).strict()
 
@@ -101,7 +107,10 @@ export const methods = {
   ...providerMethods,
   ...sshMethods,
   ...terminalMethods,
-  ...containersMethods
+  ...containersMethods,
+  ...unitsMethods,
+  ...factsMethods,
+  ...logsMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
@@ -109,7 +118,9 @@ export const events = {
   'settings.changed': SettingsSchema,
   ...providerEvents,
   ...sshEvents,
-  ...terminalEvents
+  ...terminalEvents,
+  ...containersEvents,
+  ...logsEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

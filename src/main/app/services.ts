@@ -13,6 +13,10 @@ import { createNodeFetch } from '../providers/http/node-fetch'
 import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
 import { createContainersServices } from '../docker/containers-service'
+import { createUnitsServices } from '../systemd/units-service'
+import { createFactsServices } from '../facts/facts-service'
+import { createLogsServices } from '../logs/logs-service'
+import type { OpsDeps } from './ops-deps'
 
 export interface ServicesOptions {
   dataDir: string
@@ -60,6 +64,10 @@ export function createServices(options: ServicesOptions): Services {
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
   const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user })
+  const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
+  const units = createUnitsServices(opsDeps)
+  const facts = createFactsServices(opsDeps)
+  const logs = createLogsServices(opsDeps)
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
@@ -72,7 +80,10 @@ export function createServices(options: ServicesOptions): Services {
     'settings.update': (patch) => settings.update(patch),
     ...providers.handlers,
     ...ssh.handlers,
-    ...containers.handlers
+    ...containers.handlers,
+    ...units.handlers,
+    ...facts.handlers,
+    ...logs.handlers
   }
 
   return {
@@ -82,6 +93,7 @@ export function createServices(options: ServicesOptions): Services {
     settings,
     ssh,
     async dispose() {
+      await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose()])
       await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()

@@ -53,3 +53,6 @@ export const containersMethods = {
   /** The health check's last results, oldest first; empty without a health check. */
   'containers.health': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: z.array(HealthResultSchema) }
 } as const
+
+/** Container events (live updates from the Docker events stream). */
+export const containersEvents = {} as const

@@ -7,7 +7,9 @@ import { ContainersView } from '../containers/ContainersView'
 import { DnsView } from '../dns/DnsView'
 import { DropletsView } from '../droplets/DropletsView'
 import type { Area } from '../navigation/areas'
+import { HealthView } from '../health/HealthView'
 import { HostsView } from '../ssh/HostsView'
+import { LogsView } from '../logs/LogsView'
 import { TerminalsView } from '../terminals/TerminalsView'
 import { TunnelsView } from '../tunnels/TunnelsView'
 import { EmptyState } from './EmptyState'
@@ -45,6 +47,8 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
   if (area.id === 'tunnels') return <TunnelsView />
   if (area.id === 'containers') return <ContainersView />
   if (area.id === 'terminals') return <TerminalsView />
+  if (area.id === 'health') return <HealthView />
+  if (area.id === 'logs') return <LogsView />
 
   // Areas with data views show them once their token is stored; nothing flashes while it loads.
   const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined
