@@ -154,6 +154,37 @@ describe('firewalls', () => {
   })
 })
 
+describe('the managed-tag lock beyond droplet actions', () => {
+  it('covers deleting a read-only droplet\'s snapshot and putting a firewall on it, until unlocked for that call', async () => {
+    await w.call('settings.update', { managedTagEnforced: true })
+    try {
+      const taken = await w.call('droplets.action', { id: SANDBOX, action: { type: 'snapshot', name: 'sandbox-before-lock' }, unlock: true })
+      await w.waitForEvent('droplets.actionProgress', (p) => p.id === taken.id && p.status === 'completed')
+      const snap = (await w.call('snapshots.list', { dropletId: SANDBOX })).find((s) => s.name === 'sandbox-before-lock')!
+      const fw = await w.call('firewalls.createFromTemplate', { name: 'locked-test' })
+      const from = w.dos.requests.length
+
+      const snapErr = await w.fail('snapshots.delete', { id: snap.id, confirm: snap.name })
+      expect(snapErr.code).toBe('CONFIRMATION_REQUIRED')
+      expect(snapErr.data).toMatchObject({ readOnly: true, tag: 'deployed-via-api' })
+      const attachErr = await w.fail('firewalls.attach', { id: fw.id, dropletIds: [SANDBOX] })
+      expect(attachErr.code).toBe('CONFIRMATION_REQUIRED')
+      expect(attachErr.message).toContain('sammy-sandbox is read-only')
+      const createErr = await w.fail('firewalls.createFromTemplate', { name: 'locked-test-2', dropletIds: [ODOO, SANDBOX] })
+      expect(createErr.code).toBe('CONFIRMATION_REQUIRED')
+      // Refused before anything was sent: not even the managed droplet got the new firewall.
+      expect(w.dos.requests.slice(from).filter((r) => r.method !== 'GET')).toHaveLength(0)
+
+      expect(await w.call('snapshots.delete', { id: snap.id, confirm: snap.name, unlock: true })).toEqual({ deleted: true })
+      expect((await w.call('firewalls.attach', { id: fw.id, dropletIds: [SANDBOX], unlock: true })).dropletIds).toEqual([SANDBOX])
+      // A managed droplet needs no unlock.
+      expect((await w.call('firewalls.attach', { id: fw.id, dropletIds: [ODOO] })).dropletIds.sort()).toEqual([ODOO, SANDBOX].sort())
+    } finally {
+      await w.call('settings.update', { managedTagEnforced: false })
+    }
+  })
+})
+
 describe('audit log', () => {
   it('wrote every mutation to audit.jsonl: who, what, target, result, request id; listed newest first', async () => {
     const lines = (await readFile(join(w.dataDir, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)

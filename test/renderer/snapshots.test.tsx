@@ -10,7 +10,7 @@ import { renderApp } from './render-app'
 
 stubTableViewport()
 
-function setup(hash = `#/droplets/${seedDroplets[0].id}`) {
+function setup(hash = `#/droplets/${seedDroplets[0].id}`, lockedSnapshots = new Set<string>()) {
   let snapshots = [
     makeSnapshot({ id: '9001', name: 'odoo-erp-prod-20251120-0830', sizeGb: 12.5 }),
     makeSnapshot({ id: '9002', name: 'ocr-before-upgrade', dropletId: 3164445, sizeGb: 3, createdAt: '2025-11-25T10:00:00Z' }),
@@ -27,6 +27,9 @@ function setup(hash = `#/droplets/${seedDroplets[0].id}`) {
         'snapshots.delete': (params) => {
           const snapshot = snapshots.find((s) => s.id === params.id)!
           if (params.confirm !== snapshot.name) throw new DropdeckError('CONFIRMATION_REQUIRED', `Type its name, ${snapshot.name}, to confirm.`)
+          if (lockedSnapshots.has(snapshot.id) && params.unlock !== true) {
+            throw new DropdeckError('CONFIRMATION_REQUIRED', 'droplet odoo-erp-prod is read-only: it has no tag deployed-via-api. Unlock it for this action.', { data: { readOnly: true, tag: 'deployed-via-api', expected: 'odoo-erp-prod' } })
+          }
           deleted.push(params)
           snapshots = snapshots.filter((s) => s.id !== params.id)
           return { deleted: true }
@@ -104,6 +107,21 @@ describe('Snapshots', () => {
     expect(await within(dialog).findByText('The provider answered with an error')).toBeTruthy()
     expect(within(dialog).getByText(/in use by a pending action/)).toBeTruthy()
     expect(within(dialog).getByText(/Request id req-77/)).toBeTruthy()
+  })
+
+  it('a read-only droplet’s snapshot: the lock’s refusal offers “Unlock for this action”, which resends with unlock once', async () => {
+    const { deleted } = setup(undefined, new Set(['9001']))
+    const sheet = await screen.findByRole('complementary', { name: 'odoo-erp-prod' })
+    fireEvent.click(await within(sheet).findByRole('button', { name: /Delete snapshot/ }))
+    const dialog = await screen.findByRole('dialog')
+    fireEvent.change(within(dialog).getByLabelText(/to confirm/), { target: { value: 'odoo-erp-prod-20251120-0830' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete snapshot' }))
+    expect(await within(dialog).findByText('Read-only droplet')).toBeTruthy()
+    expect(within(dialog).getByText(/has no tag deployed-via-api/)).toBeTruthy()
+    expect(deleted).toEqual([])
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Unlock for this action' }))
+    await waitFor(() => expect(deleted).toEqual([{ id: '9001', confirm: 'odoo-erp-prod-20251120-0830', unlock: true }]))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
   })
 
   it('refetches the snapshot list when a snapshot action completes', async () => {

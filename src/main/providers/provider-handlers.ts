@@ -58,8 +58,9 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
   const audit = new AuditLog(deps.dataDir, bus, log)
   const accounts = new AccountsService({ secrets, settings, bus, digitalocean, cloudflare, log })
   const droplets = new DropletsService({ api: digitalocean, settings, bus, audit, log, dataDir: deps.dataDir }, deps.tuning?.droplets)
-  const snapshots = new SnapshotsService({ api: digitalocean, bus, audit })
-  const firewalls = new FirewallsService({ api: digitalocean, bus, audit })
+  const lock = (dropletId: number, unlock: boolean | undefined, what: string) => droplets.assertWritable(dropletId, unlock, what)
+  const snapshots = new SnapshotsService({ api: digitalocean, bus, audit, lock })
+  const firewalls = new FirewallsService({ api: digitalocean, bus, audit, lock })
   const dns = new DnsService({ digitalocean, cloudflare, secrets, settings, bus, audit, droplets: () => droplets.rawList(), usedHostnames: deps.usedHostnames, log })
 
   // A token set, replaced or deleted (or another team chosen): what was fetched with the old one is stale.
@@ -84,7 +85,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
     'droplets.tag': (params, ctx) => droplets.tag(ctx, params),
 
     'snapshots.list': ({ dropletId }) => snapshots.list(dropletId),
-    'snapshots.delete': ({ id, confirm }, ctx) => snapshots.delete(ctx, id, confirm),
+    'snapshots.delete': ({ id, confirm, unlock }, ctx) => snapshots.delete(ctx, id, confirm, unlock),
 
     'firewalls.list': () => firewalls.list(),
     'firewalls.createFromTemplate': (params, ctx) => firewalls.createFromTemplate(ctx, params),

@@ -244,16 +244,16 @@ export const providerMethods = {
   'droplets.tag': { params: z.object({ id: z.number().int().positive(), tag: z.string().min(1).max(255).regex(/^[a-zA-Z0-9_\-:]+$/), remove: z.boolean().optional(), ...Guard }).strict(), result: z.object({ tags: z.array(z.string()) }) },
 
   'snapshots.list': { params: z.object({ dropletId: z.number().int().positive().optional() }).strict(), result: z.array(SnapshotSchema) },
-  'snapshots.delete': { params: z.object({ id: z.string().min(1), confirm: z.string() }).strict(), result: z.object({ deleted: z.literal(true) }) },
+  'snapshots.delete': { params: z.object({ id: z.string().min(1), confirm: z.string(), unlock: z.boolean().optional() }).strict(), result: z.object({ deleted: z.literal(true) }) },
 
   'firewalls.list': { params: NoParams, result: z.array(FirewallSchema) },
   /** Seed 002's template: inbound 22, 80 and 443 from anywhere; all outbound. */
   'firewalls.createFromTemplate': {
-    params: z.object({ name: z.string().min(2, 'at least 2 characters').max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only'), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
+    params: z.object({ name: z.string().min(2, 'at least 2 characters').max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only'), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
     result: FirewallSchema
   },
   'firewalls.attach': {
-    params: z.object({ id: z.string().min(1), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional() }).strict(),
+    params: z.object({ id: z.string().min(1), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
     result: FirewallSchema
   },
 

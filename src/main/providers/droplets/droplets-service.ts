@@ -133,6 +133,21 @@ export class DropletsService {
     return { tags: fresh.tags }
   }
 
+  /**
+   * The managed-tag lock alone, for mutations that reach a droplet from elsewhere (deleting its
+   * snapshot, attaching a firewall to it). A droplet that no longer exists has no lock to honour.
+   */
+  async assertWritable(dropletId: number, unlock: boolean | undefined, what: string): Promise<void> {
+    let droplet: DoDroplet
+    try {
+      droplet = await this.deps.api.droplet(dropletId)
+    } catch (err) {
+      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return
+      throw err
+    }
+    await this.guard(droplet, { unlock, destructive: false, what })
+  }
+
   /** The managed-tag lock, then typed confirmation for destructive actions. */
   async guard(droplet: DoDroplet, options: { confirm?: string; unlock?: boolean; destructive: boolean; what: string }): Promise<void> {
     const policy = await this.policy()

@@ -7,7 +7,7 @@ import type { CallContext } from '../../rpc/context'
 import type { EventBus } from '../../rpc/event-bus'
 import type { AuditLog } from '../audit/audit-log'
 import { toFirewall, type DoApi, type DoFirewallRule } from '../digitalocean/do-api'
-import { requestIdOf } from './snapshots-service'
+import { requestIdOf, type DropletLock } from './snapshots-service'
 
 const ANYWHERE = { addresses: ['0.0.0.0/0', '::/0'] }
 
@@ -22,13 +22,14 @@ export const templateRules: { inbound_rules: DoFirewallRule[]; outbound_rules: D
 }
 
 export class FirewallsService {
-  constructor(private readonly deps: { api: DoApi; bus: EventBus; audit: AuditLog }) {}
+  constructor(private readonly deps: { api: DoApi; bus: EventBus; audit: AuditLog; lock: DropletLock }) {}
 
   async list(): Promise<Result<'firewalls.list'>> {
     return (await this.deps.api.firewalls()).map(toFirewall)
   }
 
-  async createFromTemplate(ctx: CallContext, params: { name: string; dropletIds?: number[]; tags?: string[] }): Promise<Result<'firewalls.createFromTemplate'>> {
+  async createFromTemplate(ctx: CallContext, params: { name: string; dropletIds?: number[]; tags?: string[]; unlock?: boolean }): Promise<Result<'firewalls.createFromTemplate'>> {
+    await this.checkLocks(params.dropletIds, params.unlock, `applying firewall ${params.name}`)
     const body = {
       name: params.name,
       ...templateRules,
@@ -47,8 +48,9 @@ export class FirewallsService {
     }
   }
 
-  async attach(ctx: CallContext, params: { id: string; dropletIds?: number[]; tags?: string[] }): Promise<Result<'firewalls.attach'>> {
+  async attach(ctx: CallContext, params: { id: string; dropletIds?: number[]; tags?: string[]; unlock?: boolean }): Promise<Result<'firewalls.attach'>> {
     const firewall = await this.deps.api.firewall(params.id)
+    await this.checkLocks(params.dropletIds, params.unlock, `attaching firewall ${firewall.name}`)
     const target = `firewall ${firewall.id} (${firewall.name})`
     try {
       const ids: string[] = []
@@ -61,6 +63,11 @@ export class FirewallsService {
     }
     if (params.dropletIds?.length) this.deps.bus.emit('droplets.changed', { ids: params.dropletIds })
     return toFirewall(await this.deps.api.firewall(firewall.id))
+  }
+
+  /** A firewall changes what reaches a droplet: read-only droplets need the unlock, one at a time in order. */
+  private async checkLocks(dropletIds: number[] | undefined, unlock: boolean | undefined, what: string): Promise<void> {
+    for (const id of dropletIds ?? []) await this.deps.lock(id, unlock, what)
   }
 }
 

@@ -10,6 +10,7 @@ import { fieldErrors } from '../rpc/errors'
 import { useDroplets, useFirewalls, type Firewall } from '../rpc/provider-queries'
 import { ChipInput } from '../ui/ChipInput'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { DropletPicker } from './DropletPicker'
 import { suggestFirewallName, summarizeRules, TEMPLATE_DESCRIPTION, TEMPLATE_SUMMARY } from './firewall-rules'
 import { useAttachFirewall, useCreateFirewall } from './use-firewall-mutations'
@@ -134,7 +135,11 @@ function CreateForm({ initialDropletIds, nameBase, onDone }: { initialDropletIds
         <Targets prefix="firewall-create" dropletIds={dropletIds} setDropletIds={setDropletIds} tags={tags} setTags={setTags} errors={fields} />
         {general && (
           <div className="dialog-error">
-            <ErrorNotice error={create.error} title="The firewall was not created" />
+            {isLockedRefusal(create.error) ? (
+              <LockedRefusal error={create.error} busy={create.isPending} onUnlock={() => create.mutate({ ...create.variables!, unlock: true }, { onSuccess: onDone })} />
+            ) : (
+              <ErrorNotice error={create.error} title="The firewall was not created" />
+            )}
           </div>
         )}
         <div className="dialog-actions">
@@ -225,7 +230,11 @@ function AttachForm({ fixed, initialDropletIds, onDone, onCreateInstead }: { fix
         {!noFirewalls && <Targets prefix="firewall-attach" dropletIds={dropletIds} setDropletIds={setDropletIds} tags={tags} setTags={setTags} attached={attached} errors={fields} />}
         {general && (
           <div className="dialog-error">
-            <ErrorNotice error={attach.error} title="The firewall was not attached" />
+            {isLockedRefusal(attach.error) ? (
+              <LockedRefusal error={attach.error} busy={attach.isPending} onUnlock={() => attach.mutate({ ...attach.variables!, unlock: true }, { onSuccess: onDone })} />
+            ) : (
+              <ErrorNotice error={attach.error} title="The firewall was not attached" />
+            )}
           </div>
         )}
         <div className="dialog-actions">

@@ -2,6 +2,7 @@
 import { formatDateTime } from '../fleet/format'
 import type { Snapshot } from '../rpc/provider-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { useDeleteSnapshot } from './use-delete-snapshot'
 
@@ -28,7 +29,13 @@ export function DeleteSnapshotDialog({ snapshot, dropletName, onClose }: { snaps
       confirmLabel="Delete snapshot"
       busy={remove.isPending}
       onConfirm={(typed) => snapshot && remove.mutate({ snapshot, confirm: typed }, { onSuccess: close })}
-      error={remove.error ? <ErrorNotice error={remove.error} /> : undefined}
+      error={
+        isLockedRefusal(remove.error) ? (
+          <LockedRefusal error={remove.error} busy={remove.isPending} onUnlock={() => snapshot && remove.mutate({ ...remove.variables!, unlock: true }, { onSuccess: close })} />
+        ) : remove.error ? (
+          <ErrorNotice error={remove.error} />
+        ) : undefined
+      }
     />
   )
 }

@@ -7,7 +7,7 @@ export function useDeleteSnapshot() {
   const api = useApi()
   const client = useQueryClient()
   return useMutation({
-    mutationFn: ({ snapshot, confirm }: { snapshot: Snapshot; confirm: string }) => api.call('snapshots.delete', { id: snapshot.id, confirm }),
+    mutationFn: ({ snapshot, confirm, unlock }: { snapshot: Snapshot; confirm: string; unlock?: boolean }) => api.call('snapshots.delete', { id: snapshot.id, confirm, ...(unlock ? { unlock: true } : {}) }),
     onSuccess: (_result, { snapshot }) => {
       // The provider confirmed the delete: safe to drop it from every list now, then refetch.
       client.setQueriesData<Snapshot[]>({ queryKey: providerKeys.snapshots }, (old) => old?.filter((entry) => entry.id !== snapshot.id))
