@@ -15,6 +15,7 @@ import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { isPortFree } from '../fleet/net'
 import { findExecutable } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { DockerEngine, type EngineStream } from '../../src/main/docker/engine'
 import { existsSync } from 'node:fs'
 
 const dockerd = findDockerd()
@@ -116,6 +117,79 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
     expect(removed.state).toBe('removed')
     expect((await call('containers.list', { hostId: 'docker-droplet' })).map((c) => c.name)).not.toContain('odoo-ocr-adapter-1')
     expect((await failure('containers.health', { hostId: 'docker-droplet', id: 'odoo-ocr-adapter-1' })).code).toBe('NOT_FOUND')
+  })
+
+  describe('engine.stream', () => {
+    let engine: DockerEngine
+    beforeAll(() => {
+      engine = new DockerEngine({ acquire: (hostId) => services.ssh.pool.acquire(hostId), userOf: async () => 'dropdeck' })
+    })
+
+    /** Collects the stream's body until `done` says so (or the body ends). */
+    function readUntil(stream: EngineStream, done: (text: string) => boolean): Promise<string> {
+      return new Promise((resolve, reject) => {
+        let text = ''
+        stream.body.on('data', (c: Buffer) => {
+          text += c.toString('utf8')
+          if (done(text)) resolve(text)
+        })
+        stream.body.on('error', reject)
+        stream.body.on('close', () => resolve(text))
+      })
+    }
+
+    it('streams /events as they happen, and close() ends the body', async () => {
+      const tax = (await call('containers.list', { hostId: 'docker-droplet' })).find((c) => c.name === 'tax-rules-service')!
+      const events = await engine.stream('docker-droplet', 'GET', `/events?filters=${encodeURIComponent(JSON.stringify({ type: ['container'], container: [tax.id] }))}`)
+      expect(events.status).toBe(200)
+      const seen = readUntil(events, (t) => t.includes('"Action":"restart"'))
+      await call('containers.action', { hostId: 'docker-droplet', id: tax.id, action: 'restart' })
+      const text = await seen
+      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { Action: string; id: string })
+      expect(lines.map((l) => l.Action)).toEqual(expect.arrayContaining(['kill', 'die', 'start', 'restart']))
+      expect(lines.every((l) => l.id === tax.id)).toBe(true)
+      const closed = new Promise((r) => events.body.once('close', r))
+      events.close()
+      await closed
+      expect(events.body.destroyed).toBe(true)
+    })
+
+    it('follows a container\'s logs until the signal aborts it', async () => {
+      const controller = new AbortController()
+      const logs = await engine.stream('docker-droplet', 'GET', '/containers/odoo-odoo-1/logs?follow=1&stdout=1&stderr=1&tail=0', { signal: controller.signal })
+      const closed = new Promise((r) => logs.body.once('close', r))
+      const first = await readUntil(logs, (t) => t.length > 0)
+      expect(first.length).toBeGreaterThan(0)
+      controller.abort()
+      await closed
+      expect(logs.body.destroyed).toBe(true)
+    })
+
+    it('throws the same errors as request for non-2xx answers', async () => {
+      const missing = await engine.stream('docker-droplet', 'GET', '/containers/no-such-container/logs?follow=1&stdout=1').catch((e: unknown) => e)
+      expect(missing).toBeInstanceOf(DropdeckError)
+      expect((missing as DropdeckError).code).toBe('NOT_FOUND')
+      expect((missing as DropdeckError).message).toContain('no-such-container')
+      const bad = await engine.stream('docker-droplet', 'GET', '/events?filters=not-json').catch((e: unknown) => e)
+      expect((bad as DropdeckError).code).toBe('UPSTREAM')
+      expect((bad as DropdeckError).message).toMatch(/docker refused GET \/events: invalid character .* \(HTTP 500\)/)
+    })
+
+    it('closing a stream closes its channel: more streams than sshd allows sessions open one after another', async () => {
+      // OpenSSH allows 10 sessions per connection; a leaked channel per stream would refuse the 11th.
+      for (let i = 0; i < 12; i++) {
+        const events = await engine.stream('docker-droplet', 'GET', '/events')
+        const closed = new Promise((r) => events.body.once('close', r))
+        events.close()
+        await closed
+      }
+      expect((await engine.request('docker-droplet', 'GET', '/_ping')).body.toString()).toBe('OK')
+    })
+
+    it('an already aborted signal opens nothing', async () => {
+      const err = await engine.stream('docker-droplet', 'GET', '/events', { signal: AbortSignal.abort() }).catch((e: unknown) => e)
+      expect((err as DropdeckError).code).toBe('TIMEOUT')
+    })
   })
 
   it('says plainly when docker cannot be reached on a host', async () => {

@@ -5,7 +5,7 @@
  * is parsed. Which of the two commands works is remembered per host.
  */
 import http from 'node:http'
-import type { Duplex } from 'node:stream'
+import type { Duplex, Readable } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
 
@@ -27,9 +27,32 @@ export interface EngineResponse {
   json<T>(): T
 }
 
+export interface StreamOptions {
+  /** Aborting closes the stream (and its channel). */
+  signal?: AbortSignal
+  /** How long to wait for the response's status line; the body itself may run for ever. */
+  timeoutMs?: number
+}
+
+/** A long Engine API response (`/events`, `/containers/{id}/logs?follow=1`) on its own channel. */
+export interface EngineStream {
+  status: number
+  /** The response body, as it arrives (chunked encoding already undone). Ends when docker ends it or the stream is closed. */
+  body: Readable
+  /** Closes the body and the dial-stdio channel; idempotent. */
+  close(): void
+}
+
 interface DialFailure {
+  dialFailed: true
   stderr: string
   code: number | null
+}
+
+/** The response head on an open channel; the body is still to be read. */
+interface Opened {
+  res: http.IncomingMessage
+  channel: ClientChannel
 }
 
 export class DockerEngine {
@@ -40,31 +63,78 @@ export class DockerEngine {
 
   /** One Engine API request; throws UPSTREAM when Docker cannot be reached, NOT_FOUND on 404. */
   async request(hostId: string, method: string, path: string, options: { timeoutMs?: number } = {}): Promise<EngineResponse> {
+    const timeoutMs = options.timeoutMs ?? 30_000
+    const res = await this.dialled(hostId, async (client, command) => {
+      const opened = await this.open(hostId, client, command, method, path, timeoutMs)
+      if ('dialFailed' in opened) return opened
+      try {
+        return await readAll(opened.res)
+      } finally {
+        opened.channel.close()
+      }
+    })
+    return checked(hostId, method, path, res)
+  }
+
+  /**
+   * A streaming request on its own dial-stdio channel: resolves once the response head arrived, with
+   * the body still flowing. Non-2xx answers throw the same errors as `request` (and close the channel).
+   */
+  async stream(hostId: string, method: string, path: string, options: StreamOptions = {}): Promise<EngineStream> {
+    const { signal } = options
+    if (signal?.aborted) throw aborted(hostId, method, path)
+    const opened = await this.dialled(hostId, (client, command) => this.open(hostId, client, command, method, path, options.timeoutMs ?? 30_000, signal))
+    const { res, channel } = opened
+    const status = res.statusCode ?? 0
+    if (status >= 300 && status !== 304) {
+      try {
+        checked(hostId, method, path, await readAll(res))
+      } finally {
+        channel.close()
+      }
+    }
+    let closed = false
+    const close = () => {
+      if (closed) return
+      closed = true
+      signal?.removeEventListener('abort', close)
+      // Ending the body first lets readers see 'end'/'close' rather than an abort error.
+      res.destroy()
+      channel.close()
+    }
+    signal?.addEventListener('abort', close, { once: true })
+    res.once('close', close)
+    channel.once('close', close)
+    return { status, body: res, close }
+  }
+
+  /** Runs `attempt` with the dial command that worked before, or tries both; throws the UPSTREAM message when none works. */
+  private async dialled<T extends object>(hostId: string, attempt: (client: Client, command: string) => Promise<T | DialFailure>): Promise<T> {
     const known = this.dial.get(hostId)
     const candidates = known ? [known] : [DIAL, SUDO_DIAL]
     const failures: DialFailure[] = []
     for (const command of candidates) {
       const client = await this.deps.acquire(hostId)
-      const attempt = await this.once(hostId, client, command, method, path, options.timeoutMs ?? 30_000)
-      if ('status' in attempt) {
+      const result = await attempt(client, command)
+      if (!('dialFailed' in result)) {
         this.dial.set(hostId, command)
-        return checked(hostId, method, path, attempt)
+        return result
       }
-      failures.push(attempt)
+      failures.push(result)
     }
     this.dial.delete(hostId)
     if (known) {
       // It worked before: the daemon (or our access) went away since. Say what docker said.
-      throw new DropdeckError('UPSTREAM', `${hostId}: docker did not answer (${describe(failures[0])}).`, { retryable: true })
+      throw new DropdeckError('UPSTREAM', `${hostId}: docker did not answer (${describe(failures[0])}). Check that the Docker daemon is running on the host (systemctl status docker).`, { retryable: true })
     }
     const user = await this.deps.userOf(hostId).catch(() => 'the user')
-    throw new DropdeckError('UPSTREAM', `${hostId}: docker is not installed, or ${user} is not in the docker group and sudo -n is not allowed (${describe(failures[0])}).`, {
+    throw new DropdeckError('UPSTREAM', `${hostId}: docker is not installed, or ${user} is not in the docker group and sudo -n is not allowed (${describe(failures[0])}). Add ${user} to the docker group, or allow it \`sudo -n docker\` in sudoers.`, {
       data: { attempts: failures.map((f, i) => ({ command: candidates[i], exitCode: f.code, stderr: f.stderr.slice(0, 2000) })) }
     })
   }
 
-  /** Runs one request on a fresh dial-stdio channel; a response, or why the channel gave none. */
-  private async once(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number): Promise<EngineResponse | DialFailure> {
+  /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
+  private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<Opened | DialFailure> {
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
     )
@@ -76,38 +146,52 @@ export class DockerEngine {
     })
     const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
     try {
-      return await new Promise<EngineResponse>((resolve, reject) => {
-        const req = http.request(
-          {
-            method,
-            path: API + path,
-            headers: { Host: 'docker', Accept: 'application/json' },
-            agent: channelAgent(channel),
-            timeout: timeoutMs
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('error', reject)
-            res.on('end', () => {
-              const body = Buffer.concat(chunks)
-              resolve({ status: res.statusCode ?? 0, body, json: <T>() => JSON.parse(body.toString('utf8')) as T })
-            })
-          }
-        )
-        req.on('timeout', () => req.destroy(new DropdeckError('TIMEOUT', `${hostId}: docker did not answer ${method} ${path} within ${Math.round(timeoutMs / 1000)} s.`, { retryable: true })))
-        req.on('error', reject)
+      return await new Promise<Opened>((resolve, reject) => {
+        const req = http.request({ method, path: API + path, headers: { Host: 'docker', Accept: 'application/json' }, agent: channelAgent(channel) }, (res) => {
+          cleanup()
+          resolve({ res, channel })
+        })
+        // The channel is no net.Socket, so node's socket timeout never fires: time the response head here.
+        const timer = setTimeout(() => req.destroy(new DropdeckError('TIMEOUT', `${hostId}: docker did not answer ${method} ${path.split('?')[0]} within ${Math.round(timeoutMs / 1000)} s.`, { retryable: true })), timeoutMs)
+        const onAbort = () => req.destroy(aborted(hostId, method, path))
+        const cleanup = () => {
+          clearTimeout(timer)
+          signal?.removeEventListener('abort', onAbort)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        req.on('error', (err) => {
+          cleanup()
+          reject(err)
+        })
         req.end()
       })
     } catch (err) {
-      if (err instanceof DropdeckError) throw err
+      if (err instanceof DropdeckError) {
+        channel.close()
+        throw err
+      }
       // The channel closed without an HTTP response: the dial command failed. Wait for its exit status.
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
-      return { stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
-    } finally {
       channel.close()
+      return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
     }
   }
+}
+
+function readAll(res: http.IncomingMessage): Promise<EngineResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    res.on('data', (c: Buffer) => chunks.push(c))
+    res.on('error', reject)
+    res.on('end', () => {
+      const body = Buffer.concat(chunks)
+      resolve({ status: res.statusCode ?? 0, body, json: <T>() => JSON.parse(body.toString('utf8')) as T })
+    })
+  })
+}
+
+function aborted(hostId: string, method: string, path: string): DropdeckError {
+  return new DropdeckError('TIMEOUT', `${hostId}: ${method} ${path.split('?')[0]} was cancelled.`, { retryable: true })
 }
 
 /** An agent whose one connection is the channel, closed after the response (no keep-alive). */
