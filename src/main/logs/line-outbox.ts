@@ -1,0 +1,124 @@
+/**
+ * Lines on their way to the client, per stream. Lines are sent in batches (one event per flush, at
+ * most every `flushMs`), and the client acknowledges each batch. While `window` batches are
+ * un-acknowledged the outbox holds lines back, so a slow client gets bigger batches, not more
+ * events; past `maxPending` lines (or `maxPendingChars` characters) the oldest held lines are
+ * dropped and counted, so memory stays bounded however far behind the client is.
+ */
+import type { LogLine } from '../../shared/contract/logs'
+
+export interface OutboxTuning {
+  flushMs?: number
+  /** Un-acked batches before lines are held back. */
+  window?: number
+  /** The largest batch, in lines. */
+  maxBatch?: number
+  maxPending?: number
+  maxPendingChars?: number
+}
+
+export interface OutboxSink {
+  batch(seq: number, lines: LogLine[]): void
+  dropped(count: number): void
+}
+
+export class LineOutbox {
+  private pending: LogLine[] = []
+  private pendingChars = 0
+  private seq = 0
+  private acked = -1
+  private droppedSinceNotice = 0
+  private timer: NodeJS.Timeout | undefined
+  private closed = false
+  private readonly flushMs: number
+  private readonly window: number
+  private readonly maxBatch: number
+  private readonly maxPending: number
+  private readonly maxPendingChars: number
+  /** Lines dropped over the stream's life. */
+  droppedTotal = 0
+
+  constructor(
+    private readonly sink: OutboxSink,
+    tuning: OutboxTuning = {}
+  ) {
+    this.flushMs = tuning.flushMs ?? 40
+    this.window = tuning.window ?? 4
+    this.maxBatch = tuning.maxBatch ?? 10_000
+    this.maxPending = tuning.maxPending ?? 50_000
+    this.maxPendingChars = tuning.maxPendingChars ?? 16 * 1024 * 1024
+  }
+
+  get held(): number {
+    return this.pending.length
+  }
+
+  get unacked(): number {
+    return this.seq - 1 - this.acked
+  }
+
+  push(line: LogLine): void {
+    if (this.closed) return
+    this.pending.push(line)
+    this.pendingChars += line.text.length
+    if (this.pending.length > this.maxPending * 1.25 || this.pendingChars > this.maxPendingChars) this.trim()
+    this.schedule()
+  }
+
+  ack(seq: number): void {
+    if (seq > this.acked && seq < this.seq) this.acked = seq
+    if (this.pending.length || this.droppedSinceNotice) this.schedule()
+  }
+
+  /** Sends what is held now (used when a stream ends, so its last lines are not left behind). */
+  flushNow(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.flush(true)
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.pending = []
+    this.pendingChars = 0
+  }
+
+  // Drop the oldest lines in one splice, down to the bound: amortized O(1) per line.
+  private trim(): void {
+    let drop = Math.max(0, this.pending.length - this.maxPending)
+    let chars = this.pendingChars
+    for (let i = 0; i < drop; i++) chars -= this.pending[i].text.length
+    while (chars > this.maxPendingChars * 0.8 && drop < this.pending.length) chars -= this.pending[drop++].text.length
+    if (drop === 0) return
+    this.pending.splice(0, drop)
+    this.pendingChars = chars
+    this.droppedSinceNotice += drop
+    this.droppedTotal += drop
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.flush(false)
+    }, this.flushMs)
+  }
+
+  private flush(force: boolean): void {
+    if (this.closed) return
+    if (!force && this.unacked >= this.window) return // ack() reschedules
+    if (this.droppedSinceNotice) {
+      this.sink.dropped(this.droppedSinceNotice)
+      this.droppedSinceNotice = 0
+    }
+    if (this.pending.length === 0) return
+    const lines = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch)
+    this.pending = lines === this.pending ? [] : this.pending.slice(this.maxBatch)
+    if (this.pending.length === 0) this.pendingChars = 0
+    else for (const l of lines) this.pendingChars -= l.text.length
+    this.sink.batch(this.seq++, lines)
+    if (this.pending.length) this.schedule()
+  }
+}
