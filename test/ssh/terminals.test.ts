@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCallContext } from '../../src/main/rpc/context'
+import { descendants } from '../fleet/proc'
 import { startDroplets, type Droplets, type DropletServer } from '../fleet/sshd'
 import { createSshEnv, hostBlock, waitUntil, type SshEnv } from './support/ssh-env'
 
@@ -29,7 +30,7 @@ describe.skipIf(!hasSshd)('terminals', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dd-ssh-term-'))
-    fleet = await startDroplets({ count: 1, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: '127.0.22.3' })
+    fleet = await startDroplets({ count: 1, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: '127.0.45.3' })
     d = fleet.droplets[0]
     const knownHosts = path.join(dir, 'known_hosts')
     writeFileSync(knownHosts, `[${d.host}]:${d.port} ${d.hostPublicKey}\n`)
@@ -157,7 +158,21 @@ describe.skipIf(!hasSshd)('terminals', () => {
     await run(id, 'echo up-$((5+5))', /up-10/)
     await env.ssh.pool.disconnect('prod')
     await waitUntil(() => out(id).exit !== undefined, 5000, 'exit event')
-    expect(out(id).exit?.reason).toMatch(/connection to prod was lost/)
+    expect(out(id).exit?.reason).toBe('Connection to prod lost.')
     expect(env.ssh.terminals.size).toBe(0)
+  })
+
+  it('ends with a reason when the session is killed on the server, and a new shell opens once the pool reconnects', async () => {
+    const id = await open()
+    await run(id, 'echo before-$((7+7))', /before-14/)
+    // Every process under the listening sshd: the connection's privileged monitor, its session, the shell.
+    const sessions = descendants(d.pid)
+    expect(sessions.length).toBeGreaterThan(1)
+    for (const pid of sessions) process.kill(pid, 'SIGKILL')
+    await waitUntil(() => out(id).exit !== undefined, 10_000, 'exit event')
+    expect(out(id).exit?.reason).toBe('Connection to prod lost.')
+    const again = await open()
+    await run(again, 'echo after-$((8+8))', /after-16/)
+    await env.call('terminals.close', { id: again })
   })
 })

@@ -1,4 +1,4 @@
-/** The terminals.* methods of the contract, wired to the terminals service. */
+/** The terminals.* methods of the contract, wired to the terminals service and its saved commands. */
 import type { MethodName } from '../../shared/contract'
 import type { terminalMethods } from '../../shared/contract/terminals'
 import type { Handlers } from '../rpc/router'
@@ -9,6 +9,7 @@ export type TerminalMethodName = keyof typeof terminalMethods & MethodName
 export function createTerminalHandlers(terminals: TerminalsService, hosts: { get(hostId: string): Promise<unknown> }): Pick<Handlers, TerminalMethodName> {
   return {
     'terminals.open': async (p, ctx) => {
+      if (p.kind === 'local') return terminals.openLocal(p, ctx)
       await hosts.get(p.hostId) // NOT_FOUND for an unknown host before anything connects
       return terminals.open(p, ctx)
     },
@@ -27,6 +28,12 @@ export function createTerminalHandlers(terminals: TerminalsService, hosts: { get
     'terminals.close': async ({ id }) => {
       await terminals.close(id)
       return { closed: true as const }
+    },
+    'terminals.commands.list': ({ hostId }) => terminals.listCommands(hostId),
+    'terminals.commands.add': (input) => terminals.addCommand(input),
+    'terminals.commands.remove': async ({ id }) => {
+      await terminals.removeCommand(id)
+      return { removed: true as const }
     }
   }
 }

@@ -1,21 +1,26 @@
 /**
- * Remote terminals: one `shell` channel with a PTY per terminal, on the host's pooled SSH connection.
- * Output goes out as terminals.data events in chunks of at most 64 KB, decoded with a streaming UTF-8
- * decoder so a character split across packets arrives whole. Flow control is acknowledged, as Tabby
- * does it: once more than ~512 KB sent is not yet acked (drawn) by the renderer, the channel is paused,
- * ssh2 stops granting the server window, and the remote side blocks; acks resume it. Each terminal
- * belongs to the call context that opened it and is closed with it.
+ * Terminals: remote shells (a PTY per SSH channel on the pooled connection, remote-shell.ts) and local
+ * shells (node-pty, local-shell.ts), handled alike here. Output goes out as terminals.data events in
+ * chunks of at most 64 KB, decoded with a streaming UTF-8 decoder so a character split across packets
+ * arrives whole. Flow control is acknowledged, as Tabby does it: once more than ~512 KB sent is not yet
+ * acked (drawn) by the renderer, the shell is paused (ssh2 stops granting the server window; node-pty
+ * stops reading the PTY), so the producer blocks; acks resume it. Each terminal belongs to the call
+ * context that opened it and is closed with it.
  */
 import { randomUUID } from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
-import type { Client, ClientChannel } from 'ssh2'
+import type { SavedCommand } from '../../shared/contract/terminals'
 import { DropdeckError } from '../../shared/errors'
 import type { CallContext, Disposable } from '../rpc/context'
 import type { EventBus } from '../rpc/event-bus'
 import type { ConnectionPool } from '../ssh/connection-pool'
+import { openLocalShell } from './local-shell'
+import { openRemoteShell } from './remote-shell'
+import { SavedCommandsStore } from './saved-commands-store'
+import type { ShellEnd, ShellSession } from './shell-session'
 
 export interface TerminalsTuning {
-  /** Pause the channel once this many sent bytes are un-acked. */
+  /** Pause the shell once this many sent bytes are un-acked. */
   highWaterBytes?: number
   /** The largest terminals.data payload, in bytes. */
   chunkBytes?: number
@@ -25,93 +30,75 @@ export interface TerminalsDeps {
   pool: Pick<ConnectionPool, 'acquire' | 'retain'>
   bus: EventBus
   log: (line: string) => void
+  /** Where saved commands are kept; without it they last only as long as the process. */
+  dataDir?: string
+  /** The environment local shells start with (SHELL picks the shell). */
+  env?: NodeJS.ProcessEnv
   tuning?: TerminalsTuning
 }
 
 interface Terminal {
   id: string
-  hostId: string
-  channel: ClientChannel
+  session: ShellSession
   decoder: StringDecoder
   unacked: number
   paused: boolean
-  exit?: { code: number | null; signal?: string }
-  closed: boolean
+  closing: boolean
   ownership?: { ctx: CallContext; disposable: Disposable }
-  release: () => void
-  detach: () => void
+  /** Resolves once terminals.exit has gone out. */
+  finished: Promise<void>
 }
 
 export class TerminalsService {
   private readonly terminals = new Map<string, Terminal>()
   private readonly highWater: number
   private readonly chunk: number
+  private readonly savedCommands: SavedCommandsStore
 
   constructor(private readonly deps: TerminalsDeps) {
     this.highWater = deps.tuning?.highWaterBytes ?? 512 * 1024
     this.chunk = deps.tuning?.chunkBytes ?? 64 * 1024
+    this.savedCommands = new SavedCommandsStore(deps.dataDir, deps.log)
   }
 
   get size(): number {
     return this.terminals.size
   }
 
-  /** Un-acked bytes and whether the channel is paused, for tests and diagnostics. */
+  /** Un-acked bytes and whether the shell is paused, for tests and diagnostics. */
   stats(id: string): { unacked: number; paused: boolean } {
     const t = this.get(id)
     return { unacked: t.unacked, paused: t.paused }
   }
 
+  /** A remote shell on the host's pooled connection. */
   async open(p: { hostId: string; cols: number; rows: number }, ctx?: CallContext): Promise<{ id: string }> {
-    const release = this.deps.pool.retain(p.hostId)
-    let client: Client
-    let channel: ClientChannel
-    try {
-      client = await this.deps.pool.acquire(p.hostId)
-      channel = await new Promise<ClientChannel>((resolve, reject) => {
-        client.shell({ term: 'xterm-256color', cols: p.cols, rows: p.rows }, (err, ch) => (err ? reject(err) : resolve(ch)))
-      })
-    } catch (err) {
-      release()
-      if (err instanceof DropdeckError) throw err
-      throw new DropdeckError('UPSTREAM', `${p.hostId} refused to open a shell: ${(err as Error).message}.`, { retryable: true })
-    }
+    return this.adopt(await openRemoteShell(this.deps.pool, p, this.deps.log), ctx)
+  }
 
+  /** A local shell on this machine. */
+  async openLocal(p: { cols: number; rows: number }, ctx?: CallContext): Promise<{ id: string }> {
+    return this.adopt(await openLocalShell(p, this.deps.env ?? process.env), ctx)
+  }
+
+  private adopt(session: ShellSession, ctx?: CallContext): { id: string } {
     const id = randomUUID()
-    let connectionLost = false
-    const onClientClose = () => {
-      connectionLost = true
-      setImmediate(() => this.finish(t, t.closed ? undefined : `The connection to ${p.hostId} was lost.`))
-    }
-    client.once('close', onClientClose)
+    let done!: () => void
     const t: Terminal = {
       id,
-      hostId: p.hostId,
-      channel,
+      session,
       decoder: new StringDecoder('utf8'),
       unacked: 0,
       paused: false,
-      closed: false,
-      release,
-      detach: () => client.removeListener('close', onClientClose)
+      closing: false,
+      finished: new Promise<void>((resolve) => (done = resolve))
     }
     this.terminals.set(id, t)
-
-    const onData = (buf: Buffer) => this.output(t, buf)
-    channel.on('data', onData)
-    channel.stderr.on('data', onData)
-    channel.on('exit', (code: number | null, signal?: string) => {
-      t.exit = { code: code ?? null, ...(signal ? { signal } : {}) }
+    session.onData((buf) => this.output(t, buf))
+    session.onEnd((end) => {
+      this.finish(t, end)
+      done()
     })
-    channel.on('error', (err: Error) => this.deps.log(`terminals: ${p.hostId}: ${err.message}`))
-    channel.once('close', () => {
-      // The client's own 'close' may come after the channels are torn down: look again on the next tick.
-      setImmediate(() => {
-        const lost = connectionLost || !t.exit
-        this.finish(t, lost && !t.closed ? `The connection to ${p.hostId} was lost.` : undefined)
-      })
-    })
-
     if (ctx) {
       const disposable = { dispose: () => this.close(id) }
       t.ownership = { ctx, disposable }
@@ -128,17 +115,16 @@ export class TerminalsService {
     }
     if (!t.paused && t.unacked > this.highWater) {
       t.paused = true
-      t.channel.pause()
+      t.session.pause()
     }
   }
 
   write(id: string, data: string): void {
-    const t = this.get(id)
-    t.channel.write(data)
+    this.get(id).session.write(data)
   }
 
   resize(id: string, cols: number, rows: number): void {
-    this.get(id).channel.setWindow(rows, cols, 0, 0)
+    this.get(id).session.resize(cols, rows)
   }
 
   ack(id: string, bytes: number): void {
@@ -147,51 +133,55 @@ export class TerminalsService {
     t.unacked = Math.max(0, t.unacked - bytes)
     if (t.paused && t.unacked <= this.highWater / 2) {
       t.paused = false
-      t.channel.resume()
+      t.session.resume()
     }
   }
 
-  /** Closes the channel; terminals.exit follows once it is gone. */
+  /** Ends the shell; resolves once terminals.exit has gone out. */
   async close(id: string): Promise<void> {
     const t = this.terminals.get(id)
-    if (!t || t.closed) return
-    t.closed = true
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        t.channel.destroy()
-        this.finish(t)
-        resolve()
-      }, 2000)
-      t.channel.once('close', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      t.channel.resume() // a paused channel still has to see its close
-      t.channel.close()
-    })
-    this.finish(t)
+    if (!t) return
+    if (!t.closing) {
+      t.closing = true
+      await t.session.close()
+    }
+    await t.finished
   }
 
-  private finish(t: Terminal, reason?: string): void {
+  private finish(t: Terminal, end: ShellEnd): void {
     if (!this.terminals.has(t.id)) return
     this.terminals.delete(t.id)
-    t.detach()
-    t.release()
     if (t.ownership) t.ownership.ctx.disposables.delete(t.ownership.disposable)
     const rest = t.decoder.end()
     if (rest) this.deps.bus.emit('terminals.data', { id: t.id, data: rest, bytes: 0 })
+    const lost = end.lost && !t.closing ? end.lost : undefined
     this.deps.bus.emit('terminals.exit', {
       id: t.id,
-      code: t.exit?.code ?? null,
-      ...(t.exit?.signal ? { signal: t.exit.signal } : {}),
-      ...(reason ? { reason } : {})
+      code: end.code,
+      ...(end.signal ? { signal: end.signal } : {}),
+      ...(lost ? { reason: lost } : {})
     })
   }
 
   private get(id: string): Terminal {
     const t = this.terminals.get(id)
-    if (!t) throw new DropdeckError('NOT_FOUND', `No terminal ${id}: it was closed or its connection ended.`)
+    if (!t) throw new DropdeckError('NOT_FOUND', `No terminal ${id}: it was closed or its connection ended. Open a new one.`)
     return t
+  }
+
+  listCommands(hostId: string): Promise<SavedCommand[]> {
+    return this.savedCommands.list(hostId)
+  }
+
+  async addCommand(input: { hostId: string; label?: string; command: string }): Promise<SavedCommand> {
+    const saved = await this.savedCommands.add(input)
+    this.deps.bus.emit('terminals.commands.changed', { hostId: saved.hostId })
+    return saved
+  }
+
+  async removeCommand(id: string): Promise<void> {
+    const { hostId } = await this.savedCommands.remove(id)
+    this.deps.bus.emit('terminals.commands.changed', { hostId })
   }
 
   async dispose(): Promise<void> {
