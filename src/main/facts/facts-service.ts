@@ -1,17 +1,53 @@
-/** The facts methods of the contract. */
+/** hosts.facts: one exec of the facts script per refresh, parsed and flagged here. */
 import type { MethodName } from '../../shared/contract'
-import type { factsMethods } from '../../shared/contract/facts'
+import type { HostFacts, factsMethods } from '../../shared/contract/facts'
+import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import type { Handlers } from '../rpc/router'
+import { factFlags } from './facts-flags'
+import { factsScript, splitSections } from './facts-script'
+import { cpuFacts, memoryFacts, parseDf, parseLoadavg, parseMeminfo, parseOsRelease, parseUptime } from './proc-parsers'
 
 type FactsMethodName = keyof typeof factsMethods & MethodName
 
+const FACTS_TIMEOUT_MS = 15_000
+
 export interface FactsServices {
   handlers: Pick<Handlers, FactsMethodName>
+  /** One read of a host's facts; exposed for the benchmark and other services. */
+  read(hostId: string): Promise<HostFacts>
   dispose(): Promise<void>
 }
 
+/** Builds the facts from the script's output; `threshold` is settings.alertThresholdPercent. */
+export function factsFromOutput(hostId: string, stdout: string, threshold: number): HostFacts {
+  const s = splitSections(stdout)
+  if (!s.has('meminfo') || !s.has('end')) {
+    throw new DropdeckError('UPSTREAM', `${hostId} did not print its facts (the script stopped early); check that /proc is readable for the SSH user.`, { retryable: true })
+  }
+  const mem = memoryFacts(parseMeminfo(s.get('meminfo') ?? ''))
+  const disks = parseDf(s.get('df') ?? '')
+  const now = Number((s.get('now') ?? '').trim())
+  return {
+    hostId,
+    readAt: new Date(Number.isFinite(now) && now > 0 ? now * 1000 : Date.now()).toISOString(),
+    hostname: (s.get('hostname') ?? '').trim() || hostId,
+    cpu: cpuFacts(s.get('nproc'), s.get('cpuinfo')),
+    load: parseLoadavg(s.get('loadavg') ?? ''),
+    ...mem,
+    disks,
+    uptimeSeconds: parseUptime(s.get('uptime') ?? ''),
+    os: parseOsRelease(s.get('os-release')),
+    kernel: (s.get('kernel') ?? '').trim(),
+    flags: factFlags({ disks, memoryUsedPercent: mem.memory.usedPercent, memoryTotal: mem.memory.total, memoryAvailable: mem.memory.available }, threshold)
+  }
+}
+
 export function createFactsServices(deps: OpsDeps): FactsServices {
-  void deps
-  return { handlers: {}, dispose: async () => {} }
+  const script = factsScript()
+  async function read(hostId: string): Promise<HostFacts> {
+    const [r, settings] = await Promise.all([deps.ssh.exec(hostId, script, { timeoutMs: FACTS_TIMEOUT_MS }), deps.settings.get()])
+    return factsFromOutput(hostId, r.stdout, settings.alertThresholdPercent)
+  }
+  return { handlers: { 'hosts.facts': ({ hostId }) => read(hostId) }, read, dispose: async () => {} }
 }

@@ -1,17 +1,66 @@
-/** The units methods of the contract. */
+/**
+ * units.*: the picked units per host, their state from one `systemctl show` per refresh, and
+ * start/stop/restart/reload through `sudo -n`.
+ */
 import type { MethodName } from '../../shared/contract'
-import type { unitsMethods } from '../../shared/contract/units'
+import type { Unit, UnitAction, unitsMethods } from '../../shared/contract/units'
+import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import type { Handlers } from '../rpc/router'
+import { actionCommand, actionFailure, showCommand, showFailure } from './systemctl-commands'
+import { parseUnits } from './systemctl-show'
+import { PickedUnitsStore } from './picked-units-store'
 
 type UnitsMethodName = keyof typeof unitsMethods & MethodName
 
+const SHOW_TIMEOUT_MS = 15_000
+/** A restart waits for the unit's start job; systemd's default start timeout is 90 s. */
+const ACTION_TIMEOUT_MS = 120_000
+
 export interface UnitsServices {
   handlers: Pick<Handlers, UnitsMethodName>
+  /** The picked units' state; exposed for the benchmark and other services. */
+  list(hostId: string): Promise<Unit[]>
   dispose(): Promise<void>
 }
 
 export function createUnitsServices(deps: OpsDeps): UnitsServices {
-  void deps
-  return { handlers: {}, dispose: async () => {} }
+  const picked = new PickedUnitsStore(deps.dataDir, deps.log)
+
+  async function show(hostId: string, names: readonly string[]): Promise<Unit[]> {
+    if (names.length === 0) return []
+    const r = await deps.ssh.exec(hostId, showCommand(names), { timeoutMs: SHOW_TIMEOUT_MS })
+    if (r.code !== 0) throw showFailure(hostId, r)
+    try {
+      return parseUnits(names, r.stdout)
+    } catch (err) {
+      throw new DropdeckError('UPSTREAM', `systemctl show on ${hostId} printed something Dropdeck cannot read (${(err as Error).message}).`, { retryable: true })
+    }
+  }
+
+  async function act(hostId: string, unit: string, action: UnitAction): Promise<Unit> {
+    const [before] = await show(hostId, [unit])
+    // Asking sudo to act on a unit systemd does not know only yields a less clear message.
+    if (!before.exists) throw new DropdeckError('NOT_FOUND', `${hostId} has no unit ${unit}; check the name (systemctl list-units) or remove it from the picked units.`)
+    const r = await deps.ssh.exec(hostId, actionCommand(action, unit), { timeoutMs: ACTION_TIMEOUT_MS })
+    if (r.code !== 0) {
+      const host = await deps.ssh.hosts.get(hostId)
+      throw actionFailure(hostId, host.user, action, unit, r)
+    }
+    const [after] = await show(hostId, [unit])
+    return after
+  }
+
+  const list = async (hostId: string) => show(hostId, await picked.get(hostId))
+
+  const handlers: Pick<Handlers, UnitsMethodName> = {
+    'units.list': ({ hostId }) => list(hostId),
+    'units.picked': async ({ hostId }) => ({ units: await picked.get(hostId) }),
+    'units.pick': async ({ hostId, units }) => {
+      await deps.ssh.hosts.get(hostId) // NOT_FOUND for a host that does not exist, before anything is stored
+      return { units: await picked.set(hostId, units) }
+    },
+    'units.action': ({ hostId, unit, action }) => act(hostId, unit, action)
+  }
+  return { handlers, list, dispose: async () => {} }
 }

@@ -1,6 +1,65 @@
 /**
  * The contract for systemd units on SSH hosts (the units the operator picked per host): state from
- * `systemctl show`, and restart/reload/stop through `sudo -n`. Assembled into ../contract.ts;
+ * `systemctl show`, and start/stop/restart/reload through `sudo -n`. Assembled into ../contract.ts;
  * documented in docs/api.md ("Systemd unit methods").
  */
-export const unitsMethods = {} as const
+import { z } from 'zod'
+import { HostIdSchema } from './ssh'
+
+/**
+ * A unit name as systemd spells it: letters, digits and `:-_.\@`, at most 256 characters, never
+ * starting with `-` (so it can never be read as an option). A name without a type suffix means `.service`.
+ */
+export const UnitNameSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/, 'a systemd unit name such as nginx or e2i-api.service')
+
+export const UnitActionSchema = z.enum(['start', 'stop', 'restart', 'reload'])
+export type UnitAction = z.infer<typeof UnitActionSchema>
+
+export const UnitSchema = z.object({
+  /** As picked (e.g. `nginx`), which is what the operator recognises. */
+  name: z.string(),
+  /** systemd's own id, e.g. `nginx.service`. */
+  id: z.string(),
+  description: z.string(),
+  /** loaded, not-found, masked, error, bad-setting. */
+  loadState: z.string(),
+  /** active, reloading, inactive, failed, activating, deactivating. */
+  activeState: z.string(),
+  /** running, exited, dead, failed, auto-restart, ... */
+  subState: z.string(),
+  /** When the unit last became active (ISO 8601); null when it never did or is not active. */
+  since: z.string().nullable(),
+  mainPid: z.number().int().nullable(),
+  /** The unit's cgroup memory; null without memory accounting or when stopped. */
+  memoryBytes: z.number().int().nullable(),
+  /** false when systemd knows no such unit (LoadState=not-found). */
+  exists: z.boolean()
+})
+export type Unit = z.infer<typeof UnitSchema>
+
+/** The units picked by default (seed 000: the units that matter on an e2i droplet). */
+export const DEFAULT_PICKED_UNITS = ['e2i-api', 'e2i-bentoml', 'nginx', 'docker', 'fail2ban'] as const
+
+export const unitsMethods = {
+  /** The host's picked units with their state, in the picked order. */
+  'units.list': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.array(UnitSchema) },
+  /** The picked unit names for a host (the default pick until the operator changes it). */
+  'units.picked': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ units: z.array(z.string()) }) },
+  /** Replaces the host's picked units (duplicates dropped, order kept). */
+  'units.pick': {
+    params: z.object({ hostId: HostIdSchema, units: z.array(UnitNameSchema).max(50) }).strict(),
+    result: z.object({ units: z.array(z.string()) })
+  },
+  /**
+   * Runs `sudo -n systemctl <action> <unit>` on the host; returns the unit's state afterwards.
+   * NOT_FOUND for a unit systemd does not know; UNAUTHORIZED when sudo wants a password.
+   */
+  'units.action': {
+    params: z.object({ hostId: HostIdSchema, unit: UnitNameSchema, action: UnitActionSchema }).strict(),
+    result: UnitSchema
+  }
+} as const

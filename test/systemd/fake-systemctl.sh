@@ -1,0 +1,44 @@
+#!/bin/bash
+# Stand-in systemctl for the bench's sshd hosts; see fake-systemctl.ts. @LOG@ and @FIXTURES@ are
+# filled in when it is installed: sudo resets the environment, so the paths cannot come from there.
+log=@LOG@
+fixtures=@FIXTURES@
+{
+  echo "CALL uid=$(id -u) sudo_user=${SUDO_USER:-} sudo_command=${SUDO_COMMAND:-}"
+  for a in "$@"; do printf 'ARG %s\n' "$a"; done
+  echo END
+} >> "$log"
+verb=""; props=""; units=(); after_dashes=0
+for a in "$@"; do
+  if [ $after_dashes = 1 ]; then units+=("$a"); continue; fi
+  case "$a" in
+    --) after_dashes=1 ;;
+    --property=*) props="${a#--property=}" ;;
+    -*) ;;
+    *) if [ -z "$verb" ]; then verb="$a"; else units+=("$a"); fi ;;
+  esac
+done
+# A unit the captures cover prints its capture; any other prints the captured not-found block.
+capture() {
+  local base="${1%.service}"
+  if [ -f "$fixtures/$base.show.txt" ]; then cat "$fixtures/$base.show.txt"
+  else sed "s/bogus\.service/$base.service/" "$fixtures/bogus-not-found.show.txt"; fi
+}
+case "$verb" in
+  show)
+    first=1
+    for u in "${units[@]}"; do
+      [ $first = 1 ] || echo
+      first=0
+      # systemctl prints only the properties asked for
+      if [ -n "$props" ]; then capture "$u" | grep -E "^($(echo "$props" | tr ',' '|'))=" || true; else capture "$u"; fi
+    done
+    ;;
+  start|stop|restart|reload)
+    for u in "${units[@]}"; do
+      base="${u%.service}"
+      if [ ! -f "$fixtures/$base.show.txt" ]; then echo "Failed to $verb $base.service: Unit $base.service not found." >&2; exit 5; fi
+    done
+    ;;
+  *) echo "fake systemctl: '$verb' has no capture" >&2; exit 1 ;;
+esac

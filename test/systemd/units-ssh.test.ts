@@ -1,0 +1,173 @@
+// units.* through the real services (router, contract validation, SSH pool) against real sshd
+// droplets whose PATH holds a recording stand-in for systemctl (systemd does not run here; see
+// fake-systemctl.ts), with the real sudo in between for actions. A second droplet keeps the machine's
+// real systemctl, which says systemd is not running. sudo's password wall is met by a non-root user
+// running Dropdeck's exact action command with the real sudo (locally: the bench's sshd runs with
+// UsePAM no, which refuses the machine's password-locked accounts).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { createServices, type Services } from '../../src/main/app/services'
+import { createCallContext } from '../../src/main/rpc/context'
+import type { MethodName, Params, Result } from '../../src/shared/contract'
+import { DEFAULT_PICKED_UNITS } from '../../src/shared/contract/units'
+import { DropdeckError } from '../../src/shared/errors'
+import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
+import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { findExecutable } from '../fleet/proc'
+import { memoryKeychain } from '../ssh/support/ssh-env'
+import { actionCommand, actionFailure } from '../../src/main/systemd/systemctl-commands'
+import { writeFakeSystemctl, type FakeSystemctl } from './fake-systemctl'
+
+const ready = Boolean(existsSync(SSHD_PATH) && findExecutable('sudo') && process.getuid?.() === 0)
+if (!ready) console.warn('[units] skipping: needs sshd, sudo (apt-get install sudo) and root to start sshd for other users')
+
+/** A login user other than root with a real shell, for whom `sudo -n` must fail asking for a password. */
+function unprivilegedLoginUser(): string | undefined {
+  const shells = existsSync('/etc/shells') ? readFileSync('/etc/shells', 'utf8').split('\n').filter((l) => l.startsWith('/')) : []
+  return readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .find((f) => Number(f[2]) >= 1000 && Number(f[2]) < 60000 && shells.includes(f[6]))?.[0]
+}
+
+describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
+  let dir: string
+  let fake: FakeSystemctl
+  let managed: Droplets
+  let noSystemd: Droplets
+  let services: Services
+  const otherUser = unprivilegedLoginUser()
+  const ctx = createCallContext('test:units')
+
+  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
+    const envelope = await services.router.call(method, params, ctx)
+    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
+    return envelope.result as Result<M>
+  }
+  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
+    try {
+      await call(method, params)
+    } catch (err) {
+      return err as DropdeckError
+    }
+    throw new Error(`${method} succeeded; a failure was expected`)
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync('/tmp/ddu-')
+    chmodSync(dir, 0o755) // the non-root login user reads the fake and its captures from here
+    fake = writeFakeSystemctl(dir)
+    ;[managed, noSystemd] = await Promise.all([
+      startDroplets({ count: 1, dir: path.join(dir, 'a'), names: ['units-droplet'], port: 'auto', baseAddress: '127.0.49.2', env: { PATH: fake.path } }),
+      startDroplets({ count: 1, dir: path.join(dir, 'b'), names: ['plain-droplet'], port: 'auto', baseAddress: '127.0.49.3' }),
+    ])
+    const files = writeSshClientFiles(dir, [...managed.droplets, ...noSystemd.droplets])
+    services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
+  })
+
+  afterAll(async () => {
+    await ctx.dispose()
+    await services?.dispose()
+    await Promise.all([managed?.stop(), noSystemd?.stop()])
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('starts from the default pick (seed 000), which this host does not have', async () => {
+    expect((await call('units.picked', { hostId: 'units-droplet' })).units).toEqual([...DEFAULT_PICKED_UNITS])
+    const units = await call('units.list', { hostId: 'units-droplet' })
+    expect(units.map((u) => [u.name, u.exists, u.loadState])).toEqual(DEFAULT_PICKED_UNITS.map((n) => [n, false, 'not-found']))
+  })
+
+  it('stores a pick on disk and lists those units from one systemctl show, read-only and without sudo', async () => {
+    const before = fake.calls().length
+    expect(await call('units.pick', { hostId: 'units-droplet', units: ['apache2', 'cron', 'nosuch', 'apache2'] })).toEqual({ units: ['apache2', 'cron', 'nosuch'] })
+    const stored = JSON.parse(readFileSync(path.join(dir, 'data', 'picked-units.json'), 'utf8'))
+    expect(stored.hosts['units-droplet']).toEqual(['apache2', 'cron', 'nosuch'])
+
+    const units = await call('units.list', { hostId: 'units-droplet' })
+    expect(units).toEqual([
+      { name: 'apache2', id: 'apache2.service', description: 'The Apache HTTP Server', loadState: 'loaded', activeState: 'active', subState: 'running', since: '2022-03-09T11:53:44.000Z', mainPid: 679, memoryBytes: 16412672, exists: true },
+      { name: 'cron', id: 'cron.service', description: 'Command Scheduler', loadState: 'loaded', activeState: 'active', subState: 'running', since: '2017-10-15T07:11:26.000Z', mainPid: 2625, memoryBytes: 720896, exists: true },
+      { name: 'nosuch', id: 'nosuch', description: '', loadState: 'not-found', activeState: 'inactive', subState: 'unknown', since: null, mainPid: null, memoryBytes: null, exists: false }
+    ])
+    const calls = fake.calls().slice(before)
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toMatchObject({ uid: 0, sudoUser: '' })
+    expect(calls[0].argv).toEqual(['show', '--no-pager', '--property=Id,Description,LoadState,LoadError,ActiveState,SubState,ActiveEnterTimestamp,InactiveEnterTimestamp,MainPID,MemoryCurrent', '--', 'apache2', 'cron', 'nosuch'])
+  })
+
+  it('restarts a unit through sudo -n: the exact systemctl arguments, run by sudo as root', async () => {
+    const before = fake.calls().length
+    const unit = await call('units.action', { hostId: 'units-droplet', unit: 'apache2', action: 'restart' })
+    expect(unit).toMatchObject({ name: 'apache2', activeState: 'active', mainPid: 679 })
+    const [check, action, after] = fake.calls().slice(before)
+    expect(check.argv.slice(-2)).toEqual(['--', 'apache2'])
+    expect(action.argv).toEqual(['restart', '--no-ask-password', '--', 'apache2'])
+    // sudo ran it: it sets SUDO_USER and SUDO_COMMAND (the absolute path Dropdeck resolved, then the arguments)
+    expect(action.uid).toBe(0)
+    expect(action.sudoUser).toBe('root')
+    expect(action.sudoCommand).toBe(`${path.join(fake.binDir, 'systemctl')} restart --no-ask-password -- apache2`)
+    expect(after.argv[0]).toBe('show')
+  })
+
+  it.each(['stop', 'reload', 'start'] as const)('%s goes through sudo -n too', async (action) => {
+    const before = fake.calls().length
+    await call('units.action', { hostId: 'units-droplet', unit: 'cron', action })
+    expect(fake.calls().slice(before)[1]).toMatchObject({ argv: [action, '--no-ask-password', '--', 'cron'], sudoUser: 'root' })
+  })
+
+  it('refuses an action on a unit that does not exist, without running sudo', async () => {
+    const before = fake.calls().length
+    const err = await failure('units.action', { hostId: 'units-droplet', unit: 'nosuch', action: 'restart' })
+    expect(err.code).toBe('NOT_FOUND')
+    expect(err.message).toBe('units-droplet has no unit nosuch; check the name (systemctl list-units) or remove it from the picked units.')
+    expect(fake.calls().slice(before).map((c) => c.argv[0])).toEqual(['show'])
+  })
+
+  it('refuses unit names that could be options or shell syntax before anything runs', async () => {
+    const before = fake.calls().length
+    for (const unit of ['--force', 'x;reboot', '$(id)']) {
+      expect((await failure('units.action', { hostId: 'units-droplet', unit, action: 'stop' })).code).toBe('BAD_REQUEST')
+    }
+    expect((await failure('units.pick', { hostId: 'units-droplet', units: ['ok', '-H'] })).code).toBe('BAD_REQUEST')
+    expect(fake.calls().length).toBe(before)
+  })
+
+  it('says systemd is not running on a host whose systemctl cannot reach it', async () => {
+    const err = await failure('units.list', { hostId: 'plain-droplet' })
+    expect(err.code).toBe('UPSTREAM')
+    expect(err.message).toMatch(/^systemd is not running on plain-droplet \(System has not been booted with systemd/)
+  })
+
+  it.skipIf(!otherUser)('says what to do when sudo wants a password (the real sudo, as a user without sudo rights)', () => {
+    const before = fake.calls().length
+    const r = spawnSync('runuser', ['-u', otherUser!, '--', 'sh', '-c', actionCommand('restart', 'apache2')], { encoding: 'utf8', env: { PATH: fake.path } })
+    expect(r.stderr).toContain('sudo: a password is required')
+    const err = actionFailure('user-droplet', otherUser!, 'restart', 'apache2', { stdout: r.stdout, stderr: r.stderr, code: r.status })
+    expect(err.code).toBe('UNAUTHORIZED')
+    expect(err.data).toEqual({ reason: 'sudo-password' })
+    expect(err.message).toBe(
+      `sudo on user-droplet wants a password for ${otherUser}, and Dropdeck never types one. Allow it without a password (a sudoers rule such as "${otherUser} ALL=(root) NOPASSWD: /usr/bin/systemctl restart apache2"), or run it in a terminal.`
+    )
+    // sudo stopped it before systemctl ran
+    expect(fake.calls().length).toBe(before)
+  })
+
+  it('keeps picks per host and across a restart of the app', async () => {
+    await call('units.pick', { hostId: 'plain-droplet', units: ['nginx'] })
+    const again = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: path.join(dir, 'ssh_config') }, log: () => undefined })
+    try {
+      const picked = async (hostId: string) => {
+        const r = await again.router.call('units.picked', { hostId }, ctx)
+        return r.ok ? (r.result as { units: string[] }).units : r.error
+      }
+      expect(await picked('units-droplet')).toEqual(['apache2', 'cron', 'nosuch'])
+      expect(await picked('plain-droplet')).toEqual(['nginx'])
+    } finally {
+      await again.dispose()
+    }
+    expect((await failure('units.pick', { hostId: 'no-such-host', units: ['nginx'] })).code).toBe('NOT_FOUND')
+  })
+})
