@@ -195,6 +195,6 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
   it('says plainly when docker cannot be reached on a host', async () => {
     const err = await failure('containers.list', { hostId: 'bare-droplet' })
     expect(err.code).toBe('UPSTREAM')
-    expect(err.message).toContain(`bare-droplet: docker is not installed, or ${withoutDocker.droplets[0].user} is not in the docker group and sudo -n is not allowed`)
+    expect(err.message).toContain('bare-droplet: the Docker daemon is not running. Start it on the host (sudo systemctl start docker) and retry')
   })
 })

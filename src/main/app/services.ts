@@ -63,7 +63,7 @@ export function createServices(options: ServicesOptions): Services {
     usedHostnames: () => sshHostnames(ssh)
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
-  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user })
+  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, bus, log })
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)

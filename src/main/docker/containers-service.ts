@@ -1,11 +1,15 @@
 /**
  * containers.* over the Engine API (./engine.ts): list (inspecting each container for health,
- * exit code and start time), start/stop/restart/remove (remove confirmed by name), health results.
+ * exit code and start time), start/stop/restart/remove (remove confirmed by name), health results,
+ * live watches (./containers-watch.ts), disk use and prune (./disk-usage.ts).
  */
 import type { MethodName } from '../../shared/contract'
 import type { Container, HealthResult, containersMethods } from '../../shared/contract/containers'
 import { DropdeckError } from '../../shared/errors'
 import type { Handlers } from '../rpc/router'
+import type { EventBus } from '../rpc/event-bus'
+import { ContainersWatches, type WatchTuning } from './containers-watch'
+import { diskUsage, prune, prunePreview } from './disk-usage'
 import { DockerEngine, type EngineDeps } from './engine'
 
 /** Inspects at once per host; OpenSSH allows 10 sessions per connection and terminals need some. */
@@ -36,25 +40,38 @@ type ContainersMethodName = keyof typeof containersMethods & MethodName
 export interface ContainersServices {
   handlers: Pick<Handlers, ContainersMethodName>
   engine: DockerEngine
+  watches: ContainersWatches
+  dispose(): void
 }
 
-export function createContainersServices(deps: EngineDeps): ContainersServices {
+export interface ContainersDeps extends EngineDeps {
+  bus: EventBus
+  /** Keeps the host's SSH connection up while a watch needs it (the pool's retain). */
+  retain(hostId: string): () => void
+  log?: (line: string) => void
+  watchTuning?: WatchTuning
+}
+
+export function createContainersServices(deps: ContainersDeps): ContainersServices {
   const engine = new DockerEngine(deps)
   const inspect = async (hostId: string, id: string) => (await engine.request(hostId, 'GET', `/containers/${encodeURIComponent(id)}/json`)).json<InspectResult>()
+  const inspectIfThere = async (hostId: string, id: string): Promise<Container | undefined> => {
+    try {
+      return toContainer(await inspect(hostId, id))
+    } catch (err) {
+      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return undefined // removed meanwhile
+      throw err
+    }
+  }
+  const list = async (hostId: string): Promise<Container[]> => {
+    const entries = (await engine.request(hostId, 'GET', '/containers/json?all=1')).json<ListEntry[]>()
+    const out = await mapLimit(entries, INSPECT_CONCURRENCY, (c) => inspectIfThere(hostId, c.Id))
+    return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
+  }
+  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list, inspect: inspectIfThere, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
 
   const handlers: Pick<Handlers, ContainersMethodName> = {
-    'containers.list': async ({ hostId }) => {
-      const list = (await engine.request(hostId, 'GET', '/containers/json?all=1')).json<ListEntry[]>()
-      const out = await mapLimit(list, INSPECT_CONCURRENCY, async (c) => {
-        try {
-          return toContainer(await inspect(hostId, c.Id))
-        } catch (err) {
-          if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return undefined // removed meanwhile
-          throw err
-        }
-      })
-      return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
-    },
+    'containers.list': ({ hostId }) => list(hostId),
     'containers.action': async ({ hostId, id, action, confirm }) => {
       const before = toContainer(await inspect(hostId, id))
       const path = `/containers/${encodeURIComponent(before.id)}`
@@ -68,9 +85,17 @@ export function createContainersServices(deps: EngineDeps): ContainersServices {
       await engine.request(hostId, 'POST', `${path}/${action}`, { timeoutMs: ACTION_TIMEOUT_MS })
       return toContainer(await inspect(hostId, before.id))
     },
-    'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id))
+    'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
+    'containers.watch': ({ hostId }, ctx) => watches.watch(hostId, ctx),
+    'containers.unwatch': ({ id }) => {
+      watches.unwatch(id)
+      return { ok: true as const }
+    },
+    'containers.df': ({ hostId }) => diskUsage(engine, hostId),
+    'containers.prunePreview': ({ hostId, volumes }) => prunePreview(engine, hostId, volumes === true),
+    'containers.prune': ({ hostId, volumes, confirm }) => prune(engine, hostId, volumes === true, confirm)
   }
-  return { handlers, engine }
+  return { handlers, engine, watches, dispose: () => watches.dispose() }
 }
 
 const ZERO_TIME = /^0001-01-01/

@@ -128,7 +128,8 @@ export class DockerEngine {
       throw new DropdeckError('UPSTREAM', `${hostId}: docker did not answer (${describe(failures[0])}). Check that the Docker daemon is running on the host (systemctl status docker).`, { retryable: true })
     }
     const user = await this.deps.userOf(hostId).catch(() => 'the user')
-    throw new DropdeckError('UPSTREAM', `${hostId}: docker is not installed, or ${user} is not in the docker group and sudo -n is not allowed (${describe(failures[0])}). Add ${user} to the docker group, or allow it \`sudo -n docker\` in sudoers.`, {
+    throw new DropdeckError('UPSTREAM', `${hostId}: ${whyNoDocker(user, failures)} (${describe(failures[0])}).`, {
+      retryable: failures.some(daemonDown),
       data: { attempts: failures.map((f, i) => ({ command: candidates[i], exitCode: f.code, stderr: f.stderr.slice(0, 2000) })) }
     })
   }
@@ -207,6 +208,22 @@ function asSocket(channel: ClientChannel): Duplex {
   for (const name of ['setNoDelay', 'setKeepAlive', 'ref', 'unref']) if (typeof s[name] !== 'function') s[name] = () => channel
   if (typeof s.setTimeout !== 'function') s.setTimeout = () => channel
   return channel
+}
+
+const notInstalled = (f: DialFailure) => f.code === 127 || /docker: (command )?not found/i.test(f.stderr)
+// dial-stdio says `dial unix …: connect: no such file or directory` when no daemon made its socket.
+const daemonDown = (f: DialFailure) => /Cannot connect to the Docker daemon|Is the docker daemon running|: connect: (no such file or directory|connection refused)/i.test(f.stderr)
+const sudoRefused = (f: DialFailure) => /sudo: (a password is required|.*not allowed|.*may not run)|not in the sudoers/i.test(f.stderr)
+
+/** What the operator should do, from what `docker` and `sudo -n docker` said. */
+function whyNoDocker(user: string, failures: DialFailure[]): string {
+  const [direct, sudo] = failures
+  if (direct && notInstalled(direct)) return `docker is not installed (no docker command on ${user}'s PATH). Install Docker on the host, or use a host that has it`
+  if (failures.some(daemonDown)) return 'the Docker daemon is not running. Start it on the host (sudo systemctl start docker) and retry'
+  if (sudo && sudoRefused(sudo)) {
+    return `${user} is not in the docker group and sudo -n is not allowed. Add ${user} to the docker group (sudo usermod -aG docker ${user}, then reconnect), or allow it passwordless sudo for docker in /etc/sudoers.d`
+  }
+  return `docker is not installed, or ${user} is not in the docker group and sudo -n is not allowed. Check that \`docker info\` works for ${user} on the host`
 }
 
 function describe(f: DialFailure | undefined): string {

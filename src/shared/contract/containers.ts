@@ -42,6 +42,55 @@ export type HealthResult = z.infer<typeof HealthResultSchema>
 
 export const ContainerActionSchema = z.enum(['start', 'stop', 'restart', 'remove'])
 
+/** A live watch's connection to the host's Docker events stream. */
+export const ContainersWatchStateSchema = z.enum(['connecting', 'live', 'reconnecting'])
+
+export const ContainersWatchStatusSchema = z.object({
+  hostId: z.string(),
+  state: ContainersWatchStateSchema,
+  /** Why the stream is down (while reconnecting), e.g. the daemon not answering; else null. */
+  message: z.string().nullable(),
+  /** Reconnect attempts since the stream was last live. */
+  attempt: z.number().int(),
+  /** When the next attempt starts (ms from now), while reconnecting; else null. */
+  retryInMs: z.number().int().nullable()
+})
+export type ContainersWatchStatus = z.infer<typeof ContainersWatchStatusSchema>
+
+/** One kind of Docker data on the host, as GET /system/df reports it; sizes in bytes. */
+export const DiskUsageEntrySchema = z.object({
+  count: z.number().int(),
+  /** In use: images with containers, running containers, volumes with references, build cache in use. */
+  active: z.number().int(),
+  size: z.number(),
+  /** What a prune of this kind could free. */
+  reclaimable: z.number()
+})
+
+export const DiskUsageSchema = z.object({
+  images: DiskUsageEntrySchema,
+  containers: DiskUsageEntrySchema,
+  volumes: DiskUsageEntrySchema,
+  buildCache: DiskUsageEntrySchema
+})
+export type DiskUsage = z.infer<typeof DiskUsageSchema>
+
+/** What a prune removes (preview) or removed (after it); sizes in bytes. */
+export const PruneReportSchema = z.object({
+  /** Stopped containers (exited, created, dead). */
+  containers: z.array(z.object({ id: z.string(), name: z.string(), size: z.number() })),
+  /** Dangling images (no tag). */
+  images: z.array(z.object({ id: z.string(), size: z.number() })),
+  /** Unused build cache records. */
+  buildCache: z.object({ count: z.number().int(), size: z.number() }),
+  /** Unused volumes; only when asked for with `volumes: true`, else always empty. */
+  volumes: z.array(z.object({ name: z.string(), size: z.number() })),
+  volumesIncluded: z.boolean(),
+  /** Preview: the estimate; after the prune: what Docker reports it freed. */
+  spaceReclaimed: z.number()
+})
+export type PruneReport = z.infer<typeof PruneReportSchema>
+
 export const containersMethods = {
   /** Every container on the host, running or not. */
   'containers.list': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.array(ContainerSchema) },
@@ -51,8 +100,36 @@ export const containersMethods = {
     result: ContainerSchema
   },
   /** The health check's last results, oldest first; empty without a health check. */
-  'containers.health': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: z.array(HealthResultSchema) }
+  'containers.health': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: z.array(HealthResultSchema) },
+  /**
+   * Live updates for the host from its Docker events stream (containers.synced, containers.changed,
+   * containers.watchState). Owned by the calling client; ends with containers.unwatch or when it goes away.
+   */
+  'containers.watch': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ id: z.string(), status: ContainersWatchStatusSchema }) },
+  'containers.unwatch': { params: z.object({ id: z.string().min(1).max(100) }).strict(), result: z.object({ ok: z.literal(true) }) },
+  /** Disk used by Docker on the host (GET /system/df): images, containers, volumes, build cache. */
+  'containers.df': { params: z.object({ hostId: HostIdSchema }).strict(), result: DiskUsageSchema },
+  /** What containers.prune would remove; deletes nothing. Volumes only with `volumes: true`. */
+  'containers.prunePreview': { params: z.object({ hostId: HostIdSchema, volumes: z.boolean().optional() }).strict(), result: PruneReportSchema },
+  /**
+   * Removes stopped containers, dangling images and unused build cache (and unused volumes only with
+   * `volumes: true`). Needs `confirm` equal to the host id: CONFIRMATION_REQUIRED otherwise, with the preview in `data`.
+   */
+  'containers.prune': {
+    params: z.object({ hostId: HostIdSchema, volumes: z.boolean().optional(), confirm: z.string().max(255).optional() }).strict(),
+    result: PruneReportSchema
+  }
 } as const
 
 /** Container events (live updates from the Docker events stream). */
-export const containersEvents = {} as const
+export const containersEvents = {
+  /** The watch's connection to the events stream changed (connecting, live, reconnecting and why). */
+  'containers.watchState': ContainersWatchStatusSchema,
+  /** Every container on the host, listed when a watch (re)connects: replaces what the client holds. */
+  'containers.synced': z.object({ hostId: z.string(), containers: z.array(ContainerSchema) }),
+  /** One container changed (re-inspected after a Docker event), or was removed. */
+  'containers.changed': z.object({
+    hostId: z.string(),
+    container: z.union([ContainerSchema, z.object({ id: z.string(), removed: z.literal(true) })])
+  })
+} as const
