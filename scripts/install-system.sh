@@ -2,7 +2,7 @@
 # The Debian packages the fleet bench and the browser tests run: a real sshd, dockerd, a Secret
 # Service on a private D-Bus, busybox for locally built images, and Chromium for Playwright.
 set -euo pipefail
-packages=(openssh-server docker.io busybox-static chromium fonts-dejavu-core dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools ca-certificates procps iproute2)
+packages=(openssh-server sudo docker.io busybox-static chromium fonts-dejavu-core dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools ca-certificates procps iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
