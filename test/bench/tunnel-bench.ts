@@ -10,13 +10,21 @@
  *
  *   npm run bench:tunnel                 # 5 rounds of 200 MB each way
  *   BENCH_MB=100 BENCH_ROUNDS=3 npm run bench:tunnel
+ *   BENCH_OPENSSH_CIPHER=aes128-gcm@openssh.com   # OpenSSH on the cipher Dropdeck negotiates
+ *   BENCH_PLAIN=1        # also a Dropdeck tunnel without write coalescing (before/after in one run)
+ *   BENCH_SSH2_BINDING=off   # ssh2 on Node's crypto, as where its native binding is not built
+ *   BENCH_PROF_DIR=dir   # --cpu-prof of the Dropdeck tunnel process(es)
+ *
+ * Also prints CPU seconds per GB of each client process and of sshd (from /proc): on 2 cores the
+ * client, the tunnel process, sshd and the far server compete, so CPU per byte decides throughput.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { createRequire } from 'node:module'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
@@ -66,13 +74,31 @@ async function blaster(): Promise<void> {
 }
 
 // --tunnel <sshConfig> <alias> <remotePort>: a Dropdeck tunnel in its own process.
-async function tunnelProcess(sshConfig: string, alias: string, remotePort: number): Promise<void> {
+// BENCH_SSH2_BINDING=off measures ssh2's fallback to Node's crypto, which is what runs wherever its
+// optional native binding is not built for the running ABI (e.g. an Electron build without a rebuild).
+async function tunnelProcess(sshConfig: string, alias: string, remotePort: number, plain: boolean): Promise<void> {
+  const require = createRequire(import.meta.url)
+  if (process.env.BENCH_SSH2_BINDING === 'off') {
+    const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown }
+    const load = Module._load
+    Module._load = function (request: string, ...rest: unknown[]) {
+      if (request.endsWith('sshcrypto.node')) throw new Error('ssh2 binding disabled by BENCH_SSH2_BINDING=off')
+      return load.call(this, request, ...rest)
+    }
+  }
+  const binding = (require('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean }).bindingAvailable
   const { EventBus } = await import('../../src/main/rpc/event-bus')
   const { createSshServices } = await import('../../src/main/ssh/ssh-handlers')
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dd-bench-tunnel-'))
-  const ssh = createSshServices({ dataDir, bus: new EventBus(), env: { DROPDECK_SSH_CONFIG: sshConfig }, log: (line) => console.error(line) })
+  const ssh = createSshServices({
+    dataDir,
+    bus: new EventBus(),
+    env: { DROPDECK_SSH_CONFIG: sshConfig },
+    log: (line) => console.error(line),
+    ...(plain ? { tuning: { pool: { coalesceWrites: false }, tunnels: { coalesceWrites: false } } } : {})
+  })
   const { localPort } = await ssh.tunnels.start({ hostId: alias, remoteHost: '127.0.0.1', remotePort })
-  console.log(JSON.stringify({ port: localPort }))
+  console.log(JSON.stringify({ port: localPort, binding }))
   process.stdin.on('end', async () => {
     await ssh.dispose()
     rmSync(dataDir, { recursive: true, force: true })
@@ -82,10 +108,10 @@ async function tunnelProcess(sshConfig: string, alias: string, remotePort: numbe
 
 // ------------------------------------------------------------------------------------------------
 
-function firstJsonLine(child: ChildProcess): Promise<{ port: number }> {
+function firstJsonLine(child: ChildProcess): Promise<{ port: number; binding?: boolean }> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! })
-    rl.once('line', (line) => resolve(JSON.parse(line) as { port: number }))
+    rl.once('line', (line) => resolve(JSON.parse(line) as { port: number; binding?: boolean }))
     child.once('exit', (code) => reject(new Error(`child exited with ${code}`)))
   })
 }
@@ -137,6 +163,21 @@ function openLatency(port: number): Promise<number> {
   })
 }
 
+/** CPU seconds (user + system) the processes used so far, from /proc: what competes for the cores. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {
+      // the process is gone: its time is no longer counted anywhere
+    }
+  }
+  return ticks / 100 // USER_HZ is 100 on Linux
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
@@ -169,10 +210,11 @@ async function freePort(): Promise<number> {
 
 async function main(): Promise<void> {
   const { startDroplets } = await import('../fleet/sshd')
+  const { descendants } = await import('../fleet/proc')
   const { writeSshClientFiles } = await import('../fleet/ssh-client-files')
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dd-tunnel-bench-'))
   const children: ChildProcess[] = []
-  const fleet = await startDroplets({ count: 1, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: '127.0.26.2' })
+  const fleet = await startDroplets({ count: 1, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: process.env.BENCH_SSHD_ADDRESS ?? '127.0.47.2' })
   try {
     const d = fleet.droplets[0]
     const { sshConfigPath } = writeSshClientFiles(dir, fleet.droplets)
@@ -182,13 +224,19 @@ async function main(): Promise<void> {
     children.push(blast)
     const { port: blastPort } = await firstJsonLine(blast)
     const prof = process.env.BENCH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF_DIR] : []
-    const dd = spawn(node, [...prof, ...tsx, '--tunnel', sshConfigPath, d.name, String(blastPort)], { stdio: ['pipe', 'pipe', 'pipe'] })
-    children.push(dd)
-    const ddCipherP = new Promise<string>((resolve) => createInterface({ input: dd.stderr! }).on('line', (line) => {
-      const m = /^ssh: [^:]+: (\S+),/.exec(line)
-      if (m) resolve(m[1])
-    }))
-    const { port: ddPort } = await firstJsonLine(dd)
+    const startTunnel = async (plain: boolean) => {
+      const child = spawn(node, [...prof, ...tsx, '--tunnel', sshConfigPath, d.name, String(blastPort), ...(plain ? ['--plain'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] })
+      children.push(child)
+      const cipher = new Promise<string>((resolve) => createInterface({ input: child.stderr! }).on('line', (line) => {
+        const m = /^ssh: [^:]+: (\S+),/.exec(line)
+        if (m) resolve(m[1])
+      }))
+      const { port, binding } = await firstJsonLine(child)
+      return { pid: child.pid!, port, binding, cipher: await cipher }
+    }
+    const dd = await startTunnel(false)
+    // BENCH_PLAIN=1: also a Dropdeck tunnel without write coalescing (ssh2 writing each packet alone), the "before".
+    const plain = process.env.BENCH_PLAIN === '1' ? await startTunnel(true) : undefined
     const osshPort = await freePort()
     // -v only to learn the cipher OpenSSH negotiated; BENCH_OPENSSH_CIPHER forces one (e.g. aes128-gcm@openssh.com).
     const forced = process.env.BENCH_OPENSSH_CIPHER ? ['-c', process.env.BENCH_OPENSSH_CIPHER] : []
@@ -200,36 +248,65 @@ async function main(): Promise<void> {
       if (m) osshCipher = m[1]
     })
     await waitForPort(osshPort, 10_000)
-    const ddCipher = await ddCipherP
 
-    const peers = { dropdeck: ddPort, openssh: osshPort } as const
+    type Peer = { name: string; port: number; pid: number }
+    const peers: Peer[] = [
+      { name: 'Dropdeck', port: dd.port, pid: dd.pid },
+      ...(plain ? [{ name: 'Dropdeck-plain', port: plain.port, pid: plain.pid }] : []),
+      { name: 'OpenSSH', port: osshPort, pid: ossh.pid! }
+    ]
     console.log(`bench:tunnel  sshd ${d.host}:${d.port} (OpenSSH), ${MB} MB x ${ROUNDS} rounds each way, ${os.cpus().length} CPUs, Node ${process.version}`)
-    console.log(`  ciphers: Dropdeck (ssh2) ${ddCipher}; OpenSSH \`ssh -L\` ${osshCipher}${forced.length ? ' (forced)' : ' (its default)'}`)
+    console.log(`  ciphers: Dropdeck (ssh2) ${dd.cipher}; OpenSSH \`ssh -L\` ${osshCipher}${forced.length ? ' (forced)' : ' (its default)'}`)
+    console.log(`  ssh2 crypto: ${dd.binding ? 'native binding (sshcrypto.node)' : "Node's crypto (binding not loaded: not built for this ABI, or BENCH_SSH2_BINDING=off)"}`)
+    if (plain) console.log('  Dropdeck-plain: the same tunnel without write coalescing (each SSH packet its own write)')
     // Warm-up: JIT, TCP windows, the first channel.
-    for (const port of Object.values(peers)) await request(port, 'D', 32 * 1024 * 1024)
+    for (const p of peers) await request(p.port, 'D', 32 * 1024 * 1024)
 
-    const results: Record<'dropdeck' | 'openssh', { down: number[]; up: number[] }> = { dropdeck: { down: [], up: [] }, openssh: { down: [], up: [] } }
+    type Dir = 'down' | 'up'
+    const blank = () => ({ rate: [] as number[], client: [] as number[], sshd: [] as number[] })
+    const results = new Map(peers.map((p) => [p.name, { down: blank(), up: blank(), opens: [] as number[] }]))
+    // CPU seconds per GB moved: the client process (tunnel or ssh) and the sshd processes serving it.
+    const measure = async (p: Peer, dir: Dir) => {
+      const sshdPids = [d.pid, ...descendants(d.pid)]
+      const c0 = cpuSeconds([p.pid])
+      const s0 = cpuSeconds(sshdPids)
+      const rate = await request(p.port, dir === 'down' ? 'D' : 'U', MB * 1024 * 1024)
+      const gb = MB / 1024
+      const r = results.get(p.name)![dir]
+      r.rate.push(rate)
+      r.client.push((cpuSeconds([p.pid]) - c0) / gb)
+      r.sshd.push((cpuSeconds(sshdPids) - s0) / gb)
+      return rate
+    }
+    // Rotate who goes first each round, so that no peer always meets a warm (or a busy) machine.
+    const rotated = (i: number) => peers.map((_, k) => peers[(k + i) % peers.length])
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? (['dropdeck', 'openssh'] as const) : (['openssh', 'dropdeck'] as const)
-      for (const who of order) {
-        const down = await request(peers[who], 'D', MB * 1024 * 1024)
-        const up = await request(peers[who], 'U', MB * 1024 * 1024)
-        results[who].down.push(down)
-        results[who].up.push(up)
-        console.log(`  round ${r + 1} ${who.padEnd(8)} down ${down.toFixed(0).padStart(5)} MB/s   up ${up.toFixed(0).padStart(5)} MB/s`)
+      for (const p of rotated(r)) {
+        const down = await measure(p, 'down')
+        const up = await measure(p, 'up')
+        console.log(`  round ${r + 1} ${p.name.padEnd(14)} down ${down.toFixed(0).padStart(5)} MB/s   up ${up.toFixed(0).padStart(5)} MB/s`)
       }
     }
-    const opens: Record<'dropdeck' | 'openssh', number[]> = { dropdeck: [], openssh: [] }
-    for (let i = 0; i < OPENS; i++) {
-      for (const who of i % 2 ? (['openssh', 'dropdeck'] as const) : (['dropdeck', 'openssh'] as const)) opens[who].push(await openLatency(peers[who]))
-    }
+    for (let i = 0; i < OPENS; i++) for (const p of rotated(i)) results.get(p.name)!.opens.push(await openLatency(p.port))
 
-    const row = (label: string, dd: number, os_: number, unit: string, higherIsBetter: boolean) =>
-      console.log(`  ${label.padEnd(28)} Dropdeck ${dd.toFixed(unit === 'ms' ? 2 : 0).padStart(7)} ${unit}   OpenSSH ${os_.toFixed(unit === 'ms' ? 2 : 0).padStart(7)} ${unit}   ratio ${(higherIsBetter ? dd / os_ : os_ / dd).toFixed(2)}x`)
-    console.log('\nmedians (ratio: Dropdeck relative to OpenSSH, >1 is better)')
-    row('download (remote -> local)', median(results.dropdeck.down), median(results.openssh.down), 'MB/s', true)
-    row('upload (local -> remote)', median(results.dropdeck.up), median(results.openssh.up), 'MB/s', true)
-    row(`new connection (n=${OPENS})`, median(opens.dropdeck), median(opens.openssh), 'ms', false)
+    const base = results.get('OpenSSH')!
+    const row = (label: string, pick: (r: NonNullable<ReturnType<typeof results.get>>) => number[], unit: string, higherIsBetter: boolean) => {
+      const cells = peers.map((p) => {
+        const v = median(pick(results.get(p.name)!))
+        const ratio = p.name === 'OpenSSH' ? '' : ` (${(higherIsBetter ? v / median(pick(base)) : median(pick(base)) / v).toFixed(2)}x)`
+        return `${p.name} ${v.toFixed(unit === 'ms' ? 2 : 0)} ${unit}${ratio}`
+      })
+      console.log(`  ${label.padEnd(28)} ${cells.join('   ')}`)
+    }
+    console.log('\nmedians (ratio: relative to OpenSSH, >1 is better)')
+    row('download (remote -> local)', (r) => r.down.rate, 'MB/s', true)
+    row('upload (local -> remote)', (r) => r.up.rate, 'MB/s', true)
+    row(`new connection (n=${OPENS})`, (r) => r.opens, 'ms', false)
+    console.log(`\nCPU seconds per GB (medians): each client process + the sshd serving it; ${os.cpus().length} cores shared with the bench client and the far server`)
+    for (const dir of ['down', 'up'] as const) {
+      const f = (xs: number[]) => median(xs).toFixed(2)
+      console.log(`  ${dir.padEnd(4)}  ${peers.map((p) => `${p.name} ${f(results.get(p.name)![dir].client)} + sshd ${f(results.get(p.name)![dir].sshd)}`).join('   ')}`)
+    }
   } finally {
     // Closing stdin asks our children to exit (a profile, if asked for, is written then); ssh gets SIGTERM.
     await Promise.all(children.map((c) => new Promise<void>((resolve) => {
@@ -248,7 +325,7 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2]
 if (mode === '--blast') void blaster()
-else if (mode === '--tunnel') void tunnelProcess(process.argv[3], process.argv[4], Number(process.argv[5]))
+else if (mode === '--tunnel') void tunnelProcess(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] === '--plain')
 else
   main().catch((err) => {
     console.error(err)

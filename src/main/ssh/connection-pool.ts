@@ -4,12 +4,15 @@
  * the operator connected it) comes back by itself with jittered exponential backoff. Host keys and
  * authentication failures are not retried: they need the operator.
  */
+import net from 'node:net'
 import ssh2, { type Client, type ClientChannel } from 'ssh2'
+import ssh2Crypto from 'ssh2/lib/protocol/crypto.js'
 import type { Duplex } from 'node:stream'
 import { DropdeckError, type ErrorCode } from '../../shared/errors'
 import type { KeyAuth } from './auth'
 import type { HostConfig } from './host-config'
 import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, knownHostsName, loadKnownHosts, type HostKeyVerdict } from './known-hosts'
+import { coalesceWrites } from './coalesced-writes'
 import { connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
 
 export type HostState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error'
@@ -27,6 +30,8 @@ export interface PoolTuning {
   /** Override ServerAliveInterval (ms) / CountMax for every host, for tests. */
   keepaliveIntervalMs?: number
   keepaliveCountMax?: number
+  /** false: every SSH packet is its own write on the transport, as ssh2 does alone (bench:tunnel compares). */
+  coalesceWrites?: boolean
 }
 
 export interface PoolDeps {
@@ -69,6 +74,13 @@ interface Entry {
 
 // ssh2 is CommonJS whose named exports Node's ESM loader cannot see.
 const { Client: SshClient } = ssh2
+
+/**
+ * ssh2 encrypts with its native binding when it was built for this runtime's ABI, else with Node's
+ * crypto at about 2.5x the CPU per byte (bench:tunnel: upload ~0.8x OpenSSH instead of >=1x). Logged
+ * with every handshake so a slow tunnel can be traced to a missing `npm rebuild ssh2`.
+ */
+const CRYPTO_NOTE = ssh2Crypto.bindingAvailable ? 'ssh2 native crypto' : "ssh2 on Node's crypto (its binding is not built for this runtime: npm rebuild ssh2)"
 
 const RETRYABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ENETDOWN'])
 
@@ -236,6 +248,10 @@ export class ConnectionPool {
     const plan = await this.deps.auth.plan(host)
 
     const client = new SshClient()
+    // We dial direct connections ourselves (ssh2 would otherwise) so every transport, direct, proxied
+    // or through a jump host, gets its packet writes coalesced (see coalesced-writes.ts).
+    const dialed = sock ?? net.connect({ host: host.hostname, port: host.port })
+    const transport = this.deps.tuning?.coalesceWrites === false ? dialed : coalesceWrites(dialed)
     return new Promise<Client>((resolve, reject) => {
       let ready = false
       let lastError: HostError | undefined
@@ -245,10 +261,10 @@ export class ConnectionPool {
         client.removeAllListeners('ready')
         client.on('error', () => undefined)
         client.end()
-        sock?.destroy()
+        transport.destroy()
         reject(this.mapConnectError(err, e, host, { verdict, presented, name, plan }))
       }
-      client.once('handshake', (negotiated) => this.deps.log(`ssh: ${host.id}: ${negotiated.cs.cipher}, ${negotiated.kex}, ${negotiated.serverHostKey}`))
+      client.once('handshake', (negotiated) => this.deps.log(`ssh: ${host.id}: ${negotiated.cs.cipher}, ${negotiated.kex}, ${negotiated.serverHostKey}, ${CRYPTO_NOTE}`))
       client.once('ready', () => {
         ready = true
         // Like OpenSSH for forwarded and interactive traffic: no Nagle delay on small writes.
@@ -268,7 +284,7 @@ export class ConnectionPool {
       const interval = this.deps.tuning?.keepaliveIntervalMs ?? host.serverAliveInterval * 1000
       try {
         client.connect({
-          ...(sock ? { sock } : { host: host.hostname, port: host.port }),
+          sock: transport,
           username: host.user,
           authHandler: plan.methods.length ? plan.methods : [{ type: 'none', username: host.user }],
           hostVerifier: (key: Buffer) => {
