@@ -48,6 +48,17 @@ describe('hosts and tunnels in the app', () => {
     // Counters reach the UI within their one-second batching.
     await expect.poll(() => page.locator('tbody tr').first().innerText(), { timeout: 5000 }).not.toMatch(/\b0 B\s+0 B/)
     await view.screenshot('tunnels-up')
+
+    // Start on launch, by mouse and back by keyboard: the app owns the tunnel, then the window again.
+    const listTunnels = async () => ((await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ startOnLaunch: boolean }> }).result
+    const toggle = page.getByRole('switch', { name: `Start on launch: tunnel on port ${listed.result[0].localPort}` })
+    await toggle.click()
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true')
+    expect(await listTunnels()).toMatchObject([{ startOnLaunch: true }])
+    await toggle.focus()
+    await page.keyboard.press('Space')
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false')
+    expect(await listTunnels()).toMatchObject([{ startOnLaunch: false }])
     expect(view.problems).toEqual([])
   })
 })

@@ -3,13 +3,18 @@
  * PORT_IN_USE with the holder's pid, ownership by the call context.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDroplets, type Droplets, type DropletServer } from '../fleet/sshd'
-import { createSshEnv, hostBlock, rejection, waitUntil, type SshEnv } from './support/ssh-env'
+import { descendants } from '../fleet/proc'
+import { EventBus } from '../../src/main/rpc/event-bus'
+import { createCallContext } from '../../src/main/rpc/context'
+import { createSshServices } from '../../src/main/ssh/ssh-handlers'
+import type { Tunnel } from '../../src/shared/contract/ssh'
+import { createSshEnv, hostBlock, memoryKeychain, rejection, waitUntil, type SshEnv } from './support/ssh-env'
 import { startEchoServer, startSourceSink, type TestServer } from './support/servers'
 
 const hasSshd = existsSync('/usr/sbin/sshd')
@@ -123,6 +128,84 @@ describe.skipIf(!hasSshd)('tunnels', () => {
     await ctx.dispose()
     expect(await env.call('tunnels.list', {})).toEqual([])
     await expect(roundTrip(localPort, Buffer.from('x'))).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('sends counter changes at most once a second per tunnel, and state changes at once', async () => {
+    const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
+    const seen: { at: number; tunnel: Tunnel }[] = []
+    const unsubscribe = env.bus.subscribe((event, payload) => {
+      if (event === 'tunnels.changed' && 'tunnel' in (payload as object) && (payload as { tunnel: Tunnel }).tunnel.id === id) seen.push({ at: Date.now(), tunnel: (payload as { tunnel: Tunnel }).tunnel })
+    })
+    try {
+      const started = Date.now()
+      for (let i = 0; i < 25; i++) {
+        expect((await roundTrip(localPort, Buffer.from(`c${i}`))).toString()).toBe(`c${i}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      const busyMs = Date.now() - started
+      // 25 connections and their bytes over ~3 s: a handful of events, never two within a second.
+      const counters = seen.filter((e) => e.tunnel.state === 'up')
+      expect(counters.length).toBeGreaterThanOrEqual(2)
+      expect(counters.length).toBeLessThanOrEqual(Math.ceil(busyMs / 1000) + 1)
+      for (let i = 1; i < counters.length; i++) expect(counters[i].at - counters[i - 1].at).toBeGreaterThanOrEqual(990)
+      // The last changes still arrive, in the trailing event.
+      await waitUntil(() => seen.at(-1)?.tunnel.connections === 25, 2500, 'the trailing counter event')
+      expect(seen.at(-1)?.tunnel).toMatchObject({ connections: 25, bytesIn: seen.at(-1)!.tunnel.bytesOut })
+
+      // A counter event was just sent; the session dying right now is still reported at once.
+      await roundTrip(localPort, Buffer.from('last'))
+      const killedAt = Date.now()
+      for (const pid of descendants(d.pid)) process.kill(pid, 'SIGKILL')
+      await waitUntil(() => seen.some((e) => e.tunnel.state === 'reconnecting'), 2000, 'the reconnecting event')
+      expect(seen.find((e) => e.tunnel.state === 'reconnecting')!.at - killedAt).toBeLessThan(500)
+      await waitUntil(() => seen.at(-1)?.tunnel.state === 'up', 10_000, 'the tunnel to come back')
+    } finally {
+      unsubscribe()
+      await env.call('tunnels.stop', { id })
+    }
+  })
+
+  it('marks a running tunnel to start on launch (the app owns it, tunnels.json keeps it) and back (the caller owns it)', async () => {
+    const window2 = createCallContext('window-2')
+    const { id, localPort } = await env.ssh.handlers['tunnels.start']({ hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port }, window2)
+    const launchFile = path.join(env.dataDir, 'tunnels.json')
+    const saved = () => (existsSync(launchFile) ? (JSON.parse(readFileSync(launchFile, 'utf8')) as { localPort: number }[]) : [])
+    const marked = await env.ssh.handlers['tunnels.setStartOnLaunch']({ id, startOnLaunch: true }, window2)
+    expect(marked).toMatchObject({ id, startOnLaunch: true, localPort, state: 'up' })
+    expect(saved()).toEqual([{ hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port, localPort }])
+    expect(env.events.at(-1)).toMatchObject({ event: 'tunnels.changed', payload: { tunnel: { id, startOnLaunch: true } } })
+    // Closing the window that opened it no longer stops it.
+    await window2.dispose()
+    expect((await roundTrip(localPort, Buffer.from('still here'))).toString()).toBe('still here')
+
+    // Turned off from another window: that window owns it now, and closing it stops the tunnel.
+    const window3 = createCallContext('window-3')
+    expect(await env.ssh.handlers['tunnels.setStartOnLaunch']({ id, startOnLaunch: false }, window3)).toMatchObject({ startOnLaunch: false })
+    expect(saved()).toEqual([])
+    await window3.dispose()
+    expect((await env.call('tunnels.list', {})).some((t) => t.id === id)).toBe(false)
+    await expect(roundTrip(localPort, Buffer.from('x'))).rejects.toThrow(/ECONNREFUSED/)
+    expect((await rejection(env.call('tunnels.setStartOnLaunch', { id, startOnLaunch: true }))).code).toBe('NOT_FOUND')
+  })
+
+  it('starts a start-on-launch tunnel again at the next launch, on the same port', async () => {
+    const first = createSshEnv(readFileSync(env.configPath, 'utf8'))
+    try {
+      const { id, localPort } = await first.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
+      await first.call('tunnels.setStartOnLaunch', { id, startOnLaunch: true })
+      await first.ssh.dispose() // the app quits: the tunnel closes but stays in tunnels.json
+      await expect(roundTrip(localPort, Buffer.from('x'))).rejects.toThrow(/ECONNREFUSED/)
+      const next = createSshServices({ dataDir: first.dataDir, bus: new EventBus(), env: { DROPDECK_SSH_CONFIG: first.configPath }, keychain: memoryKeychain(), log: () => undefined })
+      try {
+        await next.startLaunchTunnels()
+        expect(next.tunnels.list()).toMatchObject([{ hostId: 'prod', localPort, remotePort: echo.port, startOnLaunch: true }])
+        expect((await roundTrip(localPort, Buffer.from('back'))).toString()).toBe('back')
+      } finally {
+        await next.dispose()
+      }
+    } finally {
+      await first.close()
+    }
   })
 
   it('emits tunnels.changed and fails cleanly for an unknown host', async () => {

@@ -110,6 +110,7 @@ export function createSshServices(deps: SshDeps): SshServices {
       await t.stop(id)
       return { stopped: true as const }
     },
+    'tunnels.setStartOnLaunch': ({ id, startOnLaunch }, ctx) => t.setStartOnLaunch(id, startOnLaunch, ctx),
     'tunnels.presets': async () => tunnelPresets(await hosts.configs()),
     ...createTerminalHandlers(terminals, hosts)
   }

@@ -9,6 +9,7 @@ import type { ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
 import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
 import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
+import { coalesceWrites } from '../ssh/coalesced-writes'
 import { findPortHolder, isPortFree, suggestFreePort } from './port-holder'
 import { tunnelUrl } from './presets'
 
@@ -24,12 +25,20 @@ export interface TunnelSpec {
 /** Socket buffer for the local side: big enough that one read feeds several 32 KiB SSH packets. */
 const HIGH_WATER_MARK = 256 * 1024
 
+/**
+ * Counter updates (connections, bytes, a refused remote port) reach the renderer at most this often
+ * per tunnel: a busy tunnel moves gigabytes and accepts hundreds of connections a second, and every
+ * event is a re-render. State changes are not throttled.
+ */
+export const COUNTERS_INTERVAL_MS = 1000
+
 export class Tunnel {
   readonly id: string
   readonly hostId: string
   readonly remoteHost: string
   readonly remotePort: number
-  readonly startOnLaunch: boolean
+  /** Owned by the app and kept in tunnels.json (the operator can flip it while the tunnel runs). */
+  startOnLaunch: boolean
   localPort = 0
   state: TunnelView['state'] = 'connecting'
   error?: HostError
@@ -44,7 +53,7 @@ export class Tunnel {
     spec: TunnelSpec,
     private readonly pool: ConnectionPool,
     private readonly onChange: (t: Tunnel, kind: 'state' | 'counters') => void,
-    private readonly waitMs: number
+    private readonly options: { waitMs: number; coalesceWrites: boolean }
   ) {
     this.id = spec.id
     this.hostId = spec.hostId
@@ -113,7 +122,7 @@ export class Tunnel {
   private accept(socket: net.Socket): void {
     this.connections++
     this.sockets.add(socket)
-    this.onChange(this, 'counters')
+    this.counted()
     let channel: ClientChannel | undefined
     socket.on('error', () => socket.destroy())
     socket.once('close', () => {
@@ -121,7 +130,7 @@ export class Tunnel {
       channel?.close()
     })
     this.pool
-      .waitReady(this.hostId, this.waitMs)
+      .waitReady(this.hostId, this.options.waitMs)
       .then(
         (client) =>
           new Promise<ClientChannel>((resolve, reject) => {
@@ -138,7 +147,7 @@ export class Tunnel {
           // A refused remote port is worth showing; the session's own state already says the rest.
           if (!(err instanceof DropdeckError)) {
             this.error = { code: 'UPSTREAM', message: `${this.hostId} could not open ${this.remoteHost}:${this.remotePort}: ${err.message}.` }
-            this.onChange(this, 'counters')
+            this.counted()
           }
           socket.destroy()
         }
@@ -160,18 +169,29 @@ export class Tunnel {
       // A channel that ended cleanly has already ended the socket through pipe; a dead one resets it.
       if (!ch.readableEnded) socket.destroy()
     })
-    ch.pipe(socket)
+    // The SSH packets that one read of the transport decrypts (32 KiB each) reach the client in one writev.
+    ch.pipe(this.options.coalesceWrites ? coalesceWrites(socket) : socket)
     socket.pipe(ch)
   }
 
   private countTimer?: NodeJS.Timeout
+  private countersSentAt = 0
+  /** A counter changed: tell at once if the last counter event is a second old, else once it is. */
   private counted(): void {
-    if (this.countTimer) return
+    if (this.countTimer || this.state === 'stopped') return
+    const wait = this.countersSentAt + COUNTERS_INTERVAL_MS - Date.now()
+    if (wait <= 0) return this.sendCounters()
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined
-      this.onChange(this, 'counters')
-    }, 1000)
+      this.sendCounters()
+    }, wait)
     this.countTimer.unref?.()
+  }
+
+  private sendCounters(): void {
+    if (this.state === 'stopped') return
+    this.countersSentAt = Date.now()
+    this.onChange(this, 'counters')
   }
 
   async close(): Promise<void> {

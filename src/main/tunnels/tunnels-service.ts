@@ -33,6 +33,8 @@ export interface TunnelsTuning {
   waitMs?: number
   /** How long tunnels.start waits for the first connection (default 25 s). */
   startTimeoutMs?: number
+  /** false: each decrypted SSH packet is its own write to the local client (bench:tunnel compares). */
+  coalesceWrites?: boolean
 }
 
 export class TunnelsService {
@@ -61,7 +63,10 @@ export class TunnelsService {
   }
 
   private create(p: StartTunnelParams & { startOnLaunch: boolean }): Tunnel {
-    return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), this.deps.tuning?.waitMs ?? 10_000)
+    return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), {
+      waitMs: this.deps.tuning?.waitMs ?? 10_000,
+      coalesceWrites: this.deps.tuning?.coalesceWrites ?? true
+    })
   }
 
   async start(p: StartTunnelParams, ctx?: CallContext): Promise<{ id: string; localPort: number }> {
@@ -77,9 +82,31 @@ export class TunnelsService {
       await this.stop(tunnel.id).catch(() => undefined)
       throw err
     }
-    if (startOnLaunch) await this.remember({ hostId: p.hostId, remoteHost: p.remoteHost, remotePort: p.remotePort, localPort: tunnel.localPort })
-    else ctx?.disposables.add({ dispose: () => this.stop(tunnel.id).catch(() => undefined) })
+    if (startOnLaunch) await this.remember(launchEntry(tunnel))
+    else this.own(tunnel, ctx)
     return { id: tunnel.id, localPort: tunnel.localPort }
+  }
+
+  /** The context's tunnel stops with it, unless it was marked to start on launch in the meantime. */
+  private own(tunnel: Tunnel, ctx?: CallContext): void {
+    ctx?.disposables.add({ dispose: () => (tunnel.startOnLaunch || !this.tunnels.has(tunnel.id) ? undefined : this.stop(tunnel.id).catch(() => undefined)) })
+  }
+
+  /**
+   * Marks a running tunnel to start on launch (the app owns it from now on) or not any more (the
+   * context that asked owns it, so it stops when that window closes, as if it had started it).
+   */
+  async setStartOnLaunch(id: string, startOnLaunch: boolean, ctx?: CallContext): Promise<TunnelView> {
+    const tunnel = this.tunnels.get(id)
+    if (!tunnel) throw new DropdeckError('NOT_FOUND', `No tunnel ${id}; it may have been stopped already.`)
+    if (tunnel.startOnLaunch !== startOnLaunch) {
+      if (startOnLaunch) await this.remember(launchEntry(tunnel))
+      else await this.forget(tunnel)
+      tunnel.startOnLaunch = startOnLaunch
+      if (!startOnLaunch) this.own(tunnel, ctx)
+      this.emitOne(tunnel)
+    }
+    return tunnel.view()
   }
 
   async stop(id: string): Promise<void> {
@@ -114,7 +141,7 @@ export class TunnelsService {
   }
 
   private async forget(t: Tunnel): Promise<void> {
-    const e = { hostId: t.hostId, remoteHost: t.remoteHost, remotePort: t.remotePort, localPort: t.localPort }
+    const e = launchEntry(t)
     await this.saveLaunch((await this.launchEntries()).filter((x) => !this.same(x, e)))
   }
 
@@ -143,4 +170,8 @@ export class TunnelsService {
     this.tunnels.clear()
     await Promise.all(all.map((t) => t.close()))
   }
+}
+
+function launchEntry(t: Tunnel): LaunchEntry {
+  return { hostId: t.hostId, remoteHost: t.remoteHost, remotePort: t.remotePort, localPort: t.localPort }
 }

@@ -119,12 +119,14 @@ export const sshMethods = {
   },
   'tunnels.list': { params: NoParams, result: z.array(TunnelSchema) },
   'tunnels.stop': { params: z.object({ id: z.string().min(1) }).strict(), result: z.object({ stopped: z.literal(true) }) },
+  /** On: the app owns the tunnel and starts it again on launch. Off: the calling window owns it (it stops when that window closes). */
+  'tunnels.setStartOnLaunch': { params: z.object({ id: z.string().min(1), startOnLaunch: z.boolean() }).strict(), result: TunnelSchema },
   'tunnels.presets': { params: NoParams, result: z.array(TunnelPresetSchema) }
 } as const
 
 export const sshEvents = {
   /** One host's connection state changed. */
   'hosts.changed': HostSchema,
-  /** One tunnel changed (state, counters), or the whole list after a start or stop. */
+  /** One tunnel changed (state at once; counters at most once a second per tunnel), or the whole list after a start or stop. */
   'tunnels.changed': z.union([z.object({ tunnels: z.array(TunnelSchema) }), z.object({ tunnel: TunnelSchema })])
 } as const

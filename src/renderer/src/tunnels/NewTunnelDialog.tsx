@@ -38,6 +38,7 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
   const [draft, setDraft] = useState<TunnelDraft>({ hostId: hosts[0]?.id ?? '', remoteHost: 'localhost', remotePort: '', localPort: '', ...initial })
   const [error, setError] = useState<unknown>(initialError ?? null)
   const [busy, setBusy] = useState(false)
+  const [startOnLaunch, setStartOnLaunch] = useState(false)
   const flow = useSshFlow((e) => setError(e))
   const hostId = draft.hostId || hosts[0]?.id || ''
   const set = (key: keyof TunnelDraft, value: string) => {
@@ -51,7 +52,7 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
     if (localPort.trim() && !/^\d+$/.test(localPort.trim())) return setError(new Error('The local port is a number (or empty for any).'))
     setBusy(true)
     setError(null)
-    const params = { hostId, remoteHost: draft.remoteHost.trim() || 'localhost', remotePort, ...(localPort.trim() ? { localPort: Number(localPort.trim()) } : {}) }
+    const params = { hostId, remoteHost: draft.remoteHost.trim() || 'localhost', remotePort, ...(localPort.trim() ? { localPort: Number(localPort.trim()) } : {}), ...(startOnLaunch ? { startOnLaunch } : {}) }
     void flow
       .run(hostId, async () => {
         await api.call('tunnels.start', params)
@@ -108,6 +109,10 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
                   <input id={`${id}-lport`} className="input input-mono" inputMode="numeric" placeholder="same, or any free" value={draft.localPort} onChange={(e) => set('localPort', e.target.value)} />
                 </div>
               </div>
+              <label className="checkbox-row tunnel-launch-row">
+                <input type="checkbox" checked={startOnLaunch} onChange={(e) => setStartOnLaunch(e.target.checked)} />
+                Start on launch <span className="faint">(keeps running when this window closes)</span>
+              </label>
               {taken ? (
                 <div className="port-in-use" role="alert">
                   <p className="port-in-use-title">Port {taken.port} is already in use</p>

@@ -2,6 +2,7 @@
  * Tunnels: every local forward with its state and counters, live through tunnels.changed; presets
  * for the usual internal UIs (and each LocalForward) one click away once a host is picked.
  */
+import * as Switch from '@radix-ui/react-switch'
 import { useQueryClient } from '@tanstack/react-query'
 import { Cable, ExternalLink, Play, Plus, Square } from 'lucide-react'
 import { useMemo, useState } from 'react'
@@ -70,6 +71,18 @@ export function TunnelsView() {
     )
   }
 
+  const [launchBusy, setLaunchBusy] = useState<string | null>(null)
+  const setStartOnLaunch = (tunnel: Tunnel, startOnLaunch: boolean) => {
+    setLaunchBusy(tunnel.id)
+    api
+      .call('tunnels.setStartOnLaunch', { id: tunnel.id, startOnLaunch })
+      .then(
+        (updated) => client.setQueryData<Tunnel[]>(sshKeys.tunnels, (old) => old?.map((t) => (t.id === updated.id ? updated : t))),
+        (error: unknown) => setFailure(error)
+      )
+      .finally(() => setLaunchBusy(null))
+  }
+
   const seedPresets = (presets.data ?? []).filter((p) => !p.hostId)
   const forwardPresets = (presets.data ?? []).filter((p) => p.hostId)
 
@@ -115,6 +128,7 @@ export function TunnelsView() {
                   <col style={{ width: 60 }} />
                   <col style={{ width: 76 }} />
                   <col style={{ width: 76 }} />
+                  <col style={{ width: 76 }} />
                   <col style={{ width: 150 }} />
                 </colgroup>
                 <thead>
@@ -125,6 +139,7 @@ export function TunnelsView() {
                     <th scope="col" className="num">Conns</th>
                     <th scope="col" className="num">In</th>
                     <th scope="col" className="num">Out</th>
+                    <th scope="col" title="Started again whenever Dropdeck starts; it keeps running when this window closes">On launch</th>
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
                     </th>
@@ -151,6 +166,18 @@ export function TunnelsView() {
                       <td className="num" aria-label="connections">{tunnel.connections}</td>
                       <td className="num faint" aria-label="bytes in">{formatBytes(tunnel.bytesIn)}</td>
                       <td className="num faint" aria-label="bytes out">{formatBytes(tunnel.bytesOut)}</td>
+                      <td>
+                        <Switch.Root
+                          className="switch switch-small"
+                          checked={tunnel.startOnLaunch}
+                          disabled={tunnel.state === 'stopped' || launchBusy === tunnel.id}
+                          onCheckedChange={(checked) => setStartOnLaunch(tunnel, checked)}
+                          aria-label={`Start on launch: tunnel on port ${tunnel.localPort}`}
+                          title={tunnel.startOnLaunch ? 'Starts with Dropdeck; keeps running when this window closes' : 'Stops when this window closes'}
+                        >
+                          <Switch.Thumb className="switch-thumb" />
+                        </Switch.Root>
+                      </td>
                       <td className="row-actions">
                         {tunnel.url && (
                           <button type="button" className="button button-small" onClick={() => openUrl(tunnel.url!)} disabled={tunnel.state === 'stopped'} aria-label={`Open ${tunnel.url}`} title={tunnel.url}>
