@@ -1,10 +1,9 @@
 // hosts.facts through the real services and a real sshd droplet. The droplet IS this machine, so the
 // facts must match what the test reads locally. A second droplet has a `df` on its PATH that prints
-// odd output (a 97% full disk as in seed 002, a bind mount, a mount point with spaces, an unreadable
-// mount's warning and exit 1), to check flagging and parsing end to end.
+// odd output (./odd-df.ts), to check flagging and parsing end to end.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { statfs } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,22 +15,10 @@ import { DropdeckError } from '../../src/shared/errors'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { writeOddDf } from './odd-df'
 
 const ready = existsSync(SSHD_PATH)
 if (!ready) console.warn('[facts] skipping: sshd is missing')
-
-const ODD_DF = `#!/bin/sh
-cat <<'OUT'
-Filesystem     Type     1-blocks        Used   Available Capacity Mounted on
-/dev/vda1      ext4  52521566208 50946424832  1575141376      98% /
-/dev/vda1      ext4  52521566208 50946424832  1575141376      98% /var/lib/docker
-/dev/sdb1      xfs  107317563392 94439456768 12878106624      89% /mnt/odoo data
-tmpfs          tmpfs  1040445440           0  1040445440       0% /run
-nsfs           nsfs            0           0           0        - /run/docker/netns/default
-OUT
-echo "df: /run/user/1000/doc: Operation not permitted" >&2
-exit 1
-`
 
 describe.skipIf(!ready)('host facts over SSH (real sshd; the droplet is this machine)', () => {
   let dir: string
@@ -50,7 +37,7 @@ describe.skipIf(!ready)('host facts over SSH (real sshd; the droplet is this mac
     dir = mkdtempSync('/tmp/ddf-')
     const bin = path.join(dir, 'odd-bin')
     mkdirSync(bin)
-    writeFileSync(path.join(bin, 'df'), ODD_DF, { mode: 0o755 })
+    writeOddDf(bin)
     ;[plain, odd] = await Promise.all([
       startDroplets({ count: 1, dir: path.join(dir, 'a'), names: ['facts-droplet'], port: 'auto', baseAddress: '127.0.49.12' }),
       startDroplets({ count: 1, dir: path.join(dir, 'b'), names: ['odd-droplet'], port: 'auto', baseAddress: '127.0.49.13', env: { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin` } })

@@ -53,3 +53,12 @@ function parseCalls(text: string): SystemctlCall[] {
   }
   return calls
 }
+
+/**
+ * Points the host's `docker` at a bench dockerd from the same PATH directory. Needed because
+ * startDroplets writes one sshd `SetEnv` line per variable and sshd honours only the first SetEnv,
+ * so `{ PATH, DOCKER_HOST }` loses DOCKER_HOST. The real docker CLI runs; only its DOCKER_HOST is set here.
+ */
+export function addDockerHost(fake: FakeSystemctl, dockerHost: string, dockerCli = '/usr/local/bin/docker'): void {
+  writeFileSync(path.join(fake.binDir, 'docker'), `#!/bin/sh\nDOCKER_HOST=${JSON.stringify(dockerHost)} exec ${JSON.stringify(dockerCli)} "$@"\n`, { mode: 0o755 })
+}

@@ -1,12 +1,100 @@
-/** The health area. */
-import { findArea } from '../navigation/areas'
+/**
+ * Health: every SSH host. Connected hosts get a card with facts, flags, containers and units,
+ * refreshed every 30 s while shown and by the Refresh button. Others are listed with their state and
+ * a Connect button; nothing connects on its own, so a host with an unknown key waits for the
+ * operator to check its fingerprint.
+ */
+import { useIsFetching, useQueryClient } from '@tanstack/react-query'
+import { HeartPulse, Plug, RefreshCw } from 'lucide-react'
+import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
+import { useApi } from '../rpc/api-context'
+import { useSettings } from '../rpc/queries'
+import { ConnectionState } from '../ssh/ConnectionState'
+import { upsertHost, useHosts, type Host } from '../ssh/ssh-queries'
+import { useSshFlow } from '../ssh/use-ssh-flow'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { HostHealthCard } from './HostHealthCard'
+import { healthKeys, REFRESH_MS, useRefreshHealth } from './health-queries'
 
 export function HealthView() {
-  const area = findArea('health')!
+  const hosts = useHosts()
+  const settings = useSettings()
+  const threshold = settings.data?.alertThresholdPercent ?? 85
+  const refresh = useRefreshHealth()
+  const fetching = useIsFetching({ queryKey: healthKeys.all })
+  const sorted = useMemo(() => [...(hosts.data ?? [])].sort((a, b) => a.id.localeCompare(b.id)), [hosts.data])
+  const connected = sorted.filter((h) => h.state === 'connected')
+  const others = sorted.filter((h) => h.state !== 'connected')
+
   return (
-    <EmptyState icon={area.icon} title={area.label}>
-      {area.summary}
-    </EmptyState>
+    <div className="fleet-view health-view">
+      <div className="toolbar">
+        <h2 className="zone-title">Health</h2>
+        <span className="faint small">
+          Flags disk and memory at {threshold}% · refreshes every {REFRESH_MS / 1000} s
+        </span>
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-small" onClick={() => void refresh()} disabled={fetching > 0}>
+          <RefreshCw size={13} aria-hidden="true" className={fetching > 0 ? 'spin' : undefined} />
+          Refresh
+        </button>
+      </div>
+      <div className="fleet-body">
+        <div className="fleet-main health-main">
+          {!hosts.data ? (
+            hosts.isError ? <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div> : <p className="fleet-loading" role="status">Loading hosts…</p>
+          ) : sorted.length === 0 ? (
+            <EmptyState icon={HeartPulse} title="No SSH hosts">
+              Add a host in Hosts (or list it in ~/.ssh/config) to see its memory, disks, units and containers here.
+            </EmptyState>
+          ) : (
+            <>
+              {connected.length === 0 && <p className="faint health-hint">No host is connected. Connect one below to read its health.</p>}
+              <div className="hcards">
+                {connected.map((h) => (
+                  <HostHealthCard key={h.id} host={h} threshold={threshold} />
+                ))}
+              </div>
+              {others.length > 0 && <NotConnected hosts={others} />}
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function NotConnected({ hosts }: { hosts: Host[] }) {
+  const api = useApi()
+  const client = useQueryClient()
+  const [busy, setBusy] = useState<string | null>(null)
+  const [failure, setFailure] = useState<{ hostId: string; error: unknown } | null>(null)
+  const flow = useSshFlow((error, hostId) => setFailure({ hostId, error }))
+  const connect = (h: Host) => {
+    setFailure(null)
+    setBusy(h.id)
+    void flow.run(h.id, async () => upsertHost(client, await api.call('hosts.connect', { hostId: h.id }))).finally(() => setBusy(null))
+  }
+  return (
+    <section className="hidle" aria-label="Hosts not connected">
+      <h3>Not connected</h3>
+      {failure && <ErrorNotice error={failure.error} title={`${failure.hostId} did not connect`} onDismiss={() => setFailure(null)} />}
+      <ul>
+        {hosts.map((h) => (
+          <li key={h.id}>
+            <span className="mono">{h.id}</span>
+            <ConnectionState state={h.state} error={h.error} />
+            {h.error && <span className="faint small truncate">{h.error.message}</span>}
+            <span className="toolbar-spacer" />
+            <button type="button" className="button button-small" disabled={busy === h.id || h.state === 'connecting'} onClick={() => connect(h)} aria-label={`Connect ${h.id}`}>
+              <Plug size={13} aria-hidden="true" />
+              Connect
+            </button>
+          </li>
+        ))}
+      </ul>
+      {flow.dialog}
+    </section>
   )
 }

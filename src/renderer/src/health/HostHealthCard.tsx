@@ -1,0 +1,46 @@
+/**
+ * One connected host: its facts (flagged amber or red with the reason when over the threshold), a
+ * container summary and its picked units.
+ */
+import { ErrorNotice } from '../ui/ErrorNotice'
+import type { Host } from '../ssh/ssh-queries'
+import { ContainerSummary } from './ContainerSummary'
+import { FactsBars, FactsSummary } from './FactsPanel'
+import { useFacts } from './health-queries'
+import { UnitsPanel } from './UnitsPanel'
+
+export function HostHealthCard({ host, threshold }: { host: Host; threshold: number }) {
+  const facts = useFacts(host.id)
+  const flags = facts.data?.flags ?? []
+  const level = flags.some((f) => f.severity === 'critical') ? 'critical' : flags.length ? 'warning' : 'ok'
+  return (
+    <article className={`hcard hcard-${level}`} aria-label={`Health of ${host.id}`}>
+      <header className="hcard-head">
+        <h3>{host.id}</h3>
+        <span className="faint small mono">
+          {host.user}@{host.hostname}
+        </span>
+        {facts.data && <span className={`hchip hchip-${level === 'ok' ? 'ok' : level === 'critical' ? 'danger' : 'warn'}`}>{level === 'ok' ? 'ok' : `${flags.length} flagged`}</span>}
+      </header>
+      {flags.length > 0 && (
+        <ul className="hflags" aria-label={`Flags on ${host.id}`}>
+          {flags.map((f) => (
+            <li key={`${f.kind}:${f.subject}`} className={`hflag hflag-${f.severity}`}>
+              {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!facts.data ? (
+        facts.isError ? <ErrorNotice error={facts.error} title={`Facts from ${host.id} could not be read`} /> : <p className="fleet-loading" role="status">Reading facts…</p>
+      ) : (
+        <div className="hcard-facts">
+          <FactsSummary facts={facts.data} />
+          <FactsBars facts={facts.data} threshold={threshold} />
+        </div>
+      )}
+      <ContainerSummary hostId={host.id} />
+      <UnitsPanel hostId={host.id} />
+    </article>
+  )
+}
