@@ -17,7 +17,6 @@ import './styles/fleet.css'
 import './styles/ssh.css'
 import './styles/terminals.css'
 import './styles/containers.css'
-import './styles/logs.css'
 import './styles/health.css'
 
 applyTheme(rememberedTheme())
