@@ -1,19 +1,12 @@
 /**
- * Containers: every container on each connected host, grouped by Compose project, with state and
- * health chips and a Restart button. Read through containers.list (the Engine API over SSH).
+ * Containers: every container on each connected host, grouped by Compose project, kept live from
+ * Docker's events stream (./HostContainers.tsx). Read through the Engine API over SSH.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { Container as ContainerIcon, RotateCw } from 'lucide-react'
-import { useState } from 'react'
-import type { Result } from '../../../shared/contract'
+import { Container as ContainerIcon } from 'lucide-react'
 import { EmptyState } from '../areas/EmptyState'
-import { useApi } from '../rpc/api-context'
 import { useHosts } from '../ssh/ssh-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
-
-type Container = Result<'containers.list'>[number]
-
-const containersKey = (hostId: string) => ['containers', hostId] as const
+import { HostContainers } from './HostContainers'
 
 export function ContainersView() {
   const hosts = useHosts()
@@ -37,72 +30,5 @@ export function ContainersView() {
         </div>
       </div>
     </div>
-  )
-}
-
-function HostContainers({ hostId }: { hostId: string }) {
-  const api = useApi()
-  const client = useQueryClient()
-  const list = useQuery({ queryKey: containersKey(hostId), queryFn: () => api.call('containers.list', { hostId }), staleTime: 10_000 })
-  const [busy, setBusy] = useState<string | null>(null)
-  const [failure, setFailure] = useState<unknown>(null)
-
-  const restart = (c: Container) => {
-    setBusy(c.id)
-    setFailure(null)
-    api
-      .call('containers.action', { hostId, id: c.id, action: 'restart' })
-      .then(
-        () => void client.invalidateQueries({ queryKey: containersKey(hostId) }),
-        (error: unknown) => setFailure(error)
-      )
-      .finally(() => setBusy(null))
-  }
-
-  const groups = new Map<string, Container[]>()
-  for (const c of list.data ?? []) {
-    const key = c.project ?? ''
-    groups.set(key, [...(groups.get(key) ?? []), c])
-  }
-
-  return (
-    <section className="containers-host" aria-label={`Containers on ${hostId}`}>
-      <h3>{hostId}</h3>
-      {failure !== null && <ErrorNotice error={failure} title="The container did not restart" onDismiss={() => setFailure(null)} />}
-      {!list.data ? (
-        list.isError ? <ErrorNotice error={list.error} title={`Containers on ${hostId} could not be loaded`} /> : <p className="fleet-loading" role="status">Loading containers…</p>
-      ) : list.data.length === 0 ? (
-        <p className="faint">No containers on {hostId}.</p>
-      ) : (
-        [...groups.entries()].map(([project, items]) => (
-          <div key={project} role="group" aria-label={project ? `Project ${project}` : 'No project'}>
-            <h4>{project || 'No Compose project'}</h4>
-            <table className="rtable">
-              <tbody>
-                {items.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.name}</td>
-                    <td className="faint">{c.image}</td>
-                    <td>
-                      <span className={`sstate sstate-c-${c.state}`}>
-                        {c.state}
-                        {c.exitCode !== null && c.state !== 'running' ? ` (${c.exitCode})` : ''}
-                      </span>{' '}
-                      {c.health && <span className={`sstate sstate-h-${c.health}`}>{c.health}</span>}
-                    </td>
-                    <td>
-                      <button type="button" className="button button-small" aria-label={`Restart ${c.name}`} disabled={busy === c.id} onClick={() => restart(c)}>
-                        <RotateCw size={13} aria-hidden="true" />
-                        Restart
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))
-      )}
-    </section>
   )
 }

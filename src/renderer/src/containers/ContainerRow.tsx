@@ -1,0 +1,82 @@
+/**
+ * One container: an expand toggle (the health detail), name, image, state and health chips, and
+ * start/stop/restart/remove. While an action runs the row says so ("restarting…"); the live watch
+ * then shows the state Docker reports.
+ */
+import { ChevronDown, ChevronRight, Play, RotateCw, Square, Trash2 } from 'lucide-react'
+import { Fragment } from 'react'
+import type { Container } from './containers-queries'
+import { HealthDetail } from './HealthDetail'
+
+export type RowAction = 'start' | 'stop' | 'restart' | 'remove'
+
+const PENDING: Record<RowAction, string> = { start: 'starting…', stop: 'stopping…', restart: 'restarting…', remove: 'removing…' }
+
+interface ContainerRowProps {
+  hostId: string
+  container: Container
+  expanded: boolean
+  onToggle: () => void
+  pending: RowAction | null
+  onAction: (action: RowAction) => void
+}
+
+export function ContainerRow({ hostId, container: c, expanded, onToggle, pending, onAction }: ContainerRowProps) {
+  const running = c.state === 'running' || c.state === 'restarting' || c.state === 'paused'
+  const detailId = `cdetail-${hostId}-${c.id.slice(0, 12)}`
+  return (
+    <Fragment>
+      <tr className={`crow${c.health === 'unhealthy' || (c.exitCode !== null && c.exitCode !== 0) ? ' is-error' : ''}`} data-container={c.name}>
+        <td className="crow-name">
+          <button type="button" className="crow-toggle" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle} aria-label={`${expanded ? 'Hide' : 'Show'} details of ${c.name}`}>
+            {expanded ? <ChevronDown size={14} aria-hidden="true" /> : <ChevronRight size={14} aria-hidden="true" />}
+          </button>
+          <span className="truncate">{c.name}</span>
+        </td>
+        <td className="faint crow-image truncate">{c.image}</td>
+        <td className="crow-state">
+          {pending ? (
+            <span className="sstate sstate-c-restarting" role="status">
+              {PENDING[pending]}
+            </span>
+          ) : (
+            <span className={`sstate sstate-c-${c.state}`}>
+              {c.state}
+              {c.exitCode !== null && !running ? ` (${c.exitCode})` : ''}
+            </span>
+          )}
+          {c.health && !pending && <span className={`sstate sstate-h-${c.health}`}>{c.health}</span>}
+        </td>
+        <td className="row-actions">
+          {running ? (
+            <>
+              <button type="button" className="button button-small" aria-label={`Restart ${c.name}`} disabled={pending !== null} onClick={() => onAction('restart')}>
+                <RotateCw size={13} aria-hidden="true" />
+                Restart
+              </button>
+              <button type="button" className="button button-small" aria-label={`Stop ${c.name}`} disabled={pending !== null} onClick={() => onAction('stop')}>
+                <Square size={12} aria-hidden="true" />
+                Stop
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button button-small" aria-label={`Start ${c.name}`} disabled={pending !== null} onClick={() => onAction('start')}>
+              <Play size={13} aria-hidden="true" />
+              Start
+            </button>
+          )}
+          <button type="button" className="icon-button icon-button-danger" aria-label={`Remove ${c.name}`} title={`Remove ${c.name}`} disabled={pending !== null} onClick={() => onAction('remove')}>
+            <Trash2 size={14} aria-hidden="true" />
+          </button>
+        </td>
+      </tr>
+      {expanded && (
+        <tr className="crow-detail" id={detailId}>
+          <td colSpan={4}>
+            <HealthDetail hostId={hostId} container={c} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  )
+}

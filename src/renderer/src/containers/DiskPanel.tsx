@@ -1,0 +1,67 @@
+/**
+ * Docker's disk use on a host (containers.df): images, containers, volumes and build cache, with
+ * what a prune could free. A full disk (seed 002: 97 %) starts here.
+ */
+import { useQuery } from '@tanstack/react-query'
+import { RefreshCw } from 'lucide-react'
+import { useApi } from '../rpc/api-context'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { containersKeys } from './containers-queries'
+import { formatBytes } from './format'
+
+const KINDS = [
+  ['images', 'Images'],
+  ['containers', 'Containers'],
+  ['volumes', 'Volumes'],
+  ['buildCache', 'Build cache']
+] as const
+
+export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => void }) {
+  const api = useApi()
+  const df = useQuery({ queryKey: containersKeys.df(hostId), queryFn: () => api.call('containers.df', { hostId }), staleTime: 30_000 })
+  return (
+    <div className="cdisk" role="region" aria-label={`Docker disk use on ${hostId}`}>
+      {!df.data ? (
+        df.isError ? <ErrorNotice error={df.error} title="Docker's disk use could not be read" /> : <p className="faint small" role="status">Reading disk use…</p>
+      ) : (
+        <table className="cdisk-table">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col" className="num">Total</th>
+              <th scope="col" className="num">In use</th>
+              <th scope="col" className="num">Size</th>
+              <th scope="col" className="num">Reclaimable</th>
+            </tr>
+          </thead>
+          <tbody>
+            {KINDS.map(([key, label]) => {
+              const e = df.data[key]
+              return (
+                <tr key={key}>
+                  <th scope="row">{label}</th>
+                  <td className="num">{e.count}</td>
+                  <td className="num">{e.active}</td>
+                  <td className="num">{formatBytes(e.size)}</td>
+                  <td className="num">
+                    {formatBytes(e.reclaimable)}
+                    {e.size > 0 ? <span className="faint"> ({Math.round((e.reclaimable / e.size) * 100)} %)</span> : null}
+                  </td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="cdisk-actions">
+        <button type="button" className="button button-small" onClick={() => void df.refetch()} disabled={df.isFetching}>
+          <RefreshCw size={13} aria-hidden="true" className={df.isFetching ? 'spin' : undefined} />
+          Refresh
+        </button>
+        <button type="button" className="button button-small" onClick={onPrune}>
+          Prune…
+        </button>
+      </div>
+    </div>
+  )
+}

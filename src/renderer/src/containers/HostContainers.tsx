@@ -1,0 +1,156 @@
+/**
+ * One host's containers, grouped by Compose project, kept live by a containers.watch. The header
+ * says whether live updates are flowing (and why not), and opens the disk panel and the prune.
+ */
+import { useQueryClient } from '@tanstack/react-query'
+import { HardDrive } from 'lucide-react'
+import { useState } from 'react'
+import { useApi } from '../rpc/api-context'
+import { Callout } from '../ui/Callout'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
+import { ContainerRow, type RowAction } from './ContainerRow'
+import { containersKeys, useLiveContainers, type Container, type WatchStatus } from './containers-queries'
+import { DiskPanel } from './DiskPanel'
+import { formatBytes } from './format'
+import { PruneDialog, type PruneResult } from './PruneDialog'
+
+export function HostContainers({ hostId }: { hostId: string }) {
+  const api = useApi()
+  const client = useQueryClient()
+  const { list, status } = useLiveContainers(hostId)
+  const [pending, setPending] = useState<Record<string, RowAction>>({})
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set())
+  const [failure, setFailure] = useState<{ error: unknown; title: string } | null>(null)
+  const [removing, setRemoving] = useState<Container | null>(null)
+  const [diskOpen, setDiskOpen] = useState(false)
+  const [pruneOpen, setPruneOpen] = useState(false)
+  const [pruned, setPruned] = useState<PruneResult | null>(null)
+
+  const run = (c: Container, action: RowAction, confirm?: string) => {
+    setPending((p) => ({ ...p, [c.id]: action }))
+    setFailure(null)
+    return api
+      .call('containers.action', { hostId, id: c.id, action, confirm })
+      .then(
+        (after) => {
+          // The watch reports it too; this keeps the row right when live updates are down.
+          client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => (old ? (after.state === 'removed' ? old.filter((x) => x.id !== c.id) : old.map((x) => (x.id === c.id ? after : x))) : old))
+          if (action === 'remove') setRemoving(null)
+        },
+        (error: unknown) => setFailure({ error, title: `${c.name} did not ${action}` })
+      )
+      .finally(() =>
+        setPending((p) => {
+          const { [c.id]: _, ...rest } = p
+          return rest
+        })
+      )
+  }
+  const onAction = (c: Container, action: RowAction) => (action === 'remove' ? setRemoving(c) : void run(c, action))
+  const toggle = (id: string) =>
+    setExpanded((s) => {
+      const next = new Set(s)
+      if (!next.delete(id)) next.add(id)
+      return next
+    })
+
+  const groups = new Map<string, Container[]>()
+  for (const c of list.data ?? []) groups.set(c.project ?? '', [...(groups.get(c.project ?? '') ?? []), c])
+
+  return (
+    <section className="containers-host" aria-label={`Containers on ${hostId}`}>
+      <div className="containers-host-head">
+        <h3>{hostId}</h3>
+        <LiveChip status={status} />
+        {list.data && <span className="faint small">{summary(list.data)}</span>}
+        <span className="toolbar-spacer" />
+        <button type="button" className="button button-small" aria-expanded={diskOpen} onClick={() => setDiskOpen((o) => !o)}>
+          <HardDrive size={13} aria-hidden="true" />
+          Disk
+        </button>
+      </div>
+      {diskOpen && <DiskPanel hostId={hostId} onPrune={() => setPruneOpen(true)} />}
+      {pruned && (
+        <Callout
+          tone="info"
+          title={`Pruned ${hostId}: ${formatBytes(pruned.spaceReclaimed)} freed`}
+          actions={
+            <button type="button" className="button button-small" onClick={() => setPruned(null)}>
+              Dismiss
+            </button>
+          }
+        >
+          Removed {pruned.containers.length} container{pruned.containers.length === 1 ? '' : 's'}, {pruned.images.length} image{pruned.images.length === 1 ? '' : 's'},{' '}
+          {pruned.buildCache.count} build cache record{pruned.buildCache.count === 1 ? '' : 's'}
+          {pruned.volumesIncluded ? ` and ${pruned.volumes.length} volume${pruned.volumes.length === 1 ? '' : 's'}` : ''}.
+        </Callout>
+      )}
+      {failure && <ErrorNotice error={failure.error} title={failure.title} onDismiss={() => setFailure(null)} />}
+      {!list.data ? (
+        list.isError ? <ErrorNotice error={list.error} title={`Containers on ${hostId} could not be loaded`} /> : <p className="fleet-loading" role="status">Loading containers…</p>
+      ) : list.data.length === 0 ? (
+        <p className="faint small">No containers on {hostId}.</p>
+      ) : (
+        [...groups.entries()].map(([project, items]) => (
+          <div key={project} role="group" aria-label={project ? `Project ${project}` : 'No project'}>
+            <h4>{project || 'No Compose project'}</h4>
+            <table className="rtable ctable">
+              <colgroup>
+                <col className="ctable-name" />
+                <col className="ctable-image" />
+                <col className="ctable-state" />
+                <col className="ctable-actions" />
+              </colgroup>
+              <tbody>
+                {items.map((c) => (
+                  <ContainerRow key={c.id} hostId={hostId} container={c} expanded={expanded.has(c.id)} onToggle={() => toggle(c.id)} pending={pending[c.id] ?? null} onAction={(a) => onAction(c, a)} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))
+      )}
+      <TypedConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title={`Remove ${removing?.name ?? ''}`}
+        description={`Deletes the container on ${hostId} (force: a running one is killed first). Its image and volumes stay. This cannot be undone.`}
+        expected={removing?.name ?? ''}
+        confirmLabel="Remove container"
+        busy={removing !== null && pending[removing.id] === 'remove'}
+        onConfirm={(typed) => removing && void run(removing, 'remove', typed)}
+        error={failure && removing ? <ErrorNotice error={failure.error} title={failure.title} /> : undefined}
+      />
+      <PruneDialog
+        hostId={hostId}
+        open={pruneOpen}
+        onOpenChange={setPruneOpen}
+        onPruned={(r) => {
+          setPruned(r)
+          void client.invalidateQueries({ queryKey: containersKeys.df(hostId) })
+          void client.invalidateQueries({ queryKey: containersKeys.list(hostId) })
+        }}
+      />
+    </section>
+  )
+}
+
+function summary(list: Container[]): string {
+  const running = list.filter((c) => c.state === 'running').length
+  const unhealthy = list.filter((c) => c.health === 'unhealthy').length
+  return `${running} of ${list.length} running${unhealthy ? `, ${unhealthy} unhealthy` : ''}`
+}
+
+/** Live / connecting / reconnecting, with the reason as the tooltip and for screen readers. */
+function LiveChip({ status }: { status: WatchStatus | null }) {
+  if (!status) return null
+  if (status.state === 'live') return <span className="clive clive-live" title="Live updates from Docker's events stream">live</span>
+  if (status.state === 'connecting') return <span className="clive">connecting…</span>
+  return (
+    <span className="clive clive-down" role="status" title={status.message ?? undefined}>
+      reconnecting{status.retryInMs !== null ? ` in ${Math.max(1, Math.round(status.retryInMs / 1000))} s` : ''}
+      <span className="visually-hidden">: {status.message}</span>
+    </span>
+  )
+}
