@@ -29,6 +29,12 @@ export interface StartDropletsOptions {
   env?: Record<string, string>
   /** Login user; defaults to whoever runs the tests (root here, the runner user elsewhere). */
   user?: string
+  /**
+   * Also accept passwords (keys are always accepted): 'password' (PasswordAuthentication, checked by
+   * sshd against /etc/shadow) or 'keyboard-interactive' (KbdInteractiveAuthentication through PAM,
+   * the password prompt most distributions' sshd asks with). Default: keys only.
+   */
+  passwordLogins?: 'password' | 'keyboard-interactive'
   startTimeoutMs?: number
 }
 
@@ -65,7 +71,7 @@ async function ensureKey(keyPath: string, comment: string): Promise<string> {
   return readFileSync(`${keyPath}.pub`, 'utf8').trim()
 }
 
-function sshdConfig(o: { host: string; port: number; hostKey: string; pidFile: string; authorizedKeys: string; env?: Record<string, string> }): string {
+function sshdConfig(o: { host: string; port: number; hostKey: string; pidFile: string; authorizedKeys: string; env?: Record<string, string>; passwordLogins?: StartDropletsOptions['passwordLogins'] }): string {
   const lines = [
     `ListenAddress ${o.host}:${o.port}`,
     `HostKey ${o.hostKey}`,
@@ -74,10 +80,10 @@ function sshdConfig(o: { host: string; port: number; hostKey: string; pidFile: s
     'PermitRootLogin prohibit-password',
     // the bench's files live in world-readable temp dirs; StrictModes would refuse them
     'StrictModes no',
-    'UsePAM no',
+    `UsePAM ${o.passwordLogins === 'keyboard-interactive' ? 'yes' : 'no'}`,
     'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
+    `PasswordAuthentication ${o.passwordLogins === 'password' ? 'yes' : 'no'}`,
+    `KbdInteractiveAuthentication ${o.passwordLogins === 'keyboard-interactive' ? 'yes' : 'no'}`,
     'AllowTcpForwarding yes',
     'AllowStreamLocalForwarding yes',
     'X11Forwarding no',
@@ -131,7 +137,7 @@ export async function startDroplets(opts: StartDropletsOptions): Promise<Droplet
         const hostKey = path.join(ddir, 'ssh_host_ed25519_key')
         const hostPublicKey = (await ensureKey(hostKey, `root@${name}`)).split(/\s+/).slice(0, 2).join(' ')
         const configPath = path.join(ddir, 'sshd_config')
-        writeFileSync(configPath, sshdConfig({ host, port, hostKey, pidFile: path.join(ddir, 'sshd.pid'), authorizedKeys, env: opts.env }))
+        writeFileSync(configPath, sshdConfig({ host, port, hostKey, pidFile: path.join(ddir, 'sshd.pid'), authorizedKeys, env: opts.env, passwordLogins: opts.passwordLogins }))
         const logPath = path.join(ddir, 'sshd.log')
         // -D: stay in the foreground so we own the process; -e: log to stderr (our log file)
         const daemon = spawnDaemon(SSHD_PATH, ['-D', '-e', '-f', configPath], logPath)

@@ -1,8 +1,11 @@
 /**
  * Client authentication, in OpenSSH's order: the ssh-agent (SSH_AUTH_SOCK), then the identity files
- * (OpenSSH and PEM formats). A key with a passphrase is used once the operator unlocked it (for the
- * session, or kept in the OS keychain as `ssh-passphrase:<keypath>`); a failed login never deletes a
- * stored passphrase, a stale one simply stops being offered until the operator unlocks again.
+ * (OpenSSH and PEM formats), then a password where the host takes one. A key with a passphrase is
+ * used once the operator unlocked it (for the session, or kept in the OS keychain as
+ * `ssh-passphrase:<keypath>`); a password once the operator gave it (for the session, or in the
+ * keychain as `ssh-password:<user>@<host>:<port>`). A failed login never deletes a stored secret: a
+ * stale passphrase simply stops being offered, a stale password is refused until the operator gives
+ * a new one.
  */
 import { readFile } from 'node:fs/promises'
 // ssh2 is CommonJS whose named exports Node's ESM loader cannot see: take them from the default export.
@@ -12,6 +15,8 @@ import type { Keychain } from '../secrets/keychain'
 import type { HostConfig } from './host-config'
 
 export const passphraseAccount = (keyPath: string) => `ssh-passphrase:${keyPath}`
+/** One password per login (user, address, port), whichever alias reaches it. */
+export const passwordAccount = (host: Pick<HostConfig, 'user' | 'hostname' | 'port'>) => `ssh-password:${host.user}@${host.hostname}:${host.port}`
 
 const { OpenSSHAgent, utils } = ssh2
 
@@ -41,7 +46,10 @@ class FilteredAgent extends OpenSSHAgent {
 }
 
 export interface AuthPlan {
+  /** Agent and keys, in order; the password (if any) is offered after them by AuthAttempt. */
   methods: AnyAuthMethod[]
+  /** The password the operator gave for this login, if any. */
+  password?: string
   /** Identity files that exist but need a passphrase nobody gave yet. */
   locked: string[]
   /** What was tried, in the operator's words, for the failure message. */
@@ -50,6 +58,7 @@ export interface AuthPlan {
 
 export class KeyAuth {
   private readonly passphrases = new Map<string, string>()
+  private readonly passwords = new Map<string, string>()
 
   constructor(private readonly deps: { keychain?: Keychain; env: NodeJS.ProcessEnv }) {}
 
@@ -79,6 +88,29 @@ export class KeyAuth {
     if (remember) {
       if (!this.deps.keychain) throw new DropdeckError('KEYCHAIN_UNAVAILABLE', 'No keychain is configured; the passphrase is kept for this session only.')
       await this.deps.keychain.set(passphraseAccount(keyPath), passphrase)
+    }
+  }
+
+  /**
+   * Keeps the password for this login (the next connection offers it); `remember` also stores it in
+   * the keychain. It cannot be checked without logging in: a wrong one shows as AUTH_FAILED then.
+   */
+  async setPassword(host: HostConfig, password: string, remember: boolean): Promise<void> {
+    this.passwords.set(passwordAccount(host), password)
+    if (remember) {
+      if (!this.deps.keychain) throw new DropdeckError('KEYCHAIN_UNAVAILABLE', 'No keychain is configured; the password is kept for this session only.')
+      await this.deps.keychain.set(passwordAccount(host), password)
+    }
+  }
+
+  private async passwordFor(host: HostConfig): Promise<string | undefined> {
+    const account = passwordAccount(host)
+    const cached = this.passwords.get(account)
+    if (cached !== undefined) return cached
+    try {
+      return (await this.deps.keychain?.get(account)) ?? undefined
+    } catch {
+      return undefined // a locked or missing keychain is the same as no stored password
     }
   }
 
@@ -123,6 +155,8 @@ export class KeyAuth {
       methods.push({ type: 'publickey', username, key })
       described.push(path)
     }
-    return { methods, locked, described }
+    const password = await this.passwordFor(host)
+    if (password !== undefined) described.push('the password')
+    return { methods, locked, described, ...(password !== undefined ? { password } : {}) }
   }
 }

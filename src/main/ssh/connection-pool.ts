@@ -9,7 +9,9 @@ import ssh2, { type Client, type ClientChannel } from 'ssh2'
 import ssh2Crypto from 'ssh2/lib/protocol/crypto.js'
 import type { Duplex } from 'node:stream'
 import { DropdeckError, type ErrorCode } from '../../shared/errors'
-import type { KeyAuth } from './auth'
+import type { AuthPlan, KeyAuth } from './auth'
+import { AuthAttempt } from './auth-attempt'
+import { authFailed } from './auth-failure'
 import type { HostConfig } from './host-config'
 import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, knownHostsName, loadKnownHosts, type HostKeyVerdict } from './known-hosts'
 import { coalesceWrites } from './coalesced-writes'
@@ -246,6 +248,7 @@ export class ConnectionPool {
     let verdict: HostKeyVerdict | undefined
     let presented: Buffer | undefined
     const plan = await this.deps.auth.plan(host)
+    const attempt = new AuthAttempt(host.user, plan.methods, plan.password)
 
     const client = new SshClient()
     // We dial direct connections ourselves (ssh2 would otherwise) so every transport, direct, proxied
@@ -262,7 +265,7 @@ export class ConnectionPool {
         client.on('error', () => undefined)
         client.end()
         transport.destroy()
-        reject(this.mapConnectError(err, e, host, { verdict, presented, name, plan }))
+        reject(this.mapConnectError(err, e, host, { verdict, presented, name, plan, attempt }))
       }
       client.once('handshake', (negotiated) => this.deps.log(`ssh: ${host.id}: ${negotiated.cs.cipher}, ${negotiated.kex}, ${negotiated.serverHostKey}, ${CRYPTO_NOTE}`))
       client.once('ready', () => {
@@ -286,7 +289,7 @@ export class ConnectionPool {
         client.connect({
           sock: transport,
           username: host.user,
-          authHandler: plan.methods.length ? plan.methods : [{ type: 'none', username: host.user }],
+          authHandler: attempt.handler,
           hostVerifier: (key: Buffer) => {
             presented = key
             verdict = checkHostKey(entries, name, key)
@@ -341,7 +344,7 @@ export class ConnectionPool {
     err: Error & { level?: string; code?: string },
     e: Entry,
     host: HostConfig,
-    ctx: { verdict?: HostKeyVerdict; presented?: Buffer; name: string; plan: { locked: string[]; described: string[] } }
+    ctx: { verdict?: HostKeyVerdict; presented?: Buffer; name: string; plan: AuthPlan; attempt: AuthAttempt }
   ): DropdeckError {
     if (err instanceof DropdeckError) return err
     const { verdict, presented } = ctx
@@ -358,15 +361,7 @@ export class ConnectionPool {
         data: { hostId: e.id, fingerprint, file: verdict.file, line: verdict.line }
       })
     }
-    if (err.level === 'client-authentication') {
-      const locked = ctx.plan.locked[0]
-      const tried = ctx.plan.described.length ? ctx.plan.described.join(', ') : 'no key (none found and no ssh-agent)'
-      return new DropdeckError('AUTH_FAILED', locked
-        ? `${host.id} refused ${tried}; ${locked} needs its passphrase. Unlock it to connect.`
-        : `${host.user}@${host.id} refused the login; tried ${tried}.`, {
-        data: locked ? { hostId: e.id, needsPassphrase: locked } : { hostId: e.id }
-      })
-    }
+    if (err.level === 'client-authentication') return authFailed(host, e.id, ctx.plan, ctx.attempt)
     if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
       return new DropdeckError('TIMEOUT', `${host.id} (${host.hostname}:${host.port}) did not complete the SSH handshake in time.`, { retryable: true, data: { hostId: e.id } })
     }

@@ -21,7 +21,7 @@ export interface SshDeps {
   dataDir: string
   bus: EventBus
   env: NodeJS.ProcessEnv
-  /** Where `remember` keeps key passphrases (account `ssh-passphrase:<keypath>`). */
+  /** Where `remember` keeps key passphrases (`ssh-passphrase:<keypath>`) and passwords (`ssh-password:<user>@<host>:<port>`). */
   keychain?: Keychain
   /** Droplets as SSH hosts; the providers wire this in (until then: none). */
   dropletHosts?: () => Promise<DropletHostInput[]>
@@ -100,6 +100,10 @@ export function createSshServices(deps: SshDeps): SshServices {
       if (!keyPath) throw new DropdeckError('NOT_FOUND', `${hostId} has no locked passphrase-protected key to unlock.`)
       await auth.unlock(keyPath, passphrase, remember ?? false)
       return { unlocked: true as const, keyPath }
+    },
+    'hosts.setPassword': async ({ hostId, password, remember }) => {
+      await auth.setPassword(await hosts.resolve(hostId), password, remember ?? false)
+      return { saved: true as const, remembered: remember ?? false }
     },
     'tunnels.start': async (p, ctx) => {
       await hosts.get(p.hostId) // NOT_FOUND before any port is bound

@@ -105,6 +105,15 @@ export const sshMethods = {
     result: z.object({ unlocked: z.literal(true), keyPath: z.string() })
   },
 
+  /**
+   * The password for a host that takes one (from AUTH_FAILED's data.needsPassword): kept for this session
+   * (every reconnect uses it), or also in the keychain with remember. Checked by the next connection.
+   */
+  'hosts.setPassword': {
+    params: z.object({ hostId: HostIdSchema, password: z.string().min(1).max(1024), remember: z.boolean().optional() }).strict(),
+    result: z.object({ saved: z.literal(true), remembered: z.boolean() })
+  },
+
   'tunnels.start': {
     params: z.object({
       hostId: HostIdSchema,

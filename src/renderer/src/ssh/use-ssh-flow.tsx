@@ -1,12 +1,13 @@
 /**
  * Connecting (or starting a tunnel) can stop on the operator: an unknown host key to trust by its
- * fingerprint, a changed key to refuse loudly, a key that needs its passphrase. `run` tries the
+ * fingerprint, a changed key to refuse loudly, a key that needs its passphrase, a host that takes a
+ * password (asked once: the session keeps it, the keychain too if wanted). `run` tries the
  * action and, for those errors, opens the matching dialog; once the operator has acted it tries again.
  * Other errors go to `onError`.
  */
 import * as Dialog from '@radix-ui/react-dialog'
 import { useQueryClient } from '@tanstack/react-query'
-import { KeyRound, ShieldAlert, ShieldQuestion } from 'lucide-react'
+import { KeyRound, LockKeyhole, ShieldAlert, ShieldQuestion } from 'lucide-react'
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { DropdeckError } from '../../../shared/errors'
 import { useApi } from '../rpc/api-context'
@@ -20,6 +21,7 @@ type Pending =
   | { kind: 'unknown'; hostId: string; fingerprint: string; keyType?: string; host?: string; retry: Retry }
   | { kind: 'mismatch'; hostId: string; fingerprint?: string; file?: string; line?: number }
   | { kind: 'passphrase'; hostId: string; keyPath: string; retry: Retry }
+  | { kind: 'password'; hostId: string; user?: string; wrong: boolean; retry: Retry; asked: number }
 
 function data(error: DropdeckError): Record<string, unknown> {
   return (error.data as Record<string, unknown> | undefined) ?? {}
@@ -55,6 +57,10 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
           }
           if (error.code === 'AUTH_FAILED' && d.needsPassphrase) {
             setPending({ kind: 'passphrase', hostId: target, keyPath: str(d.needsPassphrase) ?? 'the key', retry: action })
+            return false
+          }
+          if (error.code === 'AUTH_FAILED' && d.needsPassword === true) {
+            setPending({ kind: 'password', hostId: target, user: str(d.user), wrong: d.wrongPassword === true, retry: action, asked: Date.now() })
             return false
           }
         }
@@ -97,6 +103,16 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
         pending={pending}
         onCancel={close}
         onUnlock={(passphrase, remember) => retryAfter(() => api.call('hosts.unlockKey', { hostId: pending.hostId, passphrase, ...(remember ? { remember } : {}) }), pending.retry, pending.hostId)}
+      />
+    )
+  } else if (pending?.kind === 'password') {
+    dialog = (
+      <PasswordDialog
+        key={pending.asked}
+        pending={pending}
+        address={hostLabel(pending.hostId)}
+        onCancel={close}
+        onSubmit={(password, remember) => retryAfter(() => api.call('hosts.setPassword', { hostId: pending.hostId, password, ...(remember ? { remember } : {}) }), pending.retry, pending.hostId)}
       />
     )
   }
@@ -268,6 +284,68 @@ function PassphraseDialog({ pending, onUnlock, onCancel }: { pending: Extract<Pe
               </Dialog.Close>
               <button type="submit" className="button button-primary" disabled={busy || !passphrase}>
                 {busy ? 'Unlocking…' : 'Unlock and connect'}
+              </button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  )
+}
+
+function PasswordDialog({ pending, address, onSubmit, onCancel }: { pending: Extract<Pending, { kind: 'password' }>; address?: string; onSubmit: (password: string, remember: boolean) => Promise<unknown>; onCancel: () => void }) {
+  const [password, setPassword] = useState('')
+  const [remember, setRemember] = useState(false)
+  const { busy, error, submit } = useSubmit(() => onSubmit(password, remember))
+  const id = useId()
+  const onFormSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    if (password && !busy) submit()
+  }
+  const who = pending.user ?? 'the user'
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="dialog-overlay" />
+        <Dialog.Content className="dialog-content dialog-form">
+          <form onSubmit={onFormSubmit} noValidate>
+            <Dialog.Title className="dialog-title dialog-title-icon">
+              <LockKeyhole size={16} aria-hidden="true" />
+              Password for {pending.hostId}
+            </Dialog.Title>
+            <Dialog.Description className="dialog-description">
+              {address ? <span className="mono">{address}</span> : pending.hostId} takes a password for {who}. Dropdeck keeps it for this session, so reconnects do not ask again.
+            </Dialog.Description>
+            <div className="dialog-field">
+              <label className="dialog-label" htmlFor={`${id}-password`}>
+                Password
+              </label>
+              <input id={`${id}-password`} className="input" type="password" autoComplete="off" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={pending.wrong || undefined} aria-describedby={pending.wrong ? `${id}-wrong` : undefined} />
+              {pending.wrong && (
+                <p className="field-error" role="alert" id={`${id}-wrong`}>
+                  {pending.hostId} refused that password. A password kept in the keychain stays there until you save a new one.
+                </p>
+              )}
+            </div>
+            <label className="checkbox-row">
+              <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+              Remember in the OS keychain
+            </label>
+            {error !== null && (
+              <div className="dialog-error">
+                <p className="field-error" role="alert">
+                  {errorMessage(error)}
+                </p>
+              </div>
+            )}
+            <div className="dialog-actions">
+              <Dialog.Close asChild>
+                <button type="button" className="button">
+                  Cancel
+                </button>
+              </Dialog.Close>
+              <button type="submit" className="button button-primary" disabled={busy || !password}>
+                {busy ? 'Connecting…' : 'Connect'}
               </button>
             </div>
           </form>
