@@ -4,7 +4,7 @@
 log=@LOG@
 fixtures=@FIXTURES@
 {
-  echo "CALL uid=$(id -u) sudo_user=${SUDO_USER:-} sudo_command=${SUDO_COMMAND:-}"
+  echo "CALL uid=$EUID sudo_user=${SUDO_USER:-} sudo_command=${SUDO_COMMAND:-}"
   for a in "$@"; do printf 'ARG %s\n' "$a"; done
   echo END
 } >> "$log"
@@ -19,20 +19,20 @@ for a in "$@"; do
   esac
 done
 # A unit the captures cover prints its capture; any other prints the captured not-found block.
-capture() {
-  local base="${1%.service}"
-  if [ -f "$fixtures/$base.show.txt" ]; then cat "$fixtures/$base.show.txt"
-  else sed "s/bogus\.service/$base.service/" "$fixtures/bogus-not-found.show.txt"; fi
-}
+# systemctl prints only the properties asked for. Few processes: the bench runs this on 20 hosts at once.
+pattern="^(${props//,/|})="
+[ -n "$props" ] || pattern='='
 case "$verb" in
   show)
     first=1
     for u in "${units[@]}"; do
       [ $first = 1 ] || echo
       first=0
-      # systemctl prints only the properties asked for
-      if [ -n "$props" ]; then capture "$u" | grep -E "^($(echo "$props" | tr ',' '|'))=" || true; else capture "$u"; fi
+      base="${u%.service}"
+      if [ -f "$fixtures/$base.show.txt" ]; then grep -E "$pattern" "$fixtures/$base.show.txt"
+      else sed "s/bogus\.service/$base.service/" "$fixtures/bogus-not-found.show.txt" | grep -E "$pattern"; fi
     done
+    exit 0 # grep's "no line matched" is not systemctl's failure
     ;;
   start|stop|restart|reload)
     for u in "${units[@]}"; do

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-export const FIXTURES_DIR = path.join(__dirname, 'fixtures')
+export const FIXTURES_DIR = path.join(import.meta.dirname, 'fixtures')
 /** Units the fake knows; anything else is not-found. */
 export const FAKE_UNITS = ['apache2', 'cron', 'tuned'] as const
 
@@ -24,7 +24,7 @@ export interface FakeSystemctl {
   calls(): SystemctlCall[]
 }
 
-const SCRIPT = readFileSync(path.join(__dirname, 'fake-systemctl.sh'), 'utf8')
+const SCRIPT = readFileSync(path.join(import.meta.dirname, 'fake-systemctl.sh'), 'utf8')
 
 export function writeFakeSystemctl(dir: string): FakeSystemctl {
   const binDir = path.join(dir, 'fake-bin')
