@@ -1,11 +1,12 @@
 /**
  * What Dropdeck needs to reach one host, whichever source it came from (ssh_config, a droplet, or
- * added by hand), and the reading of ~/.ssh/config into it with the `ssh-config` package.
+ * added by hand), and the reading of ~/.ssh/config into it (evaluated as OpenSSH does, with Include
+ * and Match: ssh-config-eval.ts).
  */
 import { readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import SSHConfig, { LineType } from 'ssh-config'
+import { evaluateConfig, literalAliases, loadConfigTree, type Computed, type LoadOptions } from './ssh-config-eval'
 
 export interface LocalForward {
   localPort: number
@@ -72,8 +73,6 @@ export function expandPath(p: string, tokens: { host: string; user: string; port
   return path.resolve(out)
 }
 
-const isPattern = (alias: string) => /[*?!]/.test(alias)
-
 /** `5000 localhost:5000`, `127.0.0.1:5000 [::1]:5000` -> {localPort, remoteHost, remotePort}. */
 export function parseLocalForward(value: string): LocalForward | undefined {
   const [local, remote] = value.trim().split(/\s+/)
@@ -99,8 +98,6 @@ export function proxyFromProxyCommand(command: string | undefined): string | und
   const withPort = /:\d+$/.test(addr) ? addr : `${addr}:${kind === 'connect' ? 3128 : 1080}`
   return kind === 'connect' ? `http://${withPort}` : `socks5://${withPort}`
 }
-
-type Computed = Record<string, string | string[] | undefined>
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)
 const many = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
@@ -145,28 +142,31 @@ export interface SshConfigFile {
   compute(name: string): HostConfig
 }
 
-/** Reads an ssh_config; a missing file is an empty one. `Include` is not followed. */
-export async function readSshConfig(file: string): Promise<SshConfigFile> {
+/** Reads an ssh_config and what it includes; a missing file is an empty one. */
+export async function readSshConfig(file: string, options: LoadOptions = {}): Promise<SshConfigFile> {
   let text = ''
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
-  return parseSshConfig(text)
+  return parseSshConfig(text, file, options)
 }
 
-export function parseSshConfig(text: string): SshConfigFile {
-  const config = SSHConfig.parse(text)
-  const aliases: string[] = []
-  for (const line of config) {
-    if (line.type !== LineType.DIRECTIVE || !/^host$/i.test(line.param)) continue
-    const values = Array.isArray(line.value) ? line.value.map((v) => v.val) : line.value.split(/\s+/)
-    for (const alias of values) if (alias && !isPattern(alias) && !aliases.includes(alias)) aliases.push(alias)
+/**
+ * The hosts of a config: every alias a `Host` line names literally and that line applies to it (not
+ * one inside an Include that a non-matching block reached), with the options OpenSSH would use.
+ */
+export function parseSshConfig(text: string, file = path.join(os.homedir(), '.ssh', 'config'), options: LoadOptions = {}): SshConfigFile {
+  const tree = loadConfigTree(text, file, options)
+  const user = localUser()
+  const hosts: HostConfig[] = []
+  for (const alias of literalAliases(tree)) {
+    const { computed, named } = evaluateConfig(tree, alias, user)
+    if (named) hosts.push(hostFromComputed(alias, computed, 'ssh-config'))
   }
-  const compute = (name: string) => config.compute(name) as Computed
   return {
-    hosts: aliases.map((alias) => hostFromComputed(alias, compute(alias), 'ssh-config')),
-    compute: (name) => hostFromComputed(name, compute(name), 'ssh-config')
+    hosts,
+    compute: (name) => hostFromComputed(name, evaluateConfig(tree, name, user).computed, 'ssh-config')
   }
 }
