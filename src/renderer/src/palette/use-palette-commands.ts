@@ -1,6 +1,6 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
 import { useQueryClient } from '@tanstack/react-query'
-import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, type LucideIcon } from 'lucide-react'
+import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, SquareTerminal, type LucideIcon } from 'lucide-react'
 import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
@@ -11,6 +11,8 @@ import { useTunnelPresets } from '../ssh/ssh-queries'
 import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
 import { useSecretsStatus, useSettings, useUpdateSettings } from '../rpc/queries'
 import { useShellUi } from '../shell/shell-ui'
+import { useActiveTerminal } from '../terminals/active-terminal'
+import { useSavedCommands } from '../terminals/terminal-queries'
 import { resolveTheme } from '../theme/apply-theme'
 
 export interface PaletteCommand {
@@ -38,6 +40,8 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
   const droplets = useDroplets({ enabled: false }).data
   const zones = useZones(false).data
   const presets = useTunnelPresets(false).data
+  const terminal = useActiveTerminal()
+  const savedCommands = useSavedCommands(terminal?.scope).data
   const update = useUpdateSettings()
   const theme = settings?.theme ?? 'system'
   const resolved = resolveTheme(theme)
@@ -95,6 +99,15 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       icon: Cable,
       keywords: ['tunnel', 'port forward', String(preset.remotePort)],
       run: () => goToPath('tunnels', ['new', preset.id])
+    })),
+    // The front terminal tab's saved commands, typed into it and run.
+    ...(terminal ? savedCommands ?? [] : []).map((saved) => ({
+      id: `terminal-command-${saved.id}`,
+      group: 'Actions' as const,
+      label: `Run in ${terminal!.title}: ${saved.label}`,
+      icon: SquareTerminal,
+      keywords: ['terminal', 'saved command', 'runbook', saved.command],
+      run: () => terminal!.run(saved.command)
     }))
   ]
   if (secrets?.digitalocean) {

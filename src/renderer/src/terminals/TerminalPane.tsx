@@ -1,33 +1,67 @@
 /**
- * One remote terminal in xterm.js. Output is acknowledged only once xterm has drawn it
- * (`term.write(data, ack)`), so main pauses the SSH channel while the renderer is behind.
+ * One terminal tab's xterm.js, kept for the life of the tab: when its shell is replaced (Reconnect),
+ * the same xterm goes on with the new shell, scrollback intact. Output is acknowledged only once xterm
+ * has drawn it (`term.write(data, ack)`), so main pauses the shell while the renderer is behind.
+ * While the shell is gone, Enter in the terminal asks for a new one.
  */
-import { FitAddon } from '@xterm/addon-fit'
-import { Terminal } from '@xterm/xterm'
-import '@xterm/xterm/css/xterm.css'
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useApi } from '../rpc/api-context'
+import { createXterm, type RendererKind, type XtermHandle } from './create-xterm'
 
-export function TerminalPane({ id, active }: { id: string; active: boolean }) {
+interface Props {
+  /** The current shell, absent while (re)connecting. */
+  id?: string
+  active: boolean
+  /** Set while the shell is gone: typing Enter then asks for a new shell. */
+  ended: boolean
+  onReconnect: () => void
+  onFind: () => void
+  onHandle: (handle: XtermHandle | null) => void
+}
+
+export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle }: Props) {
   const api = useApi()
   const host = useRef<HTMLDivElement>(null)
-  const fitRef = useRef<FitAddon | null>(null)
+  const [handle, setHandle] = useState<XtermHandle | null>(null)
+  const [renderer, setRenderer] = useState<RendererKind>('dom')
+  const live = useRef({ id, ended, onReconnect, onFind })
+  useEffect(() => {
+    live.current = { id, ended, onReconnect, onFind }
+  })
 
+  // The xterm itself: once per tab.
   useEffect(() => {
     const el = host.current
     if (!el) return
-    const styles = getComputedStyle(document.documentElement)
-    const term = new Terminal({
-      fontFamily: styles.getPropertyValue('--font-mono').trim() || 'monospace',
-      fontSize: 13,
-      scrollback: 5000,
-      cursorBlink: true,
-      theme: { background: '#16161a', foreground: '#e4e4e8' }
+    const h = createXterm(el)
+    setRenderer(h.renderer())
+    h.onRendererChange(setRenderer)
+    h.onFindRequest(() => live.current.onFind())
+    const ignore = () => undefined
+    const input = h.term.onData((data) => {
+      const { id: current, ended: gone } = live.current
+      if (gone) {
+        if (data.includes('\r')) live.current.onReconnect()
+        return
+      }
+      if (current) api.call('terminals.write', { id: current, data }).catch(ignore)
     })
-    const fit = new FitAddon()
-    fitRef.current = fit
-    term.loadAddon(fit)
-    term.open(el)
+    setHandle(h)
+    onHandle(h)
+    return () => {
+      input.dispose()
+      onHandle(null)
+      h.dispose()
+    }
+    // onHandle is the parent's stable setter; the xterm must not be rebuilt when it changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api])
+
+  // The shell behind it: output in, acks out, its size kept in step with the pane.
+  useEffect(() => {
+    const el = host.current
+    if (!handle || !id || !el) return
+    const { term, fit } = handle
     const ignore = () => undefined
     const offData = api.on('terminals.data', (p) => {
       if (p.id !== id) return
@@ -35,7 +69,6 @@ export function TerminalPane({ id, active }: { id: string; active: boolean }) {
         if (p.bytes > 0) api.call('terminals.ack', { id, bytes: p.bytes }).catch(ignore)
       })
     })
-    const input = term.onData((data) => void api.call('terminals.write', { id, data }).catch(ignore))
     let last = ''
     const resize = () => {
       if (el.clientWidth === 0 || el.clientHeight === 0) return // hidden tab
@@ -51,15 +84,15 @@ export function TerminalPane({ id, active }: { id: string; active: boolean }) {
     return () => {
       observer.disconnect()
       offData()
-      input.dispose()
-      term.dispose()
-      fitRef.current = null
     }
-  }, [api, id])
+  }, [api, handle, id])
 
   useEffect(() => {
-    if (active) fitRef.current?.fit()
-  }, [active])
+    if (active && handle) {
+      handle.fit.fit()
+      handle.term.focus()
+    }
+  }, [active, handle])
 
-  return <div className="term-pane" ref={host} hidden={!active} data-terminal={id} />
+  return <div className="term-pane" ref={host} hidden={!active} data-terminal={id ?? ''} data-renderer={renderer} />
 }

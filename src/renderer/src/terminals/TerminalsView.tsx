@@ -1,106 +1,225 @@
 /**
- * Terminals: remote shells in tabs, one PTY per SSH channel on the host's pooled connection.
- * A tab whose connection dropped (or whose shell exited) stays, offering to reconnect.
+ * Terminals: tabs of remote shells (a PTY per SSH channel on the host's pooled connection) and local
+ * shells (node-pty). A tab outlives its shell: when the connection drops it keeps its scrollback and
+ * offers "Reconnect" (the button, or Enter), which opens a new shell in the same xterm. Find with
+ * Ctrl+Shift+F; the saved commands of the tab's host sit beside it, one click from running.
  */
-import { Plus, RotateCw, X } from 'lucide-react'
-import { useEffect, useState } from 'react'
+import { ListChecks, Plus, RotateCw, X } from 'lucide-react'
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { LOCAL_COMMANDS_HOST } from '../../../shared/contract/terminals'
 import { useApi } from '../rpc/api-context'
+import { errorMessage } from '../rpc/errors'
 import { useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { setActiveTerminal } from './active-terminal'
+import type { XtermHandle } from './create-xterm'
+import { FindBar } from './FindBar'
+import { SavedCommands } from './SavedCommands'
 import { TerminalPane } from './TerminalPane'
+import { useSavedCommandsEvents } from './terminal-queries'
 
 interface Tab {
   key: number
+  kind: 'remote' | 'local'
+  /** The SSH host id; for a local shell, LOCAL_COMMANDS_HOST. */
   hostId: string
+  /** The current shell. */
   id?: string
-  exited?: string
+  connecting: boolean
+  /** Why the shell is gone; `lost` when its connection dropped rather than the shell exiting. */
+  ended?: { message: string; lost: boolean }
 }
 
 const INITIAL = { cols: 80, rows: 24 }
+const LOCAL_LABEL = 'local shell'
 let nextKey = 1
+
+const titleOf = (tab: Pick<Tab, 'kind' | 'hostId'>) => (tab.kind === 'local' ? LOCAL_LABEL : tab.hostId)
 
 export function TerminalsView() {
   const api = useApi()
   const hosts = useHosts()
+  useSavedCommandsEvents()
   const [tabs, setTabs] = useState<Tab[]>([])
   const [active, setActive] = useState<number | null>(null)
   const [pick, setPick] = useState('')
   const [failure, setFailure] = useState<unknown>(null)
+  const [findOpen, setFindOpen] = useState(false)
+  const [savedOpen, setSavedOpen] = useState(true)
+  const [handles, setHandles] = useState<ReadonlyMap<number, XtermHandle>>(() => new Map())
   const flow = useSshFlow((error) => setFailure(error))
   const hostList = hosts.data ?? []
-  const chosen = pick || hostList[0]?.id || ''
+  const chosen = pick || hostList[0]?.id || LOCAL_COMMANDS_HOST
+
+  const patch = (key: number, change: Partial<Tab>) => setTabs((old) => old.map((t) => (t.key === key ? { ...t, ...change } : t)))
 
   useEffect(() => api.on('terminals.exit', (p) => {
-    const why = p.reason ?? (p.signal ? `killed by ${p.signal}` : `exited${p.code !== null ? ` with ${p.code}` : ''}`)
-    setTabs((old) => old.map((t) => (t.id === p.id ? { ...t, exited: why } : t)))
+    setTabs((old) => old.map((t) => {
+      if (t.id !== p.id) return t
+      if (p.reason) return { ...t, ended: { message: `Connection to ${t.hostId} lost`, lost: true } }
+      const how = p.signal ? `killed by ${p.signal}` : `exited${p.code !== null ? ` with code ${p.code}` : ''}`
+      return { ...t, ended: { message: `The shell ${how}`, lost: false } }
+    }))
   }), [api])
 
-  const connect = (key: number, hostId: string) => {
+  const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId'>) => {
     setFailure(null)
-    void flow.run(hostId, async () => {
-      const { id } = await api.call('terminals.open', { hostId, ...INITIAL })
-      setTabs((old) => old.map((t) => (t.key === key ? { key, hostId, id } : t)))
+    patch(tab.key, { connecting: true, ended: undefined })
+    const term = handles.get(tab.key)?.term
+    const size = term ? { cols: term.cols, rows: term.rows } : INITIAL
+    const opened = (id: string) => {
+      // A reconnect: mark in the scrollback where the old shell ended.
+      if (term && term.buffer.active.length > 1) term.write('\r\n\x1b[2m── new shell ──\x1b[0m\r\n')
+      patch(tab.key, { id, connecting: false, ended: undefined })
+    }
+    if (tab.kind === 'local') {
+      api.call('terminals.open', { kind: 'local', ...size }).then(
+        ({ id }) => opened(id),
+        (error: unknown) => {
+          setFailure(error)
+          patch(tab.key, { connecting: false, ended: { message: `No local shell: ${errorMessage(error)}`, lost: false } })
+        }
+      )
+      return
+    }
+    void flow.run(tab.hostId, async () => {
+      const { id } = await api.call('terminals.open', { hostId: tab.hostId, ...size })
+      opened(id)
     }).then((ok) => {
       // Failed, or waiting on a host-key or passphrase dialog (whose retry replaces this).
-      if (!ok) setTabs((old) => old.map((t) => (t.key === key && !t.id ? { ...t, exited: 'not connected' } : t)))
+      if (!ok) setTabs((old) => old.map((t) => (t.key === tab.key && t.connecting ? { ...t, connecting: false, ended: { message: `Not connected to ${t.hostId}`, lost: true } } : t)))
     })
   }
 
   const add = () => {
-    if (!chosen) return
     const key = nextKey++
-    setTabs((old) => [...old, { key, hostId: chosen }])
+    const tab: Tab = chosen === LOCAL_COMMANDS_HOST ? { key, kind: 'local', hostId: LOCAL_COMMANDS_HOST, connecting: true } : { key, kind: 'remote', hostId: chosen, connecting: true }
+    setTabs((old) => [...old, tab])
     setActive(key)
-    connect(key, chosen)
+    setFindOpen(false)
+    connect(tab)
   }
 
   const close = (tab: Tab) => {
-    if (tab.id && !tab.exited) void api.call('terminals.close', { id: tab.id }).catch(() => undefined)
+    if (tab.id && !tab.ended) void api.call('terminals.close', { id: tab.id }).catch(() => undefined)
     setTabs((old) => old.filter((t) => t.key !== tab.key))
     if (active === tab.key) setActive(tabs.find((t) => t.key !== tab.key)?.key ?? null)
   }
 
+  // Leaving the view takes its tabs with it: end their shells rather than leave them running unseen.
+  const live = useRef(tabs)
+  useEffect(() => {
+    live.current = tabs
+  })
+  useEffect(() => () => {
+    for (const t of live.current) if (t.id && !t.ended) void api.call('terminals.close', { id: t.id }).catch(() => undefined)
+  }, [api])
+
   const current = tabs.find((t) => t.key === active)
+  const currentHandle = current ? handles.get(current.key) : undefined
+  const canRun = !!current?.id && !current.ended && !current.connecting
+  const currentId = current?.id
+  /** Types a saved command into the front tab's shell and runs it. */
+  const typeInto = (id: string, handle: XtermHandle | undefined, command: string) => {
+    void api.call('terminals.write', { id, data: command + '\r' }).catch((error: unknown) => setFailure(error))
+    handle?.term.focus()
+  }
+
+  // The palette offers the front tab's saved commands while it has a live shell.
+  const currentTitle = current ? titleOf(current) : ''
+  const currentScope = current?.hostId
+  useEffect(() => {
+    if (!canRun || !currentId || !currentScope) return setActiveTerminal(null)
+    setActiveTerminal({
+      scope: currentScope,
+      title: currentTitle,
+      run: (command) => {
+        void api.call('terminals.write', { id: currentId, data: command + '\r' }).catch(() => undefined)
+        currentHandle?.term.focus()
+      }
+    })
+  }, [api, canRun, currentId, currentScope, currentTitle, currentHandle])
+  useEffect(() => () => setActiveTerminal(null), [])
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.ctrlKey && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f' && currentHandle) {
+      e.preventDefault()
+      setFindOpen(true)
+    }
+  }
+
+  const setHandle = useCallback((key: number, handle: XtermHandle | null) => {
+    setHandles((old) => {
+      const next = new Map(old)
+      if (handle) next.set(key, handle)
+      else next.delete(key)
+      return next
+    })
+  }, [])
 
   return (
-    <div className="fleet-view ssh-view term-view">
+    <div className="fleet-view ssh-view term-view" onKeyDown={onKeyDown}>
       <div className="toolbar">
         <h2 className="zone-title">Terminals</h2>
         <div className="term-tabs" role="tablist" aria-label="Terminals">
           {tabs.map((t) => (
-            <div key={t.key} className={`term-tab${t.key === active ? ' is-active' : ''}${t.exited ? ' is-exited' : ''}`}>
+            <div key={t.key} className={`term-tab${t.key === active ? ' is-active' : ''}${t.ended ? ' is-ended' : ''}`}>
               <button type="button" role="tab" aria-selected={t.key === active} className="term-tab-label" onClick={() => setActive(t.key)}>
-                {t.hostId}
+                {titleOf(t)}
               </button>
-              <button type="button" className="term-tab-close" aria-label={`Close ${t.hostId}`} onClick={() => close(t)}>
+              <button type="button" className="term-tab-close" aria-label={`Close ${titleOf(t)}`} onClick={() => close(t)}>
                 <X size={12} aria-hidden="true" />
               </button>
             </div>
           ))}
         </div>
         <div className="toolbar-spacer" />
-        <select className="input term-host" aria-label="Host" value={chosen} onChange={(e) => setPick(e.target.value)} disabled={hostList.length === 0}>
+        <select className="input term-host" aria-label="Host" value={chosen} onChange={(e) => setPick(e.target.value)}>
           {hostList.map((h) => <option key={h.id} value={h.id}>{h.id}</option>)}
+          <option value={LOCAL_COMMANDS_HOST}>This machine (local shell)</option>
         </select>
-        <button type="button" className="button button-small button-primary" onClick={add} disabled={!chosen} aria-label="New terminal">
+        <button type="button" className="button button-small button-primary" onClick={add} aria-label="New terminal" title="New terminal">
           <Plus size={14} aria-hidden="true" />
+        </button>
+        <button type="button" className={`button button-small${savedOpen ? ' is-on' : ''}`} aria-pressed={savedOpen} onClick={() => setSavedOpen((v) => !v)} title="Saved commands">
+          <ListChecks size={14} aria-hidden="true" />
+          Saved commands
         </button>
       </div>
       {failure ? <div className="inline-notice"><ErrorNotice error={failure} title="The terminal could not be opened" /></div> : null}
-      <div className="term-body">
-        {tabs.length === 0 && <p className="term-empty faint">{hostList.length ? 'Pick a host and press + to open a shell.' : 'No SSH hosts yet: add one under Hosts.'}</p>}
-        {tabs.map((t) => t.id && <TerminalPane key={t.id} id={t.id} active={t.key === active} />)}
-        {current && !current.id && !current.exited && <p className="term-empty faint" role="status">Connecting to {current.hostId}…</p>}
-        {current?.exited && (
-          <div className="term-exit" role="status">
-            <span>Disconnected — {current.exited}</span>
-            <button type="button" className="button button-small" onClick={() => connect(current.key, current.hostId)}>
-              <RotateCw size={13} aria-hidden="true" />
-              Reconnect
-            </button>
-          </div>
-        )}
+      <div className="term-main">
+        <div className="term-body">
+          {tabs.length === 0 && (
+            <p className="term-empty">
+              {hostList.length ? 'Pick a host (or this machine) and press + to open a shell.' : 'No SSH hosts yet: add one under Hosts, or open a local shell with +.'}
+            </p>
+          )}
+          {findOpen && currentHandle && <FindBar key={current?.key} handle={currentHandle} onClose={() => setFindOpen(false)} />}
+          {tabs.map((t) => (
+            <TerminalPane
+              key={t.key}
+              id={t.id}
+              active={t.key === active}
+              ended={!!t.ended}
+              onReconnect={() => connect(t)}
+              onFind={() => setFindOpen(true)}
+              onHandle={(h) => setHandle(t.key, h)}
+            />
+          ))}
+          {current?.connecting && <p className="term-connecting" role="status">{current.kind === 'local' ? 'Starting a local shell…' : `Connecting to ${current.hostId}…`}</p>}
+          {current?.ended && (
+            <div className="term-ended" role="status">
+              <span>{current.ended.message} —</span>
+              <button type="button" className="button button-small" onClick={() => connect(current)}>
+                <RotateCw size={13} aria-hidden="true" />
+                {current.ended.lost ? 'Reconnect' : 'Start a new shell'}
+              </button>
+              <span className="faint">or press Enter in the terminal</span>
+            </div>
+          )}
+        </div>
+        {savedOpen && current && <SavedCommands scope={current.hostId} title={titleOf(current)} onRun={canRun && currentId ? (command) => typeInto(currentId, currentHandle, command) : undefined} />}
       </div>
       {flow.dialog}
     </div>
