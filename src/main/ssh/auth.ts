@@ -9,16 +9,17 @@
  */
 import { readFile } from 'node:fs/promises'
 // ssh2 is CommonJS whose named exports Node's ESM loader cannot see: take them from the default export.
-import ssh2, { type AnyAuthMethod, type ParsedKey } from 'ssh2'
+import ssh2, { type AnyAuthMethod, type BaseAgent, type ParsedKey } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
 import type { Keychain } from '../secrets/keychain'
+import { chooseAgent } from './agent-choice'
 import type { HostConfig } from './host-config'
 
 export const passphraseAccount = (keyPath: string) => `ssh-passphrase:${keyPath}`
 /** One password per login (user, address, port), whichever alias reaches it. */
 export const passwordAccount = (host: Pick<HostConfig, 'user' | 'hostname' | 'port'>) => `ssh-password:${host.user}@${host.hostname}:${host.port}`
 
-const { OpenSSHAgent, utils } = ssh2
+const { createAgent, utils } = ssh2
 
 type ParseResult = { key: ParsedKey } | { encrypted: true } | { invalid: string }
 
@@ -31,18 +32,15 @@ function parse(data: Buffer, passphrase?: string): ParseResult {
   return { key: Array.isArray(parsed) ? parsed[0] : parsed }
 }
 
-/** An agent that offers only the listed public keys (IdentitiesOnly with IdentityFile, as OpenSSH does). */
-class FilteredAgent extends OpenSSHAgent {
-  constructor(socketPath: string, private readonly allowed: Buffer[]) {
-    super(socketPath)
-  }
-
-  override getIdentities(cb: Parameters<InstanceType<typeof OpenSSHAgent>['getIdentities']>[0]): void {
-    super.getIdentities((err, keys) => {
+/** Makes an agent offer only the listed public keys (IdentitiesOnly with IdentityFile, as OpenSSH does). */
+function onlyKeys(agent: BaseAgent, allowed: Buffer[]): BaseAgent {
+  const getIdentities = agent.getIdentities.bind(agent) as (cb: (err: Error | undefined, keys?: unknown[]) => void) => void
+  ;(agent as { getIdentities: typeof getIdentities }).getIdentities = (cb) =>
+    getIdentities((err, keys) => {
       if (err || !keys) return cb(err, keys)
-      cb(undefined, keys.filter((k) => 'getPublicSSH' in k && this.allowed.some((a) => a.equals(k.getPublicSSH()))))
+      cb(undefined, keys.filter((k) => typeof k === 'object' && k !== null && 'getPublicSSH' in k && allowed.some((a) => a.equals((k as ParsedKey).getPublicSSH()))))
     })
-  }
+  return agent
 }
 
 export interface AuthPlan {
@@ -60,7 +58,7 @@ export class KeyAuth {
   private readonly passphrases = new Map<string, string>()
   private readonly passwords = new Map<string, string>()
 
-  constructor(private readonly deps: { keychain?: Keychain; env: NodeJS.ProcessEnv }) {}
+  constructor(private readonly deps: { keychain?: Keychain; env: NodeJS.ProcessEnv; platform?: NodeJS.Platform }) {}
 
   private async passphraseFor(keyPath: string): Promise<string | undefined> {
     const cached = this.passphrases.get(keyPath)
@@ -144,12 +142,12 @@ export class KeyAuth {
     }
     const methods: AnyAuthMethod[] = []
     const described: string[] = []
-    const agentSock = this.deps.env.SSH_AUTH_SOCK
-    if (agentSock) {
+    const choice = chooseAgent({ platform: this.deps.platform ?? process.platform, env: this.deps.env })
+    if (choice) {
+      const agent = createAgent(choice.kind === 'pageant' ? 'pageant' : choice.path)
       // IdentitiesOnly: the agent may only sign with the configured keys (it holds them unlocked).
-      const agent = host.identitiesOnly ? new FilteredAgent(agentSock, publicBlobs) : new OpenSSHAgent(agentSock)
-      methods.push({ type: 'agent', username, agent })
-      described.push('the ssh-agent')
+      methods.push({ type: 'agent', username, agent: host.identitiesOnly ? onlyKeys(agent, publicBlobs) : agent })
+      described.push(choice.label)
     }
     for (const { path, key } of keys) {
       methods.push({ type: 'publickey', username, key })
