@@ -45,7 +45,8 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
               {c.exitCode !== null && !running ? ` (${c.exitCode})` : ''}
             </span>
           )}
-          {c.health && !pending && <span className={`sstate sstate-h-${c.health}`}>{c.health}</span>}
+          {/* Docker keeps a stopped container's last health status; only a running one's means anything. */}
+          {c.health && running && !pending && <> <span className={`sstate sstate-h-${c.health}`}>{c.health}</span></>}
         </td>
         <td className="row-actions">
           {running ? (

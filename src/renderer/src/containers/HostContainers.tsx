@@ -138,7 +138,7 @@ export function HostContainers({ hostId }: { hostId: string }) {
 
 function summary(list: Container[]): string {
   const running = list.filter((c) => c.state === 'running').length
-  const unhealthy = list.filter((c) => c.health === 'unhealthy').length
+  const unhealthy = list.filter((c) => c.state === 'running' && c.health === 'unhealthy').length
   return `${running} of ${list.length} running${unhealthy ? `, ${unhealthy} unhealthy` : ''}`
 }
 

@@ -78,22 +78,30 @@ export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialo
         ) : (
           <ul className="cprune-list" aria-label="Would be removed">
             <li>
-              <strong>{p.containers.length}</strong> stopped container{p.containers.length === 1 ? '' : 's'}
-              {p.containers.length > 0 && <span className="faint">: {p.containers.map((c) => c.name).join(', ')}</span>}
+              <span className="cprune-what">
+                <strong>{p.containers.length}</strong> stopped container{p.containers.length === 1 ? '' : 's'}
+                {p.containers.length > 0 && <span className="faint">: {p.containers.map((c) => c.name).join(', ')}</span>}
+              </span>
               <span className="cprune-size">{formatBytes(p.containers.reduce((a, c) => a + c.size, 0))}</span>
             </li>
             <li>
-              <strong>{p.images.length}</strong> dangling image{p.images.length === 1 ? '' : 's'}
+              <span className="cprune-what">
+                <strong>{p.images.length}</strong> dangling image{p.images.length === 1 ? '' : 's'}
+              </span>
               <span className="cprune-size">{formatBytes(p.images.reduce((a, i) => a + i.size, 0))}</span>
             </li>
             <li>
-              <strong>{p.buildCache.count}</strong> build cache record{p.buildCache.count === 1 ? '' : 's'}
+              <span className="cprune-what">
+                <strong>{p.buildCache.count}</strong> build cache record{p.buildCache.count === 1 ? '' : 's'}
+              </span>
               <span className="cprune-size">{formatBytes(p.buildCache.size)}</span>
             </li>
             {volumes && (
               <li>
-                <strong>{p.volumes.length}</strong> unused volume{p.volumes.length === 1 ? '' : 's'}
-                {p.volumes.length > 0 && <span className="faint">: {p.volumes.map((v) => v.name).join(', ')}</span>}
+                <span className="cprune-what">
+                  <strong>{p.volumes.length}</strong> unused volume{p.volumes.length === 1 ? '' : 's'}
+                  {p.volumes.length > 0 && <span className="faint">: {p.volumes.map((v) => v.name).join(', ')}</span>}
+                </span>
                 <span className="cprune-size">{formatBytes(p.volumes.reduce((a, v) => a + v.size, 0))}</span>
               </li>
             )}
