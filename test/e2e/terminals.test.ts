@@ -66,7 +66,7 @@ describe('terminals in the app', () => {
     await find.getByLabel('Find', { exact: true }).press('Escape')
     if (hasWebgl2) {
       await page.evaluate(() => {
-        for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.term-pane:not([hidden]) canvas')) {
+        for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('.term-pane:not([hidden]) canvas'))) {
           canvas.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext()
         }
       })
