@@ -83,7 +83,7 @@ function NotConnected({ hosts }: { hosts: Host[] }) {
       <ul>
         {hosts.map((h) => (
           <li key={h.id}>
-            <span className="mono">{h.id}</span>
+            <span className="mono nowrap">{h.id}</span>
             <ConnectionState state={h.state} error={h.error} />
             {h.error && <span className="faint small truncate">{h.error.message}</span>}
             <span className="toolbar-spacer" />
