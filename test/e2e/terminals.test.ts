@@ -6,6 +6,10 @@
  * session being killed on the server: it keeps its scrollback and reconnects on Enter.
  * Screenshots go to test-results/screenshots/terminals-*.png.
  */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { descendants } from '../fleet/proc'
@@ -206,4 +210,73 @@ describe('terminals in the app', () => {
     await shows('again-2')
     expect(problems()).toEqual([])
   })
+
+  it('keeps the app and another tab responsive while one tab cats 64 MB, with un-acked output and memory bounded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-term-flood-'))
+    try {
+      // 48 MB of random bytes as base64 lines: 64 MB of printable text the sshd's shell cats.
+      const file = join(dir, 'big.txt')
+      execFileSync('bash', ['-c', `head -c ${48 * 1024 * 1024} /dev/urandom | base64 -w 120 > ${file}`])
+      const size = statSync(file).size
+      const host = app.droplets.droplets[0].name
+      await openTab(host)
+      const flood = (await page.locator('.term-pane:not([hidden])').getAttribute('data-terminal'))!
+      await openTab(host)
+      const typing = (await page.locator('.term-pane:not([hidden])').getAttribute('data-terminal'))!
+      const { services } = app.running
+      let floodBytes = 0
+      let floodText = ''
+      const off = services.bus.subscribe((event, payload) => {
+        if (event !== 'terminals.data') return
+        const p = payload as { id: string; data: string; bytes: number }
+        if (p.id !== flood) return
+        floodBytes += p.bytes
+        floodText = (floodText + p.data).slice(-200)
+      })
+      const heap = () => page.evaluate(() => (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)
+      const heapBefore = await heap()
+      const rssBefore = process.memoryUsage().rss
+      let maxUnacked = 0
+      let maxRss = rssBefore
+      const sampler = setInterval(() => {
+        try {
+          maxUnacked = Math.max(maxUnacked, services.ssh.terminals.stats(flood).unacked)
+        } catch {
+          // closed
+        }
+        maxRss = Math.max(maxRss, process.memoryUsage().rss)
+      }, 20)
+      try {
+        await page.getByRole('tab', { name: host }).nth(1).click()
+        await type(`cat ${file}; echo cat-done-$((3+4))\n`)
+        await expect.poll(() => floodBytes, { timeout: 15_000 }).toBeGreaterThan(2 * 1024 * 1024)
+
+        // The other tab, on the same pooled SSH connection: a click switches to it, its echo comes back.
+        await page.getByRole('tab', { name: host }).nth(2).click()
+        await expect.poll(() => page.locator('.term-pane:not([hidden])').getAttribute('data-terminal')).toBe(typing)
+        await type('echo typed-$((9*9))\n')
+        await shows('typed-81')
+        expect(floodText).not.toContain('cat-done-7')
+        expect(floodBytes).toBeLessThan(size)
+        const heapDuring = await heap()
+
+        await expect.poll(() => floodText, { timeout: 120_000, interval: 250 }).toContain('cat-done-7')
+        expect(floodBytes).toBeGreaterThan(size) // every byte of the file came through, plus prompt and echo
+        // Flow control held: never much more than the 512 KB high-water mark waiting on the renderer.
+        expect(maxUnacked).toBeLessThan(512 * 1024 + 256 * 1024)
+        // Memory bounded: the scrollback keeps 10,000 lines, not 64 MB; main never buffered the file.
+        expect(heapDuring - heapBefore).toBeLessThan(150 * 1024 * 1024)
+        expect((await heap()) - heapBefore).toBeLessThan(150 * 1024 * 1024)
+        expect(maxRss - rssBefore).toBeLessThan(size)
+        await page.getByRole('tab', { name: host }).nth(1).click()
+        await shows('cat-done-7')
+      } finally {
+        clearInterval(sampler)
+        off()
+      }
+      expect(problems()).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
