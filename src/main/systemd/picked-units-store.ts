@@ -12,7 +12,8 @@ const FileSchema = z.object({ version: z.literal(1), hosts: z.record(z.string(),
 type PickedFile = z.infer<typeof FileSchema>
 
 export class PickedUnitsStore {
-  private data: PickedFile | undefined
+  /** One read of the file, shared by every caller (two first calls must not each start a fresh copy). */
+  private loading: Promise<PickedFile> | undefined
   private writing: Promise<void> = Promise.resolve()
 
   constructor(private readonly dataDir: string, private readonly log: (line: string) => void = () => {}) {}
@@ -37,17 +38,21 @@ export class PickedUnitsStore {
     return unique
   }
 
-  private async load(): Promise<PickedFile> {
-    if (this.data) return this.data
+  private load(): Promise<PickedFile> {
+    this.loading ??= this.read()
+    return this.loading
+  }
+
+  private async read(): Promise<PickedFile> {
     let raw: string
     try {
       raw = await readFile(this.file, 'utf8')
     } catch {
-      return (this.data = { version: 1, hosts: {} })
+      return { version: 1, hosts: {} }
     }
     const parsed = FileSchema.safeParse(safeJson(raw))
     if (!parsed.success) this.log(`units: ${this.file} is not a picked-units file; starting from the default pick`)
-    return (this.data = parsed.success ? parsed.data : { version: 1, hosts: {} })
+    return parsed.success ? parsed.data : { version: 1, hosts: {} }
   }
 
   private async save(text: string): Promise<void> {
