@@ -197,6 +197,10 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     await owner.dispose()
   })
 
+  it('a watch on a host Dropdeck does not know fails at once', async () => {
+    expect((await failure('containers.watch', { hostId: 'no-such-host' })).code).toBe('NOT_FOUND')
+  })
+
   it('a host without docker says docker is not installed', async () => {
     const err = await failure('containers.list', { hostId: 'nodocker-droplet' })
     expect(err.code).toBe('UPSTREAM')

@@ -149,6 +149,22 @@ describe('containers in the app', () => {
     expect(problems()).toEqual([])
   })
 
+  it('stops only after asking, then starts again', async () => {
+    const tax = row('tax-rules-service')
+    await tax.getByRole('button', { name: 'Stop tax-rules-service' }).click()
+    const ask = page.getByRole('dialog', { name: 'Stop tax-rules-service?' })
+    await ask.waitFor()
+    await page.keyboard.press('Enter') // Cancel has the focus: Enter keeps it running
+    await ask.waitFor({ state: 'detached' })
+    expect(await tax.innerText()).toMatch(/running/)
+    await tax.getByRole('button', { name: 'Stop tax-rules-service' }).click()
+    await ask.getByRole('button', { name: 'Stop container' }).click()
+    await expect.poll(() => tax.locator('.crow-state').innerText(), { timeout: 30_000 }).toMatch(/^exited \(\d+\)$/)
+    await tax.getByRole('button', { name: 'Start tax-rules-service' }).click()
+    await expect.poll(() => tax.locator('.crow-state').innerText(), { timeout: 15_000 }).toBe('running')
+    expect(problems()).toEqual([])
+  })
+
   it('shows disk use and prunes after a preview, confirmed by typing the host name', async () => {
     const section = page.getByRole('region', { name: `Containers on ${HOST}` })
     await section.getByRole('button', { name: 'Disk' }).click()

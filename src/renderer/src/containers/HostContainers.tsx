@@ -8,6 +8,7 @@ import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { ContainerRow, type RowAction } from './ContainerRow'
 import { containersKeys, useLiveContainers, type Container, type WatchStatus } from './containers-queries'
@@ -23,6 +24,7 @@ export function HostContainers({ hostId }: { hostId: string }) {
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set())
   const [failure, setFailure] = useState<{ error: unknown; title: string } | null>(null)
   const [removing, setRemoving] = useState<Container | null>(null)
+  const [stopping, setStopping] = useState<Container | null>(null)
   const [diskOpen, setDiskOpen] = useState(false)
   const [pruneOpen, setPruneOpen] = useState(false)
   const [pruned, setPruned] = useState<PruneResult | null>(null)
@@ -47,7 +49,8 @@ export function HostContainers({ hostId }: { hostId: string }) {
         })
       )
   }
-  const onAction = (c: Container, action: RowAction) => (action === 'remove' ? setRemoving(c) : void run(c, action))
+  // Remove and stop take a service away: remove asks for the name, stop asks once.
+  const onAction = (c: Container, action: RowAction) => (action === 'remove' ? setRemoving(c) : action === 'stop' ? setStopping(c) : void run(c, action))
   const toggle = (id: string) =>
     setExpanded((s) => {
       const next = new Set(s)
@@ -121,6 +124,17 @@ export function HostContainers({ hostId }: { hostId: string }) {
         busy={removing !== null && pending[removing.id] === 'remove'}
         onConfirm={(typed) => removing && void run(removing, 'remove', typed)}
         error={failure && removing ? <ErrorNotice error={failure.error} title={failure.title} /> : undefined}
+      />
+      <ConfirmDialog
+        open={stopping !== null}
+        onOpenChange={(open) => !open && setStopping(null)}
+        title={`Stop ${stopping?.name ?? ''}?`}
+        description={`It stops serving on ${hostId} until started again (Docker waits up to 10 s for it to exit, then kills it).`}
+        confirmLabel="Stop container"
+        onConfirm={() => {
+          if (stopping) void run(stopping, 'stop')
+          setStopping(null)
+        }}
       />
       <PruneDialog
         hostId={hostId}
