@@ -23,5 +23,8 @@ export const PODMAN_BYTES = '{"__REALTIME_TIMESTAMP":"1790516152035000","SYSLOG_
 
 export const PODMAN_NULL = '{"__REALTIME_TIMESTAMP":"1790516153000000","SYSLOG_IDENTIFIER":"systemd","MESSAGE":null}'
 
-/** What the fake journalctl on the bench host replays, oldest first. */
-export const REPLAY = [NGINX_STARTING, INCUS_OSD_READY, PODMAN_BYTES]
+/**
+ * What the fake journalctl on the bench host replays. The entry without a cursor goes first: a resumed
+ * journalctl (--after-cursor) starts after the last entry that had one, as the real one would.
+ */
+export const REPLAY = [PODMAN_BYTES, NGINX_STARTING, INCUS_OSD_READY]
