@@ -157,7 +157,7 @@ describe.skipIf(!ready)('the Health area', () => {
     expect(fake.calls().some((c) => c.argv[0] === 'stop')).toBe(false)
     await card.getByRole('button', { name: 'Stop cron' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Stop unit' }).click()
-    await expect.poll(() => fake.calls().find((c) => c.argv[0] === 'stop')?.argv, { timeout: 10_000 }).toEqual(['stop', '--no-ask-password', '--', 'cron'])
+    await expect.poll(() => fake.calls().find((c) => c.argv[0] === 'stop')?.argv, { timeout: 10_000 }).toEqual(['stop', 'cron'])
   })
 
   it('edits the picked units', async () => {

@@ -89,7 +89,7 @@ describe('systemctl commands', () => {
     expect(showCommand(['nginx', 'e2i-api.service'])).toBe(
       "TZ=UTC LC_ALL=C systemctl show --no-pager --property=Id,Description,LoadState,LoadError,ActiveState,SubState,ActiveEnterTimestamp,InactiveEnterTimestamp,MainPID,MemoryCurrent -- 'nginx' 'e2i-api.service'"
     )
-    expect(actionCommand('restart', 'nginx')).toBe(`sudo -n "$(command -v systemctl || echo systemctl)" restart --no-ask-password -- 'nginx'`)
+    expect(actionCommand('restart', 'nginx')).toBe(`sudo -n "$(command -v systemctl || echo systemctl)" restart 'nginx'`)
   })
 
   it('quotes a quote', () => {

@@ -21,10 +21,12 @@ export function showCommand(units: readonly string[]): string {
 /**
  * `sudo -n`: never prompt (there is no terminal to answer), fail instead. systemctl is resolved with
  * the login PATH and handed to sudo by absolute path, the same file sudo's secure_path finds on a
- * droplet; a sudoers rule naming /usr/bin/systemctl or /bin/systemctl matches it either way.
+ * droplet; a sudoers rule naming /usr/bin/systemctl or /bin/systemctl matches it either way. The
+ * arguments are exactly `ACTION UNIT`, so a rule such as `NOPASSWD: /usr/bin/systemctl restart nginx`
+ * matches (sudoers compares arguments literally); no `--` is needed, as unit names never start with `-`.
  */
 export function actionCommand(action: UnitAction, unit: string): string {
-  return `sudo -n "$(command -v systemctl || echo systemctl)" ${action} --no-ask-password -- ${shellQuote(unit)}`
+  return `sudo -n "$(command -v systemctl || echo systemctl)" ${action} ${shellQuote(unit)}`
 }
 
 export interface ExecResult {
