@@ -176,4 +176,16 @@ describe.skipIf(!ready)('the Health area', () => {
     // the refused connection logs an error in the console; nothing else may
     expect(view.problems.filter((p) => !p.includes('HOST_KEY_UNKNOWN'))).toEqual([])
   })
+
+  it('reads the same in the dark theme', async () => {
+    const dark = await openPage(browser!, running!.host.url, { colorScheme: 'dark' })
+    await dark.page.getByText('Connected', { exact: true }).waitFor()
+    await dark.page.keyboard.press('Alt+8')
+    const card = dark.page.getByRole('article', { name: 'Health of e2i-prod' })
+    await card.getByRole('table', { name: 'Picked units on e2i-prod' }).locator('tr', { hasText: 'tuned' }).waitFor({ timeout: 20_000 })
+    await card.getByRole('list', { name: 'Flags on e2i-prod' }).waitFor()
+    await dark.screenshot('health-host-dark')
+    expect(dark.problems).toEqual([])
+    await dark.page.context().close()
+  })
 })
