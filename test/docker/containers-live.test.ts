@@ -197,8 +197,16 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     await owner.dispose()
   })
 
-  it('a watch on a host Dropdeck does not know fails at once', async () => {
-    expect((await failure('containers.watch', { hostId: 'no-such-host' })).code).toBe('NOT_FOUND')
+  it('a watch on a host that cannot be reached says why while it retries, and stops with unwatch', async () => {
+    const from = seen.length
+    const watch = await call('containers.watch', { hostId: 'no-such-host.invalid' })
+    await waitFor(() => eventsOf('containers.watchState', from).find((s) => s.hostId === 'no-such-host.invalid' && s.state === 'reconnecting'), { timeoutMs: 15_000, what: 'the first failed attempt' })
+    const first = eventsOf('containers.watchState', from).find((s) => s.state === 'reconnecting')!
+    expect(first.message).toMatch(/no-such-host\.invalid/)
+    await call('containers.unwatch', { id: watch.id })
+    const after = seen.length
+    await new Promise((r) => setTimeout(r, 1500)) // past the next retry (0.5 s, then 1 s)
+    expect(eventsOf('containers.watchState', after)).toEqual([])
   })
 
   it('a host without docker says docker is not installed', async () => {

@@ -86,11 +86,7 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       return toContainer(await inspect(hostId, before.id))
     },
     'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
-    'containers.watch': async ({ hostId }, ctx) => {
-      // An unknown host fails now (NOT_FOUND) rather than as a watch that retries for ever.
-      await deps.userOf(hostId)
-      return watches.watch(hostId, ctx)
-    },
+    'containers.watch': ({ hostId }, ctx) => watches.watch(hostId, ctx),
     'containers.unwatch': ({ id }) => {
       watches.unwatch(id)
       return { ok: true as const }
