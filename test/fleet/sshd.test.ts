@@ -57,7 +57,7 @@ describe.skipIf(!hasSshd)(`sshd droplets (real ${SSHD_PATH})`, () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'dropdeck-sshd-'))
     // port 'auto' and our own addresses: runs next to a bench on 127.0.0.2:2222 or another test file
-    fleet = await startDroplets({ count: 3, dir, baseAddress: '127.0.1.2', port: 'auto', env: { DROPDECK_FLEET: 'sshd test' } })
+    fleet = await startDroplets({ count: 3, dir, baseAddress: '127.0.1.2', port: 'auto', env: { DROPDECK_FLEET: 'sshd test', DROPDECK_SECOND: 'two' } })
   })
 
   afterAll(async () => {
@@ -120,7 +120,8 @@ describe.skipIf(!hasSshd)(`sshd droplets (real ${SSHD_PATH})`, () => {
   it('gives sessions the configured environment (sshd SetEnv)', async () => {
     const { conn } = await connect(fleet.droplets[2])
     try {
-      expect((await exec(conn, 'echo "$DROPDECK_FLEET"')).stdout).toBe('sshd test\n')
+      // Every variable, not only the first: sshd reads one SetEnv line.
+      expect((await exec(conn, 'echo "$DROPDECK_FLEET|$DROPDECK_SECOND"')).stdout).toBe('sshd test|two\n')
     } finally {
       conn.end()
     }

@@ -95,7 +95,9 @@ function sshdConfig(o: { host: string; port: number; hostKey: string; pidFile: s
     'Subsystem sftp internal-sftp',
     'LogLevel VERBOSE',
   ]
-  for (const [k, v] of Object.entries(o.env ?? {})) lines.push(`SetEnv ${/[\s"']/.test(v) ? JSON.stringify(`${k}=${v}`) : `${k}=${v}`}`)
+  // sshd honours only the first SetEnv line it reads: every variable goes on that one line.
+  const setEnv = Object.entries(o.env ?? {}).map(([k, v]) => (/[\s"']/.test(v) ? JSON.stringify(`${k}=${v}`) : `${k}=${v}`))
+  if (setEnv.length) lines.push(`SetEnv ${setEnv.join(' ')}`)
   return lines.join('\n') + '\n'
 }
 
