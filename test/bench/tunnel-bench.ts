@@ -11,7 +11,7 @@
  *   npm run bench:tunnel                 # 5 rounds of 200 MB each way
  *   BENCH_MB=100 BENCH_ROUNDS=3 npm run bench:tunnel
  *   BENCH_OPENSSH_CIPHER=aes128-gcm@openssh.com   # OpenSSH on the cipher Dropdeck negotiates
- *   BENCH_PLAIN=1        # also a Dropdeck tunnel without write coalescing (before/after in one run)
+ *   BENCH_FLIP_COALESCING=1  # also a Dropdeck tunnel with the other write-coalescing choice (A/B in one run)
  *   BENCH_SSH2_BINDING=off   # ssh2 on Node's crypto, as where its native binding is not built
  *   BENCH_PROF_DIR=dir   # --cpu-prof of the Dropdeck tunnel process(es)
  *
@@ -76,7 +76,7 @@ async function blaster(): Promise<void> {
 // --tunnel <sshConfig> <alias> <remotePort>: a Dropdeck tunnel in its own process.
 // BENCH_SSH2_BINDING=off measures ssh2's fallback to Node's crypto, which is what runs wherever its
 // optional native binding is not built for the running ABI (e.g. an Electron build without a rebuild).
-async function tunnelProcess(sshConfig: string, alias: string, remotePort: number, plain: boolean): Promise<void> {
+async function tunnelProcess(sshConfig: string, alias: string, remotePort: number, flip: boolean): Promise<void> {
   const require = createRequire(import.meta.url)
   if (process.env.BENCH_SSH2_BINDING === 'off') {
     const Module = require('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown }
@@ -95,7 +95,8 @@ async function tunnelProcess(sshConfig: string, alias: string, remotePort: numbe
     bus: new EventBus(),
     env: { DROPDECK_SSH_CONFIG: sshConfig },
     log: (line) => console.error(line),
-    ...(plain ? { tuning: { pool: { coalesceWrites: false }, tunnels: { coalesceWrites: false } } } : {})
+    // The app coalesces transport writes only without ssh2's binding; --flip makes the other choice.
+    ...(flip ? { tuning: { pool: { coalesceWrites: binding } } } : {})
   })
   const { localPort } = await ssh.tunnels.start({ hostId: alias, remoteHost: '127.0.0.1', remotePort })
   console.log(JSON.stringify({ port: localPort, binding }))
@@ -224,8 +225,8 @@ async function main(): Promise<void> {
     children.push(blast)
     const { port: blastPort } = await firstJsonLine(blast)
     const prof = process.env.BENCH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF_DIR] : []
-    const startTunnel = async (plain: boolean) => {
-      const child = spawn(node, [...prof, ...tsx, '--tunnel', sshConfigPath, d.name, String(blastPort), ...(plain ? ['--plain'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const startTunnel = async (flip: boolean) => {
+      const child = spawn(node, [...prof, ...tsx, '--tunnel', sshConfigPath, d.name, String(blastPort), ...(flip ? ['--flip'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] })
       children.push(child)
       const cipher = new Promise<string>((resolve) => createInterface({ input: child.stderr! }).on('line', (line) => {
         const m = /^ssh: [^:]+: (\S+),/.exec(line)
@@ -235,8 +236,9 @@ async function main(): Promise<void> {
       return { pid: child.pid!, port, binding, cipher: await cipher }
     }
     const dd = await startTunnel(false)
-    // BENCH_PLAIN=1: also a Dropdeck tunnel without write coalescing (ssh2 writing each packet alone), the "before".
-    const plain = process.env.BENCH_PLAIN === '1' ? await startTunnel(true) : undefined
+    // "Dropdeck" is what the app does; BENCH_FLIP_COALESCING=1 adds a tunnel with the other coalescing choice.
+    const flipped = process.env.BENCH_FLIP_COALESCING === '1' ? await startTunnel(true) : undefined
+    const flippedName = dd.binding ? 'Dropdeck+coalesce' : 'Dropdeck-plain'
     const osshPort = await freePort()
     // -v only to learn the cipher OpenSSH negotiated; BENCH_OPENSSH_CIPHER forces one (e.g. aes128-gcm@openssh.com).
     const forced = process.env.BENCH_OPENSSH_CIPHER ? ['-c', process.env.BENCH_OPENSSH_CIPHER] : []
@@ -252,13 +254,13 @@ async function main(): Promise<void> {
     type Peer = { name: string; port: number; pid: number }
     const peers: Peer[] = [
       { name: 'Dropdeck', port: dd.port, pid: dd.pid },
-      ...(plain ? [{ name: 'Dropdeck-plain', port: plain.port, pid: plain.pid }] : []),
+      ...(flipped ? [{ name: flippedName, port: flipped.port, pid: flipped.pid }] : []),
       { name: 'OpenSSH', port: osshPort, pid: ossh.pid! }
     ]
     console.log(`bench:tunnel  sshd ${d.host}:${d.port} (OpenSSH), ${MB} MB x ${ROUNDS} rounds each way, ${os.cpus().length} CPUs, Node ${process.version}`)
     console.log(`  ciphers: Dropdeck (ssh2) ${dd.cipher}; OpenSSH \`ssh -L\` ${osshCipher}${forced.length ? ' (forced)' : ' (its default)'}`)
     console.log(`  ssh2 crypto: ${dd.binding ? 'native binding (sshcrypto.node)' : "Node's crypto (binding not loaded: not built for this ABI, or BENCH_SSH2_BINDING=off)"}`)
-    if (plain) console.log('  Dropdeck-plain: the same tunnel without write coalescing (each SSH packet its own write)')
+    console.log(`  Dropdeck: SSH transport writes ${dd.binding ? 'one per packet (ssh2 alone)' : 'coalesced per tick'}${flipped ? `; ${flippedName}: ${dd.binding ? 'coalesced per tick' : 'one write per packet piece'}` : ''}`)
     // Warm-up: JIT, TCP windows, the first channel.
     for (const p of peers) await request(p.port, 'D', 32 * 1024 * 1024)
 
@@ -325,7 +327,7 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2]
 if (mode === '--blast') void blaster()
-else if (mode === '--tunnel') void tunnelProcess(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] === '--plain')
+else if (mode === '--tunnel') void tunnelProcess(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6] === '--flip')
 else
   main().catch((err) => {
     console.error(err)

@@ -32,7 +32,11 @@ export interface PoolTuning {
   /** Override ServerAliveInterval (ms) / CountMax for every host, for tests. */
   keepaliveIntervalMs?: number
   keepaliveCountMax?: number
-  /** false: every SSH packet is its own write on the transport, as ssh2 does alone (bench:tunnel compares). */
+  /**
+   * Coalesce the transport's packet writes per tick (coalesced-writes.ts). Default: only where ssh2
+   * runs on Node's crypto (three writes per packet); with its native binding (one write per packet)
+   * bench:tunnel measured no gain. bench:tunnel sets it to compare.
+   */
   coalesceWrites?: boolean
 }
 
@@ -251,10 +255,10 @@ export class ConnectionPool {
     const attempt = new AuthAttempt(host.user, plan.methods, plan.password)
 
     const client = new SshClient()
-    // We dial direct connections ourselves (ssh2 would otherwise) so every transport, direct, proxied
-    // or through a jump host, gets its packet writes coalesced (see coalesced-writes.ts).
+    // We dial direct connections ourselves (ssh2 would otherwise) so that every transport, direct,
+    // proxied or through a jump host, can have its packet writes coalesced (see coalesced-writes.ts).
     const dialed = sock ?? net.connect({ host: host.hostname, port: host.port })
-    const transport = this.deps.tuning?.coalesceWrites === false ? dialed : coalesceWrites(dialed)
+    const transport = (this.deps.tuning?.coalesceWrites ?? !ssh2Crypto.bindingAvailable) ? coalesceWrites(dialed) : dialed
     return new Promise<Client>((resolve, reject) => {
       let ready = false
       let lastError: HostError | undefined

@@ -9,7 +9,6 @@ import type { ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
 import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
 import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
-import { coalesceWrites } from '../ssh/coalesced-writes'
 import { findPortHolder, isPortFree, suggestFreePort } from './port-holder'
 import { tunnelUrl } from './presets'
 
@@ -53,7 +52,7 @@ export class Tunnel {
     spec: TunnelSpec,
     private readonly pool: ConnectionPool,
     private readonly onChange: (t: Tunnel, kind: 'state' | 'counters') => void,
-    private readonly options: { waitMs: number; coalesceWrites: boolean }
+    private readonly waitMs: number
   ) {
     this.id = spec.id
     this.hostId = spec.hostId
@@ -130,7 +129,7 @@ export class Tunnel {
       channel?.close()
     })
     this.pool
-      .waitReady(this.hostId, this.options.waitMs)
+      .waitReady(this.hostId, this.waitMs)
       .then(
         (client) =>
           new Promise<ClientChannel>((resolve, reject) => {
@@ -169,8 +168,9 @@ export class Tunnel {
       // A channel that ended cleanly has already ended the socket through pipe; a dead one resets it.
       if (!ch.readableEnded) socket.destroy()
     })
-    // The SSH packets that one read of the transport decrypts (32 KiB each) reach the client in one writev.
-    ch.pipe(this.options.coalesceWrites ? coalesceWrites(socket) : socket)
+    // Not corked per tick like the SSH transport: a corked socket reports backpressure on the first
+    // 32 KiB packet, and pipe() would pause the channel (and its window) every tick.
+    ch.pipe(socket)
     socket.pipe(ch)
   }
 

@@ -33,8 +33,6 @@ export interface TunnelsTuning {
   waitMs?: number
   /** How long tunnels.start waits for the first connection (default 25 s). */
   startTimeoutMs?: number
-  /** false: each decrypted SSH packet is its own write to the local client (bench:tunnel compares). */
-  coalesceWrites?: boolean
 }
 
 export class TunnelsService {
@@ -63,10 +61,7 @@ export class TunnelsService {
   }
 
   private create(p: StartTunnelParams & { startOnLaunch: boolean }): Tunnel {
-    return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), {
-      waitMs: this.deps.tuning?.waitMs ?? 10_000,
-      coalesceWrites: this.deps.tuning?.coalesceWrites ?? true
-    })
+    return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), this.deps.tuning?.waitMs ?? 10_000)
   }
 
   async start(p: StartTunnelParams, ctx?: CallContext): Promise<{ id: string; localPort: number }> {

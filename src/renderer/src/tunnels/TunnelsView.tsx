@@ -128,7 +128,7 @@ export function TunnelsView() {
                   <col style={{ width: 60 }} />
                   <col style={{ width: 76 }} />
                   <col style={{ width: 76 }} />
-                  <col style={{ width: 76 }} />
+                  <col style={{ width: 88 }} />
                   <col style={{ width: 150 }} />
                 </colgroup>
                 <thead>
@@ -139,7 +139,9 @@ export function TunnelsView() {
                     <th scope="col" className="num">Conns</th>
                     <th scope="col" className="num">In</th>
                     <th scope="col" className="num">Out</th>
-                    <th scope="col" title="Started again whenever Dropdeck starts; it keeps running when this window closes">On launch</th>
+                    <th scope="col" className="nowrap" title="Started again whenever Dropdeck starts; it keeps running when this window closes">
+                      On launch
+                    </th>
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
                     </th>
