@@ -17,6 +17,7 @@ import './styles/fleet.css'
 import './styles/ssh.css'
 import './styles/terminals.css'
 import './styles/containers.css'
+import './styles/logs.css'
 import './styles/health.css'
 
 applyTheme(rememberedTheme())

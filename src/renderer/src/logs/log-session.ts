@@ -1,0 +1,173 @@
+/**
+ * The followed sources of the Logs view and their lines, outside React: opens and closes streams,
+ * takes `logs.lines` batches into the LogStore (acknowledging each, so main holds lines back rather
+ * than flooding a busy renderer), turns `logs.state` into inline notices and a state per source, and
+ * holds lines while paused (bounded: past the store's capacity the oldest held are dropped and
+ * counted). Listeners are told at most once per animation frame.
+ */
+import type { DropdeckApi, EventPayload } from '../../../shared/contract'
+import type { LogSource, LogState } from '../../../shared/contract/logs'
+import { LogStore, type ViewLine } from './log-store'
+
+export interface FollowedSource {
+  /** Stable index: the colour tag. */
+  index: number
+  id: string
+  hostId: string
+  source: LogSource
+  label: string
+  state: LogState | 'opening'
+  message?: string
+  lines: number
+}
+
+export function sourceLabel(hostId: string, s: LogSource): string {
+  const what = s.kind === 'container' ? s.id : s.kind === 'unit' ? s.unit : s.path.split('/').pop() || s.path
+  return `${hostId}/${what}`
+}
+
+export class LogSession {
+  readonly store: LogStore
+  readonly sources: FollowedSource[] = []
+  paused = false
+  /** What the operator typed in the filter (the store holds the compiled matcher). */
+  filter = { text: '', regex: false }
+  /** Lines that arrived while paused, applied on resume. */
+  private held: ViewLine[][] = []
+  private heldCount = 0
+  heldDropped = 0
+  private nextIndex = 0
+  private readonly listeners = new Set<() => void>()
+  private frame = 0
+  private frameIsTimer = false
+  private readonly off: (() => void)[] = []
+  /** Bumped once per notification, for useSyncExternalStore. */
+  version = 0
+  /** Lines taken in since the start, for the bench's count. */
+  received = 0
+
+  constructor(private readonly api: DropdeckApi, capacity = 50_000) {
+    this.store = new LogStore(capacity)
+    this.off.push(api.on('logs.lines', (p) => this.onLines(p)))
+    this.off.push(api.on('logs.state', (p) => this.onState(p)))
+  }
+
+  get heldLines(): number {
+    return this.heldCount
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private changed(): void {
+    if (this.frame) return
+    const run = () => {
+      this.frame = 0
+      this.version++
+      for (const l of this.listeners) l()
+    }
+    // rAF does not run in a hidden tab; a timer keeps the counters right there
+    this.frameIsTimer = document.visibilityState !== 'visible'
+    this.frame = this.frameIsTimer ? window.setTimeout(run, 100) : requestAnimationFrame(run)
+  }
+
+  async add(hostId: string, source: LogSource): Promise<FollowedSource> {
+    const { id } = await this.api.call('logs.open', { hostId, source })
+    const followed: FollowedSource = { index: this.nextIndex++, id, hostId, source, label: sourceLabel(hostId, source), state: 'opening', lines: 0 }
+    this.sources.push(followed)
+    this.version++ // the chips show at once, before any line
+    this.changed()
+    return followed
+  }
+
+  async remove(id: string): Promise<void> {
+    const i = this.sources.findIndex((s) => s.id === id)
+    if (i === -1) return
+    this.sources.splice(i, 1)
+    this.changed()
+    await this.api.call('logs.close', { id }).catch(() => undefined)
+  }
+
+  private byId(id: string): FollowedSource | undefined {
+    return this.sources.find((s) => s.id === id)
+  }
+
+  private onLines(p: EventPayload<'logs.lines'>): void {
+    const src = this.byId(p.id)
+    if (!src) return // another window's stream, or one just closed
+    const lines: ViewLine[] = new Array(p.lines.length)
+    for (let i = 0; i < p.lines.length; i++) {
+      const l = p.lines[i]
+      lines[i] = { ts: l.ts, source: src.index, stream: l.stream, text: l.text, ...(l.level ? { level: l.level } : {}) }
+    }
+    src.lines += lines.length
+    this.received += lines.length
+    this.take(lines)
+    void this.api.call('logs.ack', { id: p.id, seq: p.seq }).catch(() => undefined)
+  }
+
+  private take(lines: ViewLine[]): void {
+    if (!this.paused) {
+      this.store.add(lines)
+    } else {
+      this.held.push(lines)
+      this.heldCount += lines.length
+      // Bounded while paused too: no more than the store could show anyway.
+      while (this.heldCount > this.store.capacity && this.held.length > 1) {
+        const first = this.held.shift()!
+        this.heldCount -= first.length
+        this.heldDropped += first.length
+      }
+    }
+    this.changed()
+  }
+
+  private onState(p: EventPayload<'logs.state'>): void {
+    const src = this.byId(p.id)
+    if (!src) return
+    if (p.state !== 'gap' && p.state !== 'dropped') {
+      src.state = p.state
+      src.message = p.message
+    }
+    // 'following' is shown on the source's chip; a retry after a retry adds no second notice
+    const repeat = p.state === 'reconnecting' && this.lastNotice.get(p.id) === 'reconnecting'
+    if (p.state === 'following' || repeat) {
+      this.changed()
+      return
+    }
+    this.lastNotice.set(p.id, p.state)
+    const ts = p.state === 'gap' ? (p.from ?? Date.now()) : Date.now()
+    const text = p.message ?? p.state
+    this.take([{ ts, source: src.index, stream: 'notice', text, notice: p.state, ...(p.state === 'error' ? { level: 'error' as const } : p.state !== 'ended' ? { level: 'warn' as const } : {}) }])
+  }
+
+  private readonly lastNotice = new Map<string, LogState>()
+
+  pause(): void {
+    this.paused = true
+    this.changed()
+  }
+
+  resume(): void {
+    this.paused = false
+    for (const batch of this.held) this.store.add(batch)
+    this.held = []
+    this.heldCount = 0
+    this.changed()
+  }
+
+  clear(): void {
+    this.store.clear()
+    this.changed()
+  }
+
+  dispose(): void {
+    for (const off of this.off) off()
+    for (const s of this.sources) void this.api.call('logs.close', { id: s.id }).catch(() => undefined)
+    this.sources.length = 0
+    if (this.frame && this.frameIsTimer) window.clearTimeout(this.frame)
+    else if (this.frame) cancelAnimationFrame(this.frame)
+  }
+}
