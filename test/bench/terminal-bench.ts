@@ -1,0 +1,253 @@
+/**
+ * bench:terminal: how fast a large `cat` gets through a remote PTY into xterm.js in Chromium through
+ * the real app (bench sshd -> pooled SSH connection -> main's acknowledged flow control -> WebSocket ->
+ * the app's xterm), against writing the same bytes straight into an xterm.js in the same page with the
+ * same renderer, scrollback and flow-control window (the ceiling); medians of alternating rounds and
+ * the ratio. Then keystroke echo latency (key press to the echoed character in the DOM) for a remote
+ * and a local shell: median and p95. Prints figures; asserts nothing.
+ *
+ *   npm run build && npm run bench:terminal
+ *   BENCH_MB=100 BENCH_ROUNDS=5 BENCH_KEYS=100 npm run bench:terminal
+ *   BENCH_RENDERER=dom   # throughput with xterm's DOM renderer instead of WebGL
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { repoRoot } from '../support/host-harness'
+import { startSshApp, type SshApp } from '../support/ssh-app'
+
+const MB = Number(process.env.BENCH_MB ?? 64)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const KEYS = Number(process.env.BENCH_KEYS ?? 60)
+const FORCE_DOM = process.env.BENCH_RENDERER === 'dom'
+/** The app's flow-control window: main pauses the shell above this many un-acked bytes. */
+const WINDOW = 512 * 1024
+const CHUNK = 64 * 1024
+
+const median = (xs: number[]) => percentile(xs, 50)
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+const fmt = (n: number, digits = 1) => n.toFixed(digits)
+const visiblePane = '.term-pane:not([hidden])'
+
+async function openTab(page: Page, label: string): Promise<string> {
+  await page.getByLabel('Host', { exact: true }).selectOption({ label })
+  const before = await page.locator('.term-pane').count()
+  await page.getByRole('button', { name: 'New terminal' }).click()
+  await page.locator('.term-pane').nth(before).waitFor({ state: 'attached' })
+  for (let i = 0; i < 300; i++) {
+    const id = await page.locator(visiblePane).getAttribute('data-terminal')
+    if (id) return id
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`no terminal opened on ${label}`)
+}
+
+/** The app path: type `cat`, time until the marker is out and every byte is acked (parsed by xterm). */
+async function catThroughApp(app: SshApp, id: string, file: string, round: number): Promise<number> {
+  const { page } = app.view
+  const { services } = app.running
+  const marker = `bench-done-${round}-${round * 7}`
+  let tail = ''
+  let seen = false
+  const off = services.bus.subscribe((event, payload) => {
+    if (event !== 'terminals.data') return
+    const p = payload as { id: string; data: string }
+    if (p.id !== id) return
+    tail = (tail + p.data).slice(-400)
+    if (tail.includes(marker)) seen = true
+  })
+  try {
+    await page.locator(`${visiblePane} .xterm-helper-textarea`).focus()
+    await page.keyboard.type(`clear; cat ${file}; echo bench-done-${round}-$((${round}*7))`)
+    await new Promise((r) => setTimeout(r, 300))
+    const started = performance.now()
+    await page.keyboard.press('Enter')
+    while (!seen || services.ssh.terminals.stats(id).unacked > 0) await new Promise((r) => setTimeout(r, 5))
+    return performance.now() - started
+  } finally {
+    off()
+  }
+}
+
+/** The ceiling: the same bytes, in the same 64 KB pieces, written straight into an xterm.js in the page. */
+async function loadCeiling(page: Page, chunks: string[], renderer: string): Promise<void> {
+  const require = createRequire(import.meta.url)
+  for (const mod of ['@xterm/xterm/lib/xterm.js', '@xterm/addon-fit/lib/addon-fit.js', '@xterm/addon-webgl/lib/addon-webgl.js']) {
+    // Evaluated over CDP: the app's CSP (script-src 'self') rightly refuses inline script tags.
+    await page.evaluate(readFileSync(require.resolve(mod), 'utf8'))
+  }
+  await page.evaluate(() => ((window as unknown as { benchChunks: string[] }).benchChunks = []))
+  for (let i = 0; i < chunks.length; i += 32) {
+    await page.evaluate((batch) => (window as unknown as { benchChunks: string[] }).benchChunks.push(...batch), chunks.slice(i, i + 32))
+  }
+  await page.evaluate(({ pane, webgl }) => {
+    type Ctor = new (options?: object) => { loadAddon(a: unknown): void; open(el: HTMLElement): void }
+    const w = window as unknown as { Terminal: Ctor; FitAddon: { FitAddon: new () => { fit(): void } }; WebglAddon: { WebglAddon: new () => unknown }; benchTerm: unknown }
+    const box = document.querySelector(pane)!.getBoundingClientRect()
+    const host = document.createElement('div')
+    host.style.cssText = `position:fixed;left:${box.left}px;top:${box.top}px;width:${box.width}px;height:${box.height}px;z-index:9999;background:#16161a`
+    document.body.appendChild(host)
+    const styles = getComputedStyle(document.documentElement)
+    const term = new w.Terminal({ fontFamily: styles.getPropertyValue('--font-mono').trim(), fontSize: 13, scrollback: 10_000, allowProposedApi: true })
+    const fit = new w.FitAddon.FitAddon()
+    term.loadAddon(fit)
+    term.open(host)
+    if (webgl) term.loadAddon(new w.WebglAddon.WebglAddon())
+    fit.fit()
+    w.benchTerm = term
+  }, { pane: visiblePane, webgl: renderer === 'webgl' })
+}
+
+async function catIntoCeiling(page: Page): Promise<number> {
+  return page.evaluate(({ window: limit }) => {
+    type Term = { write(data: string, done: () => void): void; clear(): void }
+    const w = window as unknown as { benchTerm: Term; benchChunks: string[] }
+    const term = w.benchTerm
+    term.clear()
+    return new Promise<number>((resolve) => {
+      const started = performance.now()
+      let next = 0
+      let pending = 0
+      let done = 0
+      const pump = () => {
+        while (pending < limit && next < w.benchChunks.length) {
+          const chunk = w.benchChunks[next++]
+          pending += chunk.length
+          term.write(chunk, () => {
+            pending -= chunk.length
+            if (++done === w.benchChunks.length) resolve(performance.now() - started)
+            else pump()
+          })
+        }
+      }
+      pump()
+    })
+  }, { window: WINDOW })
+}
+
+/** Key press to the echoed character in the terminal's DOM rows, `keys` times. */
+async function echoLatency(page: Page, keys: number): Promise<number[]> {
+  const samples: number[] = []
+  await page.locator(`${visiblePane} .xterm-helper-textarea`).focus()
+  for (let i = 0; i < keys; i++) {
+    if (i % 30 === 0) {
+      await page.keyboard.press('Control+U') // a short line: the next echoes land on a clean prompt
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    // Arm the watch first (listener and observer in place), then press, then collect.
+    await page.evaluate((pane) => {
+      const w = window as unknown as { benchEcho: Promise<number> }
+      w.benchEcho = new Promise<number>((resolve, reject) => {
+        const rows = document.querySelector(`${pane} .xterm-rows`)
+        if (!rows) return reject(new Error('no DOM rows: the latency needs the DOM renderer'))
+        const count = () => (rows.textContent?.match(/q/g) ?? []).length
+        const before = count()
+        let started = 0
+        document.addEventListener('keydown', () => (started = performance.now()), { capture: true, once: true })
+        const observer = new MutationObserver(() => {
+          if (started && count() > before) {
+            observer.disconnect()
+            resolve(performance.now() - started)
+          }
+        })
+        observer.observe(rows, { childList: true, subtree: true, characterData: true })
+        setTimeout(() => reject(new Error(`no echo within 5 s (screen: ${rows.textContent?.replace(/\s+/g, ' ').slice(-120)})`)), 5000)
+      })
+      w.benchEcho.catch(() => undefined)
+    }, visiblePane)
+    await page.keyboard.press('q')
+    samples.push(await page.evaluate(() => (window as unknown as { benchEcho: Promise<number> }).benchEcho))
+    await new Promise((r) => setTimeout(r, 30))
+  }
+  await page.keyboard.press('Control+U')
+  return samples
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) throw new Error('No renderer build: run `npm run build` first.')
+  const dir = mkdtempSync(join(tmpdir(), 'dd-bench-term-'))
+  const file = join(dir, 'big.txt')
+  // Random bytes as base64 lines of 120 characters: printable, incompressible, one byte per character.
+  execFileSync('bash', ['-c', `head -c ${Math.round((MB * 1024 * 1024 * 3) / 4)} /dev/urandom | base64 -w 120 > ${file}`])
+  const bytes = statSync(file).size
+  const text = readFileSync(file, 'latin1').replace(/\n/g, '\r\n') // what the PTY's onlcr makes of it
+  const chunks: string[] = []
+  for (let i = 0; i < text.length; i += CHUNK) chunks.push(text.slice(i, i + CHUNK))
+
+  const app = await startSshApp('127.0.45.20')
+  try {
+    const { page } = app.view
+    // tsx keeps function names with an `__name` helper that the page lacks; give it a stand-in.
+    await page.addInitScript('globalThis.__name = (fn) => fn')
+    await page.evaluate('globalThis.__name = (fn) => fn')
+    if (FORCE_DOM) {
+      await page.addInitScript(() => Reflect.deleteProperty(window, 'WebGL2RenderingContext'))
+      await page.reload()
+      await page.getByText('Connected', { exact: true }).waitFor()
+    }
+    await page.keyboard.press('Alt+6')
+    const host = app.droplets.droplets[0].name
+    await page.getByLabel('Host', { exact: true }).locator('option', { hasText: host }).first().waitFor({ state: 'attached', timeout: 15_000 })
+    const id = await openTab(page, host)
+    const renderer = (await page.locator(visiblePane).getAttribute('data-renderer')) ?? 'dom'
+    await loadCeiling(page, chunks, renderer)
+    await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
+
+    const app_ms: number[] = []
+    const ceiling_ms: number[] = []
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate which goes first, so a warm cache or a busy core favours neither.
+      const order = round % 2 ? ['app', 'ceiling'] : ['ceiling', 'app']
+      for (const which of order) {
+        if (which === 'app') {
+          app_ms.push(await catThroughApp(app, id, file, round))
+        } else {
+          await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'visible'))
+          ceiling_ms.push(await catIntoCeiling(page))
+          await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
+        }
+      }
+      console.error(`round ${round}: app ${fmt(app_ms.at(-1)!, 0)} ms, ceiling ${fmt(ceiling_ms.at(-1)!, 0)} ms`)
+    }
+    const mbps = (ms: number) => bytes / 1e6 / (ms / 1000)
+    const appMbps = mbps(median(app_ms))
+    const ceilingMbps = mbps(median(ceiling_ms))
+
+    // Echo latency needs DOM rows to watch: a page without WebGL2, so xterm draws with the DOM.
+    await page.addInitScript(() => Reflect.deleteProperty(window, 'WebGL2RenderingContext'))
+    await page.reload()
+    await page.getByText('Connected', { exact: true }).waitFor()
+    await page.keyboard.press('Alt+6')
+    await page.getByLabel('Host', { exact: true }).locator('option', { hasText: host }).first().waitFor({ state: 'attached', timeout: 15_000 })
+    await openTab(page, host)
+    await new Promise((r) => setTimeout(r, 500))
+    const remote = await echoLatency(page, KEYS)
+    await openTab(page, 'This machine (local shell)')
+    await new Promise((r) => setTimeout(r, 500))
+    const local = await echoLatency(page, KEYS)
+
+    console.log(`bench:terminal  (${fmt(bytes / 1e6)} MB of base64 text, ${ROUNDS} rounds, renderer ${renderer}, ${KEYS} keys per shell)`)
+    console.log(`  cat through a remote PTY and the app   median ${fmt(appMbps)} MB/s   (${app_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
+    console.log(`  straight into xterm.js (ceiling)       median ${fmt(ceilingMbps)} MB/s   (${ceiling_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
+    console.log(`  ratio app / ceiling                    ${fmt(appMbps / ceilingMbps, 2)}x`)
+    console.log(`  echo latency, remote shell (bench sshd) median ${fmt(median(remote))} ms   p95 ${fmt(percentile(remote, 95))} ms`)
+    console.log(`  echo latency, local shell (node-pty)    median ${fmt(median(local))} ms   p95 ${fmt(percentile(local, 95))} ms`)
+  } finally {
+    await app.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(`bench:terminal failed: ${err.stack ?? err.message}`)
+    process.exit(1)
+  }
+)
