@@ -193,6 +193,31 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
       expect((await engine.request('docker-droplet', 'GET', '/_ping')).body.toString()).toBe('OK')
     })
 
+    it('a session runs requests one after another over one channel, survives NOT_FOUND, and close() ends it', async () => {
+      const sshdPid = withDocker.droplets[0].pid
+      const dials = () => descendants(sshdPid).filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dial-stdio')
+        } catch {
+          return false
+        }
+      })
+      const session = await engine.session('docker-droplet')
+      expect(session.open).toBe(true)
+      const [processId] = dials()
+      const results = await Promise.all(['e2i-mlflow-1', 'odoo-odoo-1', 'tax-rules-service'].map((name) => session.request('GET', `/containers/${name}/json`)))
+      expect(results.map((r) => r.json<{ Name: string }>().Name)).toEqual(['/e2i-mlflow-1', '/odoo-odoo-1', '/tax-rules-service'])
+      const missing = await session.request('GET', '/containers/no-such-container/json').catch((e: unknown) => e as DropdeckError)
+      expect((missing as DropdeckError).code).toBe('NOT_FOUND')
+      expect(session.open).toBe(true)
+      expect((await session.request('GET', '/_ping')).body.toString()).toBe('OK')
+      expect(dials()).toEqual([processId]) // all of it on the one channel
+      session.close()
+      expect(session.open).toBe(false)
+      await waitFor(() => dials().length === 0, { timeoutMs: 5000, what: 'the session\'s process to end' })
+      expect(((await session.request('GET', '/_ping').catch((e: unknown) => e)) as DropdeckError).message).toContain('the docker session closed')
+    })
+
     it('an already aborted signal opens nothing', async () => {
       const err = await engine.stream('docker-droplet', 'GET', '/events', { signal: AbortSignal.abort() }).catch((e: unknown) => e)
       expect((err as DropdeckError).code).toBe('TIMEOUT')

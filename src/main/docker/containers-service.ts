@@ -10,7 +10,7 @@ import type { Handlers } from '../rpc/router'
 import type { EventBus } from '../rpc/event-bus'
 import { ContainersWatches, type WatchTuning } from './containers-watch'
 import { diskUsage, prune, prunePreview } from './disk-usage'
-import { DockerEngine, type EngineDeps } from './engine'
+import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
 /** Inspects at once per host; OpenSSH allows 10 sessions per connection and terminals need some. */
 const INSPECT_CONCURRENCY = 4
@@ -68,7 +68,15 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
     const out = await mapLimit(entries, INSPECT_CONCURRENCY, (c) => inspectIfThere(hostId, c.Id))
     return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
   }
-  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list, inspect: inspectIfThere, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
+  const inspectOn = async (session: EngineSession, id: string): Promise<Container | undefined> => {
+    try {
+      return toContainer((await session.request('GET', `/containers/${encodeURIComponent(id)}/json`)).json<InspectResult>())
+    } catch (err) {
+      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return undefined // removed
+      throw err
+    }
+  }
+  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
 
   const handlers: Pick<Handlers, ContainersMethodName> = {
     'containers.list': ({ hostId }) => list(hostId),

@@ -12,7 +12,7 @@ import type { Container, ContainersWatchStatus } from '../../shared/contract/con
 import { DropdeckError } from '../../shared/errors'
 import type { CallContext, Disposable } from '../rpc/context'
 import type { EventBus } from '../rpc/event-bus'
-import type { DockerEngine, EngineStream } from './engine'
+import type { DockerEngine, EngineSession, EngineStream } from './engine'
 
 export interface WatchTuning {
   /** First reconnect delay; doubles per failed attempt up to maxBackoffMs. */
@@ -26,8 +26,8 @@ export interface WatchDeps {
   /** Keeps the host's SSH connection up (and reconnected) while a watch needs it. */
   retain(hostId: string): () => void
   list(hostId: string): Promise<Container[]>
-  /** The container now, or undefined once it is gone. */
-  inspect(hostId: string, id: string): Promise<Container | undefined>
+  /** The container now, or undefined once it is gone; over the watch's kept-open session. */
+  inspect(session: EngineSession, id: string): Promise<Container | undefined>
   log: (line: string) => void
   tuning?: WatchTuning
 }
@@ -51,6 +51,8 @@ class HostStream {
   status: ContainersWatchStatus
   readonly watches = new Set<string>()
   private stream?: EngineStream
+  /** Re-inspects go over one kept-open channel: a channel and a docker process per event cost ~10x more. */
+  private session?: EngineSession
   private stopped = false
   private timer?: NodeJS.Timeout
   private readonly release: () => void
@@ -72,6 +74,7 @@ class HostStream {
     this.stopped = true
     clearTimeout(this.timer)
     this.stream?.close()
+    this.session?.close()
     this.release()
   }
 
@@ -104,6 +107,7 @@ class HostStream {
     stream.body.on('error', () => undefined) // 'close' follows; the reconnect handles it
     stream.body.once('close', () => {
       if (this.stream === stream) this.stream = undefined
+      this.session?.close()
       if (!this.stopped) this.retry(new DropdeckError('UPSTREAM', `${this.hostId}: the Docker events stream ended; reconnecting.`, { retryable: true }))
     })
     // Listed after the stream is open, so no change between the list and the first event is lost.
@@ -143,7 +147,8 @@ class HostStream {
     this.pending.add(id)
     this.enqueue(async () => {
       this.pending.delete(id)
-      const container = await this.deps.inspect(this.hostId, id)
+      if (!this.session?.open) this.session = await this.deps.engine.session(this.hostId)
+      const container = await this.deps.inspect(this.session, id)
       if (this.stopped) return
       this.deps.bus.emit('containers.changed', { hostId: this.hostId, container: container ?? { id, removed: true } })
     })

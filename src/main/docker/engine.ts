@@ -53,6 +53,18 @@ interface DialFailure {
 interface Opened {
   res: http.IncomingMessage
   channel: ClientChannel
+  agent: http.Agent
+}
+
+/**
+ * Requests one after another over one kept-open dial-stdio channel (HTTP keep-alive), for many small
+ * requests in a row (the watch's re-inspects): no new channel and no new docker process per request.
+ */
+export interface EngineSession {
+  /** Same errors as DockerEngine.request; UPSTREAM once the channel is gone. */
+  request(method: string, path: string, options?: { timeoutMs?: number }): Promise<EngineResponse>
+  readonly open: boolean
+  close(): void
 }
 
 export class DockerEngine {
@@ -108,6 +120,46 @@ export class DockerEngine {
     return { status, body: res, close }
   }
 
+  /** A session: one dial-stdio channel kept open for sequential requests (see EngineSession). */
+  async session(hostId: string): Promise<EngineSession> {
+    const opened = await this.dialled(hostId, (client, command) => this.open(hostId, client, command, 'GET', '/_ping', 30_000, undefined, true))
+    const { channel, agent } = opened
+    let open = true
+    const close = () => {
+      open = false
+      agent.destroy()
+      channel.close()
+    }
+    channel.once('close', () => {
+      open = false
+    })
+    await readAll(opened.res)
+    // One request at a time: the channel carries one HTTP connection.
+    let queue: Promise<unknown> = Promise.resolve()
+    const request = (method: string, path: string, options: { timeoutMs?: number } = {}) => {
+      const run = async () => {
+        if (!open) throw new DropdeckError('UPSTREAM', `${hostId}: the docker session closed.`, { retryable: true })
+        try {
+          return checked(hostId, method, path, await readAll(await send(agent, hostId, method, path, options.timeoutMs ?? 30_000)))
+        } catch (err) {
+          if (err instanceof DropdeckError && (err.code === 'NOT_FOUND' || err.code === 'UPSTREAM') && open) throw err
+          close()
+          throw err instanceof DropdeckError ? err : new DropdeckError('UPSTREAM', `${hostId}: the docker session broke (${(err as Error).message}).`, { retryable: true })
+        }
+      }
+      const result = queue.then(run, run)
+      queue = result.catch(() => undefined)
+      return result
+    }
+    return {
+      request,
+      get open() {
+        return open
+      },
+      close
+    }
+  }
+
   /** Runs `attempt` with the dial command that worked before, or tries both; throws the UPSTREAM message when none works. */
   private async dialled<T extends object>(hostId: string, attempt: (client: Client, command: string) => Promise<T | DialFailure>): Promise<T> {
     const known = this.dial.get(hostId)
@@ -135,7 +187,7 @@ export class DockerEngine {
   }
 
   /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
-  private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<Opened | DialFailure> {
+  private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, keepAlive = false): Promise<Opened | DialFailure> {
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
     )
@@ -146,26 +198,9 @@ export class DockerEngine {
       code = c
     })
     const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
+    const agent = channelAgent(channel, keepAlive)
     try {
-      return await new Promise<Opened>((resolve, reject) => {
-        const req = http.request({ method, path: API + path, headers: { Host: 'docker', Accept: 'application/json' }, agent: channelAgent(channel) }, (res) => {
-          cleanup()
-          resolve({ res, channel })
-        })
-        // The channel is no net.Socket, so node's socket timeout never fires: time the response head here.
-        const timer = setTimeout(() => req.destroy(new DropdeckError('TIMEOUT', `${hostId}: docker did not answer ${method} ${path.split('?')[0]} within ${Math.round(timeoutMs / 1000)} s.`, { retryable: true })), timeoutMs)
-        const onAbort = () => req.destroy(aborted(hostId, method, path))
-        const cleanup = () => {
-          clearTimeout(timer)
-          signal?.removeEventListener('abort', onAbort)
-        }
-        signal?.addEventListener('abort', onAbort, { once: true })
-        req.on('error', (err) => {
-          cleanup()
-          reject(err)
-        })
-        req.end()
-      })
+      return { res: await send(agent, hostId, method, path, timeoutMs, signal), channel, agent }
     } catch (err) {
       if (err instanceof DropdeckError) {
         channel.close()
@@ -177,6 +212,29 @@ export class DockerEngine {
       return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
     }
   }
+}
+
+/** Sends one request through `agent` (whose one connection is a dial-stdio channel); resolves with the response head. */
+function send(agent: http.Agent, hostId: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.request({ method, path: API + path, headers: { Host: 'docker', Accept: 'application/json' }, agent }, (res) => {
+      cleanup()
+      resolve(res)
+    })
+    // The channel is no net.Socket, so node's socket timeout never fires: time the response head here.
+    const timer = setTimeout(() => req.destroy(new DropdeckError('TIMEOUT', `${hostId}: docker did not answer ${method} ${path.split('?')[0]} within ${Math.round(timeoutMs / 1000)} s.`, { retryable: true })), timeoutMs)
+    const onAbort = () => req.destroy(aborted(hostId, method, path))
+    const cleanup = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    req.on('error', (err) => {
+      cleanup()
+      reject(err)
+    })
+    req.end()
+  })
 }
 
 function readAll(res: http.IncomingMessage): Promise<EngineResponse> {
@@ -195,9 +253,13 @@ function aborted(hostId: string, method: string, path: string): DropdeckError {
   return new DropdeckError('TIMEOUT', `${hostId}: ${method} ${path.split('?')[0]} was cancelled.`, { retryable: true })
 }
 
-/** An agent whose one connection is the channel, closed after the response (no keep-alive). */
-function channelAgent(channel: ClientChannel): http.Agent {
-  const agent = new http.Agent({ keepAlive: false, maxSockets: 1 })
+/**
+ * An agent whose one connection is the channel: closed after the response, or with `keepAlive`, kept
+ * for the next request (HTTP/1.1 keep-alive through dial-stdio). Once the channel is gone the agent
+ * hands out nothing else: requests on it fail.
+ */
+function channelAgent(channel: ClientChannel, keepAlive = false): http.Agent {
+  const agent = new http.Agent({ keepAlive, maxSockets: 1 })
   agent.createConnection = () => asSocket(channel) as never
   return agent
 }
