@@ -12,8 +12,6 @@ import { ContainersWatches, type WatchTuning } from './containers-watch'
 import { diskUsage, prune, prunePreview } from './disk-usage'
 import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
-/** Inspects at once per host; OpenSSH allows 10 sessions per connection and terminals need some. */
-const INSPECT_CONCURRENCY = 4
 const ACTION_TIMEOUT_MS = 60_000
 
 interface ListEntry {
@@ -55,25 +53,25 @@ export interface ContainersDeps extends EngineDeps {
 export function createContainersServices(deps: ContainersDeps): ContainersServices {
   const engine = new DockerEngine(deps)
   const inspect = async (hostId: string, id: string) => (await engine.request(hostId, 'GET', `/containers/${encodeURIComponent(id)}/json`)).json<InspectResult>()
-  const inspectIfThere = async (hostId: string, id: string): Promise<Container | undefined> => {
-    try {
-      return toContainer(await inspect(hostId, id))
-    } catch (err) {
-      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return undefined // removed meanwhile
-      throw err
-    }
-  }
-  const list = async (hostId: string): Promise<Container[]> => {
-    const entries = (await engine.request(hostId, 'GET', '/containers/json?all=1')).json<ListEntry[]>()
-    const out = await mapLimit(entries, INSPECT_CONCURRENCY, (c) => inspectIfThere(hostId, c.Id))
-    return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
-  }
   const inspectOn = async (session: EngineSession, id: string): Promise<Container | undefined> => {
     try {
       return toContainer((await session.request('GET', `/containers/${encodeURIComponent(id)}/json`)).json<InspectResult>())
     } catch (err) {
       if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return undefined // removed
       throw err
+    }
+  }
+  // The list and every inspect go over ONE kept-open dial-stdio channel: each new channel costs a
+  // docker CLI process on the host (hundreds of ms under load), a request on an open one a round trip.
+  const list = async (hostId: string): Promise<Container[]> => {
+    const session = await engine.session(hostId)
+    try {
+      const entries = (await session.request('GET', '/containers/json?all=1')).json<ListEntry[]>()
+      const out: Array<Container | undefined> = []
+      for (const entry of entries) out.push(await inspectOn(session, entry.Id))
+      return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
+    } finally {
+      session.close()
     }
   }
   const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
@@ -130,16 +128,4 @@ export function toContainer(i: InspectResult): Container {
 
 export function healthResults(i: InspectResult): HealthResult[] {
   return (i.State.Health?.Log ?? []).map((l) => ({ start: l.Start, end: l.End, exitCode: l.ExitCode, output: l.Output }))
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }))
-  return out
 }
