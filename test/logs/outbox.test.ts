@@ -63,4 +63,20 @@ describe('line outbox', () => {
     expect(box.droppedTotal).toBe(100 - box.held)
     box.close()
   })
+
+  it('asks to stop reading once two batches wait, and to read again once they are out', async () => {
+    const r = recorder()
+    const pressure: boolean[] = []
+    const box = new LineOutbox({ ...r.sink, pressure: (high) => pressure.push(high) }, { flushMs: 2, window: 1, maxBatch: 100 })
+    for (let i = 0; i < 250; i++) box.push(line(i))
+    expect(pressure).toEqual([true])
+    await wait(10) // one batch out, un-acked: 150 held, still above one batch
+    expect(pressure).toEqual([true])
+    box.ack(0)
+    await wait(10)
+    expect(pressure).toEqual([true, false])
+    expect(r.batches.map((b) => b.lines.length)).toEqual([100, 100])
+    expect(box.droppedTotal).toBe(0)
+    box.close()
+  })
 })

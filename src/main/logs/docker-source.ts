@@ -16,10 +16,19 @@ import type { RunOutcome, SourceRunner, SourceSink } from './log-source'
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) /
 
 /** Docker's timestamp as nanoseconds since the epoch (exact) and the text after it. */
+// Lines come many per second: parse each second's date once.
+let lastSecond = ''
+let lastSecondMs = NaN
+
 export function splitDockerTimestamp(line: string): { ns: bigint; ms: number; text: string } | undefined {
   const m = TIMESTAMP.exec(line)
   if (!m) return undefined
-  const seconds = Date.parse(`${m[1]}${m[3]}`)
+  const second = `${m[1]}${m[3]}`
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastSecondMs = Date.parse(second)
+  }
+  const seconds = lastSecondMs
   if (Number.isNaN(seconds)) return undefined
   const frac = (m[2] ?? '').padEnd(9, '0')
   const ns = BigInt(seconds) * 1_000_000n + BigInt(frac)
@@ -69,6 +78,7 @@ export class DockerSource implements SourceRunner {
     if (this.tty === undefined) await this.check()
     const stream = await this.engine.stream(this.hostId, 'GET', this.path(resume), { signal })
     sink.following()
+    sink.flow({ pause: () => stream.body.pause(), resume: () => stream.body.resume() })
     let skip = resume ? this.atLastNs : 0
     const skipNs = this.lastNs
     const deliver = (kind: DockerStream, text: string) => {
@@ -114,6 +124,7 @@ export class DockerSource implements SourceRunner {
       // Closing must not wait on a channel the server never confirms closed.
       signal.addEventListener('abort', () => setTimeout(() => resolve('ended'), 3000).unref(), { once: true })
       stream.body.once('close', () => {
+        sink.flow(undefined)
         stream.close()
         if (signal.aborted) return resolve('ended')
         // 'end' without a cut frame: docker ended the stream (the container stopped)

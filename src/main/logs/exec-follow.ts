@@ -59,6 +59,7 @@ export function followChannel(
       resolve(result)
     }
     function stop() {
+      channel.resume() // a channel paused for backpressure still has to see its close
       channel.end() // EOF on stdin: the watchdog terminates the command
       channel.close()
       // A server that never confirms the close must not hold the caller: give up on the channel.

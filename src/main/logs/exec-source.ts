@@ -35,12 +35,14 @@ abstract class ExecSource implements SourceRunner {
     const client = await this.deps.acquire()
     const channel = await openExec(client, this.deps.hostId, withWatchdog(this.command(resume)))
     sink.following()
+    sink.flow({ pause: () => channel.pause(), resume: () => channel.resume() })
     const out = new LineSplitter((text) => this.stdoutLine(text, sink), this.stdoutMaxBytes)
     const err = new LineSplitter((text) => {
       const ts = Date.now()
       sink.line(withLevel({ ts, stream: 'stderr', text }, levelOfText(text) ?? 'warn'))
     })
     const result = await followChannel(channel, signal, (c) => out.push(c), (c) => err.push(c))
+    sink.flow(undefined)
     if (signal.aborted) return 'ended'
     if (result.code === null) return 'lost' // dropped connection, or killed on the host: resume
     out.flush()

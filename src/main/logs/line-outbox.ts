@@ -1,6 +1,6 @@
 /**
- * Lines on their way to the client, per stream. Lines are sent in batches (one event per flush, at
- * most every `flushMs`), and the client acknowledges each batch. While `window` batches are
+ * Lines on their way to the client, per stream. Lines are sent in batches (at most `maxBatch` lines
+ * each, gathered for up to `flushMs`), and the client acknowledges each batch. While `window` batches are
  * un-acknowledged the outbox holds lines back, so a slow client gets bigger batches, not more
  * events; past `maxPending` lines (or `maxPendingChars` characters) the oldest held lines are
  * dropped and counted, so memory stays bounded however far behind the client is.
@@ -20,6 +20,8 @@ export interface OutboxTuning {
 export interface OutboxSink {
   batch(seq: number, lines: LogLine[]): void
   dropped(count: number): void
+  /** true: enough is held, stop reading the source; false: read again. */
+  pressure?(high: boolean): void
 }
 
 export class LineOutbox {
@@ -30,6 +32,7 @@ export class LineOutbox {
   private droppedSinceNotice = 0
   private timer: NodeJS.Timeout | undefined
   private closed = false
+  private high = false
   private readonly flushMs: number
   private readonly window: number
   private readonly maxBatch: number
@@ -43,10 +46,20 @@ export class LineOutbox {
     tuning: OutboxTuning = {}
   ) {
     this.flushMs = tuning.flushMs ?? 40
-    this.window = tuning.window ?? 4
-    this.maxBatch = tuning.maxBatch ?? 10_000
+    this.window = tuning.window ?? 8
+    // small enough that parsing one batch in the renderer stays far below a 50 ms long task
+    this.maxBatch = tuning.maxBatch ?? 2_000
     this.maxPending = tuning.maxPending ?? 50_000
     this.maxPendingChars = tuning.maxPendingChars ?? 16 * 1024 * 1024
+  }
+
+  // Reading stops once two full batches wait, and starts again at one: the sources are files (docker's
+  // log, the journal, the followed file), so a paused reader loses nothing; dropping is the last resort.
+  private checkPressure(): void {
+    const high = this.high ? this.pending.length > this.maxBatch : this.pending.length >= this.maxBatch * 2
+    if (high === this.high) return
+    this.high = high
+    this.sink.pressure?.(high)
   }
 
   get held(): number {
@@ -62,12 +75,15 @@ export class LineOutbox {
     this.pending.push(line)
     this.pendingChars += line.text.length
     if (this.pending.length > this.maxPending * 1.25 || this.pendingChars > this.maxPendingChars) this.trim()
+    if (!this.high && this.pending.length >= this.maxBatch * 2) this.checkPressure()
     this.schedule()
   }
 
   ack(seq: number): void {
     if (seq > this.acked && seq < this.seq) this.acked = seq
-    if (this.pending.length || this.droppedSinceNotice) this.schedule()
+    // a full batch waiting goes out now rather than after another flush interval
+    if (this.pending.length >= this.maxBatch) this.schedule(0)
+    else if (this.pending.length || this.droppedSinceNotice) this.schedule()
   }
 
   /** Sends what is held now (used when a stream ends, so its last lines are not left behind). */
@@ -98,12 +114,16 @@ export class LineOutbox {
     this.droppedTotal += drop
   }
 
-  private schedule(): void {
-    if (this.timer || this.closed) return
+  private schedule(delayMs = this.flushMs): void {
+    if (this.closed) return
+    if (this.timer) {
+      if (delayMs > 0) return
+      clearTimeout(this.timer)
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.flush(false)
-    }, this.flushMs)
+    }, delayMs)
   }
 
   private flush(force: boolean): void {
@@ -113,12 +133,15 @@ export class LineOutbox {
       this.sink.dropped(this.droppedSinceNotice)
       this.droppedSinceNotice = 0
     }
-    if (this.pending.length === 0) return
-    const lines = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch)
-    this.pending = lines === this.pending ? [] : this.pending.slice(this.maxBatch)
-    if (this.pending.length === 0) this.pendingChars = 0
-    else for (const l of lines) this.pendingChars -= l.text.length
-    this.sink.batch(this.seq++, lines)
+    // as many batches as the window allows: the rate is not capped at one batch per interval
+    while (this.pending.length > 0 && (force || this.unacked < this.window)) {
+      const lines = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch)
+      this.pending = lines === this.pending ? [] : this.pending.slice(this.maxBatch)
+      if (this.pending.length === 0) this.pendingChars = 0
+      else for (const l of lines) this.pendingChars -= l.text.length
+      this.sink.batch(this.seq++, lines)
+    }
+    this.checkPressure()
     if (this.pending.length) this.schedule()
   }
 }

@@ -5,6 +5,13 @@ export interface SourceSink {
   line(line: LogLine): void
   /** The source is connected and following (emitted once per run). */
   following(): void
+  /** What to pause while the client is behind (the channel or response being read); undefined when the run ends. */
+  flow(control: FlowControl | undefined): void
+}
+
+export interface FlowControl {
+  pause(): void
+  resume(): void
 }
 
 /** How a run of a source ended: the source itself ended (a stopped container), or the channel dropped. */

@@ -8,7 +8,7 @@ import type { LogState } from '../../shared/contract/logs'
 import { DropdeckError } from '../../shared/errors'
 import type { EventBus } from '../rpc/event-bus'
 import { LineOutbox, type OutboxTuning } from './line-outbox'
-import type { SourceRunner } from './log-source'
+import type { FlowControl, SourceRunner } from './log-source'
 
 export interface StreamTuning {
   outbox?: OutboxTuning
@@ -21,6 +21,8 @@ export class LogStream {
   private readonly abort = new AbortController()
   readonly outbox: LineOutbox
   private finished = false
+  private pressured = false
+  private flowControl: FlowControl | undefined
   /** Resolves when the stream has stopped for good. */
   readonly done: Promise<void>
 
@@ -36,7 +38,12 @@ export class LogStream {
     this.outbox = new LineOutbox(
       {
         batch: (seq, lines) => this.bus.emit('logs.lines', { id, seq, lines }),
-        dropped: (count) => this.state('dropped', { count, message: `${count.toLocaleString('en-US')} lines dropped: the view fell behind.` })
+        dropped: (count) => this.state('dropped', { count, message: `${count.toLocaleString('en-US')} lines dropped: the view fell behind.` }),
+        pressure: (high) => {
+          this.pressured = high
+          if (high) this.flowControl?.pause()
+          else this.flowControl?.resume()
+        }
       },
       tuning.outbox
     )
@@ -66,6 +73,10 @@ export class LogStream {
           outcome = await this.source.run(
             {
               line: (l) => this.outbox.push(l),
+              flow: (control) => {
+                this.flowControl = control
+                if (control && this.pressured) control.pause()
+              },
               following: () => {
                 this.state('following')
                 if (downSince !== undefined) {

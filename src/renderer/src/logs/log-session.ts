@@ -21,6 +21,8 @@ export interface FollowedSource {
   lines: number
 }
 
+const NOTIFY_INTERVAL_MS = 100
+
 export function sourceLabel(hostId: string, s: LogSource): string {
   const what = s.kind === 'container' ? s.id : s.kind === 'unit' ? s.unit : s.path.split('/').pop() || s.path
   return `${hostId}/${what}`
@@ -61,16 +63,22 @@ export class LogSession {
     return () => this.listeners.delete(listener)
   }
 
+  private lastNotified = 0
+
+  // At most ten renders a second: a log scrolling faster than that cannot be read anyway, and each
+  // render left out is main-thread time for taking in lines.
   private changed(): void {
     if (this.frame) return
     const run = () => {
       this.frame = 0
+      this.lastNotified = performance.now()
       this.version++
       for (const l of this.listeners) l()
     }
+    const wait = this.lastNotified + NOTIFY_INTERVAL_MS - performance.now()
     // rAF does not run in a hidden tab; a timer keeps the counters right there
-    this.frameIsTimer = document.visibilityState !== 'visible'
-    this.frame = this.frameIsTimer ? window.setTimeout(run, 100) : requestAnimationFrame(run)
+    this.frameIsTimer = wait > 0 || document.visibilityState !== 'visible'
+    this.frame = this.frameIsTimer ? window.setTimeout(run, Math.max(wait, 0)) : requestAnimationFrame(run)
   }
 
   async add(hostId: string, source: LogSource): Promise<FollowedSource> {
@@ -97,11 +105,9 @@ export class LogSession {
   private onLines(p: EventPayload<'logs.lines'>): void {
     const src = this.byId(p.id)
     if (!src) return // another window's stream, or one just closed
-    const lines: ViewLine[] = new Array(p.lines.length)
-    for (let i = 0; i < p.lines.length; i++) {
-      const l = p.lines[i]
-      lines[i] = { ts: l.ts, source: src.index, stream: l.stream, text: l.text, ...(l.level ? { level: l.level } : {}) }
-    }
+    // The parsed event's own objects become the view's lines: no copy per line at 100,000 lines a second.
+    const lines = p.lines as ViewLine[]
+    for (let i = 0; i < lines.length; i++) lines[i].source = src.index
     src.lines += lines.length
     this.received += lines.length
     this.take(lines)
