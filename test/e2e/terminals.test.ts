@@ -149,6 +149,22 @@ describe('terminals in the app', () => {
     expect(problems()).toEqual([])
   })
 
+  it('opens an http link printed in the terminal in a new browser window', async () => {
+    const url = `http://127.0.0.1:${app.running.host.port}/linked-2`
+    await type(`echo http://127.0.0.1:${app.running.host.port}/linked-$((1+1))\n`)
+    await shows(url)
+    const row = screen().locator(':scope > div', { hasText: url }).last()
+    const box = (await row.boundingBox())!
+    const opened = page.context().waitForEvent('page', { timeout: 10_000 })
+    await page.mouse.move(box.x + 40, box.y + box.height / 2)
+    await page.mouse.move(box.x + 44, box.y + box.height / 2) // the addon finds links on hover
+    await page.mouse.click(box.x + 44, box.y + box.height / 2)
+    const popup = await opened
+    await expect.poll(() => popup.url()).toBe(url)
+    await popup.close()
+    expect(problems()).toEqual([])
+  })
+
   it('runs a built-in saved command and the operator’s own in one click, and from the palette', async () => {
     const saved = page.getByRole('complementary', { name: 'Saved commands' })
     await saved.getByRole('button', { name: /Disk space/ }).click()

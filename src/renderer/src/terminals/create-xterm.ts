@@ -13,6 +13,7 @@ import { WebglAddon } from '@xterm/addon-webgl'
 import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import { openUrl } from '../ssh/ssh-queries'
+import { isOpenableLink } from './openable-link'
 
 export const SCROLLBACK_LINES = 10_000
 
@@ -28,16 +29,6 @@ export interface XtermHandle {
   /** Called for Ctrl+Shift+F, so the tab can open its find bar. */
   onFindRequest(listener: () => void): void
   dispose(): void
-}
-
-/** Whether a link printed in a terminal may leave the app: http(s) only, without credentials in it. */
-export function isOpenableLink(uri: string): boolean {
-  try {
-    const url = new URL(uri)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
-  } catch {
-    return false
-  }
 }
 
 export const SEARCH_DECORATIONS = {
