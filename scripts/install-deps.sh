@@ -15,6 +15,21 @@ if [ -z "${npm_config_nodedir:-}" ]; then
     if (found) console.log(found)')"
   if [ -n "$npm_config_nodedir" ]; then export npm_config_nodedir; else unset npm_config_nodedir; fi
 fi
+# node-gyp builds node-pty with python3, make and a C++ compiler: bring them on Debian/Ubuntu as root,
+# else say what to install (macOS: xcode-select --install).
+missing_tools=()
+for tool in python3 make g++; do
+  command -v "$tool" >/dev/null 2>&1 || missing_tools+=("$tool")
+done
+if [ ${#missing_tools[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "dropdeck: installing python3 make g++ to build node-pty" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make g++ >/dev/null
+  else
+    echo "dropdeck: building node-pty needs ${missing_tools[*]}; install them (Debian/Ubuntu: sudo apt-get install python3 make g++), then run this again" >&2
+    exit 1
+  fi
+fi
 # npm ci only when the lock changed since the last install: a second run starts at once.
 stamp=node_modules/.dropdeck-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
