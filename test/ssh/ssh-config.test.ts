@@ -101,7 +101,9 @@ describe.skipIf(!hasSsh)('ssh_config Include and Match, as OpenSSH computes them
   })
 
   it('lists the aliases of included files (relative to ~/.ssh, globbed in order, absolute too), not those behind a block that cannot apply', () => {
-    expect(config.hosts.map((h) => h.id)).toEqual(['ci', 'staging', 'staging-alt', 'abs', 'web-1', 'web-2', 'db-1', 'db-2', 'ci.example.org', 'jump'])
+    // staging-alt is the same destination as staging (every option equal): listed once, by the first name.
+    expect(config.hosts.map((h) => h.id)).toEqual(['ci', 'staging', 'abs', 'web-1', 'web-2', 'db-1', 'db-2', 'ci.example.org', 'jump'])
+    expect([...config.sameAs]).toEqual([['staging-alt', 'staging']])
   })
 
   const names = ['ci', 'staging', 'staging-alt', 'web-1', 'web-2', 'db-1', 'db-2', 'jump', 'abs', 'only-through-web', 'behind-jump', 'hidden', '10.0.1.77', 'elsewhere.example.net']

@@ -138,6 +138,8 @@ export function hostFromComputed(alias: string, c: Computed, source: HostConfig[
 
 export interface SshConfigFile {
   hosts: HostConfig[]
+  /** Names left out of `hosts` because they are the same destination as a listed one: name -> listed id. */
+  sameAs: Map<string, string>
   /** Options for any name, as OpenSSH would compute them (for ProxyJump hops given as user@host:port). */
   compute(name: string): HostConfig
 }
@@ -161,12 +163,27 @@ export function parseSshConfig(text: string, file = path.join(os.homedir(), '.ss
   const tree = loadConfigTree(text, file, options)
   const user = localUser()
   const hosts: HostConfig[] = []
+  const seen = new Map<string, string>()
+  const sameAs = new Map<string, string>()
   for (const alias of literalAliases(tree)) {
     const { computed, named } = evaluateConfig(tree, alias, user)
-    if (named) hosts.push(hostFromComputed(alias, computed, 'ssh-config'))
+    if (!named) continue
+    const host = hostFromComputed(alias, computed, 'ssh-config')
+    // `Host prod 203.0.113.7` names one machine twice: list it once, by its first name. Names whose
+    // every option comes out the same are the same destination; the others still resolve when dialled.
+    const { id: _id, name: _name, ...destination } = host
+    const key = JSON.stringify(destination)
+    const first = seen.get(key)
+    if (first !== undefined) {
+      sameAs.set(alias, first)
+      continue
+    }
+    seen.set(key, alias)
+    hosts.push(host)
   }
   return {
     hosts,
+    sameAs,
     compute: (name) => hostFromComputed(name, evaluateConfig(tree, name, user).computed, 'ssh-config')
   }
 }

@@ -90,14 +90,16 @@ export class HostsService {
   }
 
   async get(id: string): Promise<HostConfig> {
-    const found = (await this.configs()).find((h) => h.id === id)
+    const listed = (await this.sshConfig()).sameAs.get(id) ?? id
+    const found = (await this.configs()).find((h) => h.id === listed)
     if (!found) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}": not in ${defaultSshConfigPath(this.deps.env)}, the droplets, or the hosts added by hand.`)
     return found
   }
 
   /** For the pool: a known host, or a ProxyJump hop written as [user@]host[:port]. */
   async resolve(id: string): Promise<HostConfig> {
-    const found = (await this.configs()).find((h) => h.id === id)
+    const listed = (await this.sshConfig()).sameAs.get(id) ?? id
+    const found = (await this.configs()).find((h) => h.id === listed)
     if (found) return found
     const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(id)
     if (!m) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}".`)
