@@ -115,7 +115,10 @@ describe('docker timestamps and levels', () => {
     const t = splitDockerTimestamp('2026-11-29T09:10:11.123456789Z GET /health 200')!
     expect(t.text).toBe('GET /health 200')
     expect(t.ms).toBe(Date.parse('2026-11-29T09:10:11.123Z'))
-    expect(sinceParam(t.ns)).toBe(`${Date.parse('2026-11-29T09:10:11Z') / 1000}.123456789`)
+    expect(sinceParam(t)).toBe(`${Date.parse('2026-11-29T09:10:11Z') / 1000}.123456789`)
+    // a shorter fraction and an offset take the slow path, to the same result
+    const u = splitDockerTimestamp('2026-11-29T10:10:11.5+01:00 x')!
+    expect([u.text, u.ms, sinceParam(u)]).toEqual(['x', Date.parse('2026-11-29T09:10:11.500Z'), `${Date.parse('2026-11-29T09:10:11Z') / 1000}.500000000`])
     expect(splitDockerTimestamp('no timestamp here')).toBeUndefined()
   })
 

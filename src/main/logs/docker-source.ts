@@ -15,37 +15,58 @@ import type { RunOutcome, SourceRunner, SourceSink } from './log-source'
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) /
 
-/** Docker's timestamp as nanoseconds since the epoch (exact) and the text after it. */
+/** Docker's timestamp: `since` needs it to the nanosecond, as seconds and a 9-digit fraction. */
+export interface DockerTime {
+  /** Unix seconds. */
+  sec: number
+  /** Nanoseconds within the second, 9 digits. */
+  frac: string
+  ms: number
+}
+
 // Lines come many per second: parse each second's date once.
 let lastSecond = ''
 let lastSecondMs = NaN
 
-export function splitDockerTimestamp(line: string): { ns: bigint; ms: number; text: string } | undefined {
-  const m = TIMESTAMP.exec(line)
-  if (!m) return undefined
-  const second = `${m[1]}${m[3]}`
+function secondMs(second: string): number {
   if (second !== lastSecond) {
     lastSecond = second
     lastSecondMs = Date.parse(second)
   }
-  const seconds = lastSecondMs
+  return lastSecondMs
+}
+
+/** Docker's timestamp (exact) and the text after it. */
+export function splitDockerTimestamp(line: string): (DockerTime & { text: string }) | undefined {
+  // Fast path: docker writes RFC 3339 with a fixed 9-digit fraction, "2006-01-02T15:04:05.000000000Z ".
+  if (line.length >= 31 && line.charCodeAt(30) === 32 && line.charCodeAt(29) === 90 && line.charCodeAt(19) === 46) {
+    const ms = secondMs(line.slice(0, 19) + 'Z')
+    if (!Number.isNaN(ms)) {
+      const frac = line.slice(20, 29)
+      return { sec: ms / 1000, frac, ms: ms + Math.floor(Number(frac) / 1e6), text: line.slice(31) }
+    }
+  }
+  const m = TIMESTAMP.exec(line)
+  if (!m) return undefined
+  const seconds = secondMs(`${m[1]}${m[3]}`)
   if (Number.isNaN(seconds)) return undefined
   const frac = (m[2] ?? '').padEnd(9, '0')
-  const ns = BigInt(seconds) * 1_000_000n + BigInt(frac)
-  return { ns, ms: seconds + Math.floor(Number(frac) / 1e6), text: line.slice(m[0].length) }
+  return { sec: seconds / 1000, frac, ms: seconds + Math.floor(Number(frac) / 1e6), text: line.slice(m[0].length) }
 }
 
 /** `since` for the Engine API: seconds.nanoseconds. */
-export function sinceParam(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`
+export function sinceParam(t: Pick<DockerTime, 'sec' | 'frac'>): string {
+  return `${t.sec}.${t.frac}`
 }
 
 export class DockerSource implements SourceRunner {
   readonly recovers = true
   lastTs: number | undefined
-  private lastNs: bigint | undefined
-  /** Lines delivered with exactly lastNs: a resumed run (since is inclusive) skips that many. */
-  private atLastNs = 0
+  private last: DockerTime | undefined
+  /** `sec.frac` of the last line, for comparing times exactly. */
+  private lastKey: string | undefined
+  /** Lines delivered with exactly that time: a resumed run (since is inclusive) skips that many. */
+  private atLast = 0
   private tty: boolean | undefined
 
   constructor(
@@ -64,8 +85,8 @@ export class DockerSource implements SourceRunner {
 
   private path(resume: boolean): string {
     const q = new URLSearchParams({ follow: '1', timestamps: '1', stdout: '1', stderr: '1' })
-    if (resume && this.lastNs !== undefined) {
-      q.set('since', sinceParam(this.lastNs))
+    if (resume && this.last !== undefined) {
+      q.set('since', sinceParam(this.last))
       q.set('tail', 'all')
     } else {
       q.set('tail', this.sinceMs !== undefined ? 'all' : String(this.tail))
@@ -79,8 +100,8 @@ export class DockerSource implements SourceRunner {
     const stream = await this.engine.stream(this.hostId, 'GET', this.path(resume), { signal })
     sink.following()
     sink.flow({ pause: () => stream.body.pause(), resume: () => stream.body.resume() })
-    let skip = resume ? this.atLastNs : 0
-    const skipNs = this.lastNs
+    let skip = resume ? this.atLast : 0
+    const skipKey = this.lastKey
     const deliver = (kind: DockerStream, text: string) => {
       const parsed = splitDockerTimestamp(text)
       if (!parsed) {
@@ -88,15 +109,17 @@ export class DockerSource implements SourceRunner {
         sink.line(line(this.lastTs ?? Date.now(), kind, text))
         return
       }
-      if (skip > 0 && parsed.ns === skipNs) {
+      const key = `${parsed.sec}.${parsed.frac}`
+      if (skip > 0 && key === skipKey) {
         skip--
         return
       }
       skip = 0
-      if (this.lastNs === parsed.ns) this.atLastNs++
+      if (this.lastKey === key) this.atLast++
       else {
-        this.lastNs = parsed.ns
-        this.atLastNs = 1
+        this.last = parsed
+        this.lastKey = key
+        this.atLast = 1
       }
       this.lastTs = parsed.ms
       sink.line(line(parsed.ms, kind, parsed.text))

@@ -81,8 +81,9 @@ export class LogSession {
     this.frame = this.frameIsTimer ? window.setTimeout(run, Math.max(wait, 0)) : requestAnimationFrame(run)
   }
 
-  async add(hostId: string, source: LogSource): Promise<FollowedSource> {
-    const { id } = await this.api.call('logs.open', { hostId, source })
+  /** `from`: start with the lines since then (ms) rather than the last 200. */
+  async add(hostId: string, source: LogSource, from?: number): Promise<FollowedSource> {
+    const { id } = await this.api.call('logs.open', { hostId, source, ...(from !== undefined ? { since: Math.floor(from) } : {}) })
     const followed: FollowedSource = { index: this.nextIndex++, id, hostId, source, label: sourceLabel(hostId, source), state: 'opening', lines: 0 }
     this.sources.push(followed)
     this.version++ // the chips show at once, before any line
