@@ -2,7 +2,7 @@
  * bench:terminal: how fast a large `cat` gets through a remote PTY into xterm.js in Chromium through
  * the real app (bench sshd -> pooled SSH connection -> main's acknowledged flow control -> WebSocket ->
  * the app's xterm), against writing the same bytes straight into an xterm.js in the same page with the
- * same renderer, scrollback and flow-control window (the ceiling); medians of alternating rounds and
+ * same renderer, addons, scrollback and flow-control window (the ceiling); medians of alternating rounds and
  * the ratio. Then keystroke echo latency (key press to the echoed character in the DOM) for a remote
  * and a local shell: median and p95. Prints figures; asserts nothing.
  *
@@ -78,7 +78,8 @@ async function catThroughApp(app: SshApp, id: string, file: string, round: numbe
 /** The ceiling: the same bytes, in the same 64 KB pieces, written straight into an xterm.js in the page. */
 async function loadCeiling(page: Page, chunks: string[], renderer: string): Promise<void> {
   const require = createRequire(import.meta.url)
-  for (const mod of ['@xterm/xterm/lib/xterm.js', '@xterm/addon-fit/lib/addon-fit.js', '@xterm/addon-webgl/lib/addon-webgl.js']) {
+  const addons = ['@xterm/addon-fit/lib/addon-fit.js', '@xterm/addon-webgl/lib/addon-webgl.js', '@xterm/addon-unicode11/lib/addon-unicode11.js', '@xterm/addon-search/lib/addon-search.js', '@xterm/addon-web-links/lib/addon-web-links.js']
+  for (const mod of ['@xterm/xterm/lib/xterm.js', ...addons]) {
     // Evaluated over CDP: the app's CSP (script-src 'self') rightly refuses inline script tags.
     await page.evaluate(readFileSync(require.resolve(mod), 'utf8'))
   }
@@ -87,16 +88,29 @@ async function loadCeiling(page: Page, chunks: string[], renderer: string): Prom
     await page.evaluate((batch) => (window as unknown as { benchChunks: string[] }).benchChunks.push(...batch), chunks.slice(i, i + 32))
   }
   await page.evaluate(({ pane, webgl }) => {
-    type Ctor = new (options?: object) => { loadAddon(a: unknown): void; open(el: HTMLElement): void }
-    const w = window as unknown as { Terminal: Ctor; FitAddon: { FitAddon: new () => { fit(): void } }; WebglAddon: { WebglAddon: new () => unknown }; benchTerm: unknown }
+    type Ctor = new (options?: object) => { loadAddon(a: unknown): void; open(el: HTMLElement): void; unicode: { activeVersion: string } }
+    const w = window as unknown as {
+      Terminal: Ctor
+      FitAddon: { FitAddon: new () => { fit(): void } }
+      WebglAddon: { WebglAddon: new () => unknown }
+      Unicode11Addon: { Unicode11Addon: new () => unknown }
+      SearchAddon: { SearchAddon: new () => unknown }
+      WebLinksAddon: { WebLinksAddon: new () => unknown }
+      benchTerm: unknown
+    }
     const box = document.querySelector(pane)!.getBoundingClientRect()
     const host = document.createElement('div')
     host.style.cssText = `position:fixed;left:${box.left}px;top:${box.top}px;width:${box.width}px;height:${box.height}px;z-index:9999;background:#16161a`
     document.body.appendChild(host)
     const styles = getComputedStyle(document.documentElement)
     const term = new w.Terminal({ fontFamily: styles.getPropertyValue('--font-mono').trim(), fontSize: 13, scrollback: 10_000, allowProposedApi: true })
+    // The same addons as the app's terminals, so the ceiling parses the same way (Unicode 11 widths).
     const fit = new w.FitAddon.FitAddon()
     term.loadAddon(fit)
+    term.loadAddon(new w.SearchAddon.SearchAddon())
+    term.loadAddon(new w.WebLinksAddon.WebLinksAddon())
+    term.loadAddon(new w.Unicode11Addon.Unicode11Addon())
+    term.unicode.activeVersion = '11'
     term.open(host)
     if (webgl) term.loadAddon(new w.WebglAddon.WebglAddon())
     fit.fit()
