@@ -4,7 +4,7 @@
  * was, and says how long the gap was and whether its lines were recovered. Lines go out through a
  * bounded outbox (see line-outbox.ts); state changes as `logs.state` events.
  */
-import type { LogState } from '../../shared/contract/logs'
+import { encodeLogLines, type LogState } from '../../shared/contract/logs'
 import { DropdeckError } from '../../shared/errors'
 import type { EventBus } from '../rpc/event-bus'
 import { LineOutbox, type OutboxTuning } from './line-outbox'
@@ -37,7 +37,7 @@ export class LogStream {
   ) {
     this.outbox = new LineOutbox(
       {
-        batch: (seq, lines) => this.bus.emit('logs.lines', { id, seq, lines }),
+        batch: (seq, lines) => this.bus.emit('logs.lines', encodeLogLines(id, seq, lines)),
         dropped: (count) => this.state('dropped', { count, message: `${count.toLocaleString('en-US')} lines dropped: the view fell behind.` }),
         pressure: (high) => {
           this.pressured = high

@@ -33,6 +33,63 @@ export const LogLineSchema = z.object({
 })
 export type LogLine = z.infer<typeof LogLineSchema>
 
+/**
+ * `logs.lines` carries a batch as parallel columns rather than one object per line: the page parses a
+ * column batch about four times faster than the same lines as objects (no keys per line), which is most
+ * of its cost at 100,000 lines a second. `stream` and `level` hold one code letter per line.
+ */
+const STREAM_CODE = { stdout: 'o', stderr: 'e', file: 'f', journal: 'j' } as const satisfies Record<LogLine['stream'], string>
+const LEVEL_CODE = { error: 'E', warn: 'W', info: 'I', debug: 'D' } as const satisfies Record<LogLevel, string>
+const NO_LEVEL = '-'
+const STREAM_OF_CODE: Record<string, LogLine['stream']> = { o: 'stdout', e: 'stderr', f: 'file', j: 'journal' }
+const LEVEL_OF_CODE: Record<string, LogLevel> = { E: 'error', W: 'warn', I: 'info', D: 'debug' }
+
+export const LogLinesSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    /** Epoch ms of each line. */
+    ts: z.array(z.number()),
+    text: z.array(z.string()),
+    /** One letter per line: o stdout, e stderr, f file, j journal. */
+    stream: z.string().regex(/^[oefj]*$/),
+    /** One letter per line: E error, W warn, I info, D debug, - none. */
+    level: z.string().regex(/^[EWID-]*$/)
+  })
+  .refine((b) => b.text.length === b.ts.length && b.stream.length === b.ts.length && b.level.length === b.ts.length, 'ts, text, stream and level hold one entry per line')
+export type LogLines = z.infer<typeof LogLinesSchema>
+
+/** Lines as the columns of a `logs.lines` event. */
+export function encodeLogLines(id: string, seq: number, lines: readonly LogLine[]): LogLines {
+  const n = lines.length
+  const ts = new Array<number>(n)
+  const text = new Array<string>(n)
+  let stream = ''
+  let level = ''
+  for (let i = 0; i < n; i++) {
+    const l = lines[i]
+    ts[i] = l.ts
+    text[i] = l.text
+    stream += STREAM_CODE[l.stream]
+    level += l.level ? LEVEL_CODE[l.level] : NO_LEVEL
+  }
+  return { id, seq, ts, text, stream, level }
+}
+
+/** Line `i` of a `logs.lines` batch's columns. */
+export function logLineAt(batch: Pick<LogLines, 'ts' | 'text' | 'stream' | 'level'>, i: number): LogLine {
+  const level = LEVEL_OF_CODE[batch.level[i]]
+  const stream = STREAM_OF_CODE[batch.stream[i]]
+  return level ? { ts: batch.ts[i], stream, text: batch.text[i], level } : { ts: batch.ts[i], stream, text: batch.text[i] }
+}
+
+/** Every line of a `logs.lines` batch, oldest first. */
+export function decodeLogLines(batch: Pick<LogLines, 'ts' | 'text' | 'stream' | 'level'>): LogLine[] {
+  const lines = new Array<LogLine>(batch.ts.length)
+  for (let i = 0; i < lines.length; i++) lines[i] = logLineAt(batch, i)
+  return lines
+}
+
 export const LogStateSchema = z.enum(['following', 'reconnecting', 'gap', 'dropped', 'ended', 'error'])
 export type LogState = z.infer<typeof LogStateSchema>
 
@@ -63,8 +120,11 @@ export const logsMethods = {
 } as const
 
 export const logsEvents = {
-  /** A batch of lines of stream `id`, oldest first; `seq` counts batches from 0, for `logs.ack`. */
-  'logs.lines': z.object({ id: z.string(), seq: z.number().int(), lines: z.array(LogLineSchema) }),
+  /**
+   * A batch of lines of stream `id`, oldest first, as columns (see LogLinesSchema; `decodeLogLines`
+   * gives LogLine objects); `seq` counts batches from 0, for `logs.ack`.
+   */
+  'logs.lines': LogLinesSchema,
   /**
    * The stream's state: following; reconnecting (the channel dropped); gap (it was down from `from` to `to`,
    * epoch ms, and `recovered` says whether the lines of that time were fetched again); dropped (`count` lines

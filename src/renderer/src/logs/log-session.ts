@@ -6,7 +6,7 @@
  * counted). Listeners are told at most once per animation frame.
  */
 import type { DropdeckApi, EventPayload } from '../../../shared/contract'
-import type { LogSource, LogState } from '../../../shared/contract/logs'
+import { logLineAt, type LogSource, type LogState } from '../../../shared/contract/logs'
 import { LogStore, type ViewLine } from './log-store'
 
 export interface FollowedSource {
@@ -106,9 +106,14 @@ export class LogSession {
   private onLines(p: EventPayload<'logs.lines'>): void {
     const src = this.byId(p.id)
     if (!src) return // another window's stream, or one just closed
-    // The parsed event's own objects become the view's lines: no copy per line at 100,000 lines a second.
-    const lines = p.lines as ViewLine[]
-    for (let i = 0; i < lines.length; i++) lines[i].source = src.index
+    // One object per line, built straight from the event's columns, all of one shape.
+    const n = p.ts.length
+    const lines = new Array<ViewLine>(n)
+    for (let i = 0; i < n; i++) {
+      const line = logLineAt(p, i) as ViewLine
+      line.source = src.index
+      lines[i] = line
+    }
     src.lines += lines.length
     this.received += lines.length
     this.take(lines)
