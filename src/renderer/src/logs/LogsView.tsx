@@ -51,17 +51,24 @@ export function LogsView() {
   // eslint-disable-next-line react-hooks/incompatible-library -- read during render only, never memoized
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 })
 
-  // Following: stay on the newest line after every change.
+  // Following: the rows are the newest ones, worked out here from the row height and the viewport the
+  // virtualizer already observes, so the render that takes new lines in already shows the bottom. (Left
+  // to the virtualizer, it would render the old range, scroll, then render again: two layouts per update.)
+  const viewport = virtualizer.scrollRect?.height ?? 0
+  const rows = follow && viewport > 0 ? followRows(count, viewport) : virtualizer.getVirtualItems()
+
+  // Stay on the newest line after every change: a write only (the browser clamps it), never a read of
+  // scrollHeight after React wrote the rows, which would force a layout of its own.
   useLayoutEffect(() => {
     const el = scroller.current
-    if (follow && el) el.scrollTop = el.scrollHeight
+    if (follow && el) el.scrollTop = count * ROW_HEIGHT
   }, [follow, version, count])
 
   const onScroll = () => {
     const el = scroller.current
-    if (!el) return
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT
-    if (follow && !atBottom) setFollow(false)
+    if (!el || !follow) return
+    const atBottom = count * ROW_HEIGHT - el.scrollTop - el.clientHeight < ROW_HEIGHT
+    if (!atBottom) setFollow(false)
   }
 
   // `/` or Ctrl+F: filter; End: follow again.
@@ -215,7 +222,7 @@ export function LogsView() {
       ) : (
         <div className="logs-list" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label="Log lines" aria-live="off">
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((row) => {
+            {rows.map((row) => {
               const line = store.at(row.index)
               if (!line) return null
               return <LogRow key={row.key} line={line} label={labels.get(line.source) ?? '?'} top={row.start} target={row.index === target} />
@@ -226,6 +233,22 @@ export function LogsView() {
       )}
     </div>
   )
+}
+
+/** Rows above the viewport kept while following, so a small scroll up shows lines at once. */
+const FOLLOW_OVERSCAN = 10
+
+/**
+ * The rows of the newest lines that fill `viewport` px. Keyed by position in the window, not by
+ * line: as lines arrive every row shows a newer line in the same element, so following updates
+ * text in place instead of removing and creating every row ten times a second.
+ */
+function followRows(count: number, viewport: number): { key: string; index: number; start: number }[] {
+  const shown = Math.min(count, Math.ceil(viewport / ROW_HEIGHT) + 1 + FOLLOW_OVERSCAN)
+  const first = count - shown
+  const rows = new Array<{ key: string; index: number; start: number }>(shown)
+  for (let k = 0; k < shown; k++) rows[k] = { key: `f${k}`, index: first + k, start: (first + k) * ROW_HEIGHT }
+  return rows
 }
 
 /** HH:MM[:SS] on the day of `reference` (the newest line), local time. */
