@@ -18,8 +18,12 @@ const WARN = /\b(?:level=)?(?:warn(?:ing)?)\b/i
 const INFO = /\b(?:level=)?(?:info|notice)\b/i
 const DEBUG = /\b(?:level=)?(?:debug|trace)\b/i
 
+// Any of the words above: most lines name no level, and one pass rules them out instead of four.
+const ANY = /\b(?:level=)?(?:error|err|fatal|crit(?:ical)?|panic|emerg|alert|severe|warn(?:ing)?|info|notice|debug|trace)\b/i
+
 export function levelOfText(text: string): LogLevel | undefined {
   const head = text.length > HEAD ? text.slice(0, HEAD) : text
+  if (!ANY.test(head)) return undefined
   if (ERROR.test(head)) return 'error'
   if (WARN.test(head)) return 'warn'
   if (DEBUG.test(head)) return 'debug'
