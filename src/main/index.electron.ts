@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(() => {
-    hardenSessions()
+    hardenSessions(rendererUrl)
     services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), fetch: electronFetch, log: (line) => console.error(line) })
     registerIpc(services, createSenderCheck(rendererUrl))
     createWindow(services)

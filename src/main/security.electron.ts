@@ -4,17 +4,22 @@
  * the app built itself (tunnel URLs, provider consoles) pass through `openExternalUrl`.
  */
 import { app, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import { isExternalUrlAllowed, isRendererUrl } from './security/url-policy'
+import { isExternalUrlAllowed, isPermissionAllowed, isRendererUrl } from './security/url-policy'
 
 export async function openExternalUrl(url: string): Promise<void> {
   if (!isExternalUrlAllowed(url)) throw new Error(`Refusing to open ${url}: only http(s) URLs open in the browser.`)
   await shell.openExternal(url)
 }
 
-export function hardenSessions(): void {
-  // Nothing in Dropdeck needs the camera, notifications via the web API, geolocation...
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
+export function hardenSessions(rendererUrl: () => string): void {
+  // Nothing in Dropdeck needs the camera, notifications via the web API, geolocation...; only the
+  // terminal's Ctrl+Shift+C/V need the clipboard, and only our renderer's main frame gets it.
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), rendererUrl(), details.isMainFrame !== false))
+  )
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, rendererUrl(), details.isMainFrame !== false)
+  )
 
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
@@ -22,7 +27,12 @@ export function hardenSessions(): void {
     })
     contents.on('will-redirect', (event) => event.preventDefault())
     contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    // Links (tunnel URLs, terminal output) go to the system browser when they are plain http(s); no
+    // window ever opens inside the app.
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isExternalUrlAllowed(url)) void shell.openExternal(url)
+      return { action: 'deny' }
+    })
   })
 }
 

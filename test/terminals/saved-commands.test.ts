@@ -9,6 +9,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LOCAL_COMMANDS_HOST } from '../../src/shared/contract/terminals'
 import { BUILT_IN_COMMANDS, SavedCommandsStore } from '../../src/main/terminals/saved-commands-store'
+import { createServices } from '../../src/main/app/services'
+import { createCallContext } from '../../src/main/rpc/context'
+import { memoryKeychain } from '../ssh/support/ssh-env'
 
 describe('saved commands', () => {
   let dir: string
@@ -68,5 +71,22 @@ describe('saved commands', () => {
     writeFileSync(path.join(dir, 'terminal-commands.json'), '{"version": 9')
     expect((await store().list('prod')).length).toBe(BUILT_IN_COMMANDS.length)
     expect(logs.join('\n')).toMatch(/not a saved-commands file/)
+  })
+
+  it('the app itself keeps them in its data folder: added through the router, there after a restart', async () => {
+    const open = () => createServices({ dataDir: dir, version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: path.join(dir, 'no-config') }, log: () => undefined })
+    const ctx = createCallContext('test')
+    const first = open()
+    const added = await first.router.call('terminals.commands.add', { hostId: 'prod', command: 'docker compose ps' }, ctx)
+    expect(added.ok).toBe(true)
+    await first.dispose()
+    const second = open()
+    try {
+      const listed = await second.router.call('terminals.commands.list', { hostId: 'prod' }, ctx)
+      expect(listed.ok && (listed.result as Array<{ command: string }>).map((c) => c.command)).toContain('docker compose ps')
+    } finally {
+      await second.dispose()
+      await ctx.dispose()
+    }
   })
 })

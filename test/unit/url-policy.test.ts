@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isExternalUrlAllowed, isRendererUrl } from '../../src/main/security/url-policy'
+import { isExternalUrlAllowed, isPermissionAllowed, isRendererUrl } from '../../src/main/security/url-policy'
 
 describe('openExternal policy', () => {
   it('allows http(s) tunnel and console URLs', () => {
@@ -25,5 +25,20 @@ describe('IPC sender check', () => {
     expect(isRendererUrl('https://example.com/', renderer)).toBe(false)
     expect(isRendererUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false)
     expect(isRendererUrl('about:blank', renderer)).toBe(false)
+  })
+})
+
+describe('web permissions', () => {
+  const renderer = 'file:///opt/Dropdeck/resources/app.asar/out/renderer/index.html'
+  it('gives our renderer\'s main frame the clipboard (terminal copy and paste) and nothing else', () => {
+    expect(isPermissionAllowed('clipboard-read', `${renderer}#/terminals`, renderer, true)).toBe(true)
+    expect(isPermissionAllowed('clipboard-sanitized-write', renderer, renderer, true)).toBe(true)
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'fullscreen']) {
+      expect(isPermissionAllowed(permission, renderer, renderer, true), permission).toBe(false)
+    }
+  })
+  it('refuses the clipboard to other pages and to sub-frames', () => {
+    expect(isPermissionAllowed('clipboard-read', 'https://example.com/', renderer, true)).toBe(false)
+    expect(isPermissionAllowed('clipboard-read', renderer, renderer, false)).toBe(false)
   })
 })

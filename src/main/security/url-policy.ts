@@ -27,3 +27,10 @@ export function isRendererUrl(frameUrl: string, rendererUrl: string): boolean {
     return false
   }
 }
+
+/** The only web permissions the renderer gets: the terminal's copy and paste keys. Nothing for other pages or frames. */
+const RENDERER_PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write'])
+
+export function isPermissionAllowed(permission: string, requestingUrl: string, rendererUrl: string, isMainFrame: boolean): boolean {
+  return isMainFrame && RENDERER_PERMISSIONS.has(permission) && isRendererUrl(requestingUrl, rendererUrl)
+}

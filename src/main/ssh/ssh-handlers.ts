@@ -67,7 +67,7 @@ export function createSshServices(deps: SshDeps): SshServices {
   hosts.attachPool(pool)
   const t = new TunnelsService({ dataDir: deps.dataDir, pool, bus: deps.bus, log: deps.log, tuning: deps.tuning?.tunnels })
   late.tunnels = t
-  const terminals = new TerminalsService({ pool, bus: deps.bus, log: deps.log, tuning: deps.tuning?.terminals })
+  const terminals = new TerminalsService({ dataDir: deps.dataDir, pool, bus: deps.bus, log: deps.log, tuning: deps.tuning?.terminals })
 
   const handlers: Pick<Handlers, SshMethodName> = {
     'hosts.list': () => hosts.list(),
