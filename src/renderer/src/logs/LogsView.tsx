@@ -48,14 +48,16 @@ export function LogsView() {
 
   const store = session.store
   const count = store.length
+  // While following, the virtualizer is given no rows: it would lay out every line's position (O(lines)) each
+  // time the count changes, which is every update while the list fills or a filter is set.
   // eslint-disable-next-line react-hooks/incompatible-library -- read during render only, never memoized
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 })
+  const virtualizer = useVirtualizer({ count: follow ? 0 : count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 })
 
   // Following: the rows are the newest ones, worked out here from the row height and the viewport the
   // virtualizer already observes, so the render that takes new lines in already shows the bottom. (Left
   // to the virtualizer, it would render the old range, scroll, then render again: two layouts per update.)
   const viewport = virtualizer.scrollRect?.height ?? 0
-  const rows = follow && viewport > 0 ? followRows(count, viewport) : virtualizer.getVirtualItems()
+  const rows = follow ? followRows(count, viewport) : virtualizer.getVirtualItems()
 
   // Stay on the newest line after every change: a write only (the browser clamps it), never a read of
   // scrollHeight after React wrote the rows, which would force a layout of its own.
@@ -122,7 +124,8 @@ export function LogsView() {
     const index = Math.min(store.indexAtTime(at), Math.max(0, store.length - 1))
     setFollow(false)
     setTarget(index)
-    virtualizer.scrollToIndex(index, { align: 'start' })
+    // the row's top at the top (rows are all ROW_HEIGHT high); the virtualizer takes over from the scroll event
+    if (scroller.current) scroller.current.scrollTop = index * ROW_HEIGHT
     setStatus(store.length ? `Showing lines from ${new Date(at).toLocaleTimeString()}.` : '')
   }
 
@@ -221,7 +224,7 @@ export function LogsView() {
         </EmptyState>
       ) : (
         <div className="logs-list" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label="Log lines" aria-live="off">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>
             {rows.map((row) => {
               const line = store.at(row.index)
               if (!line) return null
