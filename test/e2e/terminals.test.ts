@@ -127,6 +127,27 @@ describe('terminals in the app', () => {
     expect(problems()).toEqual([])
   })
 
+  it('keeps its tabs, shells and scrollback while the operator looks at another area', async () => {
+    const tabs = page.getByRole('tablist', { name: 'Terminals' }).getByRole('tab')
+    const before = await tabs.count()
+    const id = await page.locator('.term-pane:not([hidden])').getAttribute('data-terminal')
+    await type('echo kept-$((3*5))\n')
+    await shows('kept-15')
+    const nav = page.getByRole('navigation', { name: 'Areas' })
+    await nav.getByRole('link', { name: /^Containers/ }).click()
+    await page.getByRole('main', { name: 'Containers' }).waitFor()
+    expect(await page.locator('.term-pane:not([hidden])').isVisible()).toBe(false)
+    await nav.getByRole('link', { name: /^Terminals/ }).click()
+    await page.getByRole('main', { name: 'Terminals' }).waitFor()
+    // The same shell (same id, no new terminals.open), its scrollback intact, and it still answers.
+    expect(await tabs.count()).toBe(before)
+    expect(await page.locator('.term-pane:not([hidden])').getAttribute('data-terminal')).toBe(id)
+    await shows('kept-15')
+    await type('echo back-$((4*4))\n')
+    await shows('back-16')
+    expect(problems()).toEqual([])
+  })
+
   it('copies the selection with Ctrl+Shift+C and pastes with Ctrl+Shift+V, bracketed so a pasted line waits for Enter', async () => {
     await type('echo copy-$((3*3))-me\n')
     await shows('copy-9-me')

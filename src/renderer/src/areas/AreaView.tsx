@@ -10,7 +10,6 @@ import type { Area } from '../navigation/areas'
 import { HealthView } from '../health/HealthView'
 import { HostsView } from '../ssh/HostsView'
 import { LogsView } from '../logs/LogsView'
-import { TerminalsView } from '../terminals/TerminalsView'
 import { TunnelsView } from '../tunnels/TunnelsView'
 import { EmptyState } from './EmptyState'
 import { RequirementList } from './RequirementList'
@@ -46,7 +45,6 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
   if (area.id === 'hosts') return <HostsView />
   if (area.id === 'tunnels') return <TunnelsView />
   if (area.id === 'containers') return <ContainersView />
-  if (area.id === 'terminals') return <TerminalsView />
   if (area.id === 'health') return <HealthView />
   if (area.id === 'logs') return <LogsView />
 

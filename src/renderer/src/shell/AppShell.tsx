@@ -10,6 +10,7 @@ import { CommandPalette } from '../palette/CommandPalette'
 import { useContractEvents } from '../rpc/use-contract-events'
 import { SettingsView } from '../settings/SettingsView'
 import { SnapshotsDrawer } from '../snapshots/SnapshotsDrawer'
+import { TerminalsView } from '../terminals/TerminalsView'
 import { useThemeFromSettings } from '../theme/use-theme-from-settings'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ShellUiContext, type ShellDrawer } from './shell-ui'
@@ -31,6 +32,11 @@ export function AppShell() {
 
   const area = route === 'settings' ? undefined : findArea(route)
   const title = area?.label ?? 'Settings'
+  // Terminal tabs are live shells with scrollback: once opened, the view stays mounted (hidden) while
+  // the operator looks at another area, so going back finds every tab as it was.
+  const showTerminals = area?.id === 'terminals'
+  const [keepTerminals, setKeepTerminals] = useState(showTerminals)
+  if (showTerminals && !keepTerminals) setKeepTerminals(true)
 
   useEffect(() => {
     document.title = `${title} · Dropdeck`
@@ -44,7 +50,12 @@ export function AppShell() {
           <TopBar title={title} onOpenPalette={() => setPaletteOpen(true)} />
           <ConnectionBanner />
           <main className="content" aria-label={title}>
-            {area ? <AreaView key={area.id} area={area} onOpenSettings={() => navigate('settings')} /> : <SettingsView />}
+            {keepTerminals && (
+              <div className="kept-area" hidden={!showTerminals}>
+                <TerminalsView />
+              </div>
+            )}
+            {showTerminals ? null : area ? <AreaView key={area.id} area={area} onOpenSettings={() => navigate('settings')} /> : <SettingsView />}
           </main>
         </div>
         <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} route={route} navigate={navigate} />
