@@ -41,8 +41,10 @@ export type LogLine = z.infer<typeof LogLineSchema>
 const STREAM_CODE = { stdout: 'o', stderr: 'e', file: 'f', journal: 'j' } as const satisfies Record<LogLine['stream'], string>
 const LEVEL_CODE = { error: 'E', warn: 'W', info: 'I', debug: 'D' } as const satisfies Record<LogLevel, string>
 const NO_LEVEL = '-'
-const STREAM_OF_CODE: Record<string, LogLine['stream']> = { o: 'stdout', e: 'stderr', f: 'file', j: 'journal' }
-const LEVEL_OF_CODE: Record<string, LogLevel> = { E: 'error', W: 'warn', I: 'info', D: 'debug' }
+/** What a `stream` letter of `logs.lines` stands for. */
+export const STREAM_OF_CODE: Readonly<Record<string, LogLine['stream']>> = { o: 'stdout', e: 'stderr', f: 'file', j: 'journal' }
+/** What a `level` letter of `logs.lines` stands for (`-`, no level, is absent). */
+export const LEVEL_OF_CODE: Readonly<Record<string, LogLevel | undefined>> = { E: 'error', W: 'warn', I: 'info', D: 'debug' }
 
 export const LogLinesSchema = z
   .object({

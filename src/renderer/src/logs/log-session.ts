@@ -6,7 +6,7 @@
  * counted). Listeners are told at most once per animation frame.
  */
 import type { DropdeckApi, EventPayload } from '../../../shared/contract'
-import { logLineAt, type LogSource, type LogState } from '../../../shared/contract/logs'
+import { LEVEL_OF_CODE, STREAM_OF_CODE, type LogSource, type LogState } from '../../../shared/contract/logs'
 import { LogStore, type ViewLine } from './log-store'
 
 export interface FollowedSource {
@@ -106,13 +106,13 @@ export class LogSession {
   private onLines(p: EventPayload<'logs.lines'>): void {
     const src = this.byId(p.id)
     if (!src) return // another window's stream, or one just closed
-    // One object per line, built straight from the event's columns, all of one shape.
+    // One object per line, built straight from the event's columns, all of one shape (no intermediate
+    // object per line, no property added later): 100,000 of them a second.
     const n = p.ts.length
     const lines = new Array<ViewLine>(n)
+    const source = src.index
     for (let i = 0; i < n; i++) {
-      const line = logLineAt(p, i) as ViewLine
-      line.source = src.index
-      lines[i] = line
+      lines[i] = { ts: p.ts[i], source, stream: STREAM_OF_CODE[p.stream[i]], text: p.text[i], level: LEVEL_OF_CODE[p.level[i]], gone: false }
     }
     src.lines += lines.length
     this.received += lines.length
