@@ -4,7 +4,7 @@
 // binary garbage; a TTY container; a connection killed mid-stream, resumed without losing or
 // repeating a line, with a gap notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
@@ -156,6 +156,7 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
       }
     }
     appendFileSync(bench.journalPath, PODMAN_NULL + '\n') // written while the stream is down
+    appendFileSync(bench.filePath, 'while down\n')
     await until('all three to say reconnecting, then following with a gap', () => [c.id, u.id, f.id].every((id) => stateNames(id).includes('gap')), 30_000)
     const cCount = texts(c.id).length
     await until('the container to go on after the gap', () => texts(c.id).length > cCount + 20)
@@ -166,7 +167,8 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
     const gap = states.get(c.id)!.find((s) => s.state === 'gap')!
     expect(gap.recovered).toBe(true)
     expect(gap.to! - gap.from!).toBeGreaterThanOrEqual(0)
-    expect(states.get(f.id)!.find((s) => s.state === 'gap')!.recovered).toBe(false)
+    // The file resumed from the byte after the last one delivered: what was written while down came too.
+    expect(states.get(f.id)!.find((s) => s.state === 'gap')!.recovered).toBe(true)
 
     // The container's counter: consecutive, each exactly once, across the cut.
     const counters = texts(c.id).map((t) => Number(/^c (\d+)$/.exec(t)![1]))
@@ -179,8 +181,32 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
     expect(lastArgs()).toBe('-u nginx.service -f -o json --no-pager -n all --after-cursor=s=55e9886cc9024eb7ad4367e9061be6ce;i=7a6;b=800f36431cb84ddbacbff7fd5539d359;m=241064e;t=642c705aba083;x=e88fc1e4f70c128a')
     await until('the entry written while down', () => texts(u.id).length === 4)
     expect(texts(u.id)[3]).toMatch(/left it out/)
-    expect(texts(f.id)).toEqual(['before the cut', 'after the cut'])
+    expect(texts(f.id)).toEqual(['before the cut', 'while down', 'after the cut'])
     for (const id of [c.id, u.id, f.id]) await call('logs.close', { id })
+  }, 60_000)
+
+  it('a file that shrank while the stream was down (rotated) is followed from its new start, and the gap says lines may be missing', async () => {
+    const path = `${bench.filePath}.rotating`
+    writeFileSync(path, 'old 1\nold 2\nold 3\n')
+    const f = await call('logs.open', { hostId: HOST, source: { kind: 'file', path }, tail: 2 })
+    await until('the last two lines', () => texts(f.id).length === 2)
+    expect(texts(f.id)).toEqual(['old 2', 'old 3'])
+    const sshd = bench.droplets.droplets[0]
+    for (const pid of descendants(sshd.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        /* already gone with its parent */
+      }
+    }
+    writeFileSync(path, 'new 1\n') // rotated while down: smaller than what was read
+    await until('following again after a gap', () => stateNames(f.id).includes('gap'), 30_000)
+    await until('the new file\'s line', () => texts(f.id).includes('new 1'))
+    expect(states.get(f.id)!.find((s) => s.state === 'gap')!.recovered).toBe(false)
+    appendFileSync(path, 'new 2\n')
+    await until('a line appended after', () => texts(f.id).includes('new 2'))
+    expect(texts(f.id)).toEqual(['old 2', 'old 3', 'new 1', 'new 2'])
+    await call('logs.close', { id: f.id })
   }, 60_000)
 
   it('closes a client\'s streams when the client goes away', async () => {

@@ -4,6 +4,7 @@
  * resumed after a drop with `--after-cursor`). stderr lines (tail's "file truncated", journalctl's
  * permission hints) are shown as lines of stream `stderr`.
  */
+import { randomBytes } from 'node:crypto'
 import type { Client } from 'ssh2'
 import type { LogLevel, LogLine } from '../../shared/contract/logs'
 import { DropdeckError } from '../../shared/errors'
@@ -26,7 +27,10 @@ abstract class ExecSource implements SourceRunner {
   constructor(protected readonly deps: ExecSourceDeps) {}
 
   protected abstract command(resume: boolean): string
-  protected abstract stdoutLine(text: string, sink: SourceSink): void
+  /** `bytes`: the line's length in the output, newline excluded. */
+  protected abstract stdoutLine(text: string, sink: SourceSink, bytes: number): void
+  /** False when the source says `following` itself, once its command has told it where it starts. */
+  protected readonly followingOnOpen: boolean = true
   protected abstract describeFailure(code: number, stderr: string): string
   /** The longest stdout line kept whole. */
   protected readonly stdoutMaxBytes: number = MAX_LINE_BYTES
@@ -34,9 +38,9 @@ abstract class ExecSource implements SourceRunner {
   async run(sink: SourceSink, signal: AbortSignal, resume: boolean): Promise<RunOutcome> {
     const client = await this.deps.acquire()
     const channel = await openExec(client, this.deps.hostId, withWatchdog(this.command(resume)))
-    sink.following()
+    if (this.followingOnOpen) sink.following()
     sink.flow({ pause: () => channel.pause(), resume: () => channel.resume() })
-    const out = new LineSplitter((text) => this.stdoutLine(text, sink), this.stdoutMaxBytes)
+    const out = new LineSplitter((text, bytes) => this.stdoutLine(text, sink, bytes), this.stdoutMaxBytes)
     const err = new LineSplitter((text) => {
       const ts = Date.now()
       sink.line(withLevel({ ts, stream: 'stderr', text }, levelOfText(text) ?? 'warn'))
@@ -56,19 +60,65 @@ function withLevel(line: LogLine, level: LogLevel | undefined): LogLine {
   return level ? { ...line, level } : line
 }
 
+/**
+ * A file, followed by byte offset so that a dropped stream resumes exactly where it stopped: the
+ * remote script first says the file's size (with a per-run nonce nobody's log contains), prints the
+ * last N lines before that size, says where following starts, then runs `tail -c +OFFSET -F`. On
+ * resume it starts from the byte after the last one delivered, so lines written while down arrive
+ * too; if the file shrank meanwhile (rotated or truncated) it starts from the new file's beginning and
+ * the gap says lines may be missing.
+ */
 export class FileSource extends ExecSource {
-  // tail cannot seek back to where it was; lines written while down are missed.
-  readonly recovers = false
+  protected override readonly followingOnOpen = false
+  /** Bytes of the file delivered so far (absolute offset), once the first run has said its start. */
+  private offset: number | undefined
+  private phase: 'header' | 'dump' | 'follow' = 'header'
+  private nonce = ''
+  private resumedExactly = false
 
   constructor(deps: ExecSourceDeps, private readonly path: string, private readonly tail: number) {
     super(deps)
   }
 
-  protected command(resume: boolean): string {
-    return `tail -n ${resume ? 0 : this.tail} -F -- ${shellQuote(this.path)}`
+  get recovers(): boolean {
+    return this.resumedExactly
   }
 
-  protected stdoutLine(text: string, sink: SourceSink): void {
+  protected command(resume: boolean): string {
+    this.nonce = `dropdeck-${randomBytes(8).toString('hex')}`
+    this.phase = 'header'
+    const n = this.nonce
+    const size = `s=$(stat -L -c %s -- "$f" 2>/dev/null || echo 0)`
+    const script =
+      resume && this.offset !== undefined
+        ? `f=${shellQuote(this.path)}; o=${this.offset}; ${size}; if [ "$s" -ge "$o" ]; then echo "${n} $o 1"; else o=0; echo "${n} 0 0"; fi; ` +
+          `echo "${n} follow"; exec tail -c +$((o+1)) -F -- "$f"`
+        : // sed '$a\' ends a last line still being written, so the marker after it stands on its own line.
+          `f=${shellQuote(this.path)}; ${size}; echo "${n} $s 1"; if [ "$s" -gt 0 ]; then head -c "$s" -- "$f" | tail -n ${this.tail} | sed '$a\\'; fi; ` +
+          `echo "${n} follow"; exec tail -c +$((s+1)) -F -- "$f"`
+    return `sh -c ${shellQuote(script)}`
+  }
+
+  protected stdoutLine(text: string, sink: SourceSink, bytes: number): void {
+    if (this.phase === 'header') {
+      const m = new RegExp(`^${this.nonce} (\\d+) ([01])$`).exec(text)
+      if (m) {
+        this.offset = Number(m[1])
+        this.resumedExactly = m[2] === '1'
+        this.phase = 'dump'
+        sink.following()
+        return
+      }
+      this.phase = 'follow' // not our script's header: show everything as it comes
+      sink.following()
+    } else if (this.phase === 'dump') {
+      if (text === `${this.nonce} follow`) {
+        this.phase = 'follow'
+        return
+      }
+    } else if (this.offset !== undefined) {
+      this.offset += bytes + 1
+    }
     const ts = Date.now()
     this.lastTs = ts
     sink.line(withLevel({ ts, stream: 'file', text }, levelOfText(text)))

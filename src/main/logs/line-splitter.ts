@@ -12,7 +12,8 @@ export class LineSplitter {
   private seen = 0
 
   constructor(
-    private readonly onLine: (text: string) => void,
+    /** `bytes`: the line's length in the stream, without its newline (before any cut or decoding). */
+    private readonly onLine: (text: string, bytes: number) => void,
     private readonly maxBytes = MAX_LINE_BYTES
   ) {}
 
@@ -45,7 +46,7 @@ export class LineSplitter {
   private emit(): void {
     const all = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.held)
     const bytes = this.seen > this.maxBytes ? all.subarray(0, utf8Boundary(all, this.maxBytes)) : all
-    this.onLine(lineText(bytes, this.seen > this.maxBytes ? this.seen : bytes.length))
+    this.onLine(lineText(bytes, this.seen > this.maxBytes ? this.seen : bytes.length), this.seen)
     this.parts = []
     this.held = 0
     this.seen = 0
