@@ -77,7 +77,7 @@ describe('logs in the app', () => {
     const times = await rows.locator('.log-time').allInnerTexts()
     expect([...times].sort()).toEqual(times)
     await expect.poll(() => page.locator('.log-row.level-error').count(), { timeout: 10_000 }).toBeGreaterThan(0)
-    expect(await page.locator('.logs-limit').innerText()).toMatch(/^[\d,]+ of 50,000 lines kept/)
+    expect(await page.locator('.logs-limit').innerText()).toMatch(/^[\d,]+ lines · keeps the newest 50,000/)
     await view.screenshot('logs-merged')
 
     // `/` focuses the filter; text filtering keeps only matching lines of every source.

@@ -132,7 +132,7 @@ export function LogsView() {
   const togglePause = () => (session.paused ? session.resume() : session.pause())
 
   const kept = store.kept
-  const limitText = `${kept.toLocaleString()} of ${store.capacity.toLocaleString()} lines kept${store.dropped ? `; ${store.dropped.toLocaleString()} oldest dropped` : ''}`
+  const limitText = `${kept.toLocaleString()} ${kept === 1 ? 'line' : 'lines'} · keeps the newest ${store.capacity.toLocaleString()}${store.dropped ? `; ${store.dropped.toLocaleString()} older dropped` : ''}`
 
   return (
     <div className="fleet-view ssh-view logs-view">
