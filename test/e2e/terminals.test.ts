@@ -269,12 +269,14 @@ describe('terminals in the app', () => {
       const typing = (await page.locator('.term-pane:not([hidden])').getAttribute('data-terminal'))!
       const { services } = app.running
       let floodBytes = 0
+      let floodEvents = 0
       let floodText = ''
       const off = services.bus.subscribe((event, payload) => {
         if (event !== 'terminals.data') return
         const p = payload as { id: string; data: string; bytes: number }
         if (p.id !== flood) return
         floodBytes += p.bytes
+        floodEvents += 1
         floodText = (floodText + p.data).slice(-200)
       })
       const heap = () => page.evaluate(() => (performance as Performance & { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize)
@@ -284,12 +286,24 @@ describe('terminals in the app', () => {
       let maxRss = rssBefore
       const sampler = setInterval(() => {
         try {
-          maxUnacked = Math.max(maxUnacked, services.ssh.terminals.stats(flood).unacked)
+          const { unacked, held } = services.ssh.terminals.stats(flood)
+          maxUnacked = Math.max(maxUnacked, unacked + held)
         } catch {
           // closed
         }
         maxRss = Math.max(maxRss, process.memoryUsage().rss)
       }, 20)
+      // Watch the acks the page sends for the flooding tab (they still go to the service).
+      const terminals = services.ssh.terminals
+      const ack = terminals.ack.bind(terminals)
+      const floodAcks = { calls: 0, bytes: 0 }
+      terminals.ack = (id, bytes) => {
+        if (id === flood) {
+          floodAcks.calls += 1
+          floodAcks.bytes += bytes
+        }
+        ack(id, bytes)
+      }
       try {
         await page.getByRole('tab', { name: host }).nth(1).click()
         await type(`cat ${file}; echo cat-done-$((3+4))\n`)
@@ -306,6 +320,9 @@ describe('terminals in the app', () => {
 
         await expect.poll(() => floodText, { timeout: 120_000, interval: 250 }).toContain('cat-done-7')
         expect(floodBytes).toBeGreaterThan(size) // every byte of the file came through, plus prompt and echo
+        // Every byte drawn was acked, with acks coalesced per frame: fewer acks than events.
+        await expect.poll(() => floodAcks.bytes, { timeout: 10_000 }).toBe(floodBytes)
+        expect(floodAcks.calls).toBeLessThan(floodEvents)
         // Flow control held: never much more than the 512 KB high-water mark waiting on the renderer.
         expect(maxUnacked).toBeLessThan(512 * 1024 + 256 * 1024)
         // Memory bounded: the scrollback keeps 10,000 lines, not 64 MB; main never buffered the file.
@@ -317,6 +334,7 @@ describe('terminals in the app', () => {
       } finally {
         clearInterval(sampler)
         off()
+        terminals.ack = ack
       }
       expect(problems()).toEqual([])
     } finally {

@@ -3,11 +3,13 @@
  * shells (node-pty, local-shell.ts), handled alike here. Output goes out as terminals.data events in
  * chunks of at most 64 KB, what arrived in one tick coalesced into one event (SSH packets and PTY reads
  * are small: fewer, larger events cut the renderer's per-event work; bench:terminal went from ~2.7 to
- * ~3.7 MB/s), decoded with a streaming UTF-8 decoder so a character split across packets
- * arrives whole. Flow control is acknowledged, as Tabby does it: once more than ~512 KB sent is not yet
- * acked (drawn) by the renderer, the shell is paused (ssh2 stops granting the server window; node-pty
- * stops reading the PTY), so the producer blocks; acks resume it. Each terminal belongs to the call
- * context that opened it and is closed with it.
+ * ~3.7 MB/s); while the renderer is a chunk or more behind, output is held until a full chunk or until
+ * the renderer has caught up, so a big `cat` arrives as 64 KB events. Decoded with a streaming UTF-8
+ * decoder so a character split across packets arrives whole. Flow control is acknowledged, as Tabby
+ * does it: once more than ~512 KB read is not yet acked (drawn) by the renderer (sent, or held), the
+ * shell is paused (ssh2 stops granting the server window; node-pty stops reading the PTY), so the
+ * producer blocks; acks resume it. Each terminal belongs to the call context that opened it and is
+ * closed with it.
  */
 import { randomUUID } from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
@@ -71,10 +73,13 @@ export class TerminalsService {
     return this.terminals.size
   }
 
-  /** Un-acked bytes and whether the shell is paused, for tests and diagnostics. */
-  stats(id: string): { unacked: number; paused: boolean } {
+  /**
+   * For tests and diagnostics: bytes sent and not yet acked, bytes read but held back while the
+   * renderer is behind (less than one chunk), and whether the shell is paused.
+   */
+  stats(id: string): { unacked: number; held: number; paused: boolean } {
     const t = this.get(id)
-    return { unacked: t.unacked, paused: t.paused }
+    return { unacked: t.unacked, held: t.queuedBytes, paused: t.paused }
   }
 
   /** A remote shell on the host's pooled connection. */
@@ -119,14 +124,16 @@ export class TerminalsService {
   private output(t: Terminal, buf: Buffer): void {
     t.queued.push(buf)
     t.queuedBytes += buf.length
-    if (t.queuedBytes >= this.chunk) {
-      this.flush(t)
-    } else if (!t.flushScheduled) {
-      t.flushScheduled = true
-      setImmediate(() => {
-        t.flushScheduled = false
-        this.flush(t)
-      })
+    if (t.unacked < this.chunk) {
+      // The renderer has (nearly) caught up: send what came in this tick, now, so typing echoes at once.
+      if (t.queuedBytes >= this.chunk) this.flush(t)
+      else this.scheduleFlush(t)
+    } else if (t.queuedBytes >= this.chunk) {
+      // The renderer still has a full event or more to parse: sending the rest now would only queue
+      // it there, so only whole chunks go and the rest waits for more output or for acks to bring
+      // the backlog under one chunk (see ack). The renderer gets fewer, larger events (each costs it
+      // a message, a parse call and a write).
+      this.flush(t, true)
     }
     if (!t.paused && t.unacked + t.queuedBytes > this.highWater) {
       t.paused = true
@@ -134,14 +141,24 @@ export class TerminalsService {
     }
   }
 
-  /** Sends what was read, in events of at most `chunk` bytes. */
-  private flush(t: Terminal): void {
+  private scheduleFlush(t: Terminal): void {
+    if (t.flushScheduled) return
+    t.flushScheduled = true
+    setImmediate(() => {
+      t.flushScheduled = false
+      this.flush(t)
+    })
+  }
+
+  /** Sends what was read, in events of at most `chunk` bytes; with `wholeChunks`, keeps a partial tail queued. */
+  private flush(t: Terminal, wholeChunks = false): void {
     if (t.queuedBytes === 0) return
     const buf = t.queued.length === 1 ? t.queued[0] : Buffer.concat(t.queued, t.queuedBytes)
-    t.queued = []
-    t.queuedBytes = 0
-    for (let i = 0; i < buf.length; i += this.chunk) {
-      const part = buf.subarray(i, Math.min(buf.length, i + this.chunk))
+    const end = wholeChunks ? buf.length - (buf.length % this.chunk) : buf.length
+    t.queued = end < buf.length ? [buf.subarray(end)] : []
+    t.queuedBytes = buf.length - end
+    for (let i = 0; i < end; i += this.chunk) {
+      const part = buf.subarray(i, Math.min(end, i + this.chunk))
       t.unacked += part.length
       this.deps.bus.emit('terminals.data', { id: t.id, data: t.decoder.write(part), bytes: part.length })
     }
@@ -159,6 +176,8 @@ export class TerminalsService {
     const t = this.terminals.get(id)
     if (!t) return // acks can trail a closed terminal
     t.unacked = Math.max(0, t.unacked - bytes)
+    // Output held while the renderer was behind goes out once it has (nearly) caught up.
+    if (t.queuedBytes > 0 && t.unacked < this.chunk) this.scheduleFlush(t)
     if (t.paused && t.unacked <= this.highWater / 2) {
       t.paused = false
       t.session.resume()

@@ -1,12 +1,13 @@
 /**
  * One terminal tab's xterm.js, kept for the life of the tab: when its shell is replaced (Reconnect),
  * the same xterm goes on with the new shell, scrollback intact. Output is acknowledged only once xterm
- * has drawn it (`term.write(data, ack)`), so main pauses the shell while the renderer is behind.
+ * has parsed it (terminal-output.ts), so main pauses the shell while the renderer is behind.
  * While the shell is gone, Enter in the terminal asks for a new one.
  */
 import { useEffect, useRef, useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { createXterm, type RendererKind, type XtermHandle } from './create-xterm'
+import { pipeTerminalOutput } from './terminal-output'
 
 interface Props {
   /** The current shell, absent while (re)connecting. */
@@ -63,12 +64,7 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
     if (!handle || !id || !el) return
     const { term, fit } = handle
     const ignore = () => undefined
-    const offData = api.on('terminals.data', (p) => {
-      if (p.id !== id) return
-      term.write(p.data, () => {
-        if (p.bytes > 0) api.call('terminals.ack', { id, bytes: p.bytes }).catch(ignore)
-      })
-    })
+    const offData = pipeTerminalOutput(api, term, id)
     let last = ''
     const resize = () => {
       if (el.clientWidth === 0 || el.clientHeight === 0) return // hidden tab
