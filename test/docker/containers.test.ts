@@ -91,6 +91,22 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
     expect(mlflow.ports).toEqual([]) // host networking publishes nothing
   })
 
+  it('a refresh reuses the kept-open Engine session: one dial-stdio process for list after list', async () => {
+    const sshdPid = withDocker.droplets[0].pid
+    const dials = () => descendants(sshdPid).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dial-stdio')
+      } catch {
+        return false
+      }
+    })
+    await call('containers.list', { hostId: 'docker-droplet' })
+    const first = dials()
+    expect(first).toHaveLength(1)
+    for (let i = 0; i < 3; i++) expect((await call('containers.list', { hostId: 'docker-droplet' })).length).toBe(SEEDED_CONTAINERS.length)
+    expect(dials()).toEqual(first)
+  })
+
   it('gives the unhealthy container\'s failing health check results', async () => {
     const results = await call('containers.health', { hostId: 'docker-droplet', id: 'odoo-odoo-1' })
     expect(results.length).toBeGreaterThan(0)
@@ -184,12 +200,15 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
           return false
         }
       })
+      // The services above keep a session of their own open: count only the processes these streams start.
+      const before = new Set(dials())
+      const ours = () => dials().filter((pid) => !before.has(pid))
       const streams = await Promise.all([1, 2, 3].map(() => engine.stream('docker-droplet', 'GET', '/events')))
-      await waitFor(() => dials().length === 3, { timeoutMs: 5000, what: 'three dial-stdio processes' })
+      await waitFor(() => ours().length === 3, { timeoutMs: 5000, what: 'three dial-stdio processes' })
       streams[0].close()
-      await waitFor(() => dials().length === 2, { timeoutMs: 5000, what: 'the closed stream\'s process to end' })
+      await waitFor(() => ours().length === 2, { timeoutMs: 5000, what: 'the closed stream\'s process to end' })
       for (const s of streams.slice(1)) s.close()
-      await waitFor(() => dials().length === 0, { timeoutMs: 5000, what: 'every stream\'s process to end' })
+      await waitFor(() => ours().length === 0, { timeoutMs: 5000, what: 'every stream\'s process to end' })
       expect((await engine.request('docker-droplet', 'GET', '/_ping')).body.toString()).toBe('OK')
     })
 
@@ -202,19 +221,21 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
           return false
         }
       })
+      const before = new Set(dials())
+      const ours = () => dials().filter((pid) => !before.has(pid))
       const session = await engine.session('docker-droplet')
       expect(session.open).toBe(true)
-      const [processId] = dials()
+      const [processId] = ours()
       const results = await Promise.all(['e2i-mlflow-1', 'odoo-odoo-1', 'tax-rules-service'].map((name) => session.request('GET', `/containers/${name}/json`)))
       expect(results.map((r) => r.json<{ Name: string }>().Name)).toEqual(['/e2i-mlflow-1', '/odoo-odoo-1', '/tax-rules-service'])
       const missing = await session.request('GET', '/containers/no-such-container/json').catch((e: unknown) => e as DropdeckError)
       expect((missing as DropdeckError).code).toBe('NOT_FOUND')
       expect(session.open).toBe(true)
       expect((await session.request('GET', '/_ping')).body.toString()).toBe('OK')
-      expect(dials()).toEqual([processId]) // all of it on the one channel
+      expect(ours()).toEqual([processId]) // all of it on the one channel
       session.close()
       expect(session.open).toBe(false)
-      await waitFor(() => dials().length === 0, { timeoutMs: 5000, what: 'the session\'s process to end' })
+      await waitFor(() => ours().length === 0, { timeoutMs: 5000, what: 'the session\'s process to end' })
       expect(((await session.request('GET', '/_ping').catch((e: unknown) => e)) as DropdeckError).message).toContain('the docker session closed')
     })
 

@@ -93,6 +93,7 @@ export function createServices(options: ServicesOptions): Services {
     settings,
     ssh,
     async dispose() {
+      containers.dispose()
       await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose()])
       await ssh.dispose()
       await providers.dispose()

@@ -10,6 +10,7 @@ import type { Handlers } from '../rpc/router'
 import type { EventBus } from '../rpc/event-bus'
 import { ContainersWatches, type WatchTuning } from './containers-watch'
 import { diskUsage, prune, prunePreview } from './disk-usage'
+import { EngineSessions } from './session-cache'
 import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
 const ACTION_TIMEOUT_MS = 60_000
@@ -61,20 +62,27 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       throw err
     }
   }
-  // The list and every inspect go over ONE kept-open dial-stdio channel: each new channel costs a
-  // docker CLI process on the host (hundreds of ms under load), a request on an open one a round trip.
-  const list = async (hostId: string): Promise<Container[]> => {
+  // The list and every inspect go over one kept-open dial-stdio channel, reused by the next refresh:
+  // each new channel costs a docker CLI process on the host, a request on an open one a round trip.
+  const listOn = async (session: EngineSession): Promise<Container[]> => {
+    const entries = (await session.request('GET', '/containers/json?all=1')).json<ListEntry[]>()
+    const out: Array<Container | undefined> = []
+    for (const entry of entries) out.push(await inspectOn(session, entry.Id))
+    return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
+  }
+  const sessions = new EngineSessions(engine)
+  const list = (hostId: string): Promise<Container[]> => sessions.use(hostId, listOn)
+  // A watch resyncs rarely (on connect and after a drop) and keeps its own stream open: a session
+  // just for that sync, closed after.
+  const listOnce = async (hostId: string): Promise<Container[]> => {
     const session = await engine.session(hostId)
     try {
-      const entries = (await session.request('GET', '/containers/json?all=1')).json<ListEntry[]>()
-      const out: Array<Container | undefined> = []
-      for (const entry of entries) out.push(await inspectOn(session, entry.Id))
-      return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
+      return await listOn(session)
     } finally {
       session.close()
     }
   }
-  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
+  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list: listOnce, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
 
   const handlers: Pick<Handlers, ContainersMethodName> = {
     'containers.list': ({ hostId }) => list(hostId),
@@ -101,7 +109,15 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
     'containers.prunePreview': ({ hostId, volumes }) => prunePreview(engine, hostId, volumes === true),
     'containers.prune': ({ hostId, volumes, confirm }) => prune(engine, hostId, volumes === true, confirm)
   }
-  return { handlers, engine, watches, dispose: () => watches.dispose() }
+  return {
+    handlers,
+    engine,
+    watches,
+    dispose: () => {
+      watches.dispose()
+      sessions.closeAll()
+    }
+  }
 }
 
 const ZERO_TIME = /^0001-01-01/
