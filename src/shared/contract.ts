@@ -41,6 +41,8 @@ export const KeychainStatusSchema = z.object({
 
 export const ThemeSchema = z.enum(['system', 'light', 'dark'])
 
+export const SshUserSchema = z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/, 'a POSIX user name')
+
 export const SettingsSchema = z.object({
   theme: ThemeSchema,
   /** Droplets without this tag are read-only unless unlocked for one action (seed 004). */
@@ -49,7 +51,9 @@ export const SettingsSchema = z.object({
   /** Disk and memory use above this percentage flag a host (seed 002 uses 85). */
   alertThresholdPercent: z.number().int().min(50).max(99),
   /** The SSH user for hosts that come from droplets. */
-  defaultSshUser: z.string().min(1).max(64).regex(/^[a-z_][a-z0-9_.-]*$/, 'a POSIX user name'),
+  defaultSshUser: SshUserSchema,
+  /** Per DigitalOcean team: the SSH user for that team's droplets, when it differs from defaultSshUser. */
+  sshUserByTeam: z.record(ContextNameSchema, SshUserSchema),
   /** DigitalOcean teams (doctl's "contexts"); each has its own token in the keychain. */
   digitaloceanContexts: z.array(ContextNameSchema).min(1).max(20),
   digitaloceanContext: ContextNameSchema,
@@ -64,6 +68,7 @@ export const defaultSettings: Settings = {
   managedTagEnforced: false,
   alertThresholdPercent: 85,
   defaultSshUser: 'root',
+  sshUserByTeam: {},
   digitaloceanContexts: ['default'],
   digitaloceanContext: 'default',
   watchedHostnames: []

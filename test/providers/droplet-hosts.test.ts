@@ -45,6 +45,11 @@ describe('droplets as SSH hosts', () => {
     expect(fromDroplets.find((h) => h.id === 'e2i-analytics-prod')).toMatchObject({ hostname: e2i.publicIpv4, user: 'root' })
     await world.call('settings.update', { defaultSshUser: 'deploy' })
     expect((await world.call('hosts.list')).find((h) => h.id === 'e2i-analytics-prod')?.user).toBe('deploy')
+    // A user for another team changes nothing here; one for the active team wins over the default.
+    await world.call('settings.update', { sshUserByTeam: { staging: 'admin' } })
+    expect((await world.call('hosts.list')).find((h) => h.id === 'e2i-analytics-prod')?.user).toBe('deploy')
+    await world.call('settings.update', { sshUserByTeam: { staging: 'admin', [(await world.call('settings.get')).digitaloceanContext]: 'ops' } })
+    expect((await world.call('hosts.list')).find((h) => h.id === 'e2i-analytics-prod')?.user).toBe('ops')
   })
 
   it('lists none without a DigitalOcean token', async () => {

@@ -29,6 +29,23 @@ describe('Settings: preferences', () => {
     expect(((await screen.findByLabelText('Alert threshold')) as HTMLInputElement).value).toBe('90')
   })
 
+  it('keeps an SSH user for the active team’s droplets; emptying it falls back to the default', async () => {
+    const { fake } = renderApp({ settings: { digitaloceanContexts: ['default', 'ops'], digitaloceanContext: 'ops', sshUserByTeam: { default: 'admin' } } }, '#/settings')
+    const field = (await screen.findByLabelText('SSH user for team “ops”')) as HTMLInputElement
+    expect(field.value).toBe('')
+    expect(field.placeholder).toBe('root')
+    fireEvent.change(field, { target: { value: 'deploy' } })
+    fireEvent.submit(field.closest('form')!)
+    await waitFor(() => expect(fake.settings.sshUserByTeam).toEqual({ default: 'admin', ops: 'deploy' }))
+    fireEvent.change(field, { target: { value: 'Not A User' } })
+    fireEvent.submit(field.closest('form')!)
+    expect(await screen.findByText(/POSIX user name/i)).toBeTruthy()
+    expect(fake.settings.sshUserByTeam).toEqual({ default: 'admin', ops: 'deploy' })
+    fireEvent.change(field, { target: { value: '' } })
+    fireEvent.submit(field.closest('form')!)
+    await waitFor(() => expect(fake.settings.sshUserByTeam).toEqual({ default: 'admin' }))
+  })
+
   it('saves the theme and the enforcement switch as soon as they change', async () => {
     const { fake } = renderApp({}, '#/settings')
     fireEvent.click(await screen.findByRole('radio', { name: 'Dark' }))

@@ -103,15 +103,16 @@ export function createServices(options: ServicesOptions): Services {
 }
 
 /**
- * The active team's droplets as SSH hosts (by name, public address first, the default user), from
+ * The active team's droplets as SSH hosts (by name, public address first, the team's SSH user or the default), from
  * the droplet cache; none without a DigitalOcean token, so hosts.list never waits on a refused call.
  */
 async function dropletHosts(providers: ProviderServices, secrets: SecretsService, settings: SettingsStore): Promise<DropletHostInput[]> {
   if (!(await secrets.status()).digitalocean) return []
-  const [droplets, { defaultSshUser }] = await Promise.all([providers.droplets(), settings.get()])
+  const [droplets, { defaultSshUser, sshUserByTeam, digitaloceanContext }] = await Promise.all([providers.droplets(), settings.get()])
+  const user = sshUserByTeam[digitaloceanContext] ?? defaultSshUser
   return droplets.flatMap((d) => {
     const hostname = d.publicIpv4 ?? d.privateIpv4
-    return hostname ? [{ id: d.name, name: d.name, hostname, user: defaultSshUser }] : []
+    return hostname ? [{ id: d.name, name: d.name, hostname, user }] : []
   })
 }
 

@@ -10,6 +10,7 @@ import { EnforcementSwitch } from './EnforcementSwitch'
 import { KeychainCallout } from './KeychainCallout'
 import { SettingsSection } from './SettingsSection'
 import { SettingTextField } from './SettingTextField'
+import { TeamSshUserField } from './TeamSshUserField'
 import { ThemeField } from './ThemeField'
 import { TokenField } from './TokenField'
 import { WatchedHostnamesField } from './WatchedHostnamesField'
@@ -81,6 +82,7 @@ function Preferences({ settings }: { settings: Settings }) {
       </SettingsSection>
       <SettingsSection id="hosts" title="Hosts and alerts">
         <SettingTextField field="defaultSshUser" label="Default SSH user" description="Used for droplets that ~/.ssh/config does not name a User for." value={settings.defaultSshUser} />
+        <TeamSshUserField settings={settings} />
         <SettingTextField
           field="alertThresholdPercent"
           label="Alert threshold"
