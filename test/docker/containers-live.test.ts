@@ -3,22 +3,23 @@
 // contract validation, event bus, SSH pool). Faults: an events stream cut (its dial-stdio process
 // killed on the host), a daemon that is down, a host without docker.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { EventName, EventPayload, MethodName, Params, Result } from '../../src/shared/contract'
+import { routerCalls } from '../support/router-calls'
+import type { EventName, EventPayload } from '../../src/shared/contract'
 import type { Container } from '../../src/shared/contract/containers'
-import { DropdeckError } from '../../src/shared/errors'
 import { startDocker, findDockerd, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
 import { SEEDED_CONTAINERS, BASE_IMAGE } from '../fleet/docker-seed'
 import { dockerCall, dockerRequest } from '../fleet/docker-api'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { isPortFree } from '../fleet/net'
-import { descendants, findExecutable, waitFor } from '../fleet/proc'
+import { findExecutable, waitFor } from '../fleet/proc'
 import { tar } from '../fleet/tar'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { dialProcesses } from './dial-processes'
 
 const dockerd = findDockerd()
 const ready = Boolean(dockerd && findExecutable('docker') && existsSync(SSHD_PATH))
@@ -30,17 +31,6 @@ async function freeOffset(): Promise<number> {
     if (free.every(Boolean)) return offset
   }
   throw new Error('no free port range for the seeded containers')
-}
-
-/** The `docker system dial-stdio` processes a droplet's sshd runs: one per open Engine API channel. */
-function dialProcesses(sshdPid: number): number[] {
-  return descendants(sshdPid).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes('system dial-stdio')
-    } catch {
-      return false
-    }
-  })
 }
 
 type Seen = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName]
@@ -56,19 +46,7 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
   let firstWatch = ''
   const ctx = createCallContext('test:containers-live')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>, context = ctx): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, context)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data, retryable: envelope.error.retryable })
-    return envelope.result as Result<M>
-  }
-  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
-    try {
-      await call(method, params)
-    } catch (err) {
-      return err as DropdeckError
-    }
-    throw new Error(`${method} succeeded; a failure was expected`)
-  }
+  const { call, failure } = routerCalls(() => services, ctx)
   function eventsOf<E extends EventName>(event: E, from = 0): Array<EventPayload<E>> {
     return seen.slice(from).filter((s) => s.event === event).map((s) => s.payload as EventPayload<E>)
   }

@@ -2,12 +2,12 @@
 // after) logs in to a real sshd and can reach the bench dockerd's socket only through sudo. Without
 // a sudoers rule Dropdeck says what to do; with a NOPASSWD rule for docker it works through `sudo -n`.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { MethodName, Params, Result } from '../../src/shared/contract'
+import { routerCalls } from '../support/router-calls'
 import { DropdeckError } from '../../src/shared/errors'
 import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
 import { BASE_IMAGE } from '../fleet/docker-seed'
@@ -16,9 +16,10 @@ import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { findExecutable, waitFor } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { testUser } from '../fleet/test-user'
 
-const USER = `ddsudo${process.pid % 100_000}`
-const SUDOERS = `/etc/sudoers.d/dropdeck-test-${USER}`
+const user = testUser('ddsudo')
+const USER = user.name
 const root = process.getuid?.() === 0
 const ready = Boolean(root && findDockerd() && findExecutable('docker') && findExecutable('sudo') && findExecutable('useradd') && existsSync(SSHD_PATH))
 if (!ready) console.warn('[docker] skipping sudo tests: they need root, dockerd, docker, sudo, useradd and sshd')
@@ -30,40 +31,28 @@ describe.skipIf(!ready)('containers for a user outside the docker group (real us
   let services: Services
   const ctx = createCallContext('test:containers-sudo')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, ctx)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data, retryable: envelope.error.retryable })
-    return envelope.result as Result<M>
-  }
+  const { call } = routerCalls(() => services, ctx)
 
   beforeAll(async () => {
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', USER])
-    // useradd locks the password ('!'), and sshd without PAM refuses locked accounts even for keys.
-    execFileSync('usermod', ['-p', '*', USER])
+    user.create()
     dir = mkdtempSync('/tmp/dds-')
     chmodSync(dir, 0o755) // the user's sshd session reads authorized_keys under it
     docker = await startDocker({ dir: path.join(dir, 'd') })
     await seedImages(docker)
     await dockerCall(docker.socketPath, 'POST', '/containers/create', { query: { name: 'sudo-visible' }, body: { Image: BASE_IMAGE, Cmd: ['true'] } })
     droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: ['sudo-droplet'], port: 'auto', baseAddress: '127.0.41.2', user: USER, env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
-    chmodSync(path.join(dir, 'ssh'), 0o755)
-    chmodSync(path.join(dir, 'ssh', 'authorized_keys'), 0o644)
+    user.shareAuthorizedKeys(path.join(dir, 'ssh'))
     const files = writeSshClientFiles(dir, droplets.droplets)
     services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
   }, 120_000)
 
   afterAll(async () => {
-    rmSync(SUDOERS, { force: true })
     await ctx.dispose()
     await services?.dispose()
     await droplets?.stop()
     await docker?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
-    try {
-      execFileSync('userdel', ['--remove', USER], { stdio: 'ignore' })
-    } catch {
-      /* already gone */
-    }
+    user.remove()
   })
 
   it('the user cannot reach the daemon\'s socket on its own', () => {
@@ -89,8 +78,7 @@ describe.skipIf(!ready)('containers for a user outside the docker group (real us
   it('with a NOPASSWD rule for docker: lists, acts and watches through sudo -n', async () => {
     const docker_ = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
     // env_keep: sudo resets the environment, and the bench's daemon is found through DOCKER_HOST.
-    writeFileSync(SUDOERS, `Defaults:${USER} env_keep += "DOCKER_HOST"\n${USER} ALL=(root) NOPASSWD: ${docker_}\n`, { mode: 0o440 })
-    execFileSync('visudo', ['-cf', SUDOERS])
+    user.allowSudo(`Defaults:${USER} env_keep += "DOCKER_HOST"\n${USER} ALL=(root) NOPASSWD: ${docker_}\n`)
     const list = await call('containers.list', { hostId: 'sudo-droplet' })
     expect(list.map((c) => c.name)).toEqual(['sudo-visible'])
     const started = await call('containers.action', { hostId: 'sudo-droplet', id: 'sudo-visible', action: 'start' })

@@ -2,18 +2,19 @@
 // containers, reached through a real sshd droplet whose sessions get DOCKER_HOST, through the
 // real services (router, contract validation, SSH pool) - the Engine API over `docker system dial-stdio`.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { MethodName, Params, Result } from '../../src/shared/contract'
+import { routerCalls } from '../support/router-calls'
 import { DropdeckError } from '../../src/shared/errors'
 import { startDocker, findDockerd, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
 import { SEEDED_CONTAINERS, type SeededContainer } from '../fleet/docker-seed'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { isPortFree } from '../fleet/net'
-import { descendants, findExecutable, waitFor } from '../fleet/proc'
+import { findExecutable, waitFor } from '../fleet/proc'
+import { dialProcesses } from './dial-processes'
 import { memoryKeychain } from '../ssh/support/ssh-env'
 import { DockerEngine, type EngineStream } from '../../src/main/docker/engine'
 import { existsSync } from 'node:fs'
@@ -39,19 +40,7 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
   let services: Services
   const ctx = createCallContext('test:containers')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, ctx)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
-    return envelope.result as Result<M>
-  }
-  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
-    try {
-      await call(method, params)
-    } catch (err) {
-      return err as DropdeckError
-    }
-    throw new Error(`${method} succeeded; a failure was expected`)
-  }
+  const { call, failure } = routerCalls(() => services, ctx)
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/ddc-') // short: unix socket paths are limited
@@ -93,13 +82,7 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
 
   it('a refresh reuses the kept-open Engine session: one dial-stdio process for list after list', async () => {
     const sshdPid = withDocker.droplets[0].pid
-    const dials = () => descendants(sshdPid).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dial-stdio')
-      } catch {
-        return false
-      }
-    })
+    const dials = () => dialProcesses(sshdPid)
     await call('containers.list', { hostId: 'docker-droplet' })
     const first = dials()
     expect(first).toHaveLength(1)
@@ -193,13 +176,7 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
 
     it('closing a stream ends its dial-stdio process on the host', async () => {
       const sshdPid = withDocker.droplets[0].pid
-      const dials = () => descendants(sshdPid).filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dial-stdio')
-        } catch {
-          return false
-        }
-      })
+      const dials = () => dialProcesses(sshdPid)
       // The services above keep a session of their own open: count only the processes these streams start.
       const before = new Set(dials())
       const ours = () => dials().filter((pid) => !before.has(pid))
@@ -214,13 +191,7 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
 
     it('a session runs requests one after another over one channel, survives NOT_FOUND, and close() ends it', async () => {
       const sshdPid = withDocker.droplets[0].pid
-      const dials = () => descendants(sshdPid).filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dial-stdio')
-        } catch {
-          return false
-        }
-      })
+      const dials = () => dialProcesses(sshdPid)
       const before = new Set(dials())
       const ours = () => dials().filter((pid) => !before.has(pid))
       const session = await engine.session('docker-droplet')

@@ -9,9 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
+import { routerCalls } from '../support/router-calls'
 import { parseOsRelease } from '../../src/main/facts/proc-parsers'
-import type { MethodName, Params, Result } from '../../src/shared/contract'
-import { DropdeckError } from '../../src/shared/errors'
+import type { Result } from '../../src/shared/contract'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { memoryKeychain } from '../ssh/support/ssh-env'
@@ -27,11 +27,7 @@ describe.skipIf(!ready)('host facts over SSH (real sshd; the droplet is this mac
   let services: Services
   const ctx = createCallContext('test:facts')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, ctx)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
-    return envelope.result as Result<M>
-  }
+  const { call } = routerCalls(() => services, ctx)
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/ddf-')

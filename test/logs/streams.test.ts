@@ -8,9 +8,9 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { EventPayload, MethodName, Params, Result } from '../../src/shared/contract'
+import { routerCalls } from '../support/router-calls'
+import type { EventPayload } from '../../src/shared/contract'
 import { decodeLogLines, type LogLine } from '../../src/shared/contract/logs'
-import { DropdeckError } from '../../src/shared/errors'
 import { findDockerd } from '../fleet/dockerd'
 import { descendants, findExecutable, waitFor } from '../fleet/proc'
 import { SSHD_PATH } from '../fleet/sshd'
@@ -33,11 +33,7 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
   const states = new Map<string, EventPayload<'logs.state'>[]>()
   const HOST = 'logs-droplet'
 
-  async function call<M extends MethodName>(method: M, params: Params<M>, context = ctx): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, context)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
-    return envelope.result as Result<M>
-  }
+  const { call } = routerCalls(() => services, ctx)
   const texts = (id: string) => (lines.get(id) ?? []).map((l) => l.text)
   const stateNames = (id: string) => (states.get(id) ?? []).map((s) => s.state)
   const until = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000) =>

@@ -7,9 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { MethodName, Params, Result } from '../../src/shared/contract'
+import { routerCalls } from '../support/router-calls'
 import { DEFAULT_PICKED_UNITS } from '../../src/shared/contract/units'
-import { DropdeckError } from '../../src/shared/errors'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { findExecutable } from '../fleet/proc'
@@ -27,19 +26,7 @@ describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
   let services: Services
   const ctx = createCallContext('test:units')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, ctx)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
-    return envelope.result as Result<M>
-  }
-  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
-    try {
-      await call(method, params)
-    } catch (err) {
-      return err as DropdeckError
-    }
-    throw new Error(`${method} succeeded; a failure was expected`)
-  }
+  const { call, failure } = routerCalls(() => services, ctx)
 
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/ddu-')

@@ -4,20 +4,20 @@
 // kind of rule (NOPASSWD for `systemctl restart apache2`), the restart goes through `sudo -n`.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
-import type { MethodName, Params, Result } from '../../src/shared/contract'
-import { DropdeckError } from '../../src/shared/errors'
+import { routerCalls } from '../support/router-calls'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { findExecutable } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { testUser } from '../fleet/test-user'
 import { writeFakeSystemctl, type FakeSystemctl } from './fake-systemctl'
 
-const USER = `ddunits${process.pid % 100_000}`
-const SUDOERS = `/etc/sudoers.d/dropdeck-test-${USER}`
+const user = testUser('ddunits', { shell: '/bin/bash' })
+const USER = user.name
 const ready = Boolean(process.getuid?.() === 0 && findExecutable('sudo') && findExecutable('useradd') && existsSync(SSHD_PATH))
 if (!ready) console.warn('[units] skipping sudo tests: they need root, sudo, useradd and sshd')
 
@@ -28,47 +28,26 @@ describe.skipIf(!ready)('unit actions for a non-root login user (real user, sudo
   let services: Services
   const ctx = createCallContext('test:units-sudo')
 
-  async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
-    const envelope = await services.router.call(method, params, ctx)
-    if (!envelope.ok) throw new DropdeckError(envelope.error.code, envelope.error.message, { data: envelope.error.data })
-    return envelope.result as Result<M>
-  }
-  async function failure<M extends MethodName>(method: M, params: Params<M>): Promise<DropdeckError> {
-    try {
-      await call(method, params)
-    } catch (err) {
-      return err as DropdeckError
-    }
-    throw new Error(`${method} succeeded; a failure was expected`)
-  }
+  const { call, failure } = routerCalls(() => services, ctx)
 
   beforeAll(async () => {
-    execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', USER])
-    // useradd locks the password ('!'), and sshd without PAM refuses locked accounts even for keys.
-    execFileSync('usermod', ['-p', '*', USER])
+    user.create()
     dir = mkdtempSync('/tmp/ddv-')
     chmodSync(dir, 0o755) // the user reads the stand-in and records its calls under here
     fake = writeFakeSystemctl(dir)
     droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: ['deploy-droplet'], port: 'auto', baseAddress: '127.0.49.30', user: USER, env: { PATH: fake.path } })
-    // sshd reads authorized_keys as the login user
-    chmodSync(path.join(dir, 'ssh'), 0o755)
-    chmodSync(path.join(dir, 'ssh', 'authorized_keys'), 0o644)
+    user.shareAuthorizedKeys(path.join(dir, 'ssh'))
     const files = writeSshClientFiles(dir, droplets.droplets)
     services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
     await call('units.pick', { hostId: 'deploy-droplet', units: ['apache2', 'cron'] })
   }, 60_000)
 
   afterAll(async () => {
-    rmSync(SUDOERS, { force: true })
     await ctx.dispose()
     await services?.dispose()
     await droplets?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
-    try {
-      execFileSync('userdel', ['--remove', USER], { stdio: 'ignore' })
-    } catch {
-      /* already gone */
-    }
+    user.remove()
   })
 
   it('reads units without sudo, as the login user', async () => {
@@ -94,8 +73,7 @@ describe.skipIf(!ready)('unit actions for a non-root login user (real user, sudo
 
   it('with the suggested kind of rule (naming the systemctl this host resolves): the restart runs as root through sudo -n', async () => {
     const systemctl = path.join(fake.binDir, 'systemctl')
-    writeFileSync(SUDOERS, `${USER} ALL=(root) NOPASSWD: ${systemctl} restart apache2\n`, { mode: 0o440 })
-    execFileSync('visudo', ['-c', '-q', '-f', SUDOERS])
+    user.allowSudo(`${USER} ALL=(root) NOPASSWD: ${systemctl} restart apache2\n`)
     const before = fake.calls().length
     const unit = await call('units.action', { hostId: 'deploy-droplet', unit: 'apache2', action: 'restart' })
     expect(unit).toMatchObject({ name: 'apache2', activeState: 'active' })
