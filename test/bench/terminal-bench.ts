@@ -9,9 +9,12 @@
  *   npm run build && npm run bench:terminal
  *   BENCH_MB=100 BENCH_ROUNDS=5 BENCH_KEYS=100 npm run bench:terminal
  *   BENCH_RENDERER=dom   # throughput with xterm's DOM renderer instead of WebGL
+ *   BENCH_PROFILE=1      # extra rounds: CPU per process (Chromium's renderer, GPU, network; sshd; app main),
+ *                        # the page's CPU profile and Performance metrics, for the app and the ceiling
+ *   BENCH_TRACE=1        # extra rounds under a devtools.timeline trace: the renderer main thread's task kinds
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +26,7 @@ const MB = Number(process.env.BENCH_MB ?? 64)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const KEYS = Number(process.env.BENCH_KEYS ?? 60)
 const FORCE_DOM = process.env.BENCH_RENDERER === 'dom'
+const PROFILE = !!process.env.BENCH_PROFILE
 /** The app's flow-control window: main pauses the shell above this many un-acked bytes. */
 const WINDOW = 512 * 1024
 const CHUNK = 64 * 1024
@@ -48,6 +52,11 @@ async function openTab(page: Page, label: string): Promise<string> {
   throw new Error(`no terminal opened on ${label}`)
 }
 
+/** terminals.data events main sent during the app rounds, to show how finely the output was cut. */
+const appEvents = { count: 0, bytes: 0, full: 0 }
+/** Un-acked bytes sampled every 5 ms during the app rounds: near the window means the page is the bottleneck. */
+const inFlight = { samples: 0, sum: 0, paused: 0 }
+
 /** The app path: type `cat`, time until the marker is out and every byte is acked (parsed by xterm). */
 async function catThroughApp(app: SshApp, id: string, file: string, round: number): Promise<number> {
   const { page } = app.view
@@ -57,8 +66,11 @@ async function catThroughApp(app: SshApp, id: string, file: string, round: numbe
   let seen = false
   const off = services.bus.subscribe((event, payload) => {
     if (event !== 'terminals.data') return
-    const p = payload as { id: string; data: string }
+    const p = payload as { id: string; data: string; bytes: number }
     if (p.id !== id) return
+    appEvents.count += 1
+    appEvents.bytes += p.bytes
+    if (p.bytes === CHUNK) appEvents.full += 1
     tail = (tail + p.data).slice(-400)
     if (tail.includes(marker)) seen = true
   })
@@ -68,7 +80,14 @@ async function catThroughApp(app: SshApp, id: string, file: string, round: numbe
     await new Promise((r) => setTimeout(r, 300))
     const started = performance.now()
     await page.keyboard.press('Enter')
-    while (!seen || services.ssh.terminals.stats(id).unacked > 0) await new Promise((r) => setTimeout(r, 5))
+    for (;;) {
+      const { unacked, paused } = services.ssh.terminals.stats(id)
+      if (seen && unacked === 0) break
+      inFlight.samples += 1
+      inFlight.sum += unacked
+      if (paused) inFlight.paused += 1
+      await new Promise((r) => setTimeout(r, 5))
+    }
     return performance.now() - started
   } finally {
     off()
@@ -183,6 +202,85 @@ async function echoLatency(page: Page, keys: number): Promise<number[]> {
   return samples
 }
 
+/** CPU seconds used so far by this process's descendants (Chromium's processes, sshd, the shell), by kind. */
+function descendantCpu(): Map<string, number> {
+  const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // Chromium rewrites its argv into one string: read the process type out of it.
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      const type = /--type=(\S+)/.exec(cmd)?.[1]
+      const utilityKind = /--utility-sub-type=\S*?\.(\w+)(\s|\0|$)/.exec(cmd)?.[1]
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+      const kind = /chrom/i.test(comm) || type ? `chromium ${type === 'utility' ? utilityKind ?? type : type ?? 'browser'}` : comm
+      return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100, kind }]
+    } catch {
+      return []
+    }
+  })
+  const mine = new Set([process.pid])
+  for (let grew = true; grew; ) {
+    grew = false
+    for (const p of procs) {
+      if (mine.has(p.pid) || !mine.has(p.ppid)) continue
+      mine.add(p.pid)
+      grew = true
+    }
+  }
+  const byKind = new Map<string, number>()
+  for (const p of procs) if (mine.has(p.pid) && p.pid !== process.pid) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + p.cpu)
+  return byKind
+}
+
+/** Runs a round and prints the CPU each kind of process used in it, with this process's own. */
+async function cpuOfRound(label: string, round: () => Promise<number>): Promise<void> {
+  const before = descendantCpu()
+  const own = process.cpuUsage()
+  const ms = await round()
+  const used = process.cpuUsage(own)
+  const after = descendantCpu()
+  const parts = [...after].map(([kind, s]) => [kind, s - (before.get(kind) ?? 0)] as const).filter(([, s]) => s >= 0.05).sort((a, b) => b[1] - a[1])
+  console.log(`${label} round ${fmt(ms, 0)} ms; CPU ms: ${parts.map(([kind, s]) => `${kind} ${fmt(s * 1000, 0)}`).join(', ')}, app main + bench ${fmt((used.user + used.system) / 1000, 0)}`)
+}
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+/** One more round under the page's CPU profiler; prints the functions with the most self time. */
+async function profileRound(page: Page, label: string, round: () => Promise<number>): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Performance.enable')
+  const metrics = async () => new Map(((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map((m) => [m.name, m.value]))
+  const before = await metrics()
+  const nodeBefore = process.cpuUsage()
+  await cdp.send('Profiler.start')
+  const ms = await round()
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }
+  const node = process.cpuUsage(nodeBefore)
+  const after = await metrics()
+  const spent = (name: string) => `${name.replace('Duration', '')} ${fmt(((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000, 0)} ms`
+  console.log(`${label} round: page ${['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map(spent).join(', ')}; this process (app main + bench) CPU ${fmt((node.user + node.system) / 1000, 0)} ms`)
+  await cdp.detach()
+  const self = new Map<number, number>()
+  profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  const byFunction = new Map<string, number>()
+  let total = 0
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0
+    total += us
+    const { functionName, url, lineNumber } = node.callFrame
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}`
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us)
+  }
+  console.log(`profile of one ${label} round (${fmt(ms, 0)} ms): self time by function`)
+  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 16)) {
+    console.log(`  ${fmt((100 * us) / total)}%  ${fmt(us / 1000, 0)} ms  ${key}`)
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) throw new Error('No renderer build: run `npm run build` first.')
   const dir = mkdtempSync(join(tmpdir(), 'dd-bench-term-'))
@@ -229,6 +327,39 @@ async function main(): Promise<void> {
       }
       console.error(`round ${round}: app ${fmt(app_ms.at(-1)!, 0)} ms, ceiling ${fmt(ceiling_ms.at(-1)!, 0)} ms`)
     }
+    if (PROFILE) {
+      await cpuOfRound('app', () => catThroughApp(app, id, file, 97))
+      await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'visible'))
+      await cpuOfRound('ceiling', () => catIntoCeiling(page))
+      await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
+    }
+    if (process.env.BENCH_TRACE) {
+      const browser = page.context().browser()!
+      for (const which of ['app', 'ceiling']) {
+        if (which === 'ceiling') await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'visible'))
+        await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
+        const ms = which === 'app' ? await catThroughApp(app, id, file, 98) : await catIntoCeiling(page)
+        const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: Array<{ name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }> }
+        if (which === 'ceiling') await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
+        const main = trace.traceEvents.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`)
+        const sums = new Map<string, { n: number; us: number }>()
+        for (const e of trace.traceEvents) {
+          if (e.ph !== 'X' || !main.includes(`${e.pid}:${e.tid}`)) continue
+          const entry = sums.get(e.name) ?? { n: 0, us: 0 }
+          entry.n += 1
+          entry.us += e.dur ?? 0
+          sums.set(e.name, entry)
+        }
+        console.log(`trace of one ${which} round (${fmt(ms, 0)} ms), renderer main thread, inclusive:`)
+        for (const [name, { n, us }] of [...sums].sort((a, b) => b[1].us - a[1].us).slice(0, 18)) console.log(`  ${fmt(us / 1000, 0)} ms  ${n}x  ${name}`)
+      }
+    }
+    if (PROFILE) {
+      await profileRound(page, 'app', () => catThroughApp(app, id, file, 99))
+      await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'visible'))
+      await profileRound(page, 'ceiling', () => catIntoCeiling(page))
+      await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
+    }
     const mbps = (ms: number) => bytes / 1e6 / (ms / 1000)
     const appMbps = mbps(median(app_ms))
     const ceilingMbps = mbps(median(ceiling_ms))
@@ -250,6 +381,7 @@ async function main(): Promise<void> {
     console.log(`  cat through a remote PTY and the app   median ${fmt(appMbps)} MB/s   (${app_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
     console.log(`  straight into xterm.js (ceiling)       median ${fmt(ceilingMbps)} MB/s   (${ceiling_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
     console.log(`  ratio app / ceiling                    ${fmt(appMbps / ceilingMbps, 2)}x`)
+    console.log(`  terminals.data events (app rounds)     ${appEvents.count}, mean ${fmt(appEvents.bytes / Math.max(1, appEvents.count) / 1024)} KB, ${appEvents.full} of 64 KB; un-acked mean ${fmt(inFlight.sum / Math.max(1, inFlight.samples) / 1024, 0)} KB, shell paused in ${fmt((100 * inFlight.paused) / Math.max(1, inFlight.samples), 0)}% of samples`)
     console.log(`  echo latency, remote shell (bench sshd) median ${fmt(median(remote))} ms   p95 ${fmt(percentile(remote, 95))} ms`)
     console.log(`  echo latency, local shell (node-pty)    median ${fmt(median(local))} ms   p95 ${fmt(percentile(local, 95))} ms`)
   } finally {
