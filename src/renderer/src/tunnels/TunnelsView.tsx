@@ -124,12 +124,12 @@ export function TunnelsView() {
                 <colgroup>
                   <col style={{ width: 90 }} />
                   <col />
-                  <col style={{ width: '22%' }} />
+                  <col style={{ width: '16%' }} />
                   <col style={{ width: 60 }} />
                   <col style={{ width: 76 }} />
                   <col style={{ width: 76 }} />
-                  <col style={{ width: 88 }} />
-                  <col style={{ width: 150 }} />
+                  <col style={{ width: 80 }} />
+                  <col style={{ width: 140 }} />
                 </colgroup>
                 <thead>
                   <tr>
