@@ -8,6 +8,7 @@ import http from 'node:http'
 import type { Duplex, Readable } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
+import { requestRaw, type ResponseHeadSplitter } from './raw-stream'
 
 const DIAL = 'docker system dial-stdio'
 const SUDO_DIAL = 'sudo -n docker system dial-stdio'
@@ -47,6 +48,13 @@ interface DialFailure {
   dialFailed: true
   stderr: string
   code: number | null
+}
+
+/** A stream's response head on its raw channel; the body is still to be read. */
+interface RawOpened {
+  body: ResponseHeadSplitter
+  channel: ClientChannel
+  status: number
 }
 
 /** The response head on an open channel; the body is still to be read. */
@@ -95,12 +103,11 @@ export class DockerEngine {
   async stream(hostId: string, method: string, path: string, options: StreamOptions = {}): Promise<EngineStream> {
     const { signal } = options
     if (signal?.aborted) throw aborted(hostId, method, path)
-    const opened = await this.dialled(hostId, (client, command) => this.open(hostId, client, command, method, path, options.timeoutMs ?? 30_000, signal))
-    const { res, channel } = opened
-    const status = res.statusCode ?? 0
+    const opened = await this.dialled(hostId, (client, command) => this.openRaw(hostId, client, command, method, path, options.timeoutMs ?? 30_000, signal))
+    const { body, channel, status } = opened
     if (status >= 300 && status !== 304) {
       try {
-        checked(hostId, method, path, await readAll(res))
+        checked(hostId, method, path, await readBody(body, status))
       } finally {
         channel.close()
       }
@@ -110,14 +117,14 @@ export class DockerEngine {
       if (closed) return
       closed = true
       signal?.removeEventListener('abort', close)
-      // Ending the body first lets readers see 'end'/'close' rather than an abort error.
-      res.destroy()
+      body.destroy()
       channel.close()
     }
     signal?.addEventListener('abort', close, { once: true })
-    res.once('close', close)
-    channel.once('close', close)
-    return { status, body: res, close }
+    // When docker ends the response the channel closes and the pipe ends the body: readers get every
+    // byte, then 'end'. Only close() (or the signal) cuts it short.
+    body.once('close', close)
+    return { status, body, close }
   }
 
   /** A session: one dial-stdio channel kept open for sequential requests (see EngineSession). */
@@ -187,6 +194,48 @@ export class DockerEngine {
   }
 
   /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
+  /** Like open, for a stream: the request as HTTP/1.0 on a raw channel (./raw-stream.ts), resolved at the response head. */
+  private async openRaw(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<RawOpened | DialFailure> {
+    const channel = await new Promise<ClientChannel>((resolve, reject) =>
+      client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
+    )
+    const stderr: Buffer[] = []
+    let code: number | null = null
+    channel.stderr.on('data', (c: Buffer) => stderr.push(c))
+    channel.on('exit', (c: number | null) => {
+      code = c
+    })
+    const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
+    const body = requestRaw(channel, method, API + path)
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    try {
+      const head = await Promise.race([
+        body.response,
+        new Promise<never>((_resolve, reject) => {
+          // The channel is no net.Socket: time the response head here.
+          timer = setTimeout(() => reject(new DropdeckError('TIMEOUT', `${hostId}: docker did not answer ${method} ${path.split('?')[0]} within ${Math.round(timeoutMs / 1000)} s.`, { retryable: true })), timeoutMs)
+          onAbort = () => reject(aborted(hostId, method, path))
+          signal?.addEventListener('abort', onAbort, { once: true })
+        })
+      ])
+      return { body, channel, status: head.status }
+    } catch (err) {
+      if (err instanceof DropdeckError) {
+        body.destroy()
+        channel.close()
+        throw err
+      }
+      // The channel closed without an HTTP response: the dial command failed. Wait for its exit status.
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
+      channel.close()
+      return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
+    } finally {
+      clearTimeout(timer)
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
   private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, keepAlive = false): Promise<Opened | DialFailure> {
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
@@ -234,6 +283,18 @@ function send(agent: http.Agent, hostId: string, method: string, path: string, t
       reject(err)
     })
     req.end()
+  })
+}
+
+function readBody(body: Readable, status: number): Promise<EngineResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    body.on('data', (c: Buffer) => chunks.push(c))
+    body.on('error', reject)
+    body.on('end', () => {
+      const all = Buffer.concat(chunks)
+      resolve({ status, body: all, json: <T>() => JSON.parse(all.toString('utf8')) as T })
+    })
   })
 }
 
