@@ -193,19 +193,9 @@ export class DockerEngine {
     })
   }
 
-  /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
   /** Like open, for a stream: the request as HTTP/1.0 on a raw channel (./raw-stream.ts), resolved at the response head. */
   private async openRaw(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<RawOpened | DialFailure> {
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
-    )
-    const stderr: Buffer[] = []
-    let code: number | null = null
-    channel.stderr.on('data', (c: Buffer) => stderr.push(c))
-    channel.on('exit', (c: number | null) => {
-      code = c
-    })
-    const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
+    const { channel, failure } = await dialChannel(hostId, client, command)
     const body = requestRaw(channel, method, API + path)
     let timer: NodeJS.Timeout | undefined
     let onAbort: (() => void) | undefined
@@ -226,27 +216,16 @@ export class DockerEngine {
         channel.close()
         throw err
       }
-      // The channel closed without an HTTP response: the dial command failed. Wait for its exit status.
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
-      channel.close()
-      return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
+      return failure(err as Error)
     } finally {
       clearTimeout(timer)
       if (onAbort) signal?.removeEventListener('abort', onAbort)
     }
   }
 
+  /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
   private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, keepAlive = false): Promise<Opened | DialFailure> {
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
-    )
-    const stderr: Buffer[] = []
-    let code: number | null = null
-    channel.stderr.on('data', (c: Buffer) => stderr.push(c))
-    channel.on('exit', (c: number | null) => {
-      code = c
-    })
-    const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
+    const { channel, failure } = await dialChannel(hostId, client, command)
     const agent = channelAgent(channel, keepAlive)
     try {
       return { res: await send(agent, hostId, method, path, timeoutMs, signal), channel, agent }
@@ -255,10 +234,32 @@ export class DockerEngine {
         channel.close()
         throw err
       }
-      // The channel closed without an HTTP response: the dial command failed. Wait for its exit status.
+      return failure(err as Error)
+    }
+  }
+}
+
+/**
+ * Runs the dial command on a new exec channel. `failure` is for a channel that closed without an HTTP
+ * response: it waits (briefly) for the command's exit status and says what the command printed.
+ */
+async function dialChannel(hostId: string, client: Client, command: string): Promise<{ channel: ClientChannel; failure(err: Error): Promise<DialFailure> }> {
+  const channel = await new Promise<ClientChannel>((resolve, reject) =>
+    client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
+  )
+  const stderr: Buffer[] = []
+  let code: number | null = null
+  channel.stderr.on('data', (c: Buffer) => stderr.push(c))
+  channel.on('exit', (c: number | null) => {
+    code = c
+  })
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()))
+  return {
+    channel,
+    async failure(err) {
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))])
       channel.close()
-      return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || (err as Error).message, code }
+      return { dialFailed: true, stderr: Buffer.concat(stderr).toString('utf8').trim() || err.message, code }
     }
   }
 }
