@@ -3,11 +3,11 @@
  * what a prune could free. A full disk (seed 002: 97 %) starts here.
  */
 import { useQuery } from '@tanstack/react-query'
-import { RefreshCw } from 'lucide-react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { containersKeys } from './containers-queries'
 import { formatBytes } from './format'
+import { RefreshButton } from '../ui/RefreshButton'
 
 const KINDS = [
   ['images', 'Images'],
@@ -54,10 +54,7 @@ export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => 
         </table>
       )}
       <div className="cdisk-actions">
-        <button type="button" className="button button-small" onClick={() => void df.refetch()} disabled={df.isFetching}>
-          <RefreshCw size={13} aria-hidden="true" className={df.isFetching ? 'spin' : undefined} />
-          Refresh
-        </button>
+        <RefreshButton busy={df.isFetching} onRefresh={() => void df.refetch()} />
         <button type="button" className="button button-small" onClick={onPrune}>
           Prune…
         </button>

@@ -4,7 +4,7 @@
  * the operator uses that have no record, each with a prefilled Create.
  */
 import * as Switch from '@radix-ui/react-switch'
-import { Globe, Pencil, Plus, RefreshCw, Search, Trash2, TriangleAlert } from 'lucide-react'
+import { Globe, Pencil, Plus, Search, Trash2, TriangleAlert } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { useQueryClient } from '@tanstack/react-query'
 import type { Provider } from '../../../shared/contract'
@@ -20,6 +20,7 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { useDeleteRecord, useSaveRecord } from './dns-mutations'
 import { draftFromRecord, emptyDraft, RecordFormDialog, relativeName, type RecordDraft } from './RecordFormDialog'
+import { RefreshButton } from '../ui/RefreshButton'
 
 export const DNS_SEARCH_ID = 'dns-search'
 
@@ -182,9 +183,7 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
         {records.isError && records.data && <StaleBadge error={records.error} />}
         <div className="toolbar-spacer" />
         <ApiBudget providers={[zone.provider]} />
-        <button type="button" className="button button-small" onClick={refresh} disabled={refreshing || records.isFetching} aria-label="Refresh records">
-          <RefreshCw size={13} className={refreshing || records.isFetching ? 'spin' : undefined} aria-hidden="true" />
-        </button>
+        <RefreshButton label="Refresh records" busy={refreshing || records.isFetching} onRefresh={refresh} iconOnly />
         <button type="button" className="button button-small button-primary" onClick={() => onEdit({ zone, initial: emptyDraft(zone) })}>
           <Plus size={13} aria-hidden="true" />
           Add record

@@ -10,6 +10,7 @@ import { providerNames } from '../fleet/format'
 import type { DnsRecord, DnsRecordInput, Zone } from '../rpc/provider-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { recordFieldErrors, useSaveRecord } from './dns-mutations'
+import { DialogActions } from '../ui/DialogActions'
 
 export interface RecordDraft {
   type: string
@@ -145,16 +146,7 @@ function RecordForm({ zone, editing, initial, onDone }: { zone: Zone; editing?: 
             <ErrorNotice error={save.error} />
           </div>
         )}
-        <div className="dialog-actions">
-          <Dialog.Close asChild>
-            <button type="button" className="button">
-              Cancel
-            </button>
-          </Dialog.Close>
-          <button type="submit" className="button button-primary" disabled={save.isPending || !draft.name.trim() || !draft.content.trim()}>
-            {save.isPending ? 'Saving…' : editing ? 'Save record' : 'Add record'}
-          </button>
-        </div>
+        <DialogActions label={editing ? 'Save record' : 'Add record'} busyLabel="Saving…" busy={save.isPending} disabled={save.isPending || !draft.name.trim() || !draft.content.trim()} />
       </form>
     </Dialog.Content>
   )

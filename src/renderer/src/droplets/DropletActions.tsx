@@ -15,6 +15,7 @@ import { useSettings } from '../rpc/queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { useDropletAction } from './use-droplet-mutations'
+import { DialogActions } from '../ui/DialogActions'
 
 type Destructive = (typeof destructiveDropletActions)[number]
 type ActionType = DropletAction['type']
@@ -224,16 +225,7 @@ function SnapshotForm({ droplet, busy, error, onSubmit }: { droplet: Droplet; bu
             <ErrorNotice error={error} />
           </div>
         ) : null}
-        <div className="dialog-actions">
-          <Dialog.Close asChild>
-            <button type="button" className="button">
-              Cancel
-            </button>
-          </Dialog.Close>
-          <button type="submit" className="button button-primary" disabled={!name.trim() || busy}>
-            {busy ? 'Sending…' : 'Take snapshot'}
-          </button>
-        </div>
+        <DialogActions label="Take snapshot" busyLabel="Sending…" busy={busy} disabled={!name.trim() || busy} />
       </form>
     </Dialog.Content>
   )

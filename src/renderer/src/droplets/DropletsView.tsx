@@ -5,7 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import type { SortingState } from '@tanstack/react-table'
-import { Camera, Droplet as DropletIcon, History, RefreshCw, Search, Shield } from 'lucide-react'
+import { Camera, Droplet as DropletIcon, History, Search, Shield } from 'lucide-react'
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { ApiBudget } from '../fleet/ApiBudget'
@@ -19,6 +19,7 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { DropletDetailPanel } from './DropletDetailPanel'
 import { dropletMatches } from './droplet-columns'
 import { DropletTable } from './DropletTable'
+import { RefreshButton } from '../ui/RefreshButton'
 
 export const DROPLET_FILTER_ID = 'droplet-filter'
 
@@ -87,10 +88,7 @@ export function DropletsView() {
           <History size={13} aria-hidden="true" />
           Activity
         </button>
-        <button type="button" className="button button-small" onClick={refresh} disabled={busy} aria-label="Refresh droplets">
-          <RefreshCw size={13} className={busy ? 'spin' : undefined} aria-hidden="true" />
-          Refresh
-        </button>
+        <RefreshButton label="Refresh droplets" busy={busy} onRefresh={refresh} />
       </div>
 
       {droplets.data ? (

@@ -14,6 +14,7 @@ import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { DropletPicker } from './DropletPicker'
 import { suggestFirewallName, summarizeRules, TEMPLATE_DESCRIPTION, TEMPLATE_SUMMARY } from './firewall-rules'
 import { useAttachFirewall, useCreateFirewall } from './use-firewall-mutations'
+import { DialogActions } from '../ui/DialogActions'
 
 const FIELDS = ['id', 'name', 'dropletIds', 'tags'] as const
 const TAG = /^[a-zA-Z0-9_\-:]+$/
@@ -237,16 +238,7 @@ function AttachForm({ fixed, initialDropletIds, onDone, onCreateInstead }: { fix
             )}
           </div>
         )}
-        <div className="dialog-actions">
-          <Dialog.Close asChild>
-            <button type="button" className="button">
-              Cancel
-            </button>
-          </Dialog.Close>
-          <button type="submit" className="button button-primary" disabled={!ready || attach.isPending}>
-            {attach.isPending ? 'Attaching…' : 'Attach'}
-          </button>
-        </div>
+        <DialogActions label="Attach" busyLabel="Attaching…" busy={attach.isPending} disabled={!ready || attach.isPending} />
       </form>
     </Dialog.Content>
   )

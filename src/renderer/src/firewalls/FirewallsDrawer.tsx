@@ -3,7 +3,7 @@
  * cover; create one from seed 002's template, attach one to more droplets or tags. A drawer over
  * the current screen, opened from the Droplets header or the palette.
  */
-import { Link2, Plus, RefreshCw } from 'lucide-react'
+import { Link2, Plus } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { formatDateTime } from '../fleet/format'
 import { StaleBadge } from '../fleet/StaleBadge'
@@ -13,6 +13,7 @@ import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { describeRules, summarizeRules } from './firewall-rules'
 import { AttachFirewallDialog, CreateFirewallDialog } from './FirewallDialogs'
+import { RefreshButton } from '../ui/RefreshButton'
 
 export function FirewallsDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
@@ -62,10 +63,7 @@ function FirewallList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
         )}
         {firewalls.isError && firewalls.data && <StaleBadge error={firewalls.error} />}
         <div className="toolbar-spacer" />
-        <button type="button" className="button button-small" aria-label="Refresh firewalls" disabled={firewalls.isFetching} onClick={() => void firewalls.refetch()}>
-          <RefreshCw size={13} className={firewalls.isFetching ? 'spin' : undefined} aria-hidden="true" />
-          Refresh
-        </button>
+        <RefreshButton label="Refresh firewalls" busy={firewalls.isFetching} onRefresh={() => void firewalls.refetch()} />
       </div>
       <div className="drawer-body">
         {firewalls.isError && !firewalls.data ? (

@@ -5,7 +5,7 @@
  * operator to check its fingerprint.
  */
 import { useIsFetching, useQueryClient } from '@tanstack/react-query'
-import { HeartPulse, Plug, RefreshCw } from 'lucide-react'
+import { HeartPulse, Plug } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useApi } from '../rpc/api-context'
@@ -16,6 +16,7 @@ import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { HostHealthCard } from './HostHealthCard'
 import { healthKeys, REFRESH_MS, useRefreshHealth } from './health-queries'
+import { RefreshButton } from '../ui/RefreshButton'
 
 export function HealthView() {
   const hosts = useHosts()
@@ -35,10 +36,7 @@ export function HealthView() {
           Flags disk and memory at {threshold}% · refreshes every {REFRESH_MS / 1000} s
         </span>
         <span className="toolbar-spacer" />
-        <button type="button" className="button button-small" onClick={() => void refresh()} disabled={fetching > 0}>
-          <RefreshCw size={13} aria-hidden="true" className={fetching > 0 ? 'spin' : undefined} />
-          Refresh
-        </button>
+        <RefreshButton busy={fetching > 0} onRefresh={() => void refresh()} />
       </div>
       <div className="fleet-body">
         <div className="fleet-main health-main">

@@ -3,7 +3,7 @@
  * from, its size and date, the total size (DigitalOcean bills snapshots by it), and delete with the
  * name typed. A drawer over the current screen, opened from the Droplets header or the palette.
  */
-import { RefreshCw, Search, Trash2 } from 'lucide-react'
+import { Search, Trash2 } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { formatDateTime, formatGb } from '../fleet/format'
 import { StaleBadge } from '../fleet/StaleBadge'
@@ -12,6 +12,7 @@ import { useDroplets, useSnapshots, type Snapshot } from '../rpc/provider-querie
 import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { DeleteSnapshotDialog } from './DeleteSnapshotDialog'
+import { RefreshButton } from '../ui/RefreshButton'
 
 export function SnapshotsDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   return (
@@ -60,10 +61,7 @@ function SnapshotList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
         )}
         {snapshots.isError && snapshots.data && <StaleBadge error={snapshots.error} />}
         <div className="toolbar-spacer" />
-        <button type="button" className="button button-small" aria-label="Refresh snapshots" disabled={snapshots.isFetching} onClick={() => void snapshots.refetch()}>
-          <RefreshCw size={13} className={snapshots.isFetching ? 'spin' : undefined} aria-hidden="true" />
-          Refresh
-        </button>
+        <RefreshButton label="Refresh snapshots" busy={snapshots.isFetching} onRefresh={() => void snapshots.refetch()} />
       </div>
       <div className="drawer-body">
         {snapshots.isError && !snapshots.data ? (

@@ -6,6 +6,7 @@ import type { Params } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
 import { fieldErrors } from '../rpc/errors'
 import { sshKeys } from './ssh-queries'
+import { DialogActions } from '../ui/DialogActions'
 
 export function AddHostDialog({ onClose }: { onClose: () => void }) {
   const api = useApi()
@@ -86,16 +87,7 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
                 {errors['']}
               </p>
             )}
-            <div className="dialog-actions">
-              <Dialog.Close asChild>
-                <button type="button" className="button">
-                  Cancel
-                </button>
-              </Dialog.Close>
-              <button type="submit" className="button button-primary" disabled={busy || !draft.id.trim() || !draft.hostname.trim() || !draft.user.trim()}>
-                {busy ? 'Adding…' : 'Add host'}
-              </button>
-            </div>
+            <DialogActions label="Add host" busyLabel="Adding…" busy={busy} disabled={busy || !draft.id.trim() || !draft.hostname.trim() || !draft.user.trim()} />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

@@ -14,6 +14,7 @@ import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { sshKeys } from './ssh-queries'
+import { DialogActions } from '../ui/DialogActions'
 
 type Retry = () => Promise<unknown>
 
@@ -276,16 +277,7 @@ function PassphraseDialog({ pending, onUnlock, onCancel }: { pending: Extract<Pe
                 </p>
               </div>
             )}
-            <div className="dialog-actions">
-              <Dialog.Close asChild>
-                <button type="button" className="button">
-                  Cancel
-                </button>
-              </Dialog.Close>
-              <button type="submit" className="button button-primary" disabled={busy || !passphrase}>
-                {busy ? 'Unlocking…' : 'Unlock and connect'}
-              </button>
-            </div>
+            <DialogActions label="Unlock and connect" busyLabel="Unlocking…" busy={busy} disabled={busy || !passphrase} />
           </form>
         </Dialog.Content>
       </Dialog.Portal>
@@ -338,16 +330,7 @@ function PasswordDialog({ pending, address, onSubmit, onCancel }: { pending: Ext
                 </p>
               </div>
             )}
-            <div className="dialog-actions">
-              <Dialog.Close asChild>
-                <button type="button" className="button">
-                  Cancel
-                </button>
-              </Dialog.Close>
-              <button type="submit" className="button button-primary" disabled={busy || !password}>
-                {busy ? 'Connecting…' : 'Connect'}
-              </button>
-            </div>
+            <DialogActions label="Connect" busyLabel="Connecting…" busy={busy} disabled={busy || !password} />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

@@ -10,6 +10,7 @@ import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
 import { sshKeys, useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
+import { DialogActions } from '../ui/DialogActions'
 
 export interface TunnelDraft {
   hostId: string
@@ -147,16 +148,7 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
                   </p>
                 )
               )}
-              <div className="dialog-actions">
-                <Dialog.Close asChild>
-                  <button type="button" className="button">
-                    Cancel
-                  </button>
-                </Dialog.Close>
-                <button type="submit" className="button button-primary" disabled={busy || !hostId || !draft.remotePort.trim()}>
-                  {busy ? 'Starting…' : 'Start tunnel'}
-                </button>
-              </div>
+              <DialogActions label="Start tunnel" busyLabel="Starting…" busy={busy} disabled={busy || !hostId || !draft.remotePort.trim()} />
             </form>
           </Dialog.Content>
         </Dialog.Portal>

@@ -5,6 +5,7 @@
  */
 import * as Dialog from '@radix-ui/react-dialog'
 import { useId, useState, type FormEvent, type ReactNode } from 'react'
+import { DialogActions } from './DialogActions'
 
 interface TypedConfirmDialogProps {
   open: boolean
@@ -63,16 +64,7 @@ function TypedConfirmContent({ title, description, expected, confirmLabel, onCon
           />
         </div>
         {error && <div className="dialog-error">{error}</div>}
-        <div className="dialog-actions">
-          <Dialog.Close asChild>
-            <button type="button" className="button">
-              Cancel
-            </button>
-          </Dialog.Close>
-          <button type="submit" className="button button-danger" disabled={!matches || !ready || busy}>
-            {busy ? 'Sending…' : confirmLabel}
-          </button>
-        </div>
+        <DialogActions label={confirmLabel} busyLabel="Sending…" busy={busy} disabled={!matches || !ready || busy} tone="danger" />
       </form>
     </Dialog.Content>
   )
