@@ -42,7 +42,8 @@ export async function openPage(browser: Browser, url: string, options: { colorSc
     async screenshot(name) {
       await mkdir(screenshotDir, { recursive: true })
       const path = join(screenshotDir, `${name}.png`)
-      await page.screenshot({ path })
+      // Finished animations: a dialog caught mid fade-in is half transparent in the picture.
+      await page.screenshot({ path, animations: 'disabled' })
       return path
     }
   }
