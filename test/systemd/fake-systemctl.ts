@@ -3,7 +3,7 @@
 // other unit, only the properties asked for (as systemctl does), and records every call: its
 // arguments, its uid, and what sudo said about it (SUDO_USER, SUDO_COMMAND), so a test can check the
 // exact command Dropdeck ran, including that it went through `sudo -n`.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export const FIXTURES_DIR = path.join(import.meta.dirname, 'fixtures')
@@ -29,16 +29,28 @@ const SCRIPT = readFileSync(path.join(import.meta.dirname, 'fake-systemctl.sh'),
 export function writeFakeSystemctl(dir: string): FakeSystemctl {
   const binDir = path.join(dir, 'fake-bin')
   mkdirSync(binDir, { recursive: true, mode: 0o755 })
+  const fixtures = copyFixtures(path.join(dir, 'systemctl-fixtures'))
   const log = path.join(dir, 'systemctl-calls.log')
   writeFileSync(log, '', { mode: 0o666 })
   chmodSync(log, 0o666) // a non-root login user records calls too
   const file = path.join(binDir, 'systemctl')
-  writeFileSync(file, SCRIPT.replace('log=@LOG@', `log=${JSON.stringify(log)}`).replace('fixtures=@FIXTURES@', `fixtures=${JSON.stringify(FIXTURES_DIR)}`), { mode: 0o755 })
+  writeFileSync(file, SCRIPT.replace('log=@LOG@', `log=${JSON.stringify(log)}`).replace('fixtures=@FIXTURES@', `fixtures=${JSON.stringify(fixtures)}`), { mode: 0o755 })
   return {
     binDir,
     path: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     calls: () => parseCalls(existsSync(log) ? readFileSync(log, 'utf8') : '')
   }
+}
+
+/**
+ * The captures, copied next to the stand-in: a non-root login user runs it, and the checkout may sit
+ * in a folder only its owner can enter (a 0700 home or `mktemp -d`).
+ */
+function copyFixtures(to: string): string {
+  cpSync(FIXTURES_DIR, to, { recursive: true })
+  chmodSync(to, 0o755)
+  for (const name of readdirSync(to)) chmodSync(path.join(to, name), 0o644)
+  return to
 }
 
 function parseCalls(text: string): SystemctlCall[] {
