@@ -13,6 +13,9 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload may require only electron, events, timers and url: everything else it
+      // imports (zod, the contract) is bundled into index.cjs (test/unit/preload-bundle.test.ts).
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.electron.ts') },
         // A sandboxed preload must be CommonJS.

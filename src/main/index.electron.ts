@@ -3,16 +3,17 @@
  * service (src/main/app/services.ts), the same ones the headless host runs.
  */
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, nativeTheme } from 'electron'
 import { createServices, type Services } from './app/services'
 import { forwardEvents, registerIpc } from './ipc.electron'
+import { registerAppScheme, serveRenderer } from './protocol.electron'
 import { electronFetch } from './providers/http/net-fetch.electron'
+import { rendererEntryUrl } from './security/app-protocol'
 import { createSenderCheck, hardenSessions } from './security.electron'
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL
-const rendererFile = join(__dirname, '../renderer/index.html')
-const rendererUrl = () => devServerUrl ?? pathToFileURL(rendererFile).href
+// app://dropdeck/index.html, or electron-vite's dev server in an unpackaged app only.
+const rendererUrl = rendererEntryUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL })
+registerAppScheme()
 
 let services: Services | undefined
 
@@ -40,8 +41,7 @@ function createWindow(svc: Services): void {
   })
   forwardEvents(svc, win.webContents)
   win.once('ready-to-show', () => win.show())
-  if (devServerUrl) void win.loadURL(devServerUrl)
-  else void win.loadFile(rendererFile)
+  void win.loadURL(rendererUrl)
 }
 
 // One instance: a second launch focuses the first window instead of fighting over state.
@@ -57,9 +57,10 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   void app.whenReady().then(() => {
-    hardenSessions(rendererUrl)
+    serveRenderer(join(__dirname, '../renderer'))
+    hardenSessions(() => rendererUrl)
     services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), fetch: electronFetch, log: (line) => console.error(line) })
-    registerIpc(services, createSenderCheck(rendererUrl))
+    registerIpc(services, createSenderCheck(() => rendererUrl))
     createWindow(services)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0 && services) createWindow(services)

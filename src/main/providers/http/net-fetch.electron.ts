@@ -3,6 +3,7 @@
  * certificate store apply as they do in the operator's browser. The headless host uses node-fetch.ts instead.
  */
 import { net } from 'electron'
+import { refuseRedirects } from './refuse-redirects'
 
-/** `fetch`, through Chromium. net.fetch takes a string or Request, not a URL object. */
-export const electronFetch: typeof fetch = (input, init) => net.fetch(input instanceof URL ? input.href : input, init)
+/** `fetch`, through Chromium, never following a redirect. net.fetch takes a string or Request, not a URL object. */
+export const electronFetch: typeof fetch = refuseRedirects((input, init) => net.fetch(input instanceof URL ? input.href : input, init))
