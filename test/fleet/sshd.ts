@@ -35,8 +35,12 @@ export interface StartDropletsOptions {
    * the password prompt most distributions' sshd asks with). Default: keys only.
    */
   passwordLogins?: 'password' | 'keyboard-interactive'
+  /** Host keys besides the ed25519 one (a droplet built from an older image has an RSA key too). */
+  extraHostKeys?: ExtraHostKeyType[]
   startTimeoutMs?: number
 }
+
+export type ExtraHostKeyType = 'rsa' | 'ecdsa'
 
 export interface DropletServer {
   name: string
@@ -47,6 +51,8 @@ export interface DropletServer {
   hostKeyFingerprintSha256: string
   /** `ssh-ed25519 AAAA...`, for known_hosts. */
   hostPublicKey: string
+  /** The extraHostKeys asked for, each as `ssh-rsa AAAA...` / `ecdsa-sha2-nistp256 AAAA...`. */
+  extraHostPublicKeys: Partial<Record<ExtraHostKeyType, string>>
   privateKeyPath: string
   pid: number
   logPath: string
@@ -66,15 +72,15 @@ export function fingerprintSha256(key: string | Buffer): string {
   return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')
 }
 
-async function ensureKey(keyPath: string, comment: string): Promise<string> {
-  if (!existsSync(keyPath)) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', keyPath])
+async function ensureKey(keyPath: string, comment: string, type: 'ed25519' | ExtraHostKeyType = 'ed25519'): Promise<string> {
+  if (!existsSync(keyPath)) await run('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '3072'] : []), '-N', '', '-C', comment, '-f', keyPath])
   return readFileSync(`${keyPath}.pub`, 'utf8').trim()
 }
 
-function sshdConfig(o: { host: string; port: number; hostKey: string; pidFile: string; authorizedKeys: string; env?: Record<string, string>; passwordLogins?: StartDropletsOptions['passwordLogins'] }): string {
+function sshdConfig(o: { host: string; port: number; hostKeys: string[]; pidFile: string; authorizedKeys: string; env?: Record<string, string>; passwordLogins?: StartDropletsOptions['passwordLogins'] }): string {
   const lines = [
     `ListenAddress ${o.host}:${o.port}`,
-    `HostKey ${o.hostKey}`,
+    ...o.hostKeys.map((k) => `HostKey ${k}`),
     `PidFile ${o.pidFile}`,
     `AuthorizedKeysFile ${o.authorizedKeys}`,
     'PermitRootLogin prohibit-password',
@@ -138,12 +144,19 @@ export async function startDroplets(opts: StartDropletsOptions): Promise<Droplet
         mkdirSync(ddir, { recursive: true })
         const hostKey = path.join(ddir, 'ssh_host_ed25519_key')
         const hostPublicKey = (await ensureKey(hostKey, `root@${name}`)).split(/\s+/).slice(0, 2).join(' ')
+        const extraHostPublicKeys: DropletServer['extraHostPublicKeys'] = {}
+        const hostKeys = [hostKey]
+        for (const type of opts.extraHostKeys ?? []) {
+          const keyPath = path.join(ddir, `ssh_host_${type}_key`)
+          extraHostPublicKeys[type] = (await ensureKey(keyPath, `root@${name}`, type)).split(/\s+/).slice(0, 2).join(' ')
+          hostKeys.push(keyPath)
+        }
         const configPath = path.join(ddir, 'sshd_config')
-        writeFileSync(configPath, sshdConfig({ host, port, hostKey, pidFile: path.join(ddir, 'sshd.pid'), authorizedKeys, env: opts.env, passwordLogins: opts.passwordLogins }))
+        writeFileSync(configPath, sshdConfig({ host, port, hostKeys, pidFile: path.join(ddir, 'sshd.pid'), authorizedKeys, env: opts.env, passwordLogins: opts.passwordLogins }))
         const logPath = path.join(ddir, 'sshd.log')
         // -D: stay in the foreground so we own the process; -e: log to stderr (our log file)
         const daemon = spawnDaemon(SSHD_PATH, ['-D', '-e', '-f', configPath], logPath)
-        const server: DropletServer = { name, host, port, user, hostKeyFingerprintSha256: fingerprintSha256(hostPublicKey), hostPublicKey, privateKeyPath, pid: daemon.pid, logPath }
+        const server: DropletServer = { name, host, port, user, hostKeyFingerprintSha256: fingerprintSha256(hostPublicKey), hostPublicKey, extraHostPublicKeys, privateKeyPath, pid: daemon.pid, logPath }
         started.push({ server, daemon })
         await waitFor(() => canConnect(host, port, 500), {
           timeoutMs: opts.startTimeoutMs ?? 10_000,

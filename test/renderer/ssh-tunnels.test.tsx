@@ -42,6 +42,29 @@ describe('Hosts', () => {
     expect(methods).toEqual(['hosts.connect', 'hosts.trustKey', 'hosts.connect'])
   })
 
+  it('warns when the host presents a key of another type than the one on record, and still trusts by fingerprint', async () => {
+    let trusted = false
+    renderApp(
+      {
+        handlers: {
+          'hosts.list': () => [host()],
+          'hosts.connect': () => {
+            if (!trusted) throw new DropdeckError('HOST_KEY_UNKNOWN', 'WARNING: other type', { data: { hostId: 'web-1', fingerprint: FP, keyType: 'ssh-ed25519', knownTypes: ['ssh-rsa'] } })
+            return host({ state: 'connected' })
+          },
+          'hosts.trustKey': () => ((trusted = true), { trusted: true as const })
+        }
+      },
+      '#/hosts'
+    )
+    fireEvent.click(await screen.findByRole('button', { name: 'Connect web-1' }))
+    const dialog = await screen.findByRole('dialog')
+    expect(within(dialog).getByRole('alert').textContent).toContain('Only a ssh-rsa key is on record for this host')
+    expect(within(dialog).queryByText(/has not seen this host/)).toBeNull()
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Trust and connect' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+  })
+
   it('warns of a changed host key and offers no way to accept it', async () => {
     renderApp(
       {

@@ -11,13 +11,27 @@ import { readFile } from 'node:fs/promises'
 // ssh2 is CommonJS whose named exports Node's ESM loader cannot see: take them from the default export.
 import ssh2, { type AnyAuthMethod, type BaseAgent, type ParsedKey } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
+import { HOST_ADDRESS_HINT, isHostAddress } from '../../shared/contract/host-address'
 import type { Keychain } from '../secrets/keychain'
 import { chooseAgent } from './agent-choice'
 import type { HostConfig } from './host-config'
 
-export const passphraseAccount = (keyPath: string) => `ssh-passphrase:${keyPath}`
+// Keychain account names are read back by the OS keychain tools and by people: no control characters, and the
+// parts of a login must not be able to spell another login's account.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/
+
+export function passphraseAccount(keyPath: string): string {
+  if (CONTROL.test(keyPath)) throw new DropdeckError('BAD_REQUEST', `The key path ${JSON.stringify(keyPath.slice(0, 200))} has control characters; rename the key file.`)
+  return `ssh-passphrase:${keyPath}`
+}
+
 /** One password per login (user, address, port), whichever alias reaches it. */
-export const passwordAccount = (host: Pick<HostConfig, 'user' | 'hostname' | 'port'>) => `ssh-password:${host.user}@${host.hostname}:${host.port}`
+export function passwordAccount(host: Pick<HostConfig, 'user' | 'hostname' | 'port'>): string {
+  if (!isHostAddress(host.hostname)) throw new DropdeckError('BAD_REQUEST', `"${JSON.stringify(host.hostname.slice(0, 100)).slice(1, -1)}" is not ${HOST_ADDRESS_HINT}; no password is kept for it.`)
+  if (!/^[^\s@:]+$/.test(host.user) || CONTROL.test(host.user)) throw new DropdeckError('BAD_REQUEST', `The user name ${JSON.stringify(host.user.slice(0, 100))} has spaces, "@", ":" or control characters; no password is kept for it.`)
+  return `ssh-password:${host.user}@${host.hostname}:${host.port}`
+}
 
 const { createAgent, utils } = ssh2
 

@@ -7,13 +7,15 @@
 import net from 'node:net'
 import ssh2, { type Client, type ClientChannel } from 'ssh2'
 import ssh2Crypto from 'ssh2/lib/protocol/crypto.js'
+import ssh2Constants from 'ssh2/lib/protocol/constants.js'
 import type { Duplex } from 'node:stream'
 import { DropdeckError, type ErrorCode } from '../../shared/errors'
+import { HOST_ADDRESS_HINT, isHostAddress } from '../../shared/contract/host-address'
 import type { AuthPlan, KeyAuth } from './auth'
 import { AuthAttempt } from './auth-attempt'
 import { authFailed } from './auth-failure'
 import type { HostConfig } from './host-config'
-import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, knownHostsName, loadKnownHosts, type HostKeyVerdict } from './known-hosts'
+import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, keyTypesOnRecord, knownHostsName, loadKnownHosts, preferredHostKeyAlgorithms, type HostKeyVerdict } from './known-hosts'
 import { coalesceWrites } from './coalesced-writes'
 import { connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
 
@@ -240,6 +242,10 @@ export class ConnectionPool {
 
   private async open(e: Entry): Promise<Client> {
     const host = await this.deps.resolve(e.id)
+    if (!isHostAddress(host.hostname)) {
+      // ssh_config HostName, a droplet's address or a hand-added host: it goes into a CONNECT line and known_hosts.
+      throw new DropdeckError('BAD_REQUEST', `${host.id}'s HostName "${JSON.stringify(host.hostname.slice(0, 100)).slice(1, -1)}" is not ${HOST_ADDRESS_HINT}; fix it in the host's settings.`, { data: { hostId: e.id } })
+    }
     if (e.viaOverride !== undefined) {
       if (e.viaOverride === null) delete host.proxyJump
       else host.proxyJump = e.viaOverride
@@ -249,6 +255,9 @@ export class ConnectionPool {
 
     const entries = await loadKnownHosts([...host.knownHostsFiles, '/etc/ssh/ssh_known_hosts', this.deps.appKnownHosts.file])
     const name = knownHostsName(host.hostKeyAlias ?? host.hostname, host.port)
+    // As OpenSSH: ask for the key types on record for this host first, so a host recorded only with its RSA
+    // key is checked against that key instead of presenting an ed25519 key nobody has seen.
+    const recordedTypes = keyTypesOnRecord(entries, name)
     let verdict: HostKeyVerdict | undefined
     let presented: Buffer | undefined
     const plan = await this.deps.auth.plan(host)
@@ -304,7 +313,8 @@ export class ConnectionPool {
           readyTimeout,
           algorithms: {
             // AES-GCM runs in OpenSSL with AES-NI: the fastest cipher ssh2 has for tunnel throughput.
-            cipher: { prepend: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com'] } as never
+            cipher: { prepend: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com'] } as never,
+            ...(recordedTypes.length ? { serverHostKey: preferredHostKeyAlgorithms(recordedTypes, ssh2Constants.DEFAULT_SERVER_HOST_KEY) as never } : {})
           }
         })
       } catch (err) {
@@ -354,9 +364,17 @@ export class ConnectionPool {
     const { verdict, presented } = ctx
     if (verdict && presented && verdict.kind !== 'known') {
       const fingerprint = fingerprintSha256(presented)
+      const strictNote = /^no$/i.test(host.strictHostKeyChecking ?? '') ? ' (StrictHostKeyChecking no in ssh_config is not honoured: Dropdeck always asks)' : ''
+      if (verdict.kind === 'otherType') {
+        // OpenSSH's "keys of different type are already known for this host": still the operator's call, with a warning.
+        e.pendingKey = { name: ctx.name, blob: presented, fingerprint }
+        const known = verdict.knownTypes.join(', ')
+        return new DropdeckError('HOST_KEY_UNKNOWN', `WARNING: ${host.id} (${ctx.name}) presented a ${keyTypeOf(presented)} host key (${fingerprint}), but only ${known} ${verdict.knownTypes.length > 1 ? 'keys are' : 'key is'} on record for it and the server did not offer ${verdict.knownTypes.length > 1 ? 'them' : 'it'}. The server may have been rebuilt, or someone may be intercepting the connection: compare the fingerprint with the server's before trusting it${strictNote}.`, {
+          data: { hostId: e.id, fingerprint, keyType: keyTypeOf(presented), host: ctx.name, knownTypes: verdict.knownTypes }
+        })
+      }
       if (verdict.kind === 'unknown') {
         e.pendingKey = { name: ctx.name, blob: presented, fingerprint }
-        const strictNote = /^no$/i.test(host.strictHostKeyChecking ?? '') ? ' (StrictHostKeyChecking no in ssh_config is not honoured: Dropdeck always asks)' : ''
         return new DropdeckError('HOST_KEY_UNKNOWN', `${host.id} (${ctx.name}) presented a ${keyTypeOf(presented)} host key Dropdeck has never seen: ${fingerprint}. Compare it with the server's, then trust it to connect${strictNote}.`, {
           data: { hostId: e.id, fingerprint, keyType: keyTypeOf(presented), host: ctx.name }
         })

@@ -6,12 +6,18 @@
 import { createHash, createHmac } from 'node:crypto'
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { DropdeckError } from '../../shared/errors'
 
 export type HostKeyVerdict =
   | { kind: 'known' }
   | { kind: 'unknown' }
   /** A key of the same type is on record for this host, and it is not this one; or this key is @revoked. */
   | { kind: 'mismatch'; file: string; line: number; revoked?: boolean }
+  /**
+   * No key of this type is on record, but keys of other types are (OpenSSH warns the same way): the
+   * server stopped offering the recorded type, or someone in between offers another one.
+   */
+  | { kind: 'otherType'; knownTypes: string[] }
 
 /** `SHA256:` + unpadded base64, as OpenSSH prints it. */
 export function fingerprintSha256(keyBlob: Buffer): string {
@@ -94,7 +100,34 @@ export function checkHostKey(entries: KnownHostsEntry[], name: string, keyBlob: 
   }
   // As OpenSSH: a recorded key of the same type that differs wins over a match elsewhere only when no file matches.
   if (known) return { kind: 'known' }
-  return mismatch ?? { kind: 'unknown' }
+  if (mismatch) return mismatch
+  const knownTypes = keyTypesOnRecord(entries, name)
+  return knownTypes.length ? { kind: 'otherType', knownTypes } : { kind: 'unknown' }
+}
+
+/** The key types on record for `name`, in file order (revoked keys and CAs do not count). */
+export function keyTypesOnRecord(entries: KnownHostsEntry[], name: string): string[] {
+  const types = new Set<string>()
+  for (const e of entries) {
+    if (e.marker === '@cert-authority' || e.marker === '@revoked' || !hostFieldMatches(e.hosts, name)) continue
+    types.add(e.keyType)
+  }
+  return [...types]
+}
+
+/** The host-key algorithms that produce a key of each type (an RSA key signs as rsa-sha2-*). */
+function algorithmsForKeyType(type: string): string[] {
+  return type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]
+}
+
+/**
+ * The client's host-key algorithm list with the types on record first, as OpenSSH orders it: a host
+ * recorded only with its RSA key is then asked for that key rather than for the ed25519 one it also has.
+ * `supported` is the client's default order; types it cannot verify are left out.
+ */
+export function preferredHostKeyAlgorithms(recordedTypes: string[], supported: readonly string[]): string[] {
+  const first = recordedTypes.flatMap(algorithmsForKeyType).filter((a) => supported.includes(a))
+  return [...new Set([...first, ...supported])]
 }
 
 /** Reads every file that exists; unreadable ones count as empty (OpenSSH does the same). */
@@ -111,6 +144,17 @@ export async function loadKnownHosts(files: string[]): Promise<KnownHostsEntry[]
   return all.flat()
 }
 
+/** A plain known_hosts name (`host` or `[host]:port`) that cannot be read as a pattern, a list or a hashed entry. */
+export function isKnownHostsName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return name.length > 0 && !/[\s,*?!|#\x00-\x1f\x7f]/.test(name)
+}
+
+/** For messages: control characters shown as escapes, at most 100 characters. */
+function printable(text: string): string {
+  return JSON.stringify(text.slice(0, 100)).slice(1, -1)
+}
+
 /** The app's own known_hosts, in dataDir: keys the operator accepted in Dropdeck. */
 export class AppKnownHosts {
   readonly file: string
@@ -118,7 +162,14 @@ export class AppKnownHosts {
     this.file = path.join(dataDir, 'known_hosts')
   }
 
+  /**
+   * Appends `name keytype base64`. A name with whitespace, `,` or a pattern character would become a
+   * pattern (`newbox,*` trusts the key for every host), so such names are refused.
+   */
   async add(name: string, keyBlob: Buffer): Promise<void> {
+    if (!isKnownHostsName(name)) {
+      throw new DropdeckError('BAD_REQUEST', `"${printable(name)}" cannot be written to known_hosts: a host name has no spaces, commas or pattern characters (* ? ! | #). Fix the host's HostName or HostKeyAlias.`)
+    }
     await mkdir(path.dirname(this.file), { recursive: true })
     await appendFile(this.file, `${name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, { mode: 0o600 })
   }

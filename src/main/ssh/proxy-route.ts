@@ -5,6 +5,7 @@
 import net from 'node:net'
 import { SocksClient } from 'socks'
 import { DropdeckError } from '../../shared/errors'
+import { HOST_ADDRESS_HINT, isHostAddress } from '../../shared/contract/host-address'
 
 export interface ProxySpec {
   type: 'http' | 'socks5'
@@ -35,6 +36,10 @@ export function parseProxyUrl(url: string): ProxySpec {
 export const describeProxy = (p: ProxySpec) => `${p.type === 'http' ? 'HTTP' : 'SOCKS5'} proxy ${p.host}:${p.port}`
 
 export async function connectViaProxy(proxy: ProxySpec, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  // The target goes into the CONNECT request line: CR, LF or a space would end it and start headers of the caller's choosing.
+  if (!isHostAddress(host)) {
+    throw new DropdeckError('BAD_REQUEST', `"${JSON.stringify(host.slice(0, 100)).slice(1, -1)}" is not ${HOST_ADDRESS_HINT}; nothing was sent to the ${describeProxy(proxy)}.`)
+  }
   return proxy.type === 'http' ? httpConnect(proxy, host, port, timeoutMs) : socks5(proxy, host, port, timeoutMs)
 }
 

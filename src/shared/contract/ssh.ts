@@ -4,6 +4,7 @@
  * Assembled into the one contract in ../contract.ts; documented in docs/api.md ("SSH methods").
  */
 import { z } from 'zod'
+import { HostAddressSchema } from './host-address'
 
 const NoParams = z.object({}).strict()
 
@@ -41,7 +42,8 @@ export type Host = z.infer<typeof HostSchema>
 
 export const ManualHostInputSchema = z.object({
   id: HostIdSchema,
-  hostname: z.string().min(1).max(253),
+  /** An IP address or an RFC 1123 host name: it is written to known_hosts and sent in CONNECT requests. */
+  hostname: HostAddressSchema,
   port: z.number().int().min(1).max(65535).default(22),
   user: z.string().min(1).max(64),
   identityFiles: z.array(z.string().min(1)).max(10).default([]),
@@ -117,7 +119,7 @@ export const sshMethods = {
   'tunnels.start': {
     params: z.object({
       hostId: HostIdSchema,
-      remoteHost: z.string().min(1).max(253).default('localhost'),
+      remoteHost: HostAddressSchema.default('localhost'),
       remotePort: Port,
       /** Omitted: the remote port if free, else any free port. */
       localPort: Port.optional(),

@@ -19,7 +19,8 @@ import { DialogActions } from '../ui/DialogActions'
 type Retry = () => Promise<unknown>
 
 type Pending =
-  | { kind: 'unknown'; hostId: string; fingerprint: string; keyType?: string; host?: string; retry: Retry }
+  /** knownTypes: keys of other types are on record for this host, and the server did not offer them. */
+  | { kind: 'unknown'; hostId: string; fingerprint: string; keyType?: string; host?: string; knownTypes?: string[]; retry: Retry }
   | { kind: 'mismatch'; hostId: string; fingerprint?: string; file?: string; line?: number }
   | { kind: 'passphrase'; hostId: string; keyPath: string; retry: Retry }
   | { kind: 'password'; hostId: string; user?: string; wrong: boolean; retry: Retry; asked: number }
@@ -49,7 +50,8 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
           const d = data(error)
           const target = str(d.hostId) ?? hostId
           if (error.code === 'HOST_KEY_UNKNOWN' && str(d.fingerprint)) {
-            setPending({ kind: 'unknown', hostId: target, fingerprint: str(d.fingerprint)!, keyType: str(d.keyType), host: str(d.host), retry: action })
+            const knownTypes = Array.isArray(d.knownTypes) ? d.knownTypes.filter((t): t is string => typeof t === 'string') : []
+            setPending({ kind: 'unknown', hostId: target, fingerprint: str(d.fingerprint)!, keyType: str(d.keyType), host: str(d.host), ...(knownTypes.length ? { knownTypes } : {}), retry: action })
             return false
           }
           if (error.code === 'HOST_KEY_MISMATCH') {
@@ -148,8 +150,16 @@ function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pending: Extr
             <ShieldQuestion size={16} aria-hidden="true" />
             Trust the host key of {pending.hostId}?
           </Dialog.Title>
+          {pending.knownTypes && (
+            <div className="callout callout-warning" role="alert">
+              <ShieldAlert size={16} className="callout-icon" aria-hidden="true" />
+              <div className="callout-body">
+                Only a {pending.knownTypes.join(', ')} key is on record for this host, and the server did not offer it. The server may have been rebuilt, or someone may be intercepting the connection.
+              </div>
+            </div>
+          )}
           <Dialog.Description className="dialog-description">
-            Dropdeck has not seen this host’s key before. Compare the fingerprint with the one the server’s owner gives you (on the server: <code className="mono">ssh-keygen -lf /etc/ssh/ssh_host_{(pending.keyType ?? 'ed25519').replace(/^ssh-/, '')}_key.pub</code>) before trusting it.
+            {pending.knownTypes ? 'This key is of another type than the one on record.' : 'Dropdeck has not seen this host’s key before.'} Compare the fingerprint with the one the server’s owner gives you (on the server: <code className="mono">ssh-keygen -lf /etc/ssh/ssh_host_{(pending.keyType ?? 'ed25519').replace(/^ssh-/, '')}_key.pub</code>) before trusting it.
           </Dialog.Description>
           <dl className="hostkey-facts">
             <dt>Host</dt>
