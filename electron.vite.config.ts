@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.electron.ts') } }
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.electron.ts'),
+          // The keychain helper process (src/main/secrets/keychain-process.electron.ts starts it).
+          'keychain-child': resolve(__dirname, 'src/main/secrets/keychain-child.ts')
+        }
+      }
     }
   },
   preload: {

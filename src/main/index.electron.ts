@@ -8,6 +8,8 @@ import { createServices, type Services } from './app/services'
 import { forwardEvents, registerIpc } from './ipc.electron'
 import { registerAppScheme, serveRenderer } from './protocol.electron'
 import { electronFetch } from './providers/http/net-fetch.electron'
+import { createKeychain } from './secrets/keychain'
+import { utilityKeychainChild } from './secrets/keychain-process.electron'
 import { rendererEntryUrl } from './security/app-protocol'
 import { createSenderCheck, hardenSessions } from './security.electron'
 
@@ -59,7 +61,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     serveRenderer(join(__dirname, '../renderer'))
     hardenSessions(() => rendererUrl)
-    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), fetch: electronFetch, log: (line) => console.error(line) })
+    // Keychain calls run in a utility process: the Linux backend would block this thread (see keychain.ts).
+    const keychain = createKeychain({ launch: () => utilityKeychainChild() })
+    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), keychain, fetch: electronFetch, log: (line) => console.error(line) })
     registerIpc(services, createSenderCheck(() => rendererUrl))
     createWindow(services)
     app.on('activate', () => {

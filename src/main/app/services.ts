@@ -98,6 +98,7 @@ export function createServices(options: ServicesOptions): Services {
       await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()
+      keychain.dispose?.()
     }
   }
 }
