@@ -85,7 +85,13 @@ export const methods = {
       // Provider tokens are long opaque strings; refuse whitespace, which is always a paste accident.
       value: z.string().min(1).max(4096).regex(/^\S+$/, 'a token has no spaces or line breaks'),
       /** DigitalOcean only: the team the token belongs to; the active one when omitted. */
-      context: ContextNameSchema.optional()
+      context: ContextNameSchema.optional(),
+      /**
+       * Default true: the provider is asked about the token first, and a refused (AUTH_FAILED) or
+       * unchecked (UPSTREAM) one is not stored, so it never replaces a token that works. false
+       * stores it as given: the operator's explicit "store without checking".
+       */
+      verify: z.boolean().optional()
     }).strict(),
     result: SecretsStatusSchema
   },

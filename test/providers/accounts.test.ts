@@ -39,9 +39,58 @@ describe('accounts', () => {
     expect(requestsTo(w.cf, 'GET', '/client/v4/user/tokens/verify', from)).toHaveLength(1)
   })
 
-  it('a refused token is invalid, with the provider\'s words and what to do', async () => {
-    await w.call('secrets.set', { key: 'digitalocean', value: 'dop_v1_expired' })
-    await w.call('secrets.set', { key: 'cloudflare', value: 'not-the-token' })
+  it('a refused DigitalOcean token never replaces the working one: not stored, the old one still works', async () => {
+    const from = w.dos.requests.length
+    const eventsFrom = w.events.length
+    const err = await w.fail('secrets.set', { key: 'digitalocean', value: 'dop_v1_expired' })
+    expect(err.code).toBe('AUTH_FAILED')
+    expect(err.data).toMatchObject({ reason: 'token-refused', provider: 'digitalocean', state: { state: 'invalid' } })
+    expect(err.message).toContain('DigitalOcean refused this token, so it was not stored. The token stored before is kept.')
+    expect(err.message).toContain('Store without checking')
+    // the candidate was sent to the provider; the stored token is untouched and still accepted
+    expect(requestsTo(w.dos, 'GET', '/v2/account', from)).toEqual([expect.objectContaining({ status: 401, authorization: 'Bearer dop_v1_expired' })])
+    expect(await w.secrets.token('digitalocean')).toBe(w.dos.token)
+    expect(w.events.slice(eventsFrom).filter((e) => e.event === 'secrets.changed')).toEqual([])
+    expect((await w.call('accounts.verify', { provider: 'digitalocean' })).state).toBe('valid')
+  })
+
+  it('a refused Cloudflare token is not stored either', async () => {
+    const err = await w.fail('secrets.set', { key: 'cloudflare', value: 'not-the-token' })
+    expect(err.code).toBe('AUTH_FAILED')
+    expect(err.message).toContain('Cloudflare refused this token')
+    expect(err.message).toContain('Invalid API Token')
+    expect(await w.secrets.token('cloudflare')).toBe(w.cf.token)
+  })
+
+  it('a token that cannot be checked (provider down) is not stored, and says it can be retried', async () => {
+    // the stub knows one good token: a stand-in stored before shows what is kept
+    await w.call('secrets.set', { key: 'digitalocean', value: 'dop_v1_storedbefore', verify: false })
+    w.dos.setFault({ kind: 'server-error', status: 503, match: { path: '/v2/account' } })
+    try {
+      const err = await w.fail('secrets.set', { key: 'digitalocean', value: w.dos.token })
+      expect(err.code).toBe('UPSTREAM')
+      expect(err.retryable).toBe(true)
+      expect(err.data).toMatchObject({ reason: 'token-unverified', provider: 'digitalocean' })
+      expect(err.message).toContain('could not be asked whether this token is good, so it was not stored')
+      expect(await w.secrets.token('digitalocean')).toBe('dop_v1_storedbefore')
+    } finally {
+      w.dos.setFault(null)
+      await w.call('secrets.set', { key: 'digitalocean', value: w.dos.token })
+    }
+  })
+
+  it('a good new token is stored, and its verification answers accounts.status without asking again', async () => {
+    await w.call('secrets.set', { key: 'digitalocean', value: w.dos.token })
+    const from = w.dos.requests.length
+    const states = await w.call('accounts.status', {})
+    expect(states.find((s) => s.provider === 'digitalocean')).toMatchObject({ state: 'valid', email: 'ops@insightpulseai.net' })
+    expect(w.dos.requests.length).toBe(from)
+  })
+
+  it('a refused token is invalid, with the provider\'s words and what to do (stored without checking, as the operator chose)', async () => {
+    await w.call('secrets.set', { key: 'digitalocean', value: 'dop_v1_expired', verify: false })
+    await w.call('secrets.set', { key: 'cloudflare', value: 'not-the-token', verify: false })
+    expect(await w.secrets.token('digitalocean')).toBe('dop_v1_expired')
     try {
       const d = await w.call('accounts.verify', { provider: 'digitalocean' })
       expect(d.state).toBe('invalid')

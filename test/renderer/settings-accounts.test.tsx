@@ -3,6 +3,7 @@ import './setup-dom'
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../src/shared/contract'
+import { DropdeckError } from '../../src/shared/errors'
 import { renderApp } from './render-app'
 
 type Account = Result<'accounts.status'>[number]
@@ -10,7 +11,7 @@ type Account = Result<'accounts.status'>[number]
 const valid: Account = { provider: 'digitalocean', state: 'valid', email: 'jake@insightpulseai.net', team: 'InsightPulse', tokenStatus: 'active', checkedAt: '2025-11-28T10:00:00Z' }
 const expired: Account = { provider: 'cloudflare', state: 'invalid', tokenStatus: 'expired', message: 'Cloudflare says this token expired. Create a new API token and paste it above.', checkedAt: '2025-11-28T10:00:00Z' }
 
-function setup() {
+function setup(secretsSet?: NonNullable<Parameters<typeof renderApp>[0]>['handlers']) {
   const verified: string[] = []
   const switched: string[] = []
   let active = 'default'
@@ -33,7 +34,8 @@ function setup() {
           switched.push(name)
           active = name
           return { active }
-        }
+        },
+        ...secretsSet
       }
     },
     '#/settings'
@@ -66,6 +68,38 @@ describe('Settings: accounts and teams', () => {
     fireEvent.change(input, { target: { value: 'dop_v1_new' } })
     fireEvent.submit(digitalocean)
     await waitFor(() => expect(verified).toEqual(['cloudflare', 'digitalocean']))
+  })
+
+  it('a token the provider refuses is not stored: the field keeps it, says why, and offers to store it anyway', async () => {
+    const stored: Array<{ value: string; verify?: boolean }> = []
+    const { fake } = setup({
+      // what main answers: the provider refused the new token, the stored one is kept
+      'secrets.set': ({ value, verify }) => {
+        if (verify !== false) {
+          throw new DropdeckError('AUTH_FAILED', 'DigitalOcean refused this token, so it was not stored. The token stored before is kept.', { data: { reason: 'token-refused', provider: 'digitalocean' } })
+        }
+        stored.push({ value, verify })
+        return { digitalocean: true, cloudflare: true }
+      }
+    })
+    const digitalocean = screen.getByRole('form', { name: 'DigitalOcean token' })
+    const input = within(digitalocean).getByLabelText('DigitalOcean') as HTMLInputElement
+    await waitFor(() => expect(input.disabled).toBe(false))
+    fireEvent.change(input, { target: { value: 'dop_v1_typo' } })
+    fireEvent.submit(digitalocean)
+    expect(await within(digitalocean).findByText(/refused this token, so it was not stored\. The token stored before is kept\./)).toBeTruthy()
+    expect(input.value).toBe('dop_v1_typo')
+    expect(within(digitalocean).getByText(/Stored in/)).toBeTruthy()
+    expect(stored).toEqual([])
+
+    fireEvent.click(within(digitalocean).getByRole('button', { name: 'Store without checking' }))
+    await waitFor(() => expect(stored).toEqual([{ value: 'dop_v1_typo', verify: false }]))
+    await waitFor(() => expect(input.value).toBe(''))
+    expect(within(digitalocean).queryByRole('button', { name: 'Store without checking' })).toBeNull()
+    expect(fake.calls.filter((call) => call.method === 'secrets.set').map((call) => call.params)).toEqual([
+      { key: 'digitalocean', value: 'dop_v1_typo' },
+      { key: 'digitalocean', value: 'dop_v1_typo', verify: false }
+    ])
   })
 
   it('switches team through accounts.useContext and adds a team with its own token', async () => {

@@ -10,14 +10,14 @@ describe('contract types', () => {
   it('derives params and results from the schemas', () => {
     expectTypeOf<Result<'app.info'>>().toEqualTypeOf<{ name: string; version: string }>()
     expectTypeOf<Result<'secrets.status'>>().toEqualTypeOf<{ digitalocean: boolean; cloudflare: boolean }>()
-    expectTypeOf<Params<'secrets.set'>>().toEqualTypeOf<{ key: 'digitalocean' | 'cloudflare'; value: string; context?: string | undefined }>()
+    expectTypeOf<Params<'secrets.set'>>().toEqualTypeOf<{ key: 'digitalocean' | 'cloudflare'; value: string; context?: string | undefined; verify?: boolean | undefined }>()
     expectTypeOf<Params<'secrets.delete'>>().toEqualTypeOf<{ key: 'digitalocean' | 'cloudflare'; context?: string | undefined }>()
     expectTypeOf<EventPayload<'secrets.changed'>>().toEqualTypeOf<Result<'secrets.status'>>()
   })
 
   it('binds main handlers to every method, by name', () => {
     expectTypeOf<keyof Handlers>().toEqualTypeOf<MethodName>()
-    expectTypeOf<Parameters<Handlers['secrets.set']>[0]>().toEqualTypeOf<{ key: 'digitalocean' | 'cloudflare'; value: string; context?: string | undefined }>()
+    expectTypeOf<Parameters<Handlers['secrets.set']>[0]>().toEqualTypeOf<{ key: 'digitalocean' | 'cloudflare'; value: string; context?: string | undefined; verify?: boolean | undefined }>()
     expectTypeOf<Awaited<ReturnType<Handlers['app.info']>>>().toEqualTypeOf<{ name: string; version: string }>()
   })
 

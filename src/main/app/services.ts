@@ -72,7 +72,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Dropdeck', version: options.version }),
-    'secrets.set': ({ key, value, context }) => secrets.set(key, value, context),
+    'secrets.set': (params) => providers.storeToken(params),
     'secrets.delete': ({ key, context }) => secrets.delete(key, context),
     'secrets.status': () => secrets.status(),
     'secrets.keychain': () => secrets.keychainStatus(),

@@ -3,7 +3,7 @@
  * wired to their services. Base URLs come from DROPDECK_DO_API / DROPDECK_CF_API; HTTP goes through
  * the injected fetch (Electron's net.fetch, or the proxy-aware Node fetch of the headless host).
  */
-import type { Droplet, MethodName } from '../../shared/contract'
+import type { Droplet, MethodName, Params, Result } from '../../shared/contract'
 import type { providerMethods } from '../../shared/contract/providers'
 import type { EventBus } from '../rpc/event-bus'
 import type { Handlers } from '../rpc/router'
@@ -40,6 +40,8 @@ type ProviderMethodName = keyof typeof providerMethods & MethodName
 
 export interface ProviderServices {
   handlers: Pick<Handlers, ProviderMethodName>
+  /** secrets.set: a new token is verified with its provider before it replaces the stored one. */
+  storeToken(params: Params<'secrets.set'>): Promise<Result<'secrets.set'>>
   /** The active team's droplets, from the cache when there is one (for SSH hosts). */
   droplets(): Promise<Droplet[]>
   dispose(): Promise<void>
@@ -50,13 +52,21 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
   const { secrets, settings, bus, log } = deps
   const httpTuning = deps.tuning?.http ?? {}
 
-  const doHttp = new ProviderHttp({ provider: 'digitalocean', baseUrl: deps.env.DROPDECK_DO_API?.trim() || DEFAULT_DO_API, token: () => secrets.token('digitalocean'), fetch: fetchImpl, log, ...httpTuning })
-  const cfHttp = new ProviderHttp({ provider: 'cloudflare', baseUrl: deps.env.DROPDECK_CF_API?.trim() || DEFAULT_CF_API, token: () => secrets.token('cloudflare'), fetch: fetchImpl, log, ...httpTuning })
+  const doBaseUrl = deps.env.DROPDECK_DO_API?.trim() || DEFAULT_DO_API
+  const cfBaseUrl = deps.env.DROPDECK_CF_API?.trim() || DEFAULT_CF_API
+  const doHttp = new ProviderHttp({ provider: 'digitalocean', baseUrl: doBaseUrl, token: () => secrets.token('digitalocean'), fetch: fetchImpl, log, ...httpTuning })
+  const cfHttp = new ProviderHttp({ provider: 'cloudflare', baseUrl: cfBaseUrl, token: () => secrets.token('cloudflare'), fetch: fetchImpl, log, ...httpTuning })
   const digitalocean = new DoApi(doHttp)
   const cloudflare = new CfApi(cfHttp)
+  // Clients for a token not stored yet (its verification), kept apart from the stored token's
+  // rate-limit and error bookkeeping that providers.health reports.
+  const withToken = (token: string) => ({
+    digitalocean: new DoApi(new ProviderHttp({ provider: 'digitalocean', baseUrl: doBaseUrl, token: async () => token, fetch: fetchImpl, log, ...httpTuning })),
+    cloudflare: new CfApi(new ProviderHttp({ provider: 'cloudflare', baseUrl: cfBaseUrl, token: async () => token, fetch: fetchImpl, log, ...httpTuning }))
+  })
 
   const audit = new AuditLog(deps.dataDir, bus, log)
-  const accounts = new AccountsService({ secrets, settings, bus, digitalocean, cloudflare, log })
+  const accounts = new AccountsService({ secrets, settings, bus, digitalocean, cloudflare, withToken, log })
   const droplets = new DropletsService({ api: digitalocean, settings, bus, audit, log, dataDir: deps.dataDir }, deps.tuning?.droplets)
   const lock = (dropletId: number, unlock: boolean | undefined, what: string) => droplets.assertWritable(dropletId, unlock, what)
   const snapshots = new SnapshotsService({ api: digitalocean, bus, audit, lock })
@@ -103,6 +113,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
 
   return {
     handlers,
+    storeToken: (params) => accounts.storeToken(params),
     droplets: () => droplets.list(false),
     async dispose() {
       unsubscribe()

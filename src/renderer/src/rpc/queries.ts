@@ -41,7 +41,9 @@ export function useSetSecret() {
   const api = useApi()
   const client = useQueryClient()
   return useMutation({
-    mutationFn: ({ key, value, context }: { key: SecretKey; value: string; context?: string }) => api.call('secrets.set', { key, value, ...(context ? { context } : {}) }),
+    // verify: false only when the operator chose "Store without checking" after a refusal
+    mutationFn: ({ key, value, context, verify }: { key: SecretKey; value: string; context?: string; verify?: false }) =>
+      api.call('secrets.set', { key, value, ...(context ? { context } : {}), ...(verify === false ? { verify } : {}) }),
     onSuccess: (status: Result<'secrets.status'>) => client.setQueryData(queryKeys.secretsStatus, status)
   })
 }

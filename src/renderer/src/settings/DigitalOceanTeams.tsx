@@ -9,6 +9,7 @@ import { errorMessage, fieldErrors } from '../rpc/errors'
 import { providerKeys, useContexts, useSwitchContext, useVerifyAccount } from '../rpc/provider-queries'
 import { useSetSecret, useSettings, useUpdateSettings } from '../rpc/queries'
 import { FieldError } from './FieldError'
+import { StoreUncheckedButton } from './StoreUncheckedButton'
 import { SettingRow } from './SettingRow'
 
 export function DigitalOceanTeams({ canStore }: { canStore: boolean }) {
@@ -63,8 +64,8 @@ function AddTeam({ canStore, existing }: { canStore: boolean; existing: string[]
   const tokenError = tokenErrors.value ?? (setSecret.error && !tokenErrors.context ? Object.values(tokenErrors)[0] : undefined)
   const settingsError = updateSettings.error ? Object.values(fieldErrors(updateSettings.error))[0] : undefined
 
-  const onSubmit = async (event: FormEvent) => {
-    event.preventDefault()
+  const onSubmit = async (event: FormEvent | undefined, verify?: false) => {
+    event?.preventDefault()
     const trimmed = name.trim()
     const parsed = ContextNameSchema.safeParse(trimmed)
     if (!parsed.success) {
@@ -75,7 +76,7 @@ function AddTeam({ canStore, existing }: { canStore: boolean; existing: string[]
     try {
       const known = settings?.digitaloceanContexts ?? existing
       if (!known.includes(trimmed)) await updateSettings.mutateAsync({ digitaloceanContexts: [...known, trimmed] })
-      await setSecret.mutateAsync({ key: 'digitalocean', value: token, context: trimmed })
+      await setSecret.mutateAsync({ key: 'digitalocean', value: token, context: trimmed, verify })
       setName('')
       setToken('')
       void client.invalidateQueries({ queryKey: providerKeys.contexts })
@@ -126,6 +127,7 @@ function AddTeam({ canStore, existing }: { canStore: boolean; existing: string[]
       </div>
       <FieldError id={`${id}-name-error`} message={nameError ?? settingsError} />
       <FieldError id={`${id}-token-error`} message={tokenError} />
+      <StoreUncheckedButton error={setSecret.error} busy={busy} onStore={() => void onSubmit(undefined, false)} />
     </form>
   )
 }

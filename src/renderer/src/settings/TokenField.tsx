@@ -1,6 +1,7 @@
 /**
  * One provider token. Write-only: the field never holds a stored value, is cleared after a save,
- * and the status says only where the token is kept.
+ * and the status says only where the token is kept. The provider checks a new token before it
+ * replaces the stored one; after a refusal the field keeps it, and the operator may store it anyway.
  */
 import { useState, type FormEvent, type ReactNode } from 'react'
 import type { SecretKey } from '../../../shared/contract'
@@ -8,6 +9,7 @@ import { fieldErrors } from '../rpc/errors'
 import { useDeleteSecret, useSetSecret } from '../rpc/queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { FieldError } from './FieldError'
+import { StoreUncheckedButton } from './StoreUncheckedButton'
 
 interface TokenFieldProps {
   secretKey: SecretKey
@@ -33,12 +35,11 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
   const errorId = `${inputId}-error`
   const error = save.error ? (fieldErrors(save.error).value ?? Object.values(fieldErrors(save.error))[0]) : remove.error ? Object.values(fieldErrors(remove.error))[0] : undefined
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
+  const store = (verify?: false) => {
     if (!value || !canStore) return
     remove.reset()
     save.mutate(
-      { key: secretKey, value },
+      { key: secretKey, value, verify },
       {
         onSuccess: () => {
           setValue('')
@@ -46,6 +47,11 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
         }
       }
     )
+  }
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    store()
   }
 
   return (
@@ -84,6 +90,7 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
         )}
       </div>
       <FieldError id={errorId} message={error} />
+      <StoreUncheckedButton error={save.error} busy={save.isPending} onStore={() => store(false)} />
       {children}
       <ConfirmDialog
         open={confirming}
