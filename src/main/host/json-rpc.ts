@@ -21,9 +21,15 @@ export interface JsonRpcRequest {
   params?: unknown
 }
 
-export type ParsedFrame = { kind: 'requests'; batch: boolean; items: Array<JsonRpcRequest | { invalid: JsonRpcId }> } | { kind: 'parse-error' }
+export type ParsedFrame =
+  | { kind: 'requests'; batch: boolean; items: Array<JsonRpcRequest | { invalid: JsonRpcId }> }
+  | { kind: 'parse-error' }
+  | { kind: 'batch-too-long'; length: number }
 
-export function parseFrame(text: string): ParsedFrame {
+/** Longer batches are refused whole: one frame must not start an unbounded amount of work. */
+export const MAX_BATCH = 100
+
+export function parseFrame(text: string, maxBatch = MAX_BATCH): ParsedFrame {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -33,6 +39,7 @@ export function parseFrame(text: string): ParsedFrame {
   const batch = Array.isArray(value)
   const list = batch ? (value as unknown[]) : [value]
   if (batch && list.length === 0) return { kind: 'requests', batch: false, items: [{ invalid: null }] }
+  if (list.length > maxBatch) return { kind: 'batch-too-long', length: list.length }
   return { kind: 'requests', batch, items: list.map(toRequest) }
 }
 

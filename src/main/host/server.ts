@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Services } from '../app/services'
 import { createCallContext } from '../rpc/context'
-import { envelopeToResponse, errorResponse, INVALID_REQUEST, notification, PARSE_ERROR, parseFrame, type JsonRpcRequest } from './json-rpc'
+import { envelopeToResponse, errorResponse, INVALID_REQUEST, notification, PARSE_ERROR, parseFrame, SERVER_ERROR, type JsonRpcRequest } from './json-rpc'
+import { allowedHost, DEFAULT_HOST_LIMITS, socketFlow, type HostLimits } from './limits'
 import { createStaticHandler } from './static-files'
 
 export interface HostOptions {
@@ -18,6 +19,8 @@ export interface HostOptions {
   port?: number
   token?: string
   log?: (line: string) => void
+  /** Tests lower these; see limits.ts for what each bounds. */
+  limits?: Partial<HostLimits>
 }
 
 export interface Host {
@@ -33,15 +36,23 @@ export function newToken(): string {
 }
 
 const MAX_FRAME_BYTES = 4 * 1024 * 1024
+export const MAX_HOST_CONNECTIONS = DEFAULT_HOST_LIMITS.maxConnections
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const { services } = options
   const log = options.log ?? (() => {})
   const token = options.token ?? newToken()
   let port = options.port ?? 0
+  const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...options.limits }
 
   const serveStatic = createStaticHandler(options.rendererDir, () => port)
-  const server: Server = createServer((req, res) => {
+  // Connections that send nothing, or only part of a request, are closed within seconds.
+  const server: Server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1000 }, (req, res) => {
+    if (!allowedHost(req.headers.host, port)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' })
+      res.end(`This is Dropdeck on 127.0.0.1:${port}; open http://127.0.0.1:${port}/ instead of ${JSON.stringify(req.headers.host ?? '')}.\n`)
+      return
+    }
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/rpc') {
       // Plain HTTP to /rpc: the answer a browser cannot read from a failed WebSocket handshake.
       const refusal = refuseUpgrade(req, token, port)
@@ -56,11 +67,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })
   })
 
+  // A socket idle this long between requests is closed (ws clears the timer on upgrade).
+  server.timeout = limits.headersTimeoutMs
+  server.keepAliveTimeout = limits.headersTimeoutMs
+  server.maxConnections = limits.maxConnections
+  server.on('drop', () => log(`host: refused a connection: ${limits.maxConnections} are open`))
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   let clients = 0
 
   server.on('upgrade', (req, socket, head) => {
-    const refusal = refuseUpgrade(req, token, port)
+    const refusal = refuseUpgrade(req, token, port) ?? (wss.clients.size >= limits.maxClients ? { status: '503 Service Unavailable', reason: `${limits.maxClients} clients are connected, the most the host serves; close one and retry.` } : undefined)
     if (refusal) {
       log(`host: refused WebSocket from ${req.socket.remoteAddress}: ${refusal.reason}`)
       socket.end(`HTTP/1.1 ${refusal.status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}\n`)
@@ -71,16 +88,20 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   function serveClient(ws: WebSocket, clientId: string): void {
     const ctx = createCallContext(clientId)
+    const flow = socketFlow(ws, limits, () => log(`host: ${clientId} stopped reading its answers; closed it`))
     const send = (frame: object) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+      if (ws.readyState !== ws.OPEN) return
+      ws.send(JSON.stringify(frame), flow.drained)
+      flow.sent()
     }
+    const calls = { inFlight: 0 }
     const unsubscribe = services.bus.subscribe((event, payload) => send(notification(event, payload)))
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send(errorResponse(null, INVALID_REQUEST, { code: 'BAD_REQUEST', message: 'Send JSON-RPC as text frames.', retryable: false }))
         return
       }
-      void handleFrame(data.toString(), ctx, send)
+      void handleFrame(data.toString(), ctx, send, calls)
     })
     ws.on('error', (err) => log(`host: ${clientId}: ${err.message}`))
     ws.on('close', () => {
@@ -89,10 +110,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })
   }
 
-  async function handleFrame(text: string, ctx: ReturnType<typeof createCallContext>, send: (frame: object) => void): Promise<void> {
-    const frame = parseFrame(text)
+  async function handleFrame(text: string, ctx: ReturnType<typeof createCallContext>, send: (frame: object) => void, calls: { inFlight: number }): Promise<void> {
+    const frame = parseFrame(text, limits.maxBatch)
     if (frame.kind === 'parse-error') {
       send(errorResponse(null, PARSE_ERROR, { code: 'BAD_REQUEST', message: 'Parse error: the frame is not valid JSON.', retryable: false }))
+      return
+    }
+    if (frame.kind === 'batch-too-long') {
+      send(errorResponse(null, INVALID_REQUEST, { code: 'BAD_REQUEST', message: `A batch holds at most ${limits.maxBatch} calls; this one had ${frame.length}. Split it.`, retryable: false, data: { maxBatch: limits.maxBatch } }))
       return
     }
     const responses = await Promise.all(
@@ -101,7 +126,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
           return errorResponse(item.invalid, INVALID_REQUEST, { code: 'BAD_REQUEST', message: 'Invalid Request: expected {"jsonrpc":"2.0","method":string,"params"?:object,"id"?:string|number}.', retryable: false })
         }
         const request = item as JsonRpcRequest
-        const envelope = await services.router.call(request.method, request.params, ctx)
+        if (calls.inFlight >= limits.maxInFlight) {
+          return request.id === undefined ? undefined : errorResponse(request.id, SERVER_ERROR, { code: 'RATE_LIMITED', message: `${limits.maxInFlight} calls are already running on this socket; wait for their answers, then retry.`, retryable: true, data: { maxInFlight: limits.maxInFlight } })
+        }
+        calls.inFlight++
+        const envelope = await services.router.call(request.method, request.params, ctx).finally(() => calls.inFlight--)
         // Notifications (no id) get no response, as JSON-RPC 2.0 says.
         return request.id === undefined ? undefined : envelopeToResponse(request.id, envelope)
       })
@@ -136,6 +165,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 function refuseUpgrade(req: IncomingMessage, token: string, port: number): { status: string; reason: string } | undefined {
+  if (!allowedHost(req.headers.host, port)) return { status: '421 Misdirected Request', reason: `Connect to 127.0.0.1:${port}, not ${JSON.stringify(req.headers.host ?? '')}.` }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
   if (url.pathname !== '/rpc') return { status: '404 Not Found', reason: 'The only WebSocket endpoint is /rpc.' }
   // Browsers always send Origin; a page on another site must never reach the services.

@@ -1,6 +1,6 @@
 /** Serves the built renderer (out/renderer) with its security headers; nothing outside that folder. */
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 
@@ -52,8 +52,13 @@ export function createStaticHandler(root: string, port: () => number) {
       return
     }
     let info
+    let real = file
     try {
-      info = await stat(file)
+      // The check above is on the name; a symlink inside the folder could still point out of it.
+      // Serve only what resolves inside the resolved root (itself possibly reached by a link).
+      const [resolved, base] = await Promise.all([realpath(file), realpath(root)])
+      real = resolved
+      info = resolved.startsWith(base + sep) ? await stat(resolved) : undefined
     } catch {
       info = undefined
     }
@@ -74,6 +79,6 @@ export function createStaticHandler(root: string, port: () => number) {
       res.end()
       return
     }
-    createReadStream(file).pipe(res)
+    createReadStream(real).pipe(res)
   }
 }

@@ -31,6 +31,12 @@ const HIGH_WATER_MARK = 256 * 1024
  */
 export const COUNTERS_INTERVAL_MS = 1000
 
+/**
+ * Connections one tunnel holds at once; more are closed on accept. Any local user can connect to
+ * a tunnel port, and each connection costs an fd and an SSH channel.
+ */
+export const MAX_TUNNEL_CONNECTIONS = 512
+
 export class Tunnel {
   readonly id: string
   readonly hostId: string
@@ -96,6 +102,7 @@ export class Tunnel {
       throw err
     })
     server.on('error', (err) => this.setState('error', { code: 'UPSTREAM', message: `The local listener failed: ${err.message}` }))
+    server.maxConnections = MAX_TUNNEL_CONNECTIONS
     this.server = server
     this.localPort = (server.address() as net.AddressInfo).port
     this.release = this.pool.retain(this.hostId)
