@@ -19,6 +19,7 @@ export * from './contract/terminals'
 export * from './contract/units'
 export * from './contract/facts'
 export * from './contract/logs'
+export * from './contract/streams'
 
 const NoParams = z.object({}).strict()
 

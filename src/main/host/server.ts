@@ -87,7 +87,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   })
 
   function serveClient(ws: WebSocket, clientId: string): void {
-    const ctx = createCallContext(clientId)
+    const ctx = createCallContext(clientId, services.bus)
     const flow = socketFlow(ws, limits, () => log(`host: ${clientId} stopped reading its answers; closed it`))
     const send = (frame: object) => {
       if (ws.readyState !== ws.OPEN) return
@@ -95,7 +95,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       flow.sent()
     }
     const calls = { inFlight: 0 }
-    const unsubscribe = services.bus.subscribe((event, payload) => send(notification(event, payload)))
+    // Shared events, and the events of streams this socket opened: never another socket's output.
+    const unsubscribe = services.bus.subscribeClient(clientId, (event, payload) => send(notification(event, payload)))
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send(errorResponse(null, INVALID_REQUEST, { code: 'BAD_REQUEST', message: 'Send JSON-RPC as text frames.', retryable: false }))

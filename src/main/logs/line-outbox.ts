@@ -3,9 +3,11 @@
  * each, gathered for up to `flushMs`), and the client acknowledges each batch. While `window` batches are
  * un-acknowledged the outbox holds lines back, so a slow client gets bigger batches, not more
  * events; past `maxPending` lines (or `maxPendingChars` characters) the oldest held lines are
- * dropped and counted, so memory stays bounded however far behind the client is.
+ * dropped and counted, so memory stays bounded however far behind the client is. Timers, the pressure
+ * switch and closing are the StreamOutbox base's, as for every stream.
  */
 import type { LogLine } from '../../shared/contract/logs'
+import { StreamOutbox, type PressureListener } from '../streams/stream-outbox'
 
 export interface OutboxTuning {
   flushMs?: number
@@ -17,22 +19,17 @@ export interface OutboxTuning {
   maxPendingChars?: number
 }
 
-export interface OutboxSink {
+export interface OutboxSink extends PressureListener {
   batch(seq: number, lines: LogLine[]): void
   dropped(count: number): void
-  /** true: enough is held, stop reading the source; false: read again. */
-  pressure?(high: boolean): void
 }
 
-export class LineOutbox {
+export class LineOutbox extends StreamOutbox {
   private pending: LogLine[] = []
   private pendingChars = 0
   private seq = 0
   private acked = -1
   private droppedSinceNotice = 0
-  private timer: NodeJS.Timeout | undefined
-  private closed = false
-  private high = false
   private readonly flushMs: number
   private readonly window: number
   private readonly maxBatch: number
@@ -45,6 +42,7 @@ export class LineOutbox {
     private readonly sink: OutboxSink,
     tuning: OutboxTuning = {}
   ) {
+    super(sink)
     this.flushMs = tuning.flushMs ?? 40
     this.window = tuning.window ?? 8
     // small enough that parsing one batch in the renderer stays far below a 50 ms long task
@@ -56,10 +54,7 @@ export class LineOutbox {
   // Reading stops once two full batches wait, and starts again at one: the sources are files (docker's
   // log, the journal, the followed file), so a paused reader loses nothing; dropping is the last resort.
   private checkPressure(): void {
-    const high = this.high ? this.pending.length > this.maxBatch : this.pending.length >= this.maxBatch * 2
-    if (high === this.high) return
-    this.high = high
-    this.sink.pressure?.(high)
+    this.setPressure(this.pressured ? this.pending.length > this.maxBatch : this.pending.length >= this.maxBatch * 2)
   }
 
   get held(): number {
@@ -75,28 +70,18 @@ export class LineOutbox {
     this.pending.push(line)
     this.pendingChars += line.text.length
     if (this.pending.length > this.maxPending * 1.25 || this.pendingChars > this.maxPendingChars) this.trim()
-    if (!this.high && this.pending.length >= this.maxBatch * 2) this.checkPressure()
-    this.schedule()
+    if (!this.pressured && this.pending.length >= this.maxBatch * 2) this.checkPressure()
+    this.schedule(this.flushMs)
   }
 
   ack(seq: number): void {
     if (seq > this.acked && seq < this.seq) this.acked = seq
     // a full batch waiting goes out now rather than after another flush interval
     if (this.pending.length >= this.maxBatch) this.schedule(0)
-    else if (this.pending.length || this.droppedSinceNotice) this.schedule()
+    else if (this.pending.length || this.droppedSinceNotice) this.schedule(this.flushMs)
   }
 
-  /** Sends what is held now (used when a stream ends, so its last lines are not left behind). */
-  flushNow(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
-    this.flush(true)
-  }
-
-  close(): void {
-    this.closed = true
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+  protected discard(): void {
     this.pending = []
     this.pendingChars = 0
   }
@@ -114,19 +99,7 @@ export class LineOutbox {
     this.droppedTotal += drop
   }
 
-  private schedule(delayMs = this.flushMs): void {
-    if (this.closed) return
-    if (this.timer) {
-      if (delayMs > 0) return
-      clearTimeout(this.timer)
-    }
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      this.flush(false)
-    }, delayMs)
-  }
-
-  private flush(force: boolean): void {
+  protected flush(force: boolean): void {
     if (this.closed) return
     if (!force && this.unacked >= this.window) return // ack() reschedules
     if (this.droppedSinceNotice) {
@@ -142,6 +115,6 @@ export class LineOutbox {
       this.sink.batch(this.seq++, lines)
     }
     this.checkPressure()
-    if (this.pending.length) this.schedule()
+    if (this.pending.length) this.schedule(this.flushMs)
   }
 }

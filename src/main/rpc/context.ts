@@ -1,7 +1,11 @@
 /**
  * A client context: one window (Electron) or one WebSocket connection (headless host).
- * Resources a call opens for its client are registered here and disposed when the client goes away.
+ * Resources a call opens for its client are owned here (`own`) and disposed when the client goes
+ * away; their events (`emit`) are delivered to this client only.
  */
+import type { EventName, EventPayload } from '../../shared/contract'
+import type { EventBus } from './event-bus'
+
 export interface Disposable {
   dispose(): void | Promise<void>
 }
@@ -37,13 +41,38 @@ export class DisposableStore implements Disposable {
   }
 }
 
-export interface CallContext {
-  /** A stable id for logs: `ipc:<webContentsId>` or `ws:<n>`. */
-  readonly clientId: string
-  readonly disposables: DisposableStore
+/** A resource held by a client; `release()` when it ends by itself, so the client no longer ends it. */
+export interface Ownership {
+  release(): void
 }
 
-export function createCallContext(clientId: string): CallContext & Disposable {
+export interface CallContext {
+  /** A stable id for logs and delivery: `ipc:<webContentsId>` or `ws:<n>`. */
+  readonly clientId: string
+  readonly disposables: DisposableStore
+  /**
+   * Makes `resource` this client's: it is disposed when the client goes away (window closed, socket
+   * dropped). A client that is already gone disposes it at once.
+   */
+  own(resource: Disposable): Ownership
+  /** An event of a stream this client owns: delivered to this client only, never to the others. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+}
+
+/** `bus`: where the context's events go; a function returning it for a context made before its services (tests). */
+export function createCallContext(clientId: string, bus: EventBus | (() => EventBus)): CallContext & Disposable {
   const disposables = new DisposableStore()
-  return { clientId, disposables, dispose: () => disposables.dispose() }
+  const busOf = typeof bus === 'function' ? bus : () => bus
+  return {
+    clientId,
+    disposables,
+    own(resource) {
+      disposables.add(resource)
+      return { release: () => disposables.delete(resource) }
+    },
+    emit(event, payload) {
+      busOf().emit(event, payload, clientId)
+    },
+    dispose: () => disposables.dispose()
+  }
 }
