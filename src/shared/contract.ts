@@ -11,6 +11,8 @@ import { unitsMethods } from './contract/units'
 import { factsMethods } from './contract/facts'
 import { logsEvents, logsMethods } from './contract/logs'
 import { terminalEvents, terminalMethods } from './contract/terminals'
+import { checksEvents, checksMethods } from './contract/checks'
+import { reportMethods } from './contract/report'
 
 export * from './contract/providers'
 export * from './contract/ssh'
@@ -19,6 +21,8 @@ export * from './contract/terminals'
 export * from './contract/units'
 export * from './contract/facts'
 export * from './contract/logs'
+export * from './contract/checks'
+export * from './contract/report'
 export * from './contract/streams'
 
 const NoParams = z.object({}).strict()
@@ -122,7 +126,9 @@ export const methods = {
   ...containersMethods,
   ...unitsMethods,
   ...factsMethods,
-  ...logsMethods
+  ...logsMethods,
+  ...checksMethods,
+  ...reportMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
@@ -132,7 +138,8 @@ export const events = {
   ...sshEvents,
   ...terminalEvents,
   ...containersEvents,
-  ...logsEvents
+  ...logsEvents,
+  ...checksEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

@@ -16,6 +16,7 @@ import { createContainersServices } from '../docker/containers-service'
 import { createUnitsServices } from '../systemd/units-service'
 import { createFactsServices } from '../facts/facts-service'
 import { createLogsServices } from '../logs/logs-service'
+import { createHealthServices, type HealthTuning } from '../checks/health-services'
 import type { OpsDeps } from './ops-deps'
 
 export interface ServicesOptions {
@@ -27,6 +28,8 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv
   /** Electron passes net.fetch (system proxy, PAC, OS certificates); the host uses the proxy-aware Node fetch. */
   fetch?: typeof fetch
+  /** Faster check scheduling and metrics sampling, for tests. */
+  healthTuning?: HealthTuning
   /** Shorter backoff and polling, for tests. */
   providerTuning?: ProviderDeps['tuning']
   /** Shorter keepalives, backoff and waits, for tests. */
@@ -68,6 +71,7 @@ export function createServices(options: ServicesOptions): Services {
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)
   const logs = createLogsServices(opsDeps)
+  const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {
@@ -82,17 +86,21 @@ export function createServices(options: ServicesOptions): Services {
     ...ssh.handlers,
     ...containers.handlers,
     ...units.handlers,
+    ...health.handlers,
     ...facts.handlers,
     ...logs.handlers
   }
 
+  const router = createRouter(handlers, log)
+  health.start()
   return {
-    router: createRouter(handlers, log),
+    router,
     bus,
     secrets,
     settings,
     ssh,
     async dispose() {
+      await health.dispose()
       containers.dispose()
       await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose()])
       await ssh.dispose()
