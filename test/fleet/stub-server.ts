@@ -1,5 +1,5 @@
 // The HTTP machinery both provider stubs share: a route table with {param} templates, a request
-// log, latency, and faults on demand (429, 5xx, malformed JSON, connection reset). What differs
+// log, latency, and faults on demand (429, 5xx, malformed JSON, connection reset, a redirect). What differs
 // between providers (auth, error envelopes, headers) comes in through a ProviderAdapter.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -30,12 +30,14 @@ export interface Route {
   handler: Handler
 }
 
-export type FaultKind = 'rate-limit' | 'server-error' | 'malformed-json' | 'reset'
+export type FaultKind = 'rate-limit' | 'server-error' | 'malformed-json' | 'reset' | 'redirect'
 
 export interface Fault {
   kind: FaultKind
   /** For server-error: 500 (default), 502, 503. */
   status?: number
+  /** For redirect: where to (the Location header); with status 301, 302, 307 (default) or 308. */
+  location?: string
   /** For rate-limit: the Retry-After value (default 1). */
   retryAfterSeconds?: number
   /** How many matching requests it affects; default: all until cleared. */
@@ -174,6 +176,9 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
       }
       if (fault.kind === 'rate-limit') {
         return send({ status: 429, body: adapter.errorBody(429), headers: { ...adapter.rateLimitedHeaders, 'retry-after': String(fault.retryAfterSeconds ?? 1) } }, pre.headers)
+      }
+      if (fault.kind === 'redirect') {
+        return send({ status: fault.status ?? 307, headers: { location: fault.location ?? '/' } }, pre.headers)
       }
       if (fault.kind === 'server-error') {
         const status = fault.status ?? 500

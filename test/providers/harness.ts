@@ -26,6 +26,8 @@ export interface World {
   settings: SettingsStore
   secrets: SecretsService
   events: { event: EventName; payload: unknown; at: number }[]
+  /** What the services logged (the host writes these lines to stderr). */
+  log: string[]
   call<M extends MethodName>(method: M, params?: Params<M>, clientId?: string): Promise<Result<M>>
   /** The error a call fails with (throws if it succeeds). */
   fail(method: MethodName, params?: unknown): Promise<DropdeckError>
@@ -87,6 +89,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     settings,
     secrets,
     events,
+    log,
     call,
     async fail(method, params) {
       try {

@@ -9,10 +9,10 @@ import type { FakeOptions } from './fake-api'
 import { renderApp } from './render-app'
 
 const records = [
-  makeRecord({ id: 'r1', name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: true, droplet: { id: 3164444, name: 'odoo-erp-prod' } }),
-  makeRecord({ id: 'r2', name: 'legacy.insightpulseai.net', content: '167.99.12.40', dangling: true, danglingReason: '167.99.12.40 is no droplet’s address' }),
-  makeRecord({ id: 'r3', type: 'CNAME', name: 'docs.insightpulseai.net', content: 'docs-old.insightpulseai.net', dangling: true, danglingReason: 'docs-old.insightpulseai.net has no record in any zone' }),
-  makeRecord({ id: 'r4', type: 'MX', name: 'insightpulseai.net', content: 'mx1.mail.example.com', proxied: null, priority: 10, ttl: 3600 })
+  makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b59', name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: true, droplet: { id: 3164444, name: 'odoo-erp-prod' } }),
+  makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b5a', name: 'legacy.insightpulseai.net', content: '167.99.12.40', dangling: true, danglingReason: '167.99.12.40 is no droplet’s address' }),
+  makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b5b', type: 'CNAME', name: 'docs.insightpulseai.net', content: 'docs-old.insightpulseai.net', dangling: true, danglingReason: 'docs-old.insightpulseai.net has no record in any zone' }),
+  makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b5c', type: 'MX', name: 'insightpulseai.net', content: 'mx1.mail.example.com', proxied: null, priority: 10, ttl: 3600 })
 ]
 
 function setup(extra: FakeOptions['handlers'] = {}) {
@@ -26,7 +26,7 @@ function setup(extra: FakeOptions['handlers'] = {}) {
         'dns.missing': () => [{ hostname: 'ipa.insightpulseai.net', zone: cfZone, usedBy: 'watched host name in Settings' }],
         'dns.records.create': (params) => {
           created.push(params)
-          return makeRecord({ id: 'new', name: `${params.record.name}.insightpulseai.net`, content: params.record.content, dangling: false })
+          return makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b5d', name: `${params.record.name}.insightpulseai.net`, content: params.record.content, dangling: false })
         },
         ...extra
       }
@@ -136,7 +136,7 @@ describe('DNS', () => {
     expect(button.disabled).toBe(true)
     fireEvent.change(within(dialog).getByLabelText(/to confirm/), { target: { value: 'legacy.insightpulseai.net' } })
     fireEvent.click(button)
-    await waitFor(() => expect(deleted).toEqual([{ provider: 'cloudflare', zoneId: cfZone.id, id: 'r2', confirm: 'legacy.insightpulseai.net' }]))
+    await waitFor(() => expect(deleted).toEqual([{ provider: 'cloudflare', zoneId: cfZone.id, id: '372e67954025e0ba6aaa6d586b9e0b5a', confirm: 'legacy.insightpulseai.net' }]))
   })
 
   it('toggles Cloudflare’s proxy through dns.records.update', async () => {
@@ -144,6 +144,6 @@ describe('DNS', () => {
     setup({ 'dns.records.update': (params) => (updated.push(params), makeRecord({ id: params.id, name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: params.record.proxied ?? null })) })
     fireEvent.click(await screen.findByRole('switch', { name: 'Proxied: erp.insightpulseai.net' }))
     await waitFor(() => expect(updated).toHaveLength(1))
-    expect(updated[0]).toMatchObject({ id: 'r1', record: { type: 'A', name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: false } })
+    expect(updated[0]).toMatchObject({ id: '372e67954025e0ba6aaa6d586b9e0b59', record: { type: 'A', name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: false } })
   })
 })

@@ -11,7 +11,7 @@ stubTableViewport()
 
 type Firewall = Result<'firewalls.list'>[number]
 
-function setup(hash = '#/droplets', initial: Firewall[] = [makeFirewall({ id: 'fw-1', name: 'prod-web', dropletIds: [3164444], tags: ['erp'] })]) {
+function setup(hash = '#/droplets', initial: Firewall[] = [makeFirewall({ id: 'bb4b2611-3d72-467b-8602-280330ecd65c', name: 'prod-web', dropletIds: [3164444], tags: ['erp'] })]) {
   let firewalls = initial
   const created: Array<Params<'firewalls.createFromTemplate'>> = []
   const attached: Array<Params<'firewalls.attach'>> = []
@@ -117,7 +117,7 @@ describe('Firewalls', () => {
     fireEvent.change(tags, { target: { value: 'staging' } })
     fireEvent.keyDown(tags, { key: 'Enter' })
     fireEvent.click(submit)
-    await waitFor(() => expect(attached).toEqual([{ id: 'fw-1', dropletIds: [3164446], tags: ['staging'] }]))
+    await waitFor(() => expect(attached).toEqual([{ id: 'bb4b2611-3d72-467b-8602-280330ecd65c', dropletIds: [3164446], tags: ['staging'] }]))
     expect(await within(drawer).findByRole('button', { name: 'staging-box' })).toBeTruthy()
   })
 
@@ -128,10 +128,10 @@ describe('Firewalls', () => {
     fireEvent.click(within(sheet).getByRole('button', { name: 'Attach a firewall…' }))
     const dialog = await screen.findByRole('dialog', { name: 'Attach a firewall' })
     // The only firewall is chosen; this droplet is already in the selection.
-    expect(((await within(dialog).findByLabelText('Firewall')) as HTMLSelectElement).value).toBe('fw-1')
+    expect(((await within(dialog).findByLabelText('Firewall')) as HTMLSelectElement).value).toBe('bb4b2611-3d72-467b-8602-280330ecd65c')
     expect(within(within(dialog).getByRole('list', { name: 'Chosen droplets' })).getByText('ocr-service-droplet')).toBeTruthy()
     fireEvent.click(within(dialog).getByRole('button', { name: 'Attach' }))
-    await waitFor(() => expect(attached).toEqual([{ id: 'fw-1', dropletIds: [3164445] }]))
+    await waitFor(() => expect(attached).toEqual([{ id: 'bb4b2611-3d72-467b-8602-280330ecd65c', dropletIds: [3164445] }]))
     // The sheet refetches its detail and shows the firewall.
     expect(await within(sheet).findByText('prod-web')).toBeTruthy()
     expect(within(sheet).getByText('in: 22, 80, 443 · out: all')).toBeTruthy()

@@ -54,7 +54,7 @@ export const seedDroplets: Droplet[] = [
   makeDroplet(3, { id: 3164446, name: 'staging-box', publicIpv4: '46.101.1.9', privateIpv4: '10.114.0.9', region: 'ams3', regionName: 'Amsterdam 3', tags: ['staging'], priceMonthly: 12.5, status: 'off' })
 ]
 
-export const cfZone = { provider: 'cloudflare' as const, id: 'cf-zone-1', name: 'insightpulseai.net', status: 'active' }
+export const cfZone = { provider: 'cloudflare' as const, id: '023e105f4ecef8ad9ca31a8372d0c353', name: 'insightpulseai.net', status: 'active' }
 export const doZone = { provider: 'digitalocean' as const, id: 'dropdeck.dev', name: 'dropdeck.dev' }
 
 export function makeRecord(overrides: Partial<DnsRecord> & Pick<DnsRecord, 'id' | 'name' | 'content'>): DnsRecord {

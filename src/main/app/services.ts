@@ -118,7 +118,8 @@ export function createServices(options: ServicesOptions): Services {
 async function dropletHosts(providers: ProviderServices, secrets: SecretsService, settings: SettingsStore): Promise<DropletHostInput[]> {
   if (!(await secrets.status()).digitalocean) return []
   const [droplets, { defaultSshUser, sshUserByTeam, digitaloceanContext }] = await Promise.all([providers.droplets(), settings.get()])
-  const user = sshUserByTeam[digitaloceanContext] ?? defaultSshUser
+  // Own keys only: a team named "constructor" must not find Object.prototype's.
+  const user = Object.hasOwn(sshUserByTeam, digitaloceanContext) ? sshUserByTeam[digitaloceanContext] : defaultSshUser
   return droplets.flatMap((d) => {
     const hostname = d.publicIpv4 ?? d.privateIpv4
     return hostname ? [{ id: d.name, name: d.name, hostname, user }] : []

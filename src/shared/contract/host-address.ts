@@ -9,9 +9,12 @@ import { z } from 'zod'
 const ipv4 = z.ipv4()
 const ipv6 = z.ipv6()
 
+export const isIpv4 = (text: string): boolean => ipv4.safeParse(text).success
+export const isIpv6 = (text: string): boolean => ipv6.safeParse(text).success
+
 /** A v4 or v6 address literal (no brackets, no zone id), as `net.isIP` accepts. */
 export function isIpLiteral(text: string): boolean {
-  return ipv4.safeParse(text).success || ipv6.safeParse(text).success
+  return isIpv4(text) || isIpv6(text)
 }
 
 // RFC 1123 labels (letters, digits, inner hyphens, up to 63), plus "_", which internal names and DNS service

@@ -4,6 +4,8 @@
  * ../contract.ts; documented in docs/api.md.
  */
 import { z } from 'zod'
+import { isDnsHostname } from './host-address'
+import { ErrorCodeSchema } from '../errors'
 
 const NoParams = z.object({}).strict()
 const Iso = z.string()
@@ -183,6 +185,21 @@ export const ZoneSchema = z.object({
   status: z.string().optional()
 })
 
+/**
+ * A provider (for DigitalOcean, one team) that a list merging several could not read. The list
+ * still holds what the others answered; the view shows both.
+ */
+export const ProviderListErrorSchema = z.object({
+  provider: ProviderSchema,
+  /** DigitalOcean: the team whose token was used. */
+  team: z.string().optional(),
+  code: ErrorCodeSchema,
+  message: z.string()
+})
+
+/** Zones from every provider with a token: what could be read, and which provider failed and why. */
+export const ZoneListSchema = z.object({ items: z.array(ZoneSchema), errors: z.array(ProviderListErrorSchema) })
+
 export const RecordTypeSchema = z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SRV', 'CAA'])
 
 export const DnsRecordSchema = z.object({
@@ -202,6 +219,30 @@ export const DnsRecordSchema = z.object({
   dangling: z.boolean(),
   danglingReason: z.string().optional()
 })
+
+// Ids go into provider URL paths: only the shapes the providers issue (specs in docs/api.md, "Provider ids"), so
+// no id can be "..", "." or a path of its own.
+const CLOUDFLARE_ID = /^[0-9a-f]{32}$/
+const DIGITS = /^[1-9][0-9]{0,18}$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A DigitalOcean snapshot: digits for a droplet snapshot, a UUID for a volume snapshot. */
+export const SnapshotIdSchema = z.string().refine((id) => DIGITS.test(id) || UUID.test(id), 'a snapshot id: digits or a UUID')
+export const FirewallIdSchema = z.string().regex(UUID, 'a firewall id: a UUID')
+/** Cloudflare: the zone's 32-hex id; DigitalOcean: the domain name. */
+const ZoneIdSchema = z.string().min(1).max(253).refine((id) => CLOUDFLARE_ID.test(id) || isDnsHostname(id), 'a zone id: 32 hex digits (Cloudflare) or a domain name (DigitalOcean)')
+/** Cloudflare: 32 hex digits; DigitalOcean: digits. */
+const RecordIdSchema = z.string().refine((id) => CLOUDFLARE_ID.test(id) || DIGITS.test(id), 'a record id: 32 hex digits (Cloudflare) or digits (DigitalOcean)')
+
+/** Each provider's own id shapes, for params that name a zone (and a record) of one provider. */
+function checkProviderIds(value: { provider: 'digitalocean' | 'cloudflare'; zoneId: string; id?: string }, ctx: z.RefinementCtx): void {
+  const cloudflare = value.provider === 'cloudflare'
+  if (cloudflare ? !CLOUDFLARE_ID.test(value.zoneId) : !isDnsHostname(value.zoneId)) {
+    ctx.addIssue({ code: 'custom', path: ['zoneId'], message: cloudflare ? 'a Cloudflare zone id: 32 hex digits' : 'a DigitalOcean zone: the domain name' })
+  }
+  if (value.id !== undefined && !(cloudflare ? CLOUDFLARE_ID : DIGITS).test(value.id)) {
+    ctx.addIssue({ code: 'custom', path: ['id'], message: cloudflare ? 'a Cloudflare record id: 32 hex digits' : 'a DigitalOcean record id: digits' })
+  }
+}
 
 const hostnameRegex = /^(\*\.)?([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$|^@$/
 
@@ -244,7 +285,7 @@ export const providerMethods = {
   'droplets.tag': { params: z.object({ id: z.number().int().positive(), tag: z.string().min(1).max(255).regex(/^[a-zA-Z0-9_\-:]+$/), remove: z.boolean().optional(), ...Guard }).strict(), result: z.object({ tags: z.array(z.string()) }) },
 
   'snapshots.list': { params: z.object({ dropletId: z.number().int().positive().optional() }).strict(), result: z.array(SnapshotSchema) },
-  'snapshots.delete': { params: z.object({ id: z.string().min(1), confirm: z.string(), unlock: z.boolean().optional() }).strict(), result: z.object({ deleted: z.literal(true) }) },
+  'snapshots.delete': { params: z.object({ id: SnapshotIdSchema, confirm: z.string(), unlock: z.boolean().optional() }).strict(), result: z.object({ deleted: z.literal(true) }) },
 
   'firewalls.list': { params: NoParams, result: z.array(FirewallSchema) },
   /** Seed 002's template: inbound 22, 80 and 443 from anywhere; all outbound. */
@@ -253,17 +294,17 @@ export const providerMethods = {
     result: FirewallSchema
   },
   'firewalls.attach': {
-    params: z.object({ id: z.string().min(1), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
+    params: z.object({ id: FirewallIdSchema, dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
     result: FirewallSchema
   },
 
   'audit.list': { params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), result: z.array(AuditEntrySchema) },
 
-  'dns.zones.list': { params: z.object({ refresh: z.boolean().optional() }).strict(), result: z.array(ZoneSchema) },
-  'dns.records.list': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), refresh: z.boolean().optional() }).strict(), result: z.array(DnsRecordSchema) },
-  'dns.records.create': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), record: DnsRecordInputSchema }).strict(), result: DnsRecordSchema },
-  'dns.records.update': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), id: z.string().min(1), record: DnsRecordInputSchema }).strict(), result: DnsRecordSchema },
-  'dns.records.delete': { params: z.object({ provider: ProviderSchema, zoneId: z.string().min(1), id: z.string().min(1), confirm: z.string() }).strict(), result: z.object({ deleted: z.literal(true) }) },
+  'dns.zones.list': { params: z.object({ refresh: z.boolean().optional() }).strict(), result: ZoneListSchema },
+  'dns.records.list': { params: z.object({ provider: ProviderSchema, zoneId: ZoneIdSchema, refresh: z.boolean().optional() }).strict().superRefine(checkProviderIds), result: z.array(DnsRecordSchema) },
+  'dns.records.create': { params: z.object({ provider: ProviderSchema, zoneId: ZoneIdSchema, record: DnsRecordInputSchema }).strict().superRefine(checkProviderIds), result: DnsRecordSchema },
+  'dns.records.update': { params: z.object({ provider: ProviderSchema, zoneId: ZoneIdSchema, id: RecordIdSchema, record: DnsRecordInputSchema }).strict().superRefine(checkProviderIds), result: DnsRecordSchema },
+  'dns.records.delete': { params: z.object({ provider: ProviderSchema, zoneId: ZoneIdSchema, id: RecordIdSchema, confirm: z.string() }).strict().superRefine(checkProviderIds), result: z.object({ deleted: z.literal(true) }) },
   /** Host names the operator uses (SSH hosts, settings.watchedHostnames) that resolve to no record. */
   'dns.missing': { params: NoParams, result: z.array(MissingHostnameSchema) }
 } as const

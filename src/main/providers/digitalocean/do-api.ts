@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod'
 import type { ActionSchema, Droplet, DropletDetailSchema, FirewallSchema, SnapshotSchema } from '../../../shared/contract'
+import { isIpv4, isIpv6 } from '../../../shared/contract/host-address'
 import { paginateDigitalOcean, type PageOptions } from '../http/paginate'
 import type { HttpResult, ProviderHttp } from '../http/provider-http'
 
@@ -227,6 +228,15 @@ export interface ManagedPolicy {
   managedTagEnforced: boolean
 }
 
+/**
+ * The droplet's address of one type, only if it is an IP literal: it becomes an SSH host name, written to
+ * known_hosts and sent in CONNECT requests, so an API answer cannot smuggle a pattern or a header in.
+ */
+function addressOf(networks: DoNetwork[], type: string, isIp: (text: string) => boolean): string | null {
+  const address = networks.find((n) => n.type === type)?.ip_address
+  return typeof address === 'string' && isIp(address) ? address : null
+}
+
 export function toDroplet(d: DoDroplet, policy: ManagedPolicy): Droplet {
   const v4 = d.networks?.v4 ?? []
   const v6 = d.networks?.v6 ?? []
@@ -235,9 +245,9 @@ export function toDroplet(d: DoDroplet, policy: ManagedPolicy): Droplet {
     id: d.id,
     name: d.name,
     status: d.status,
-    publicIpv4: v4.find((n) => n.type === 'public')?.ip_address ?? null,
-    privateIpv4: v4.find((n) => n.type === 'private')?.ip_address ?? null,
-    publicIpv6: v6.find((n) => n.type === 'public')?.ip_address ?? null,
+    publicIpv4: addressOf(v4, 'public', isIpv4),
+    privateIpv4: addressOf(v4, 'private', isIpv4),
+    publicIpv6: addressOf(v6, 'public', isIpv6),
     region: d.region?.slug ?? '',
     regionName: d.region?.name ?? d.region?.slug ?? '',
     sizeSlug: d.size_slug ?? d.size?.slug ?? '',

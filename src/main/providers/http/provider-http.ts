@@ -62,6 +62,8 @@ export interface HttpResult<T> {
 }
 
 const NAMES: Record<Provider, string> = { digitalocean: 'DigitalOcean', cloudflare: 'Cloudflare' }
+/** What a provider token is made of: visible ASCII. Anything else is a paste accident, and HTTP refuses it in a header. */
+export const TOKEN_CHARACTERS = /^[\x21-\x7E]+$/
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE'])
 
 export class ProviderHttp {
@@ -96,7 +98,16 @@ export class ProviderHttp {
     if (!token) {
       throw new DropdeckError('AUTH_FAILED', `No ${this.name} token is stored: add one in Settings.`, { data: { provider: this.provider, missing: true } })
     }
+    if (!TOKEN_CHARACTERS.test(token)) {
+      // Stored before tokens were checked: never sent, and never quoted back.
+      throw new DropdeckError('AUTH_FAILED', `The stored ${this.name} token has spaces or control characters, which no token has: replace it in Settings.`, { data: { provider: this.provider, malformedToken: true } })
+    }
     const url = new URL(this.baseUrl + path)
+    const base = new URL(this.baseUrl)
+    if (url.origin !== base.origin || url.pathname !== base.pathname.replace(/\/+$/, '') + path.replace(/[?#].*$/s, '')) {
+      // An id of ".." (or "%2e%2e") would make /zones/{id}/dns_records/.. the zone itself: never send what was not built.
+      throw new DropdeckError('BAD_REQUEST', `Dropdeck refused to send ${method} ${path.slice(0, 200)} to ${this.name}: it names another resource once normalised (${url.pathname}). An id in the request is not one ${this.name} issues.`, { data: { provider: this.provider } })
+    }
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
     const label = `${method} ${url.pathname}${options.what ? ` (${options.what})` : ''}`
     let failures = 0
@@ -105,7 +116,7 @@ export class ProviderHttp {
       try {
         return await this.attempt<T>(method, url, token, options.body, label)
       } catch (err) {
-        const error = err instanceof DropdeckError ? err : new DropdeckError('UPSTREAM', String(err), { retryable: true })
+        const error = withoutToken(err instanceof DropdeckError ? err : new DropdeckError('UPSTREAM', `${this.name} failed on ${label}.`, { retryable: true }), token)
         const data = (error.data ?? {}) as { status?: number; waitMs?: number; network?: boolean }
         if (error.code === 'RATE_LIMITED' && data.waitMs !== undefined && limited < this.opts.rateLimitRetries && data.waitMs <= this.opts.maxRateLimitWaitMs) {
           limited++
@@ -135,14 +146,23 @@ export class ProviderHttp {
     let res: Response
     let text: string
     try {
-      res = await this.opts.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs) })
+      // Provider APIs never redirect; following one would carry the token elsewhere (undici and net.fetch differ there).
+      res = await this.opts.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs) })
       text = await res.text()
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } }
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         throw new DropdeckError('TIMEOUT', `${this.name} did not answer ${label} within ${Math.round(this.opts.timeoutMs / 1000)} s. Check the network or proxy, then retry.`, { retryable: true, data: { provider: this.provider, network: true } })
       }
-      const detail = e.cause?.code ?? e.cause?.message ?? e.message
+      if (causeMessages(e).some((m) => /redirect/i.test(m))) {
+        throw new DropdeckError('UPSTREAM', `${this.name} answered ${label} with a redirect, which its API never sends; Dropdeck does not follow it (the token would go along). Check the API address (DROPDECK_DO_API, DROPDECK_CF_API) and any proxy.`, { data: { provider: this.provider, redirect: true } })
+      }
+      // Network failures carry a cause (a code such as ECONNREFUSED) or are net::ERR_ codes; anything else failed
+      // while the request was being built, and its text may quote the request (the token in its header): never shown.
+      const detail = e.cause?.code ?? e.cause?.message ?? (/^net::ERR_[A-Z_]+$/.test(e.message) ? e.message : undefined)
+      if (detail === undefined) {
+        throw new DropdeckError('UPSTREAM', `Dropdeck could not send ${label} to ${this.name}: the request was refused before it left this computer. Replace the ${this.name} token in Settings, or check the API address (DROPDECK_DO_API, DROPDECK_CF_API).`, { data: { provider: this.provider } })
+      }
       throw new DropdeckError('UPSTREAM', `Could not reach ${this.name} at ${url.host} for ${label}: ${detail}. Check the network or proxy, then retry.`, { retryable: true, data: { provider: this.provider, network: true } })
     }
     this.noteRateLimit(res.headers)
@@ -212,6 +232,19 @@ export class ProviderHttp {
     const reset = Number(headers.get('ratelimit-reset'))
     this.rateLimit = { limit: Math.trunc(limit), remaining: Math.trunc(remaining), resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : null }
   }
+}
+
+/** The messages along an error's cause chain. */
+function causeMessages(err: unknown): string[] {
+  const out: string[] = []
+  for (let link = err, i = 0; link instanceof Error && i < 8; link = link.cause, i++) out.push(link.message)
+  return out
+}
+
+/** A backstop for the write-only rule: the token never appears in a message, whatever produced it. */
+function withoutToken(error: DropdeckError, token: string): DropdeckError {
+  if (token.length < 4 || !error.message.includes(token)) return error
+  return new DropdeckError(error.code, error.message.split(token).join('[token]'), { retryable: error.retryable, ...(error.data === undefined ? {} : { data: error.data }) })
 }
 
 /** The provider's own words: DigitalOcean {id, message}; Cloudflare {errors: [{code, message}]}. */

@@ -12,7 +12,7 @@ import { SettingRow } from './SettingRow'
 
 export function TeamSshUserField({ settings }: { settings: Settings }) {
   const team = settings.digitaloceanContext
-  const saved = settings.sshUserByTeam[team] ?? ''
+  const saved = Object.hasOwn(settings.sshUserByTeam, team) ? settings.sshUserByTeam[team] : ''
   const [draft, setDraft] = useState<{ team: string; value: string } | null>(null)
   const update = useUpdateSettings()
   // A draft belongs to the team it was typed for: switching teams shows the other team's value.
