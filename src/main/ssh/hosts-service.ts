@@ -3,11 +3,11 @@
  * added by hand (dataDir/hosts.json), and droplets (a hook the providers wire in). Their connection
  * state comes from the pool.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { z } from 'zod'
-import type { Host, ManualHostInputSchema } from '../../shared/contract/ssh'
+import { z } from 'zod'
+import { ManualHostInputSchema, type Host } from '../../shared/contract/ssh'
 import { DropdeckError } from '../../shared/errors'
+import { JsonFile, keepValidEntries } from '../storage/json-file'
 import { parseProxyUrl } from './proxy-route'
 import { defaultSshConfigPath, expandPath, readSshConfig, type HostConfig, type SshConfigFile } from './host-config'
 import type { ConnectionPool } from './connection-pool'
@@ -31,14 +31,26 @@ export interface HostsServiceDeps {
   log: (line: string) => void
 }
 
+const ManualHostsFileSchema = z.array(ManualHostInputSchema)
+
 export class HostsService {
-  private readonly file: string
+  /** Hosts added by hand: dataDir/hosts.json. */
+  private readonly manualHosts: JsonFile<ManualHostInput[]>
   private pool?: ConnectionPool
   /** The last list read, so state events go out synchronously and in order. */
   private known = new Map<string, HostConfig>()
 
   constructor(private readonly deps: HostsServiceDeps) {
-    this.file = path.join(deps.dataDir, 'hosts.json')
+    this.manualHosts = new JsonFile({
+      file: path.join(deps.dataDir, 'hosts.json'),
+      schema: ManualHostsFileSchema,
+      empty: () => [],
+      kind: 'hosts',
+      startsFrom: 'no hosts added by hand',
+      log: deps.log,
+      logPrefix: 'ssh',
+      repair: keepValidEntries(ManualHostInputSchema)
+    })
   }
 
   attachPool(pool: ConnectionPool): void {
@@ -49,21 +61,8 @@ export class HostsService {
     return readSshConfig(defaultSshConfigPath(this.deps.env))
   }
 
-  private async manual(): Promise<ManualHostInput[]> {
-    try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as ManualHostInput[]
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-      this.deps.log(`ssh: ${this.file} is unreadable, ignoring it: ${(err as Error).message}`)
-      return []
-    }
-  }
-
-  private async saveManual(hosts: ManualHostInput[]): Promise<void> {
-    await mkdir(this.deps.dataDir, { recursive: true })
-    const tmp = `${this.file}.tmp`
-    await writeFile(tmp, JSON.stringify(hosts, null, 2) + '\n', { mode: 0o600 })
-    await rename(tmp, this.file)
+  private manual(): Promise<ManualHostInput[]> {
+    return this.manualHosts.read()
   }
 
   /** Every host, ssh_config first; a later source never shadows an earlier alias. */
@@ -134,23 +133,28 @@ export class HostsService {
   }
 
   async add(input: ManualHostInput): Promise<Host> {
-    if ((await this.configs()).some((h) => h.id === input.id)) {
-      throw new DropdeckError('BAD_REQUEST', `A host named "${input.id}" already exists; pick another name.`)
-    }
+    const taken = () => new DropdeckError('BAD_REQUEST', `A host named "${input.id}" already exists; pick another name.`)
+    if ((await this.configs()).some((h) => h.id === input.id)) throw taken()
     if (input.proxy) parseProxyUrl(input.proxy) // refuse a malformed URL now, not at connect time
-    await this.saveManual([...(await this.manual()), input])
+    // Checked again in the file's queue: a concurrent add of the same name may have landed meanwhile.
+    await this.manualHosts.update((hosts) => {
+      if (hosts.some((m) => m.id === input.id)) throw taken()
+      hosts.push(input)
+    })
     return this.view(await this.get(input.id))
   }
 
   async remove(id: string): Promise<void> {
-    const manual = await this.manual()
-    if (!manual.some((m) => m.id === id)) {
+    if (!(await this.manual()).some((m) => m.id === id)) {
       const other = (await this.configs()).find((h) => h.id === id)
       throw other
         ? new DropdeckError('BAD_REQUEST', `"${id}" comes from ${other.source === 'ssh-config' ? 'the ssh config' : 'the droplets'}; only hosts added by hand can be removed here.`)
         : new DropdeckError('NOT_FOUND', `No SSH host "${id}".`)
     }
-    await this.saveManual(manual.filter((m) => m.id !== id))
+    await this.manualHosts.update((hosts) => {
+      const index = hosts.findIndex((m) => m.id === id)
+      if (index >= 0) hosts.splice(index, 1)
+    })
   }
 }
 

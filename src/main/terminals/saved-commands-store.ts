@@ -1,15 +1,15 @@
 /**
  * Saved commands per host: the built-in runbook commands from the operators' notes (every SSH host),
  * plus the operator's own for one host, for every SSH host (`*`), or for local shells (`local/`).
- * Kept in dataDir/terminal-commands.json, written atomically (temp file, then rename) and one write at
- * a time. Hiding a built-in is remembered by its id, so a later Dropdeck can still add new ones.
+ * Kept in dataDir/terminal-commands.json through JsonFile (checked on read, written atomically one
+ * change at a time). Hiding a built-in is remembered by its id, so a later Dropdeck can still add new ones.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { LOCAL_COMMANDS_HOST, type SavedCommand } from '../../shared/contract/terminals'
 import { DropdeckError } from '../../shared/errors'
+import { JsonFile } from '../storage/json-file'
 
 /** The runbooks in seed 000: what operators type on every droplet today. */
 export const BUILT_IN_COMMANDS: ReadonlyArray<Omit<SavedCommand, 'hostId' | 'builtIn'>> = [
@@ -35,14 +35,23 @@ type CommandsFile = z.infer<typeof FileSchema>
 export const MAX_SAVED_COMMANDS = 500
 
 export class SavedCommandsStore {
-  private readonly file: string | undefined
-  private data: CommandsFile | undefined
-  /** Writes run one after another, so two quick adds never interleave their temp files. */
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly store: JsonFile<CommandsFile> | undefined
+  /** The commands of a store without a file. */
+  private memory: CommandsFile = emptyFile()
 
   /** Without a dataDir the commands last as long as the process (a wiring that did not pass one). */
-  constructor(dataDir: string | undefined, private readonly log: (line: string) => void) {
-    this.file = dataDir ? path.join(dataDir, 'terminal-commands.json') : undefined
+  constructor(dataDir: string | undefined, log: (line: string) => void) {
+    this.store = dataDir
+      ? new JsonFile({
+          file: path.join(dataDir, 'terminal-commands.json'),
+          schema: FileSchema,
+          empty: emptyFile,
+          kind: 'saved-commands',
+          startsFrom: 'the built-in commands',
+          log,
+          logPrefix: 'terminals'
+        })
+      : undefined
   }
 
   async list(hostId: string): Promise<SavedCommand[]> {
@@ -82,40 +91,16 @@ export class SavedCommandsStore {
     })
   }
 
-  private mutate<T>(change: (data: CommandsFile) => T): Promise<T> {
-    const run = this.queue.then(async () => {
-      const data = structuredClone(await this.load())
-      const result = change(data)
-      await this.save(data)
-      this.data = data
-      return result
-    })
-    this.queue = run.catch(() => undefined)
-    return run
+  private async mutate<T>(change: (data: CommandsFile) => T): Promise<T> {
+    if (this.store) return this.store.update(change)
+    const data = structuredClone(this.memory)
+    const result = change(data)
+    this.memory = data
+    return result
   }
 
-  private async load(): Promise<CommandsFile> {
-    if (this.data) return this.data
-    const empty: CommandsFile = { version: 1, commands: [], hiddenBuiltIns: [] }
-    if (!this.file) return (this.data = empty)
-    let raw: string
-    try {
-      raw = await readFile(this.file, 'utf8')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`terminals: ${this.file} is unreadable (${(err as Error).message}); starting with the built-in commands`)
-      return (this.data = empty)
-    }
-    const parsed = FileSchema.safeParse(parseJson(raw))
-    if (!parsed.success) this.log(`terminals: ${this.file} is not a saved-commands file; starting with the built-in commands`)
-    return (this.data = parsed.success ? parsed.data : empty)
-  }
-
-  private async save(data: CommandsFile): Promise<void> {
-    if (!this.file) return
-    await mkdir(path.dirname(this.file), { recursive: true })
-    const tmp = `${this.file}.${process.pid}.tmp`
-    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 })
-    await rename(tmp, this.file)
+  private load(): Promise<CommandsFile> {
+    return this.store ? this.store.read() : Promise.resolve(this.memory)
   }
 }
 
@@ -124,10 +109,6 @@ function firstLine(command: string): string {
   return line.length > 60 ? `${line.slice(0, 59)}…` : line
 }
 
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw)
-  } catch {
-    return undefined
-  }
+function emptyFile(): CommandsFile {
+  return { version: 1, commands: [], hiddenBuiltIns: [] }
 }

@@ -4,13 +4,14 @@
  * `startLaunchTunnels`). Changes are pushed as `tunnels.changed`.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { z } from 'zod'
 import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
 import { DropdeckError } from '../../shared/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { CallContext } from '../rpc/context'
 import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
+import { JsonFile, keepValidEntries } from '../storage/json-file'
 import { Tunnel } from './tunnel'
 
 export interface StartTunnelParams {
@@ -21,12 +22,13 @@ export interface StartTunnelParams {
   startOnLaunch?: boolean
 }
 
-interface LaunchEntry {
-  hostId: string
-  remoteHost: string
-  remotePort: number
-  localPort: number
-}
+const LaunchEntrySchema = z.object({
+  hostId: z.string().min(1),
+  remoteHost: z.string().min(1),
+  remotePort: z.number().int().min(1).max(65535),
+  localPort: z.number().int().min(1).max(65535)
+})
+type LaunchEntry = z.infer<typeof LaunchEntrySchema>
 
 export interface TunnelsTuning {
   /** How long a connection arriving during a reconnect waits for the session (default 10 s). */
@@ -37,10 +39,20 @@ export interface TunnelsTuning {
 
 export class TunnelsService {
   private readonly tunnels = new Map<string, Tunnel>()
-  private readonly file: string
+  /** Tunnels to start on launch: dataDir/tunnels.json. */
+  private readonly launchFile: JsonFile<LaunchEntry[]>
 
   constructor(private readonly deps: { dataDir: string; pool: ConnectionPool; bus: EventBus; log: (line: string) => void; tuning?: TunnelsTuning }) {
-    this.file = path.join(deps.dataDir, 'tunnels.json')
+    this.launchFile = new JsonFile({
+      file: path.join(deps.dataDir, 'tunnels.json'),
+      schema: z.array(LaunchEntrySchema),
+      empty: () => [],
+      kind: 'tunnels',
+      startsFrom: 'no tunnels to start on launch',
+      log: deps.log,
+      logPrefix: 'tunnels',
+      repair: keepValidEntries(LaunchEntrySchema)
+    })
   }
 
   list(): TunnelView[] {
@@ -114,35 +126,25 @@ export class TunnelsService {
     this.emitAll()
   }
 
-  private async launchEntries(): Promise<LaunchEntry[]> {
-    try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as LaunchEntry[]
-    } catch {
-      return []
-    }
-  }
-
-  private async saveLaunch(entries: LaunchEntry[]): Promise<void> {
-    await mkdir(this.deps.dataDir, { recursive: true })
-    await writeFile(`${this.file}.tmp`, JSON.stringify(entries, null, 2) + '\n')
-    await rename(`${this.file}.tmp`, this.file)
-  }
-
   private same = (a: LaunchEntry, b: LaunchEntry) => a.hostId === b.hostId && a.remoteHost === b.remoteHost && a.remotePort === b.remotePort && a.localPort === b.localPort
 
   private async remember(e: LaunchEntry): Promise<void> {
-    const entries = await this.launchEntries()
-    if (!entries.some((x) => this.same(x, e))) await this.saveLaunch([...entries, e])
+    if ((await this.launchFile.read()).some((x) => this.same(x, e))) return
+    await this.launchFile.update((entries) => {
+      if (!entries.some((x) => this.same(x, e))) entries.push(e)
+    })
   }
 
   private async forget(t: Tunnel): Promise<void> {
     const e = launchEntry(t)
-    await this.saveLaunch((await this.launchEntries()).filter((x) => !this.same(x, e)))
+    await this.launchFile.update((entries) => {
+      for (let i = entries.length - 1; i >= 0; i--) if (this.same(entries[i], e)) entries.splice(i, 1)
+    })
   }
 
   /** At launch: bind every remembered tunnel and let the pool connect in the background. */
   async startLaunchTunnels(): Promise<void> {
-    for (const e of await this.launchEntries()) {
+    for (const e of await this.launchFile.read()) {
       const tunnel = this.create({ ...e, startOnLaunch: true })
       try {
         await tunnel.listen(e.localPort)

@@ -1,15 +1,17 @@
 /**
- * The local audit log: one JSON object per line in `audit.jsonl` in the data folder, append-only.
+ * The local audit log: one JSON object per line in `audit.jsonl` in the data folder, append-only (so
+ * not a JsonFile: a torn last line costs one entry, never the log), 0600 in the 0700 data folder.
  * Every mutation Dropdeck makes at a provider is written here (who, what, target, result, request id).
  */
 import { randomUUID } from 'node:crypto'
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { appendFile, readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { z } from 'zod'
 import { AuditEntrySchema } from '../../../shared/contract'
 import type { CallContext } from '../../rpc/context'
 import type { EventBus } from '../../rpc/event-bus'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../storage/private-dir'
 
 export type AuditEntry = z.infer<typeof AuditEntrySchema>
 
@@ -56,8 +58,9 @@ export class AuditLog {
     const line = `${JSON.stringify(entry)}\n`
     // Serialise appends so concurrent mutations never interleave inside a line.
     this.writing = this.writing.then(async () => {
-      await mkdir(this.dataDir, { recursive: true })
-      await appendFile(this.file, line, { mode: 0o600 })
+      await ensurePrivateDir(this.dataDir)
+      // The mode applies when the file is created; the folder's 0700 keeps an older 0644 file private.
+      await appendFile(this.file, line, { mode: PRIVATE_FILE_MODE })
     })
     try {
       await this.writing

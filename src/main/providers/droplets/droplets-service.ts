@@ -4,18 +4,28 @@
  * guards first: the managed-tag lock (seed 004) and, for destructive actions, the droplet's name
  * typed to confirm. Every mutation is audited.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { destructiveDropletActions, type ActionSchema, type Droplet, type ParsedParams, type Result } from '../../../shared/contract'
 import { DropdeckError } from '../../../shared/errors'
 import type { CallContext } from '../../rpc/context'
 import type { EventBus } from '../../rpc/event-bus'
 import type { SettingsStore } from '../../settings/settings-store'
+import { JsonFile } from '../../storage/json-file'
 import type { AuditLog } from '../audit/audit-log'
 import { toAction, toDroplet, toDropletDetail, type DoAction, type DoActionBody, type DoApi, type DoDroplet, type ManagedPolicy } from '../digitalocean/do-api'
 
 type Action = z.infer<typeof ActionSchema>
+
+/** Droplets per team at the last list, by team key. */
+const FleetSizesSchema = z.record(z.string(), z.number().int().min(0))
+type FleetSizes = z.infer<typeof FleetSizesSchema>
+
+/** The entries of a damaged fleet-sizes.json that are still sizes. */
+function validSizes(json: unknown): FleetSizes | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined
+  return Object.fromEntries(Object.entries(json).filter(([, v]) => Number.isInteger(v) && (v as number) >= 0)) as FleetSizes
+}
 
 export interface DropletsTuning {
   /** How often an action's progress is asked for. Default 1000 ms. */
@@ -34,7 +44,9 @@ interface Cache {
 export class DropletsService {
   private readonly caches = new Map<string, Cache>()
   /** Fleet size per team from the last list, kept across launches: the first list after a launch fetches every page at once. */
-  private sizes: Promise<Record<string, number>> | undefined
+  private readonly fleetSizes: JsonFile<FleetSizes> | undefined
+  /** The sizes when there is no data folder to keep them in. */
+  private memorySizes: FleetSizes = {}
   private readonly inflight = new Map<string, Promise<Cache>>()
   private readonly polls = new Set<{ stop(): void; done: Promise<void> }>()
   private disposed = false
@@ -49,6 +61,18 @@ export class DropletsService {
     this.pollMs = tuning.actionPollMs ?? 1000
     this.timeoutMs = tuning.actionTimeoutMs ?? 30 * 60_000
     this.now = tuning.now ?? (() => new Date())
+    this.fleetSizes = deps.dataDir
+      ? new JsonFile({
+          file: join(deps.dataDir, 'fleet-sizes.json'),
+          schema: FleetSizesSchema,
+          empty: () => ({}),
+          kind: 'fleet-sizes',
+          startsFrom: 'no remembered fleet sizes',
+          log: deps.log,
+          logPrefix: 'droplets',
+          repair: validSizes
+        })
+      : undefined
   }
 
   invalidate(): void {
@@ -188,10 +212,11 @@ export class DropletsService {
     if (!pending) {
       pending = (async () => {
         const sizes = await this.loadSizes()
-        const { items } = await this.deps.api.listDroplets({ expectedTotal: cached?.droplets.length ?? sizes[key] })
+        const known = Object.hasOwn(sizes, key) ? sizes[key] : undefined
+        const { items } = await this.deps.api.listDroplets({ expectedTotal: cached?.droplets.length ?? known })
         const fresh = { droplets: items, fetchedAt: Date.now() }
         this.caches.set(key, fresh)
-        if (sizes[key] !== items.length) await this.saveSize(key, items.length)
+        if (known !== items.length) await this.saveSize(key, items.length)
         return fresh
       })().finally(() => this.inflight.delete(key))
       this.inflight.set(key, pending)
@@ -199,33 +224,20 @@ export class DropletsService {
     return pending
   }
 
-  private get sizesFile(): string | undefined {
-    return this.deps.dataDir ? join(this.deps.dataDir, 'fleet-sizes.json') : undefined
-  }
-
-  private loadSizes(): Promise<Record<string, number>> {
-    this.sizes ??= (async () => {
-      if (!this.sizesFile) return {}
-      try {
-        const parsed = JSON.parse(await readFile(this.sizesFile, 'utf8')) as unknown
-        return parsed && typeof parsed === 'object' ? Object.fromEntries(Object.entries(parsed).filter(([, v]) => Number.isInteger(v) && (v as number) >= 0)) as Record<string, number> : {}
-      } catch {
-        return {}
-      }
-    })()
-    return this.sizes
+  private loadSizes(): Promise<FleetSizes> {
+    return this.fleetSizes ? this.fleetSizes.read() : Promise.resolve(this.memorySizes)
   }
 
   /** Only a hint: a failure to write it costs one round trip on the next launch, nothing more. */
   private async saveSize(key: string, size: number): Promise<void> {
-    const sizes = await this.loadSizes()
-    sizes[key] = size
-    if (!this.sizesFile) return
+    if (!this.fleetSizes) {
+      this.memorySizes = { ...this.memorySizes, [key]: size }
+      return
+    }
     try {
-      await mkdir(this.deps.dataDir!, { recursive: true })
-      const tmp = `${this.sizesFile}.${process.pid}.tmp`
-      await writeFile(tmp, JSON.stringify(sizes), { mode: 0o600 })
-      await rename(tmp, this.sizesFile)
+      await this.fleetSizes.update((sizes) => {
+        sizes[key] = size
+      })
     } catch (err) {
       this.deps.log(`droplets: could not remember the fleet size: ${(err as Error).message}`)
     }
