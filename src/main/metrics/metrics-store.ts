@@ -80,7 +80,7 @@ export class MetricsStore {
   }
 
   private async load(hostId: string): Promise<HostSeries> {
-    let text = ''
+    let text: string
     try {
       text = await readFile(this.file(hostId), 'utf8')
     } catch {
