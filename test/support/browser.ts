@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { repoRoot } from './host-harness'
 
 export const chromiumPath = process.env.DROPDECK_CHROMIUM ?? '/usr/bin/chromium'
@@ -27,8 +27,10 @@ export interface WatchedPage {
   screenshot(name: string): Promise<string>
 }
 
-export async function openPage(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<WatchedPage> {
+/** `prepare` runs on the new context before the page opens (routes, bindings, init scripts). */
+export async function openPage(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark'; prepare?: (context: BrowserContext) => Promise<void> } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: options.colorScheme ?? 'light', deviceScaleFactor: 1 })
+  await options.prepare?.(context)
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (msg) => {
