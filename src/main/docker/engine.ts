@@ -8,6 +8,7 @@ import http from 'node:http'
 import type { Duplex, Readable } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
+import { posixCommand } from '../ssh/remote-command'
 import { requestRaw, type ResponseHeadSplitter } from './raw-stream'
 
 const DIAL = 'docker system dial-stdio'
@@ -245,7 +246,7 @@ export class DockerEngine {
  */
 async function dialChannel(hostId: string, client: Client, command: string): Promise<{ channel: ClientChannel; failure(err: Error): Promise<DialFailure> }> {
   const channel = await new Promise<ClientChannel>((resolve, reject) =>
-    client.exec(command, (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
+    client.exec(posixCommand(command), (err, stream) => (err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for docker: ${err.message}.`, { retryable: true })) : resolve(stream)))
   )
   const stderr: Buffer[] = []
   let code: number | null = null

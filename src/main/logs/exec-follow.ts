@@ -9,6 +9,7 @@
  */
 import type { Client, ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
+import { posixCommand } from '../ssh/remote-command'
 
 export interface ExecFollowResult {
   /** null: the channel closed without an exit status (connection lost) or the command was killed. */
@@ -24,7 +25,7 @@ export function withWatchdog(command: string): string {
 
 export async function openExec(client: Client, hostId: string, command: string): Promise<ClientChannel> {
   return new Promise<ClientChannel>((resolve, reject) =>
-    client.exec(command, (err, ch) =>
+    client.exec(posixCommand(command), (err, ch) =>
       err ? reject(new DropdeckError('UPSTREAM', `${hostId} refused to open a channel for logs: ${err.message}. The host may limit sessions per connection (MaxSessions).`, { retryable: true })) : resolve(ch)
     )
   )

@@ -17,6 +17,7 @@ import { authFailed } from './auth-failure'
 import type { HostConfig } from './host-config'
 import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, keyTypesOnRecord, knownHostsName, loadKnownHosts, preferredHostKeyAlgorithms, type HostKeyVerdict } from './known-hosts'
 import { coalesceWrites } from './coalesced-writes'
+import { posixCommand } from './remote-command'
 import { connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
 
 export type HostState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error'
@@ -441,7 +442,7 @@ export class ConnectionPool {
   async exec(id: string, command: string, options: { timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string; code: number | null }> {
     const client = await this.acquire(id)
     return new Promise((resolve, reject) => {
-      client.exec(command, (err, stream) => {
+      client.exec(posixCommand(command), (err, stream) => {
         if (err) return reject(new DropdeckError('UPSTREAM', `${id} refused to run the command: ${err.message}.`, { retryable: true }))
         const out: Buffer[] = []
         const errs: Buffer[] = []
