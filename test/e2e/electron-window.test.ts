@@ -136,7 +136,7 @@ describe('the Electron window (built renderer and preload, Electron CSP, IPC to 
       await new Promise((resolve) => setTimeout(resolve, 200))
       return violations
     })
-    expect(blocked).toEqual([expect.stringMatching(/^connect-src .*\/index\.html$/), 'connect-src ws://127.0.0.1:9/rpc'])
+    expect(blocked.sort()).toEqual([`connect-src ${WINDOW_URL}`, 'connect-src ws://127.0.0.1:9/rpc'])
     // The only console output: Chromium reporting those two refusals.
     expect(view.problems.filter((p) => !p.includes('Content Security Policy') && !p.includes('Failed to fetch'))).toEqual([])
   })
