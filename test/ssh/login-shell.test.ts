@@ -5,7 +5,7 @@
  * scripts run as sh scripts, and hostile file paths stay inert, for one-shot commands and followed logs.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileSource } from '../../src/main/logs/exec-source'
@@ -42,7 +42,7 @@ describe.skipIf(!ready)('remote commands for a user whose login shell is fish', 
     for (const name of hostileNames) writeFileSync(path.join(files, name), `line of ${name}\n`, { mode: 0o644 })
     droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.143.20', user: user.name })
     user.shareAuthorizedKeys(path.join(dir, 'ssh'))
-    env = createSshEnv(readSshConfig(writeSshClientFiles(dir, droplets.droplets).sshConfigPath))
+    env = createSshEnv(readFileSync(writeSshClientFiles(dir, droplets.droplets).sshConfigPath, 'utf8'))
   }, 60_000)
 
   afterAll(async () => {
@@ -86,7 +86,3 @@ describe.skipIf(!ready)('remote commands for a user whose login shell is fish', 
     expect(existsSync(marker())).toBe(false)
   })
 })
-
-function readSshConfig(file: string): string {
-  return execFileSync('cat', [file], { encoding: 'utf8' })
-}
