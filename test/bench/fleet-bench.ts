@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       // fresh services each time, as after a launch; a new data folder for a new install
       const dir = mode === 'first-ever' ? await mkdtemp(join(tmpdir(), 'dropdeck-bench-new-')) : dataDir
       const providers = createProviderHandlers({ dataDir: dir, secrets, settings, bus, env: { DROPDECK_DO_API: stub.url }, log: () => {} })
-      const ctx = createCallContext('bench')
+      const ctx = createCallContext('bench', bus)
       try {
         if (mode === 'refresh') await providers.handlers['droplets.list']({ refresh: true }, ctx)
         const before = stub.requests.length

@@ -23,6 +23,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createServices } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
+import type { EventBus } from '../../src/main/rpc/event-bus'
 import type { MethodName } from '../../src/shared/contract'
 import { startDocker, seedImages, seedContainers, waitForSeededStates } from '../fleet/dockerd'
 import { SEEDED_CONTAINERS } from '../fleet/docker-seed'
@@ -55,7 +56,8 @@ async function freeOffset(): Promise<number> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync('/tmp/ddi-') // short: unix socket paths are limited
-  const ctx = createCallContext('bench:inventory')
+  let bus: EventBus | undefined
+  const ctx = createCallContext('bench:inventory', () => bus!)
   const cleanup: Array<() => Promise<unknown>> = []
   try {
     const fake = writeFakeSystemctl(dir)
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
     await waitForSeededStates(docker, seeded, 60_000)
     const files = writeSshClientFiles(dir, droplets.droplets)
     const services = createServices({ dataDir: path.join(dir, 'data'), version: 'bench', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
+    bus = services.bus
     cleanup.push(() => services.dispose())
 
     // A failed call (a TIMEOUT on a saturated machine) is counted and printed, not fatal: the figures

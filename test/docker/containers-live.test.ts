@@ -44,20 +44,24 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
   let services: Services
   const seen: Seen[] = []
   let firstWatch = ''
-  const ctx = createCallContext('test:containers-live')
+  const ctx = createCallContext('test:containers-live', () => services.bus)
 
   const { call, failure } = routerCalls(() => services, ctx)
   function eventsOf<E extends EventName>(event: E, from = 0): Array<EventPayload<E>> {
     return seen.slice(from).filter((s) => s.event === event).map((s) => s.payload as EventPayload<E>)
   }
-  /** What a client holds after applying synced and changed events for the host, as the view does. */
+  type WatchData = EventPayload<'containers.watch.data'>
+  const syncedOf = (from = 0) => eventsOf('containers.watch.data', from).filter((d): d is Extract<WatchData, { kind: 'synced' }> => d.kind === 'synced')
+  const changedOf = (from = 0) => eventsOf('containers.watch.data', from).filter((d): d is Extract<WatchData, { kind: 'changed' }> => d.kind === 'changed')
+  /** What a client holds after applying synced and changed data for the host, as the view does. */
   function folded(hostId: string): Map<string, Container> {
     const out = new Map<string, Container>()
     for (const s of seen) {
-      if (s.event === 'containers.synced' && s.payload.hostId === hostId) {
+      if (s.event !== 'containers.watch.data' || s.payload.hostId !== hostId) continue
+      if (s.payload.kind === 'synced') {
         out.clear()
         for (const c of s.payload.containers) out.set(c.id, c)
-      } else if (s.event === 'containers.changed' && s.payload.hostId === hostId) {
+      } else {
         const c = s.payload.container
         if ('removed' in c) out.delete(c.id)
         else out.set(c.id, c)
@@ -97,11 +101,11 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
   })
 
   it('a watch syncs the host, then follows a restart live: starting, then healthy, without polling', async () => {
-    const watch = await call('containers.watch', { hostId: 'live-droplet' })
+    const watch = await call('containers.watch.open', { hostId: 'live-droplet' })
     firstWatch = watch.id
     expect(watch.status).toMatchObject({ hostId: 'live-droplet', state: 'connecting' })
-    await waitFor(() => eventsOf('containers.watchState').some((s) => s.hostId === 'live-droplet' && s.state === 'live'), { timeoutMs: 20_000, what: 'the watch to go live' })
-    const synced = eventsOf('containers.synced').filter((s) => s.hostId === 'live-droplet')
+    await waitFor(() => eventsOf('containers.watch.state').some((s) => s.hostId === 'live-droplet' && s.state === 'live'), { timeoutMs: 20_000, what: 'the watch to go live' })
+    const synced = syncedOf().filter((s) => s.hostId === 'live-droplet')
     expect(synced).toHaveLength(1)
     expect(synced[0].containers.map((c) => c.name).sort()).toEqual(SEEDED_CONTAINERS.map((c) => c.name).sort())
     expect(dialProcesses(live.droplets[0].pid)).toHaveLength(1) // the events stream, and nothing else
@@ -111,8 +115,8 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     expect(mlflow.health).toBe('healthy')
     // Restarted behind Dropdeck's back (the host's own docker), so only the events stream can tell.
     await dockerCall(docker.socketPath, 'POST', `/containers/${mlflow.id}/restart`, { query: { t: 0 } })
-    await waitFor(() => eventsOf('containers.changed', from).length > 0 && byName('live-droplet', 'e2i-mlflow-1')?.health === 'healthy', { timeoutMs: 30_000, what: 'e2i-mlflow-1 to be healthy again' })
-    const changes = eventsOf('containers.changed', from).map((c) => c.container).filter((c): c is Container => 'name' in c && c.id === mlflow.id)
+    await waitFor(() => changedOf(from).length > 0 && byName('live-droplet', 'e2i-mlflow-1')?.health === 'healthy', { timeoutMs: 30_000, what: 'e2i-mlflow-1 to be healthy again' })
+    const changes = changedOf(from).map((c) => c.container).filter((c): c is Container => 'name' in c && c.id === mlflow.id)
     expect(changes.some((c) => c.health === 'starting' || c.state !== 'running')).toBe(true)
     expect(changes.at(-1)).toMatchObject({ state: 'running', health: 'healthy' })
     // Every re-inspect went over one kept-open session: the stream plus one channel, not one per event.
@@ -128,7 +132,7 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     await waitFor(() => byName('live-droplet', 'live-scratch'), { timeoutMs: 15_000, what: 'live-scratch to appear' })
     expect(byName('live-droplet', 'live-scratch')).toMatchObject({ id, state: 'created', project: null })
     await dockerCall(docker.socketPath, 'DELETE', `/containers/${id}`, { query: { force: true } })
-    await waitFor(() => eventsOf('containers.changed', from).some((c) => c.container.id === id && 'removed' in c.container), { timeoutMs: 15_000, what: 'the removal event' })
+    await waitFor(() => changedOf(from).some((c) => c.container.id === id && 'removed' in c.container), { timeoutMs: 15_000, what: 'the removal event' })
     expect(byName('live-droplet', 'live-scratch')).toBeUndefined()
   })
 
@@ -138,28 +142,28 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     const pids = dialProcesses(live.droplets[0].pid)
     expect(pids.length).toBeGreaterThanOrEqual(1)
     for (const pid of pids) process.kill(pid, 'SIGKILL')
-    await waitFor(() => eventsOf('containers.watchState', from).some((s) => s.state === 'reconnecting'), { timeoutMs: 10_000, what: 'the watch to notice' })
-    const reconnecting = eventsOf('containers.watchState', from).find((s) => s.state === 'reconnecting')!
+    await waitFor(() => eventsOf('containers.watch.state', from).some((s) => s.state === 'reconnecting'), { timeoutMs: 10_000, what: 'the watch to notice' })
+    const reconnecting = eventsOf('containers.watch.state', from).find((s) => s.state === 'reconnecting')!
     expect(reconnecting).toMatchObject({ hostId: 'live-droplet', attempt: 1, retryInMs: 500 })
     expect(reconnecting.message).toContain('events stream ended')
     // Changed while no stream is open: only the resync can tell.
     const tax = byName('live-droplet', 'tax-rules-service')!
     await dockerCall(docker.socketPath, 'POST', `/containers/${tax.id}/restart`, { query: { t: 0 } })
-    await waitFor(() => eventsOf('containers.watchState', from).some((s) => s.state === 'live'), { timeoutMs: 20_000, what: 'the watch to be live again' })
+    await waitFor(() => eventsOf('containers.watch.state', from).some((s) => s.state === 'live'), { timeoutMs: 20_000, what: 'the watch to be live again' })
     expect(Date.parse(byName('live-droplet', 'tax-rules-service')!.startedAt!)).toBeGreaterThan(Date.parse(tax.startedAt!))
-    expect(eventsOf('containers.synced', from).filter((s) => s.hostId === 'live-droplet')).toHaveLength(1)
+    expect(syncedOf(from).filter((s) => s.hostId === 'live-droplet')).toHaveLength(1)
     expect(dialProcesses(live.droplets[0].pid).length).toBeLessThanOrEqual(2) // the new stream, and a session if an event came
   })
 
   it('disposing the watch\'s owner closes its stream on the host', async () => {
-    const owner = createCallContext('test:owner')
+    const owner = createCallContext('test:owner', services.bus)
     const before = dialProcesses(live.droplets[0].pid).length
-    const second = await call('containers.watch', { hostId: 'live-droplet' }, owner)
+    const second = await call('containers.watch.open', { hostId: 'live-droplet' }, owner)
     expect(second.status.state).toBe('live') // shares the host's live stream
     expect(dialProcesses(live.droplets[0].pid)).toHaveLength(before)
     await owner.dispose()
     expect(dialProcesses(live.droplets[0].pid)).toHaveLength(before) // ctx's watch still needs it
-    await call('containers.unwatch', { id: firstWatch })
+    await call('containers.watch.close', { id: firstWatch })
     await waitFor(() => dialProcesses(live.droplets[0].pid).length === 0, { timeoutMs: 10_000, what: 'the stream to close on the host' })
   })
 
@@ -168,27 +172,27 @@ describe.skipIf(!ready)('live containers, disk use, prune and faults (real docke
     expect(err.code).toBe('UPSTREAM')
     expect(err.message).toContain('down-droplet: the Docker daemon is not running. Start it on the host')
     expect(err.retryable).toBe(true)
-    const owner = createCallContext('test:down')
+    const owner = createCallContext('test:down', services.bus)
     const from = seen.length
-    await call('containers.watch', { hostId: 'down-droplet' }, owner)
-    await waitFor(() => eventsOf('containers.watchState', from).filter((s) => s.hostId === 'down-droplet' && s.state === 'reconnecting').length >= 2, { timeoutMs: 15_000, what: 'two reconnect attempts' })
-    const attempts = eventsOf('containers.watchState', from).filter((s) => s.hostId === 'down-droplet' && s.state === 'reconnecting')
+    await call('containers.watch.open', { hostId: 'down-droplet' }, owner)
+    await waitFor(() => eventsOf('containers.watch.state', from).filter((s) => s.hostId === 'down-droplet' && s.state === 'reconnecting').length >= 2, { timeoutMs: 15_000, what: 'two reconnect attempts' })
+    const attempts = eventsOf('containers.watch.state', from).filter((s) => s.hostId === 'down-droplet' && s.state === 'reconnecting')
     expect(attempts.map((a) => a.attempt).slice(0, 2)).toEqual([1, 2])
     expect(attempts[1].retryInMs).toBe(2 * attempts[0].retryInMs!) // exponential backoff
     expect(attempts[0].message).toContain('the Docker daemon is not running')
     await owner.dispose()
   })
 
-  it('a watch on a host that cannot be reached says why while it retries, and stops with unwatch', async () => {
+  it('a watch on a host that cannot be reached says why while it retries, and stops with containers.watch.close', async () => {
     const from = seen.length
-    const watch = await call('containers.watch', { hostId: 'no-such-host.invalid' })
-    await waitFor(() => eventsOf('containers.watchState', from).find((s) => s.hostId === 'no-such-host.invalid' && s.state === 'reconnecting'), { timeoutMs: 15_000, what: 'the first failed attempt' })
-    const first = eventsOf('containers.watchState', from).find((s) => s.state === 'reconnecting')!
+    const watch = await call('containers.watch.open', { hostId: 'no-such-host.invalid' })
+    await waitFor(() => eventsOf('containers.watch.state', from).find((s) => s.hostId === 'no-such-host.invalid' && s.state === 'reconnecting'), { timeoutMs: 15_000, what: 'the first failed attempt' })
+    const first = eventsOf('containers.watch.state', from).find((s) => s.state === 'reconnecting')!
     expect(first.message).toMatch(/no-such-host\.invalid/)
-    await call('containers.unwatch', { id: watch.id })
+    await call('containers.watch.close', { id: watch.id })
     const after = seen.length
     await new Promise((r) => setTimeout(r, 1500)) // past the next retry (0.5 s, then 1 s)
-    expect(eventsOf('containers.watchState', after)).toEqual([])
+    expect(eventsOf('containers.watch.state', after)).toEqual([])
   })
 
   it('a host without docker says docker is not installed', async () => {

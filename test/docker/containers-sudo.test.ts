@@ -29,7 +29,7 @@ describe.skipIf(!ready)('containers for a user outside the docker group (real us
   let docker: DockerDaemon
   let droplets: Droplets
   let services: Services
-  const ctx = createCallContext('test:containers-sudo')
+  const ctx = createCallContext('test:containers-sudo', () => services.bus)
 
   const { call } = routerCalls(() => services, ctx)
 
@@ -87,9 +87,9 @@ describe.skipIf(!ready)('containers for a user outside the docker group (real us
     expect(df.containers.count).toBe(1)
     const states: string[] = []
     const unsubscribe = services.bus.subscribe((event, payload) => {
-      if (event === 'containers.watchState') states.push((payload as { state: string }).state)
+      if (event === 'containers.watch.state') states.push((payload as { state: string }).state)
     })
-    await call('containers.watch', { hostId: 'sudo-droplet' })
+    await call('containers.watch.open', { hostId: 'sudo-droplet' })
     await waitFor(() => states.includes('live'), { timeoutMs: 15_000, what: 'the watch to go live through sudo' })
     unsubscribe()
   })

@@ -38,7 +38,7 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
   let withDocker: Droplets
   let withoutDocker: Droplets
   let services: Services
-  const ctx = createCallContext('test:containers')
+  const ctx = createCallContext('test:containers', () => services.bus)
 
   const { call, failure } = routerCalls(() => services, ctx)
 

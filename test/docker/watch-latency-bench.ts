@@ -1,6 +1,6 @@
 /**
  * How fast a container change reaches a Dropdeck client through containers.watch (Docker's events
- * stream over SSH, then a re-inspect over SSH, then containers.changed on the event bus), against the
+ * stream over SSH, then a re-inspect over SSH, then containers.watch.data on the event bus), against the
  * peer: the docker CLI's own `docker events` on the daemon's local socket. Pauses and unpauses one
  * container N times on a bench dockerd behind a bench sshd and prints the latencies and their ratio,
  * and what one Engine API request costs alone (most of the difference: each opens a channel and starts
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const docker = await startDocker({ dir: path.join(dir, 'd') })
   const droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: ['bench-droplet'], port: 'auto', baseAddress: '127.0.41.20', env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
   const services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-bench', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: writeSshClientFiles(dir, droplets.droplets).sshConfigPath }, log: () => undefined })
-  const ctx = createCallContext('bench')
+  const ctx = createCallContext('bench', services.bus)
   const cli = spawn('docker', ['-H', docker.env.DOCKER_HOST, 'events', '--filter', 'type=container', '--filter', 'event=pause', '--filter', 'event=unpause', '--format', '{{.Action}}'])
   try {
     await seedImages(docker)
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
     let waitingApp: { state: string; resolve: () => void } | undefined
     services.bus.subscribe((event, payload) => {
-      if (event !== 'containers.changed') return
+      if (event !== 'containers.watch.data' || (payload as { kind: string }).kind !== 'changed') return
       const c = (payload as { container: { id: string; state?: string } }).container
       if (waitingApp && c.id === id && c.state === waitingApp.state) waitingApp.resolve()
     })
@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     createInterface({ input: cli.stdout }).on('line', (line) => {
       if (waitingCli && line.trim() === waitingCli.action) waitingCli.resolve()
     })
-    const live = new Promise<void>((resolve) => services.bus.subscribe((event, p) => event === 'containers.watchState' && (p as { state: string }).state === 'live' && resolve()))
-    await services.router.call('containers.watch', { hostId: 'bench-droplet' }, ctx)
+    const live = new Promise<void>((resolve) => services.bus.subscribe((event, p) => event === 'containers.watch.state' && (p as { state: string }).state === 'live' && resolve()))
+    await services.router.call('containers.watch.open', { hostId: 'bench-droplet' }, ctx)
     await live
     await new Promise((r) => setTimeout(r, 500)) // the CLI's stream is open too
 

@@ -11,6 +11,7 @@ import { startCloudflareStub, startDigitalOceanStub, type CloudflareStub, type D
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { launchChromium, openPage, type WatchedPage } from '../support/browser'
 import { runHost, type RunningHost } from '../support/host-harness'
+import { createCallContext } from '../../src/main/rpc/context'
 
 let keyring: SecretService
 let digitalocean: DigitalOceanStub
@@ -81,7 +82,7 @@ describe('a new operator on the bench fleet', () => {
     const posted = digitalocean.requests.filter((r) => r.method === 'POST' && /\/v2\/droplets\/\d+\/actions$/.test(r.path))
     expect(posted).toHaveLength(1)
     await view.screenshot('fleet-snapshot-completed')
-    const audit = (await running.services.router.call('audit.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ action: string; result: string }> }
+    const audit = (await running.services.router.call('audit.list', {}, createCallContext('test', running.services.bus))) as { ok: true; result: Array<{ action: string; result: string }> }
     expect(audit.result.some((e) => e.action.includes('snapshot') && e.result === 'ok')).toBe(true)
     expect(view.problems).toEqual([])
   })

@@ -20,6 +20,7 @@ import { launchChromium, openPage, type WatchedPage } from '../support/browser'
 import { runHost, type RunningHost } from '../support/host-harness'
 import { addDockerHost, writeFakeSystemctl, type FakeSystemctl } from '../systemd/fake-systemctl'
 import { writeOddDf } from '../facts/odd-df'
+import { createCallContext } from '../../src/main/rpc/context'
 
 const ready = Boolean(findDockerd())
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
   await waitForSeededStates(docker, seeded, 45_000)
   running = await runHost()
   // The operator's pick for this host: two units the captures cover, and one that does not exist.
-  const picked = await running.services.router.call('units.pick', { hostId: 'e2i-prod', units: ['apache2', 'cron', 'e2i-bentoml'] }, { clientId: 'test', disposables: undefined as never })
+  const picked = await running.services.router.call('units.pick', { hostId: 'e2i-prod', units: ['apache2', 'cron', 'e2i-bentoml'] }, createCallContext('test', running.services.bus))
   expect(picked.ok).toBe(true)
   browser = await launchChromium()
   view = await openPage(browser, running.host.url)
@@ -103,7 +104,7 @@ describe.skipIf(!ready)('the Health area', () => {
     await dialog.waitFor({ state: 'detached' })
     await idle.getByText('new-droplet', { exact: true }).waitFor()
     expect(await page.getByRole('article', { name: 'Health of new-droplet' }).count()).toBe(0)
-    const listed = await running!.services.router.call('hosts.list', {}, { clientId: 'test', disposables: undefined as never })
+    const listed = await running!.services.router.call('hosts.list', {}, createCallContext('test', running!.services.bus))
     expect(listed.ok && (listed.result as Array<{ id: string; state: string }>).find((h) => h.id === 'new-droplet')?.state).toBe('error')
   })
 
@@ -122,7 +123,7 @@ describe.skipIf(!ready)('the Health area', () => {
     const containers = card.getByLabel('Containers on e2i-prod')
     await containers.getByText('running', { exact: false }).waitFor({ timeout: 20_000 })
     const counts = async () => {
-      const r = await running!.services.router.call('containers.list', { hostId: 'e2i-prod' }, { clientId: 'test', disposables: undefined as never })
+      const r = await running!.services.router.call('containers.list', { hostId: 'e2i-prod' }, createCallContext('test', running!.services.bus))
       const list = r.ok ? (r.result as Array<{ state: string; health: string | null }>) : []
       return `Containers ${list.filter((c) => c.state === 'running').length} running ${list.filter((c) => c.health === 'unhealthy').length} unhealthy ${list.filter((c) => c.state === 'exited').length} exited of ${list.length}`
     }

@@ -15,6 +15,7 @@ import { passwordAccount } from '../../src/main/ssh/auth'
 import { createKeychain } from '../../src/main/secrets/keychain'
 import { startDroplets } from '../fleet/sshd'
 import { startSshApp, type SshApp } from '../support/ssh-app'
+import { createCallContext } from '../../src/main/rpc/context'
 
 let app: SshApp
 let service: Server
@@ -49,8 +50,8 @@ describe('hosts and tunnels in the app', () => {
     await page.getByLabel('Remote host').fill('127.0.0.1')
     await page.getByLabel('Remote port').fill(String((service.address() as AddressInfo).port))
     await page.getByRole('button', { name: 'Start tunnel' }).click()
-    await expect.poll(async () => (await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ state: string; localPort: number }> }, { timeout: 20_000 }).toMatchObject({ result: [{ state: 'up' }] })
-    const listed = (await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ localPort: number }> }
+    await expect.poll(async () => (await running.services.router.call('tunnels.list', {}, createCallContext('test', running.services.bus))) as { ok: true; result: Array<{ state: string; localPort: number }> }, { timeout: 20_000 }).toMatchObject({ result: [{ state: 'up' }] })
+    const listed = (await running.services.router.call('tunnels.list', {}, createCallContext('test', running.services.bus))) as { ok: true; result: Array<{ localPort: number }> }
     const response = await fetch(`http://127.0.0.1:${listed.result[0].localPort}/`)
     expect(await response.text()).toBe('mlflow says hello')
     await page.getByText('up', { exact: true }).first().waitFor()
@@ -59,7 +60,7 @@ describe('hosts and tunnels in the app', () => {
     await view.screenshot('tunnels-up')
 
     // Start on launch, by mouse and back by keyboard: the app owns the tunnel, then the window again.
-    const listTunnels = async () => ((await running.services.router.call('tunnels.list', {}, { clientId: 'test', disposables: undefined as never })) as { ok: true; result: Array<{ startOnLaunch: boolean }> }).result
+    const listTunnels = async () => ((await running.services.router.call('tunnels.list', {}, createCallContext('test', running.services.bus))) as { ok: true; result: Array<{ startOnLaunch: boolean }> }).result
     const toggle = page.getByRole('switch', { name: `Start on launch: tunnel on port ${listed.result[0].localPort}` })
     await toggle.click()
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true')

@@ -25,7 +25,7 @@ describe.skipIf(!ready)('host facts over SSH (real sshd; the droplet is this mac
   let plain: Droplets
   let odd: Droplets
   let services: Services
-  const ctx = createCallContext('test:facts')
+  const ctx = createCallContext('test:facts', () => services.bus)
 
   const { call } = routerCalls(() => services, ctx)
 

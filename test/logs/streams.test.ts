@@ -28,7 +28,7 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
   let dir: string
   let bench: LogBench
   let services: Services
-  const ctx = createCallContext('test:logs')
+  const ctx = createCallContext('test:logs', () => services.bus)
   const lines = new Map<string, Lines>()
   const states = new Map<string, EventPayload<'logs.state'>[]>()
   const HOST = 'logs-droplet'
@@ -50,8 +50,8 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
     services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath }, log: () => undefined })
     // Act as a client that keeps up: acknowledge each batch once recorded.
     services.bus.subscribe((event, payload) => {
-      if (event === 'logs.lines') {
-        const p = payload as EventPayload<'logs.lines'>
+      if (event === 'logs.data') {
+        const p = payload as EventPayload<'logs.data'>
         lines.set(p.id, [...(lines.get(p.id) ?? []), ...decodeLogLines(p)])
         void services.router.call('logs.ack', { id: p.id, seq: p.seq }, ctx)
       } else if (event === 'logs.state') {
@@ -206,7 +206,7 @@ describe.skipIf(!ready)('log streams over SSH (real dockerd and sshd)', () => {
   }, 60_000)
 
   it('closes a client\'s streams when the client goes away', async () => {
-    const other = createCallContext('test:logs-other')
+    const other = createCallContext('test:logs-other', services.bus)
     const s = await call('logs.open', { hostId: HOST, source: { kind: 'file', path: bench.filePath } }, other)
     await until('following', () => stateNames(s.id).includes('following'))
     await other.dispose()

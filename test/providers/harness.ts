@@ -68,7 +68,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const contexts = new Map<string, ReturnType<typeof createCallContext>>()
   const ctxFor = (id: string) => {
     let ctx = contexts.get(id)
-    if (!ctx) contexts.set(id, (ctx = createCallContext(id)))
+    if (!ctx) contexts.set(id, (ctx = createCallContext(id, bus)))
     return ctx
   }
 

@@ -6,6 +6,7 @@
 import { defaultSettings, type DropdeckBridge, type EventName, type EventPayload, type MethodName, type Result, type Settings } from '../../src/shared/contract'
 import { DropdeckError } from '../../src/shared/errors'
 import { createCallContext } from '../../src/main/rpc/context'
+import { EventBus } from '../../src/main/rpc/event-bus'
 import { createRouter, type Handlers } from '../../src/main/rpc/router'
 import { createClient } from '../../src/renderer/src/rpc/client'
 
@@ -53,7 +54,7 @@ export function createFakeApi(options: FakeOptions = {}) {
     ...options.handlers
   } as Handlers
   const router = createRouter(handlers)
-  const context = createCallContext('test')
+  const context = createCallContext('test', new EventBus())
 
   const bridge: DropdeckBridge = {
     async invoke(method, params) {

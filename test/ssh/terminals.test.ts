@@ -1,7 +1,7 @@
 /**
  * Remote terminals through a real sshd: a PTY shell on the pooled connection, resize, acknowledged
  * flow control (bounded un-acked output, then everything once acked), UTF-8 across chunk boundaries,
- * ownership by the call context, and a dropped connection reported as terminals.exit with a reason.
+ * ownership by the call context, and a dropped connection reported as terminals.state with a reason.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -49,7 +49,7 @@ describe.skipIf(!hasSshd)('terminals', () => {
         o.bytes += p.bytes
         o.sizes.push(p.bytes)
         outputs.set(p.id, o)
-      } else if (event === 'terminals.exit') {
+      } else if (event === 'terminals.state') {
         const p = payload as { id: string; code: number | null; signal?: string; reason?: string }
         const o = outputs.get(p.id) ?? { text: '', bytes: 0, sizes: [] }
         o.exit = p
@@ -161,7 +161,7 @@ describe.skipIf(!hasSshd)('terminals', () => {
 
   it('belongs to the context that opened it: disposing the context closes the channel', async () => {
     const before = env.ssh.terminals.size
-    const ctx = createCallContext('window-2')
+    const ctx = createCallContext('window-2', env.bus)
     const { id } = await env.ssh.handlers['terminals.open']({ hostId: 'prod', cols: 80, rows: 24 }, ctx)
     await run(id, 'echo pid-$$', /pid-\d+/)
     const pid = /pid-(\d+)/.exec(out(id).text)![1]

@@ -121,7 +121,7 @@ describe.skipIf(!hasSshd)('tunnels', () => {
 
   it('belongs to the context that opened it: disposing the context stops it and frees the port', async () => {
     const { createCallContext } = await import('../../src/main/rpc/context')
-    const ctx = createCallContext('window-2')
+    const ctx = createCallContext('window-2', env.bus)
     const { localPort } = await env.ssh.handlers['tunnels.start']({ hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port }, ctx)
     expect((await roundTrip(localPort, Buffer.from('x'))).toString()).toBe('x')
     expect(ctx.disposables.size).toBe(1)
@@ -166,7 +166,7 @@ describe.skipIf(!hasSshd)('tunnels', () => {
   })
 
   it('marks a running tunnel to start on launch (the app owns it, tunnels.json keeps it) and back (the caller owns it)', async () => {
-    const window2 = createCallContext('window-2')
+    const window2 = createCallContext('window-2', env.bus)
     const { id, localPort } = await env.ssh.handlers['tunnels.start']({ hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port }, window2)
     const launchFile = path.join(env.dataDir, 'tunnels.json')
     const saved = () => (existsSync(launchFile) ? (JSON.parse(readFileSync(launchFile, 'utf8')) as { localPort: number }[]) : [])
@@ -179,7 +179,7 @@ describe.skipIf(!hasSshd)('tunnels', () => {
     expect((await roundTrip(localPort, Buffer.from('still here'))).toString()).toBe('still here')
 
     // Turned off from another window: that window owns it now, and closing it stops the tunnel.
-    const window3 = createCallContext('window-3')
+    const window3 = createCallContext('window-3', env.bus)
     expect(await env.ssh.handlers['tunnels.setStartOnLaunch']({ id, startOnLaunch: false }, window3)).toMatchObject({ startOnLaunch: false })
     expect(saved()).toEqual([])
     await window3.dispose()

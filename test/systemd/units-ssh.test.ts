@@ -24,7 +24,7 @@ describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
   let managed: Droplets
   let noSystemd: Droplets
   let services: Services
-  const ctx = createCallContext('test:units')
+  const ctx = createCallContext('test:units', () => services.bus)
 
   const { call, failure } = routerCalls(() => services, ctx)
 

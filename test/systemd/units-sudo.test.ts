@@ -26,7 +26,7 @@ describe.skipIf(!ready)('unit actions for a non-root login user (real user, sudo
   let fake: FakeSystemctl
   let droplets: Droplets
   let services: Services
-  const ctx = createCallContext('test:units-sudo')
+  const ctx = createCallContext('test:units-sudo', () => services.bus)
 
   const { call, failure } = routerCalls(() => services, ctx)
 

@@ -37,7 +37,8 @@ describe('local shells', () => {
   let dir: string
   let service: TerminalsService
   let handlers: ReturnType<typeof createTerminalHandlers>
-  const ctx = createCallContext('local-test')
+  const bus = new EventBus()
+  const ctx = createCallContext('local-test', bus)
   const outputs = new Map<string, Output>()
   const out = (id: string): Output => outputs.get(id) ?? { text: '', bytes: 0 }
 
@@ -47,13 +48,12 @@ describe('local shells', () => {
     const shell = path.join(dir, 'marked-shell')
     writeFileSync(shell, '#!/bin/bash\nexport DD_MARK=started-by-SHELL\nexec /bin/bash "$@"\n')
     chmodSync(shell, 0o755)
-    const bus = new EventBus()
     bus.subscribe((event, payload) => {
       if (event === 'terminals.data') {
         const p = payload as { id: string; data: string; bytes: number }
         const o = out(p.id)
         outputs.set(p.id, { ...o, text: o.text + p.data, bytes: o.bytes + p.bytes })
-      } else if (event === 'terminals.exit') {
+      } else if (event === 'terminals.state') {
         const p = payload as Output['exit'] & { id: string }
         outputs.set(p.id, { ...out(p.id), exit: p })
       }
@@ -167,7 +167,7 @@ describe('local shells', () => {
   })
 
   it('belongs to the context that opened it: disposing the context ends the shell', async () => {
-    const own = createCallContext('window-local')
+    const own = createCallContext('window-local', bus)
     const params = methods['terminals.open'].params.parse({ kind: 'local', cols: 80, rows: 24 })
     const { id } = await handlers['terminals.open'](params, own)
     await run(id, 'echo pid-$$', /pid-\d+/)

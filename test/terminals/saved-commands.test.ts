@@ -75,8 +75,8 @@ describe('saved commands', () => {
 
   it('the app itself keeps them in its data folder: added through the router, there after a restart', async () => {
     const open = () => createServices({ dataDir: dir, version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: path.join(dir, 'no-config') }, log: () => undefined })
-    const ctx = createCallContext('test')
     const first = open()
+    const ctx = createCallContext('test', first.bus)
     const added = await first.router.call('terminals.commands.add', { hostId: 'prod', command: 'docker compose ps' }, ctx)
     expect(added.ok).toBe(true)
     await first.dispose()

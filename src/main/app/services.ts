@@ -47,7 +47,7 @@ export interface Services {
 
 export function createServices(options: ServicesOptions): Services {
   const log = options.log ?? (() => {})
-  const bus = new EventBus()
+  const bus = new EventBus(log)
   const settings = new SettingsStore(options.dataDir, bus, log)
   const keychain = options.keychain ?? createKeychain()
   const secrets = new SecretsService(keychain, bus, async () => (await settings.get()).digitaloceanContext)
@@ -66,7 +66,7 @@ export function createServices(options: ServicesOptions): Services {
     usedHostnames: () => sshHostnames(ssh)
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
-  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, bus, log })
+  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log })
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)

@@ -7,7 +7,6 @@ import type { MethodName } from '../../shared/contract'
 import type { Container, HealthResult, containersMethods } from '../../shared/contract/containers'
 import { DropdeckError } from '../../shared/errors'
 import type { Handlers } from '../rpc/router'
-import type { EventBus } from '../rpc/event-bus'
 import { ContainersWatches, type WatchTuning } from './containers-watch'
 import { diskUsage, prune, prunePreview } from './disk-usage'
 import { EngineSessions } from './session-cache'
@@ -44,7 +43,6 @@ export interface ContainersServices {
 }
 
 export interface ContainersDeps extends EngineDeps {
-  bus: EventBus
   /** Keeps the host's SSH connection up while a watch needs it (the pool's retain). */
   retain(hostId: string): () => void
   log?: (line: string) => void
@@ -82,7 +80,7 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       session.close()
     }
   }
-  const watches = new ContainersWatches({ engine, bus: deps.bus, retain: deps.retain, list: listOnce, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
+  const watches = new ContainersWatches({ engine, retain: deps.retain, list: listOnce, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
 
   const handlers: Pick<Handlers, ContainersMethodName> = {
     'containers.list': ({ hostId }) => list(hostId),
@@ -100,10 +98,10 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       return toContainer(await inspect(hostId, before.id))
     },
     'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
-    'containers.watch': ({ hostId }, ctx) => watches.watch(hostId, ctx),
-    'containers.unwatch': ({ id }) => {
-      watches.unwatch(id)
-      return { ok: true as const }
+    'containers.watch.open': ({ hostId }, ctx) => watches.open(hostId, ctx),
+    'containers.watch.close': ({ id }) => {
+      watches.close(id)
+      return { closed: true as const }
     },
     'containers.df': ({ hostId }) => diskUsage(engine, hostId),
     'containers.prunePreview': ({ hostId, volumes }) => prunePreview(engine, hostId, volumes === true),

@@ -1,17 +1,18 @@
 /**
  * Live container updates from each host's Docker events stream (GET /events, container events only),
  * not polling. One stream per host, shared by every watch on it. On each (re)connect the stream is
- * opened first and the containers listed after it (containers.synced), so nothing that happens in
- * between is missed; every event then re-inspects its container (containers.changed, or removed).
- * A dropped stream reconnects with exponential backoff and resyncs; containers.watchState says how
- * the stream is doing. Watches belong to the call context that opened them.
+ * opened first and the containers listed after it (`synced`), so nothing that happens in between is
+ * missed; every event then re-inspects its container (`changed`, or removed). A dropped stream
+ * reconnects with exponential backoff and resyncs; containers.watch.state says how the stream is doing.
+ * Each watch is a stream (docs/api.md "Streams"): owned by the call context that opened it, and its
+ * events (containers.watch.data, containers.watch.state, keyed by the watch's id) go to that client only.
  */
 import { randomUUID } from 'node:crypto'
 import { StringDecoder } from 'node:string_decoder'
+import type { EventPayload } from '../../shared/contract'
 import type { Container, ContainersWatchStatus } from '../../shared/contract/containers'
 import { DropdeckError } from '../../shared/errors'
-import type { CallContext, Disposable } from '../rpc/context'
-import type { EventBus } from '../rpc/event-bus'
+import type { CallContext, Ownership } from '../rpc/context'
 import type { DockerEngine, EngineSession, EngineStream } from './engine'
 
 export interface WatchTuning {
@@ -22,7 +23,6 @@ export interface WatchTuning {
 
 export interface WatchDeps {
   engine: DockerEngine
-  bus: EventBus
   /** Keeps the host's SSH connection up (and reconnected) while a watch needs it. */
   retain(hostId: string): () => void
   list(hostId: string): Promise<Container[]>
@@ -46,10 +46,22 @@ interface DockerEvent {
   Actor?: { ID?: string }
 }
 
+/** One watch: its id and the client it belongs to, whose events go only there. */
+interface Watch {
+  id: string
+  hostId: string
+  owner: Pick<CallContext, 'emit'>
+  ownership?: Ownership
+}
+
+type WatchData = EventPayload<'containers.watch.data'>
+/** A watch's data event, without the watch's id (the same for every watch on the host). */
+type HostData = WatchData extends infer D ? (D extends WatchData ? Omit<D, 'id'> : never) : never
+
 /** The one events stream of a host, kept up while any watch needs it. */
 class HostStream {
   status: ContainersWatchStatus
-  readonly watches = new Set<string>()
+  readonly watches = new Map<string, Watch>()
   private stream?: EngineStream
   /** Re-inspects go over one kept-open channel: a channel and a docker process per event cost ~10x more. */
   private session?: EngineSession
@@ -80,7 +92,13 @@ class HostStream {
 
   private setStatus(patch: Partial<ContainersWatchStatus>): void {
     this.status = { ...this.status, ...patch }
-    if (!this.stopped) this.deps.bus.emit('containers.watchState', this.status)
+    if (this.stopped) return
+    for (const w of this.watches.values()) w.owner.emit('containers.watch.state', { id: w.id, ...this.status })
+  }
+
+  /** Tells every watch on this host, each one's client under its own id. */
+  private send(data: HostData): void {
+    for (const w of this.watches.values()) w.owner.emit('containers.watch.data', { id: w.id, ...data } as WatchData)
   }
 
   private async connect(): Promise<void> {
@@ -114,7 +132,7 @@ class HostStream {
     this.enqueue(async () => {
       const containers = await this.deps.list(this.hostId)
       if (this.stopped || this.stream !== stream) return
-      this.deps.bus.emit('containers.synced', { hostId: this.hostId, containers })
+      this.send({ hostId: this.hostId, kind: 'synced', containers })
       this.setStatus({ state: 'live', message: null, attempt: 0, retryInMs: null })
     })
   }
@@ -150,7 +168,7 @@ class HostStream {
       if (!this.session?.open) this.session = await this.deps.engine.session(this.hostId)
       const container = await this.deps.inspect(this.session, id)
       if (this.stopped) return
-      this.deps.bus.emit('containers.changed', { hostId: this.hostId, container: container ?? { id, removed: true } })
+      this.send({ hostId: this.hostId, kind: 'changed', container: container ?? { id, removed: true } })
     })
   }
 
@@ -165,39 +183,36 @@ class HostStream {
 
 export class ContainersWatches {
   private readonly hosts = new Map<string, HostStream>()
-  private readonly watches = new Map<string, { hostId: string; ownership?: { ctx: CallContext; disposable: Disposable } }>()
+  private readonly watches = new Map<string, Watch>()
 
   constructor(private readonly deps: WatchDeps) {}
 
-  watch(hostId: string, ctx?: CallContext): { id: string; status: ContainersWatchStatus } {
+  open(hostId: string, ctx: CallContext): { id: string; status: ContainersWatchStatus } {
     let host = this.hosts.get(hostId)
     if (!host) {
       host = new HostStream(hostId, this.deps)
       this.hosts.set(hostId, host)
     }
     const id = randomUUID()
-    host.watches.add(id)
-    const entry: { hostId: string; ownership?: { ctx: CallContext; disposable: Disposable } } = { hostId }
-    this.watches.set(id, entry)
-    if (ctx) {
-      const disposable = { dispose: () => this.unwatch(id) }
-      entry.ownership = { ctx, disposable }
-      ctx.disposables.add(disposable)
-    }
+    const watch: Watch = { id, hostId, owner: ctx }
+    host.watches.set(id, watch)
+    this.watches.set(id, watch)
+    // Owned once registered: a client already gone closes it at once.
+    watch.ownership = ctx.own({ dispose: () => this.close(id) })
     return { id, status: host.status }
   }
 
-  unwatch(id: string): void {
-    const entry = this.watches.get(id)
-    if (!entry) return
+  close(id: string): void {
+    const watch = this.watches.get(id)
+    if (!watch) return
     this.watches.delete(id)
-    if (entry.ownership) entry.ownership.ctx.disposables.delete(entry.ownership.disposable)
-    const host = this.hosts.get(entry.hostId)
+    watch.ownership?.release()
+    const host = this.hosts.get(watch.hostId)
     if (!host) return
     host.watches.delete(id)
     if (host.watches.size === 0) {
       host.stop()
-      this.hosts.delete(entry.hostId)
+      this.hosts.delete(watch.hostId)
     }
   }
 
@@ -207,6 +222,6 @@ export class ContainersWatches {
   }
 
   dispose(): void {
-    for (const id of [...this.watches.keys()]) this.unwatch(id)
+    for (const id of [...this.watches.keys()]) this.close(id)
   }
 }

@@ -2,11 +2,12 @@
  * One followed log: runs its source, and when the channel drops (connection lost, sshd restarted,
  * the remote process killed) says `reconnecting`, tries again with backoff, resumes from where it
  * was, and says how long the gap was and whether its lines were recovered. Lines go out through a
- * bounded outbox (see line-outbox.ts); state changes as `logs.state` events.
+ * bounded outbox (see line-outbox.ts); state changes as `logs.state` events. A stream (docs/api.md
+ * "Streams"): its events go to the client that opened it only.
  */
 import { encodeLogLines, type LogState } from '../../shared/contract/logs'
 import { DropdeckError } from '../../shared/errors'
-import type { EventBus } from '../rpc/event-bus'
+import type { CallContext } from '../rpc/context'
 import { LineOutbox, type OutboxTuning } from './line-outbox'
 import type { FlowControl, SourceRunner } from './log-source'
 
@@ -30,14 +31,15 @@ export class LogStream {
     readonly id: string,
     readonly hostId: string,
     private readonly source: SourceRunner,
-    private readonly bus: EventBus,
+    /** The owning client: where the stream's events go. */
+    private readonly owner: Pick<CallContext, 'emit'>,
     private readonly log: (line: string) => void,
     private readonly tuning: StreamTuning = {},
     private readonly onFinished: () => void = () => undefined
   ) {
     this.outbox = new LineOutbox(
       {
-        batch: (seq, lines) => this.bus.emit('logs.lines', encodeLogLines(id, seq, lines)),
+        batch: (seq, lines) => this.owner.emit('logs.data', encodeLogLines(id, seq, lines)),
         dropped: (count) => this.state('dropped', { count, message: `${count.toLocaleString('en-US')} lines dropped: the view fell behind.` }),
         pressure: (high) => {
           this.pressured = high
@@ -56,7 +58,7 @@ export class LogStream {
 
   private state(state: LogState, extra: { message?: string; from?: number; to?: number; recovered?: boolean; count?: number } = {}): void {
     if (this.abort.signal.aborted) return
-    this.bus.emit('logs.state', { id: this.id, state, ...extra })
+    this.owner.emit('logs.state', { id: this.id, state, ...extra })
   }
 
   private async loop(): Promise<void> {

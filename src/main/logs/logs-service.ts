@@ -1,13 +1,14 @@
 /**
  * The logs methods of the contract: logs.open starts a LogStream for a container, unit or file on a
- * host; the stream belongs to the calling context (its window or socket) and is closed with it, or by
- * logs.close. logs.ack passes the client's acknowledgements to the stream's outbox.
+ * host; the stream belongs to the calling context (its window or socket), which alone receives its
+ * events, and is closed with it, or by logs.close. logs.ack passes the client's acknowledgements to the
+ * stream's outbox. A stream that ends by itself leaves the map and its owner.
  */
 import { randomUUID } from 'node:crypto'
 import type { MethodName, Params } from '../../shared/contract'
 import type { logsMethods } from '../../shared/contract/logs'
 import type { OpsDeps } from '../app/ops-deps'
-import type { CallContext } from '../rpc/context'
+import type { CallContext, Ownership } from '../rpc/context'
 import type { Handlers } from '../rpc/router'
 import { DockerSource } from './docker-source'
 import { FileSource, JournalSource } from './exec-source'
@@ -52,13 +53,15 @@ export function createLogsServices(deps: OpsDeps, tuning: StreamTuning = {}): Lo
     }
     const id = randomUUID()
     const release = deps.ssh.pool.retain(p.hostId) // keep the connection up (and reconnecting) while followed
-    const ownership = { dispose: () => close(id) }
-    const stream = new LogStream(id, p.hostId, source, deps.bus, deps.log, tuning, () => {
+    // onFinished runs after the stream's first await, so `ownership` is set by then.
+    const stream = new LogStream(id, p.hostId, source, ctx, deps.log, tuning, () => {
       release()
-      ctx.disposables.delete(ownership)
+      ownership.release()
+      if (streams.get(id) === stream) streams.delete(id)
     })
     streams.set(id, stream)
-    ctx.disposables.add(ownership)
+    // Owned once registered: a client already gone closes it at once.
+    const ownership: Ownership = ctx.own({ dispose: () => close(id) })
     return { id }
   }
 

@@ -102,11 +102,12 @@ export const containersMethods = {
   /** The health check's last results, oldest first; empty without a health check. */
   'containers.health': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: z.array(HealthResultSchema) },
   /**
-   * Live updates for the host from its Docker events stream (containers.synced, containers.changed,
-   * containers.watchState). Owned by the calling client; ends with containers.unwatch or when it goes away.
+   * A stream (./streams.ts) of live updates for the host from its Docker events stream
+   * (containers.watch.data, containers.watch.state). Owned by the calling client; ends with
+   * containers.watch.close or when the client goes away. No acks: its events are rare and small.
    */
-  'containers.watch': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ id: z.string(), status: ContainersWatchStatusSchema }) },
-  'containers.unwatch': { params: z.object({ id: z.string().min(1).max(100) }).strict(), result: z.object({ ok: z.literal(true) }) },
+  'containers.watch.open': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ id: z.string(), status: ContainersWatchStatusSchema }) },
+  'containers.watch.close': { params: z.object({ id: z.string().min(1).max(100) }).strict(), result: z.object({ closed: z.literal(true) }) },
   /** Disk used by Docker on the host (GET /system/df): images, containers, volumes, build cache. */
   'containers.df': { params: z.object({ hostId: HostIdSchema }).strict(), result: DiskUsageSchema },
   /** What containers.prune would remove; deletes nothing. Volumes only with `volumes: true`. */
@@ -121,15 +122,21 @@ export const containersMethods = {
   }
 } as const
 
-/** Container events (live updates from the Docker events stream). */
+/** Container watch events (live updates from the Docker events stream), keyed by the watch's id. */
 export const containersEvents = {
   /** The watch's connection to the events stream changed (connecting, live, reconnecting and why). */
-  'containers.watchState': ContainersWatchStatusSchema,
-  /** Every container on the host, listed when a watch (re)connects: replaces what the client holds. */
-  'containers.synced': z.object({ hostId: z.string(), containers: z.array(ContainerSchema) }),
-  /** One container changed (re-inspected after a Docker event), or was removed. */
-  'containers.changed': z.object({
-    hostId: z.string(),
-    container: z.union([ContainerSchema, z.object({ id: z.string(), removed: z.literal(true) })])
-  })
+  'containers.watch.state': ContainersWatchStatusSchema.extend({ id: z.string() }),
+  /**
+   * `synced`: every container on the host, listed when the watch (re)connects: replaces what the client
+   * holds. `changed`: one container changed (re-inspected after a Docker event), or was removed.
+   */
+  'containers.watch.data': z.discriminatedUnion('kind', [
+    z.object({ id: z.string(), hostId: z.string(), kind: z.literal('synced'), containers: z.array(ContainerSchema) }),
+    z.object({
+      id: z.string(),
+      hostId: z.string(),
+      kind: z.literal('changed'),
+      container: z.union([ContainerSchema, z.object({ id: z.string(), removed: z.literal(true) })])
+    })
+  ])
 } as const

@@ -2,8 +2,8 @@
  * The contract for log streams: docker logs, journalctl and files followed over SSH, streamed as
  * events. Assembled into ../contract.ts; documented in docs/api.md ("Log methods").
  *
- * Lines travel in batches (`logs.lines`), never one event per line; the client acknowledges each
- * batch (`logs.ack`) so main knows when it is behind and batches more, or drops with a count.
+ * A log is a stream (./streams.ts). Lines travel in batches (`logs.data`), never one event per line, to
+ * the client that opened it; the client acknowledges each batch (`logs.ack`) so main knows when it is behind and batches more, or drops with a count.
  */
 import { z } from 'zod'
 import { HostIdSchema } from './ssh'
@@ -34,16 +34,16 @@ export const LogLineSchema = z.object({
 export type LogLine = z.infer<typeof LogLineSchema>
 
 /**
- * `logs.lines` carries a batch as parallel columns rather than one object per line: the page parses a
+ * `logs.data` carries a batch as parallel columns rather than one object per line: the page parses a
  * column batch about four times faster than the same lines as objects (no keys per line), which is most
  * of its cost at 100,000 lines a second. `stream` and `level` hold one code letter per line.
  */
 const STREAM_CODE = { stdout: 'o', stderr: 'e', file: 'f', journal: 'j' } as const satisfies Record<LogLine['stream'], string>
 const LEVEL_CODE = { error: 'E', warn: 'W', info: 'I', debug: 'D' } as const satisfies Record<LogLevel, string>
 const NO_LEVEL = '-'
-/** What a `stream` letter of `logs.lines` stands for. */
+/** What a `stream` letter of `logs.data` stands for. */
 export const STREAM_OF_CODE: Readonly<Record<string, LogLine['stream']>> = { o: 'stdout', e: 'stderr', f: 'file', j: 'journal' }
-/** What a `level` letter of `logs.lines` stands for (`-`, no level, is absent). */
+/** What a `level` letter of `logs.data` stands for (`-`, no level, is absent). */
 export const LEVEL_OF_CODE: Readonly<Record<string, LogLevel | undefined>> = { E: 'error', W: 'warn', I: 'info', D: 'debug' }
 
 export const LogLinesSchema = z
@@ -61,7 +61,7 @@ export const LogLinesSchema = z
   .refine((b) => b.text.length === b.ts.length && b.stream.length === b.ts.length && b.level.length === b.ts.length, 'ts, text, stream and level hold one entry per line')
 export type LogLines = z.infer<typeof LogLinesSchema>
 
-/** Lines as the columns of a `logs.lines` event. */
+/** Lines as the columns of a `logs.data` event. */
 export function encodeLogLines(id: string, seq: number, lines: readonly LogLine[]): LogLines {
   const n = lines.length
   const ts = new Array<number>(n)
@@ -78,14 +78,14 @@ export function encodeLogLines(id: string, seq: number, lines: readonly LogLine[
   return { id, seq, ts, text, stream, level }
 }
 
-/** Line `i` of a `logs.lines` batch's columns. */
+/** Line `i` of a `logs.data` batch's columns. */
 export function logLineAt(batch: Pick<LogLines, 'ts' | 'text' | 'stream' | 'level'>, i: number): LogLine {
   const level = LEVEL_OF_CODE[batch.level[i]]
   const stream = STREAM_OF_CODE[batch.stream[i]]
   return level ? { ts: batch.ts[i], stream, text: batch.text[i], level } : { ts: batch.ts[i], stream, text: batch.text[i] }
 }
 
-/** Every line of a `logs.lines` batch, oldest first. */
+/** Every line of a `logs.data` batch, oldest first. */
 export function decodeLogLines(batch: Pick<LogLines, 'ts' | 'text' | 'stream' | 'level'>): LogLine[] {
   const lines = new Array<LogLine>(batch.ts.length)
   for (let i = 0; i < lines.length; i++) lines[i] = logLineAt(batch, i)
@@ -110,7 +110,7 @@ export const logsMethods = {
       .strict(),
     result: z.object({ id: z.string() })
   },
-  /** The client has shown the `logs.lines` batch `seq`; un-acked batches hold further lines back. */
+  /** The client has shown the `logs.data` batch `seq`; un-acked batches hold further lines back. */
   'logs.ack': {
     params: z.object({ id: StreamId, seq: z.number().int().min(0) }).strict(),
     result: z.object({ ok: z.literal(true) })
@@ -126,7 +126,7 @@ export const logsEvents = {
    * A batch of lines of stream `id`, oldest first, as columns (see LogLinesSchema; `decodeLogLines`
    * gives LogLine objects); `seq` counts batches from 0, for `logs.ack`.
    */
-  'logs.lines': LogLinesSchema,
+  'logs.data': LogLinesSchema,
   /**
    * The stream's state: following; reconnecting (the channel dropped); gap (it was down from `from` to `to`,
    * epoch ms, and `recovered` says whether the lines of that time were fetched again); dropped (`count` lines

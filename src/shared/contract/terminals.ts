@@ -1,8 +1,8 @@
 /**
  * The contract for terminals: remote shells (a PTY on an SSH `shell` channel over the host's pooled
  * connection) and local shells (a PTY from node-pty), plus the saved commands offered per host.
- * Output flows as terminals.data events with acknowledged flow control (terminals.ack), so a huge `cat`
- * never floods the renderer. Assembled into the one contract in ../contract.ts; documented in docs/api.md.
+ * A terminal is a stream (./streams.ts): output flows as terminals.data events to the client that opened
+ * it, with acknowledged flow control (terminals.ack), so a huge `cat` never floods the renderer. Assembled into the one contract in ../contract.ts; documented in docs/api.md.
  */
 import { z } from 'zod'
 import { HostIdSchema } from './ssh'
@@ -83,9 +83,10 @@ export const terminalMethods = {
 export const terminalEvents = {
   /** Output, UTF-8 decoded across chunk boundaries; `bytes` is what to acknowledge once drawn. */
   'terminals.data': z.object({ id: z.string(), data: z.string(), bytes: z.number().int() }),
-  /** The shell ended: its exit code, or the signal, or why the connection went away (`reason`). */
-  'terminals.exit': z.object({
+  /** The shell ended (`exited`, its last event): its exit code, or the signal, or why the connection went away (`reason`). */
+  'terminals.state': z.object({
     id: z.string(),
+    state: z.literal('exited'),
     code: z.number().int().nullable(),
     signal: z.string().optional(),
     reason: z.string().optional()

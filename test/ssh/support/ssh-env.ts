@@ -51,7 +51,7 @@ export function createSshEnv(config: string, opts: { env?: NodeJS.ProcessEnv; ke
     log: () => undefined,
     tuning: opts.tuning ?? { pool: { backoffBaseMs: 100, backoffMaxMs: 1000, readyTimeoutMs: 10_000 }, tunnels: { waitMs: 10_000, startTimeoutMs: 15_000 } }
   })
-  const ctx = createCallContext('test')
+  const ctx = createCallContext('test', bus)
   return {
     ssh,
     bus,

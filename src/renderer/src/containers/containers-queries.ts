@@ -3,9 +3,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { EventPayload, Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
+import { streamClient } from '../rpc/stream-client'
 
 export type Container = Result<'containers.list'>[number]
-export type WatchStatus = EventPayload<'containers.watchState'>
+export type WatchStatus = Result<'containers.watch.open'>['status']
 
 export const containersKeys = {
   list: (hostId: string) => ['containers', hostId] as const,
@@ -19,8 +20,8 @@ function sorted(list: Container[]): Container[] {
 }
 
 /**
- * The host's containers, kept live: a containers.watch for as long as the component is mounted,
- * whose synced/changed events rewrite the list's cache. Also refreshes an open health detail.
+ * The host's containers, kept live: a containers.watch stream for as long as the component is mounted,
+ * whose synced/changed data rewrites the list's cache. Also refreshes an open health detail.
  */
 export function useLiveContainers(hostId: string) {
   const api = useApi()
@@ -29,39 +30,39 @@ export function useLiveContainers(hostId: string) {
   const list = useQuery({ queryKey: containersKeys.list(hostId), queryFn: () => api.call('containers.list', { hostId }), staleTime: status?.state === 'live' ? Infinity : 10_000 })
 
   useEffect(() => {
+    const watches = streamClient(api, 'containers.watch')
     let watchId: string | null = null
+    let off: (() => void) | undefined
     let gone = false
-    const offs = [
-      api.on('containers.watchState', (s) => {
-        if (s.hostId === hostId) setStatus(s)
-      }),
-      api.on('containers.synced', ({ hostId: h, containers }) => {
-        if (h === hostId) client.setQueryData(containersKeys.list(hostId), sorted(containers))
-      }),
-      api.on('containers.changed', ({ hostId: h, container }) => {
-        if (h !== hostId) return
-        client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => {
-          if (!old) return old // the first sync fills it
-          const rest = old.filter((c) => c.id !== container.id)
-          return 'removed' in container ? rest : sorted([...rest, container])
-        })
-        if (!('removed' in container)) void client.invalidateQueries({ queryKey: containersKeys.health(hostId, container.id) })
+    const onData = (data: EventPayload<'containers.watch.data'>) => {
+      if (data.kind === 'synced') {
+        client.setQueryData(containersKeys.list(hostId), sorted(data.containers))
+        return
+      }
+      const { container } = data
+      client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => {
+        if (!old) return old // the first sync fills it
+        const rest = old.filter((c) => c.id !== container.id)
+        return 'removed' in container ? rest : sorted([...rest, container])
       })
-    ]
-    api.call('containers.watch', { hostId }).then(
+      if (!('removed' in container)) void client.invalidateQueries({ queryKey: containersKeys.health(hostId, container.id) })
+    }
+    watches.open({ hostId }).then(
       (w) => {
-        if (gone) void api.call('containers.unwatch', { id: w.id }).catch(() => undefined)
-        else {
-          watchId = w.id
-          setStatus((s) => s ?? w.status)
+        if (gone) {
+          void watches.close(w.id).catch(() => undefined)
+          return
         }
+        watchId = w.id
+        setStatus((s) => s ?? w.status)
+        off = watches.listen(w.id, { data: onData, state: ({ id: _id, ...s }) => setStatus(s) })
       },
       () => setStatus({ hostId, state: 'reconnecting', message: 'Live updates could not start; the list refreshes when you reload it.', attempt: 0, retryInMs: null })
     )
     return () => {
       gone = true
-      for (const off of offs) off()
-      if (watchId) void api.call('containers.unwatch', { id: watchId }).catch(() => undefined)
+      off?.()
+      if (watchId) void watches.close(watchId).catch(() => undefined)
     }
   }, [api, client, hostId])
 

@@ -1,12 +1,13 @@
 /**
- * The followed sources of the Logs view and their lines, outside React: opens and closes streams,
- * takes `logs.lines` batches into the LogStore (acknowledging each, so main holds lines back rather
+ * The followed sources of the Logs view and their lines, outside React: opens and closes streams
+ * (through the window's logs StreamClient), takes `logs.data` batches into the LogStore (acknowledging each, so main holds lines back rather
  * than flooding a busy renderer), turns `logs.state` into inline notices and a state per source, and
  * holds lines while paused (bounded: past the store's capacity the oldest held are dropped and
  * counted). Listeners are told at most once per animation frame.
  */
 import type { DropdeckApi, EventPayload } from '../../../shared/contract'
 import { LEVEL_OF_CODE, STREAM_OF_CODE, type LogSource, type LogState } from '../../../shared/contract/logs'
+import { streamClient, type StreamClient } from '../rpc/stream-client'
 import { LogStore, type ViewLine } from './log-store'
 
 export interface FollowedSource {
@@ -42,16 +43,16 @@ export class LogSession {
   private readonly listeners = new Set<() => void>()
   private frame = 0
   private frameIsTimer = false
-  private readonly off: (() => void)[] = []
+  private readonly off = new Map<string, () => void>()
+  private readonly logs: StreamClient<'logs'>
   /** Bumped once per notification, for useSyncExternalStore. */
   version = 0
   /** Lines taken in since the start, for the bench's count. */
   received = 0
 
-  constructor(private readonly api: DropdeckApi, capacity = 50_000) {
+  constructor(api: DropdeckApi, capacity = 50_000) {
     this.store = new LogStore(capacity)
-    this.off.push(api.on('logs.lines', (p) => this.onLines(p)))
-    this.off.push(api.on('logs.state', (p) => this.onState(p)))
+    this.logs = streamClient(api, 'logs')
   }
 
   get heldLines(): number {
@@ -83,9 +84,10 @@ export class LogSession {
 
   /** `from`: start with the lines since then (ms) rather than the last 200. */
   async add(hostId: string, source: LogSource, from?: number): Promise<FollowedSource> {
-    const { id } = await this.api.call('logs.open', { hostId, source, ...(from !== undefined ? { since: Math.floor(from) } : {}) })
+    const { id } = await this.logs.open({ hostId, source, ...(from !== undefined ? { since: Math.floor(from) } : {}) })
     const followed: FollowedSource = { index: this.nextIndex++, id, hostId, source, label: sourceLabel(hostId, source), state: 'opening', lines: 0 }
     this.sources.push(followed)
+    this.off.set(id, this.logs.listen(id, { data: (p) => this.onLines(p), state: (p) => this.onState(p) }))
     this.version++ // the chips show at once, before any line
     this.changed()
     return followed
@@ -95,17 +97,19 @@ export class LogSession {
     const i = this.sources.findIndex((s) => s.id === id)
     if (i === -1) return
     this.sources.splice(i, 1)
+    this.off.get(id)?.()
+    this.off.delete(id)
     this.changed()
-    await this.api.call('logs.close', { id }).catch(() => undefined)
+    await this.logs.close(id).catch(() => undefined)
   }
 
   private byId(id: string): FollowedSource | undefined {
     return this.sources.find((s) => s.id === id)
   }
 
-  private onLines(p: EventPayload<'logs.lines'>): void {
+  private onLines(p: EventPayload<'logs.data'>): void {
     const src = this.byId(p.id)
-    if (!src) return // another window's stream, or one just closed
+    if (!src) return // a stream just closed
     // One object per line, built straight from the event's columns, all of one shape (no intermediate
     // object per line, no property added later): 100,000 of them a second.
     const n = p.ts.length
@@ -117,7 +121,7 @@ export class LogSession {
     src.lines += lines.length
     this.received += lines.length
     this.take(lines)
-    void this.api.call('logs.ack', { id: p.id, seq: p.seq }).catch(() => undefined)
+    void this.logs.ack(p.id, { seq: p.seq }).catch(() => undefined)
   }
 
   private take(lines: ViewLine[]): void {
@@ -176,8 +180,9 @@ export class LogSession {
   }
 
   dispose(): void {
-    for (const off of this.off) off()
-    for (const s of this.sources) void this.api.call('logs.close', { id: s.id }).catch(() => undefined)
+    for (const off of this.off.values()) off()
+    this.off.clear()
+    for (const s of this.sources) void this.logs.close(s.id).catch(() => undefined)
     this.sources.length = 0
     if (this.frame && this.frameIsTimer) window.clearTimeout(this.frame)
     else if (this.frame) cancelAnimationFrame(this.frame)

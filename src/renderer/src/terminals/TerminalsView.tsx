@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import { LOCAL_COMMANDS_HOST } from '../../../shared/contract/terminals'
 import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
+import { streamClient } from '../rpc/stream-client'
 import { useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
@@ -39,6 +40,7 @@ const titleOf = (tab: Pick<Tab, 'kind' | 'hostId'>) => (tab.kind === 'local' ? L
 
 export function TerminalsView() {
   const api = useApi()
+  const terminals = streamClient(api, 'terminals')
   const hosts = useHosts()
   useSavedCommandsEvents()
   const [tabs, setTabs] = useState<Tab[]>([])
@@ -54,14 +56,14 @@ export function TerminalsView() {
 
   const patch = (key: number, change: Partial<Tab>) => setTabs((old) => old.map((t) => (t.key === key ? { ...t, ...change } : t)))
 
-  useEffect(() => api.on('terminals.exit', (p) => {
+  useEffect(() => terminals.listenAll({ state: (p) => {
     setTabs((old) => old.map((t) => {
       if (t.id !== p.id) return t
       if (p.reason) return { ...t, ended: { message: `Connection to ${t.hostId} lost`, lost: true } }
       const how = p.signal ? `killed by ${p.signal}` : `exited${p.code !== null ? ` with code ${p.code}` : ''}`
       return { ...t, ended: { message: `The shell ${how}`, lost: false } }
     }))
-  }), [api])
+  } }), [terminals])
 
   const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId'>) => {
     setFailure(null)
@@ -74,7 +76,7 @@ export function TerminalsView() {
       patch(tab.key, { id, connecting: false, ended: undefined })
     }
     if (tab.kind === 'local') {
-      api.call('terminals.open', { kind: 'local', ...size }).then(
+      terminals.open({ kind: 'local', ...size }).then(
         ({ id }) => opened(id),
         (error: unknown) => {
           setFailure(error)
@@ -84,7 +86,7 @@ export function TerminalsView() {
       return
     }
     void flow.run(tab.hostId, async () => {
-      const { id } = await api.call('terminals.open', { hostId: tab.hostId, ...size })
+      const { id } = await terminals.open({ hostId: tab.hostId, ...size })
       opened(id)
     }).then((ok) => {
       // Failed, or waiting on a host-key or passphrase dialog (whose retry replaces this).
@@ -102,7 +104,7 @@ export function TerminalsView() {
   }
 
   const close = (tab: Tab) => {
-    if (tab.id && !tab.ended) void api.call('terminals.close', { id: tab.id }).catch(() => undefined)
+    if (tab.id && !tab.ended) void terminals.close(tab.id).catch(() => undefined)
     setTabs((old) => old.filter((t) => t.key !== tab.key))
     if (active === tab.key) setActive(tabs.find((t) => t.key !== tab.key)?.key ?? null)
   }
@@ -113,8 +115,8 @@ export function TerminalsView() {
     live.current = tabs
   })
   useEffect(() => () => {
-    for (const t of live.current) if (t.id && !t.ended) void api.call('terminals.close', { id: t.id }).catch(() => undefined)
-  }, [api])
+    for (const t of live.current) if (t.id && !t.ended) void terminals.close(t.id).catch(() => undefined)
+  }, [terminals])
 
   const current = tabs.find((t) => t.key === active)
   const currentHandle = current ? handles.get(current.key) : undefined
