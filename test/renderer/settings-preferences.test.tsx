@@ -46,6 +46,15 @@ describe('Settings: preferences', () => {
     await waitFor(() => expect(fake.settings.sshUserByTeam).toEqual({ default: 'admin' }))
   })
 
+  it('shows no SSH user for a team named "constructor" until one is set (own keys only)', async () => {
+    const { fake } = renderApp({ settings: { digitaloceanContexts: ['default', 'constructor'], digitaloceanContext: 'constructor' } }, '#/settings')
+    const field = (await screen.findByLabelText('SSH user for team “constructor”')) as HTMLInputElement
+    expect(field.value).toBe('')
+    fireEvent.change(field, { target: { value: 'ops' } })
+    fireEvent.submit(field.closest('form')!)
+    await waitFor(() => expect(fake.settings.sshUserByTeam).toEqual({ constructor: 'ops' }))
+  })
+
   it('saves the theme and the enforcement switch as soon as they change', async () => {
     const { fake } = renderApp({}, '#/settings')
     fireEvent.click(await screen.findByRole('radio', { name: 'Dark' }))
