@@ -34,6 +34,7 @@ export interface DigitalOceanStub extends StubServer {
 const ERRORS: Record<number, [string, string]> = {
   400: ['bad_request', 'The request was invalid.'],
   401: ['unauthorized', 'Unable to authenticate you'],
+  403: ['Forbidden', 'You are not authorized to perform this operation'],
   404: ['not_found', 'The resource you were accessing could not be found.'],
   405: ['method_not_allowed', 'The method is not allowed for this resource.'],
   422: ['unprocessable_entity', 'The request could not be processed.'],

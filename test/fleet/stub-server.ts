@@ -30,7 +30,7 @@ export interface Route {
   handler: Handler
 }
 
-export type FaultKind = 'rate-limit' | 'server-error' | 'malformed-json' | 'reset' | 'redirect'
+export type FaultKind = 'rate-limit' | 'server-error' | 'forbidden' | 'malformed-json' | 'reset' | 'redirect'
 
 export interface Fault {
   kind: FaultKind
@@ -179,6 +179,10 @@ export async function startStubServer(opts: StubServerOptions): Promise<StubServ
       }
       if (fault.kind === 'redirect') {
         return send({ status: fault.status ?? 307, headers: { location: fault.location ?? '/' } }, pre.headers)
+      }
+      if (fault.kind === 'forbidden') {
+        // what a token without the scope for this endpoint gets: authenticated, not allowed
+        return send({ status: 403, body: adapter.errorBody(403) }, pre.headers)
       }
       if (fault.kind === 'server-error') {
         const status = fault.status ?? 500

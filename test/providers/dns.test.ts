@@ -27,7 +27,8 @@ afterAll(async () => {
 describe('zones and records', () => {
   it('lists zones from both providers in one list, then from the cache', async () => {
     const zones = await w.call('dns.zones.list', {})
-    expect(zones).toEqual([
+    expect(zones.errors).toEqual([])
+    expect(zones.items).toEqual([
       { provider: 'digitalocean', id: 'eznomics.site', name: 'eznomics.site' },
       { provider: 'cloudflare', id: w.cf.zones.find((z) => z.name === 'insightpulseai.com')!.id, name: 'insightpulseai.com', status: 'pending' },
       { provider: 'cloudflare', id: net, name: 'insightpulseai.net', status: 'active' }
@@ -149,7 +150,8 @@ describe('missing host names and providers without tokens', () => {
     const solo = await startWorld({ tokens: { digitalocean: false } })
     try {
       const zones = await solo.call('dns.zones.list', {})
-      expect(zones.map((z) => z.provider)).toEqual(['cloudflare', 'cloudflare'])
+      expect(zones.items.map((z) => z.provider)).toEqual(['cloudflare', 'cloudflare'])
+      expect(zones.errors).toEqual([])
       const id = solo.cf.zones.find((z) => z.name === 'insightpulseai.net')!.id
       const records = await solo.call('dns.records.list', { provider: 'cloudflare', zoneId: id })
       const staging = records.find((r) => r.name === 'staging.insightpulseai.net')!

@@ -44,6 +44,8 @@ export interface WorldOptions {
   tuning?: ProviderDeps['tuning']
   /** More environment for the services (e.g. DROPDECK_SSH_CONFIG). */
   env?: Record<string, string>
+  /** The services' fetch (default Node's): a test can act between a request's answer and the next request. */
+  fetch?: typeof fetch
 }
 
 /** Fast timings for tests: short backoff, 50 ms action polling. */
@@ -60,6 +62,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     keychain: createKeychain(`dropdeck-test-${randomUUID()}`),
     env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url, ...options.env },
     log: (line) => log.push(line),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     providerTuning: options.tuning ?? fastTuning
   })
   const { bus, settings, secrets, router } = services

@@ -21,7 +21,7 @@ function setup(extra: FakeOptions['handlers'] = {}) {
     {
       tokens: { cloudflare: true, digitalocean: true },
       handlers: {
-        'dns.zones.list': () => [cfZone, doZone],
+        'dns.zones.list': () => ({ items: [cfZone, doZone], errors: [] }),
         'dns.records.list': ({ zoneId }) => (zoneId === cfZone.id ? records : []),
         'dns.missing': () => [{ hostname: 'ipa.insightpulseai.net', zone: cfZone, usedBy: 'watched host name in Settings' }],
         'dns.records.create': (params) => {
@@ -37,6 +37,37 @@ function setup(extra: FakeOptions['handlers'] = {}) {
 }
 
 describe('DNS', () => {
+  it('one provider failing: the other provider\'s zones and records stay, with a notice naming the provider that failed', async () => {
+    setup({
+      'dns.zones.list': () => ({
+        items: [cfZone],
+        errors: [{ provider: 'digitalocean', team: 'default', code: 'AUTH_FAILED', message: 'The DigitalOcean token may not GET /v2/domains (page 1): DigitalOcean answered 403.' }]
+      })
+    })
+    const zones = await screen.findByRole('navigation', { name: 'Zones' })
+    expect(within(zones).getByRole('link', { name: 'insightpulseai.net (Cloudflare)' })).toBeTruthy()
+    expect(within(zones).queryByRole('link', { name: 'dropdeck.dev (DigitalOcean)' })).toBeNull()
+    const notice = screen.getByText('DigitalOcean: zones could not be loaded').closest('[role="alert"]')!
+    expect(notice.textContent).toContain('answered 403')
+    expect(await screen.findByRole('table', { name: 'Records in insightpulseai.net' })).toBeTruthy()
+    expect(screen.queryByText('Zones could not be loaded')).toBeNull()
+  })
+
+  it('every provider failing: a notice per provider, not "No zones yet"', async () => {
+    setup({
+      'dns.zones.list': () => ({
+        items: [],
+        errors: [
+          { provider: 'cloudflare', code: 'AUTH_FAILED', message: 'The Cloudflare token was refused (401: Invalid API Token).' },
+          { provider: 'digitalocean', team: 'default', code: 'UPSTREAM', message: 'DigitalOcean failed on GET /v2/domains (503).' }
+        ]
+      })
+    })
+    expect(await screen.findByText('Cloudflare: zones could not be loaded')).toBeTruthy()
+    expect(screen.getByText('DigitalOcean: zones could not be loaded')).toBeTruthy()
+    expect(screen.queryByText('No zones yet')).toBeNull()
+  })
+
   it('lists zones from both providers and flags dangling records with the reason, summarised and filterable', async () => {
     setup()
     const zones = await screen.findByRole('navigation', { name: 'Zones' })

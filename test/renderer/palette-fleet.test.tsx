@@ -14,7 +14,7 @@ function setup() {
     handlers: {
       'droplets.list': () => seedDroplets,
       'droplets.get': ({ id }) => makeDetail(seedDroplets.find((d) => d.id === id)!),
-      'dns.zones.list': () => [cfZone],
+      'dns.zones.list': () => ({ items: [cfZone], errors: [] }),
       'dns.records.list': () => [],
       'dns.missing': () => [],
       'snapshots.list': () => [makeSnapshot({ id: '9001', name: 'odoo-erp-prod-20251120-0830' })],

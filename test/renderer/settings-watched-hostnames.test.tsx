@@ -46,7 +46,7 @@ describe('Settings: watched host names', () => {
   })
 
   it('asks DNS again for missing host names once saved', async () => {
-    const { fake } = renderApp({ tokens: { cloudflare: true }, settings: { watchedHostnames: [] }, handlers: { 'dns.zones.list': () => [], 'dns.missing': () => [] } }, '#/dns')
+    const { fake } = renderApp({ tokens: { cloudflare: true }, settings: { watchedHostnames: [] }, handlers: { 'dns.zones.list': () => ({ items: [], errors: [] }), 'dns.missing': () => [] } }, '#/dns')
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'dns.missing')).toBe(true))
     window.location.hash = '#/settings'
     const input = await screen.findByLabelText('Watched host names')

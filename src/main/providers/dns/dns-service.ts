@@ -1,11 +1,11 @@
 /**
  * DNS at Cloudflare and DigitalOcean in one view: zones from both (a provider without a token is
- * skipped), records with fully qualified names, which droplet each A/AAAA points at, dangling
+ * skipped, one that fails is reported next to the other's zones), records with fully qualified names, which droplet each A/AAAA points at, dangling
  * records, and host names the operator relies on that have no record. Writes are checked here
  * first (so a bad name or address never reaches a provider), confirmed when they delete, and audited.
  */
 import { z } from 'zod'
-import { DnsRecordInputSchema, type DnsRecordSchema, type Provider, type Result, type ZoneSchema } from '../../../shared/contract'
+import { DnsRecordInputSchema, type DnsRecordSchema, type Provider, type ProviderListErrorSchema, type Result, type ZoneListSchema, type ZoneSchema } from '../../../shared/contract'
 import { DropdeckError } from '../../../shared/errors'
 import type { CallContext } from '../../rpc/context'
 import type { EventBus } from '../../rpc/event-bus'
@@ -17,6 +17,8 @@ import type { DoApi, DoDroplet, DoRecord, DoRecordInput } from '../digitalocean/
 import { requestIdOf } from '../droplets/snapshots-service'
 
 type Zone = z.infer<typeof ZoneSchema>
+type ZoneList = z.infer<typeof ZoneListSchema>
+type ProviderListError = z.infer<typeof ProviderListErrorSchema>
 type DnsRecord = z.infer<typeof DnsRecordSchema>
 type RecordInput = z.output<typeof DnsRecordInputSchema>
 /** A record before it is matched against droplets and other zones. */
@@ -50,17 +52,36 @@ export class DnsService {
     this.recordCache.clear()
   }
 
-  async zones(refresh = false): Promise<Zone[]> {
-    const key = await this.context()
-    const cached = this.zoneCache.get(key)
-    if (cached && !refresh) return cached
+  /**
+   * Zones from both providers. One provider's failure (a refused token, a token without the
+   * domain read scope) never hides the other's zones: the list holds what could be read, plus an
+   * error per provider that failed. Only a complete list is cached, so a failed provider is asked
+   * again next time.
+   */
+  async zones(refresh = false): Promise<ZoneList> {
+    const team = await this.context()
+    const cached = this.zoneCache.get(team)
+    if (cached && !refresh) return { items: cached, errors: [] }
+    const errors: ProviderListError[] = []
+    const read = async (provider: Provider, list: () => Promise<Zone[]>): Promise<Zone[]> => {
+      if (!(await this.hasToken(provider))) return []
+      try {
+        return await list()
+      } catch (err) {
+        const error = err instanceof DropdeckError ? err : new DropdeckError('UPSTREAM', String(err))
+        this.deps.log(`dns: ${provider} zones failed: ${error.message}`)
+        errors.push({ provider, ...(provider === 'digitalocean' ? { team } : {}), code: error.code, message: error.message })
+        return []
+      }
+    }
     const [doZones, cfZones] = await Promise.all([
-      (await this.hasToken('digitalocean')) ? this.deps.digitalocean.domains().then((ds) => ds.map((d): Zone => ({ provider: 'digitalocean', id: d.name, name: d.name }))) : [],
-      (await this.hasToken('cloudflare')) ? this.deps.cloudflare.zones().then((zs) => zs.map((z): Zone => ({ provider: 'cloudflare', id: z.id, name: z.name, status: z.status }))) : []
+      read('digitalocean', async () => (await this.deps.digitalocean.domains()).map((d): Zone => ({ provider: 'digitalocean', id: d.name, name: d.name }))),
+      read('cloudflare', async () => (await this.deps.cloudflare.zones()).map((z): Zone => ({ provider: 'cloudflare', id: z.id, name: z.name, status: z.status })))
     ])
-    const zones = [...cfZones, ...doZones].sort((a, b) => a.name.localeCompare(b.name))
-    this.zoneCache.set(key, zones)
-    return zones
+    const items = [...cfZones, ...doZones].sort((a, b) => a.name.localeCompare(b.name))
+    if (errors.length === 0) this.zoneCache.set(team, items)
+    errors.sort((a, b) => a.provider.localeCompare(b.provider))
+    return { items, errors }
   }
 
   async records(provider: Provider, zoneId: string, refresh = false): Promise<DnsRecord[]> {
@@ -143,7 +164,7 @@ export class DnsService {
     const { watchedHostnames } = await this.deps.settings.get()
     const used = (await this.deps.usedHostnames?.().catch(() => [])) ?? []
     if (!watchedHostnames.length && !used.length) return []
-    const zones = await this.zones()
+    const { items: zones, errors } = await this.zones()
     const candidates = [
       ...watchedHostnames.map((raw) => ({ hostname: normalize(raw), usedBy: 'settings.watchedHostnames', needsZone: false })),
       ...used.map((u) => ({ hostname: normalize(u.hostname), usedBy: u.usedBy, needsZone: true }))
@@ -158,7 +179,8 @@ export class DnsService {
         const names = new Set((await this.bareRecords(zone, false)).map((r) => r.name.toLowerCase()))
         const parent = hostname.split('.').slice(1).join('.')
         if (names.has(hostname) || names.has(`*.${parent}`)) continue
-      } else if (needsZone) {
+      } else if (needsZone || errors.length > 0) {
+        // outside our zones; or a provider's zones could not be read, and the name may be in one of them
         continue
       }
       out.push({ hostname, zone: zone ?? null, usedBy })
@@ -182,9 +204,15 @@ export class DnsService {
 
   private async zone(provider: Provider, zoneId: string): Promise<Zone> {
     const find = (zones: Zone[]) => zones.find((z) => z.provider === provider && z.id === zoneId)
-    const zone = find(await this.zones()) ?? find(await this.zones(true))
-    if (!zone) throw new DropdeckError('NOT_FOUND', `No ${provider === 'cloudflare' ? 'Cloudflare' : 'DigitalOcean'} zone ${zoneId} is visible with the stored token.`, { data: { provider, zoneId } })
-    return zone
+    const cached = find((await this.zones()).items)
+    if (cached) return cached
+    const fresh = await this.zones(true)
+    const zone = find(fresh.items)
+    if (zone) return zone
+    // The provider's zones could not be read: say why, rather than "no such zone".
+    const failed = fresh.errors.find((e) => e.provider === provider)
+    if (failed) throw new DropdeckError(failed.code, failed.message, { data: { provider, zoneId } })
+    throw new DropdeckError('NOT_FOUND', `No ${provider === 'cloudflare' ? 'Cloudflare' : 'DigitalOcean'} zone ${zoneId} is visible with the stored token.`, { data: { provider, zoneId } })
   }
 
   private async bareRecords(zone: Zone, refresh: boolean): Promise<BareRecord[]> {
@@ -220,7 +248,7 @@ export class DnsService {
         byIp = undefined
       }
     }
-    const zones = records.some((r) => r.type === 'CNAME') ? await this.zones() : []
+    const zones = records.some((r) => r.type === 'CNAME') ? (await this.zones()).items : []
     const out: DnsRecord[] = []
     for (const r of records) {
       const rec: DnsRecord = { ...r, droplet: null, dangling: false }

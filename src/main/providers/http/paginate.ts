@@ -1,7 +1,8 @@
 /**
  * Whole lists from paged provider APIs. The first page says how many there are; the rest are
  * fetched concurrently (bounded). A page that still fails after its retries fails the whole list,
- * with a message naming the page: never a silently shorter list (doctl's failure mode).
+ * with a message naming the page: never a silently shorter list (doctl's failure mode). An item a
+ * shifting page boundary repeats is kept once.
  */
 import { DropdeckError } from '../../../shared/errors'
 import type { ProviderHttp } from './provider-http'
@@ -69,8 +70,27 @@ async function collect<T, P extends { items: T[]; total?: number; pages?: number
   for (let page = 2; page <= pages; page++) if (!results.has(page)) rest.push(page)
   await runBounded(rest, concurrency, async (page) => results.set(page, await fetchPage(page, pages)))
   const items: T[] = []
-  for (let page = 1; page <= pages; page++) items.push(...(results.get(page)?.items ?? []))
+  const seen = new Set<unknown>()
+  for (let page = 1; page <= pages; page++) {
+    for (const item of results.get(page)?.items ?? []) {
+      // A page boundary that moves under a concurrent change (an item created or deleted while the
+      // pages are read) repeats an item on the next page: keep its first copy only.
+      const key = identity(item)
+      if (key !== undefined) {
+        if (seen.has(key)) continue
+        seen.add(key)
+      }
+      items.push(item)
+    }
+  }
   return { items, total }
+}
+
+/** What names a listed item: `id` (droplets, zones, records), else `name` (DigitalOcean domains). */
+function identity(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return undefined
+  const { id, name } = item as { id?: unknown; name?: unknown }
+  return id ?? name
 }
 
 /** Run `work` over `items`, at most `limit` at a time; the first failure rejects (others finish quietly). */

@@ -197,8 +197,12 @@ export class ProviderHttp {
     const rid = requestId ? ` (request id ${requestId})` : ''
     const said = providerMessage ? `: ${providerMessage}` : ''
     const data: Record<string, unknown> = { provider: this.provider, status, requestId, providerMessage, providerCode }
-    if (status === 401 || status === 403) {
+    if (status === 401) {
       return new DropdeckError('AUTH_FAILED', `The ${this.name} token was refused (${status}${said}, on ${label}): replace it in Settings.${rid}`, { data })
+    }
+    if (status === 403) {
+      // authenticated but not allowed: typically a custom-scoped token without the scope this needs
+      return new DropdeckError('AUTH_FAILED', `The ${this.name} token may not ${label}: ${this.name} answered ${status}${said}. Give the token that scope (or use one with full read access) and replace it in Settings.${rid}`, { data })
     }
     if (status === 404) return new DropdeckError('NOT_FOUND', `${this.name} has no such resource (${label}${said}).${rid}`, { data })
     if (status === 429) {

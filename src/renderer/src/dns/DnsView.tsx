@@ -1,5 +1,6 @@
 /**
- * DNS: every zone at Cloudflare and DigitalOcean in one list, the selected zone's records with the
+ * DNS: every zone at Cloudflare and DigitalOcean in one list (a provider that could not be read
+ * gets a notice, and the other's zones stay), the selected zone's records with the
  * droplet each points at, dangling records flagged (and countable, and filterable), and host names
  * the operator uses that have no record, each with a prefilled Create.
  */
@@ -11,6 +12,7 @@ import type { Provider } from '../../../shared/contract'
 import { EmptyState } from '../areas/EmptyState'
 import { ApiBudget } from '../fleet/ApiBudget'
 import { providerNames, providerShort } from '../fleet/format'
+import { ProviderListErrors } from '../fleet/ProviderListErrors'
 import { StaleBadge } from '../fleet/StaleBadge'
 import { useHashPath } from '../navigation/use-hash-path'
 import { providerKeys, useMissingHostnames, useRecords, useZones, type DnsRecord, type DnsRecordInput, type Zone } from '../rpc/provider-queries'
@@ -32,12 +34,20 @@ export function DnsView() {
   const [path, setPath] = useHashPath('dns')
   const [form, setForm] = useState<FormState>(null)
 
-  const list = useMemo(() => [...(zones.data ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.provider.localeCompare(b.provider)), [zones.data])
+  const list = useMemo(() => [...(zones.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.provider.localeCompare(b.provider)), [zones.data])
   const selected = list.find((zone) => zone.provider === path[0] && zone.id === path[1]) ?? list[0]
 
   if (!zones.data) {
     if (zones.isError) return <div className="fleet-message"><ErrorNotice error={zones.error} title="Zones could not be loaded" /></div>
     return <p className="fleet-loading" role="status">Loading zones…</p>
+  }
+  const failed = zones.data.errors
+  if (list.length === 0 && failed.length > 0) {
+    return (
+      <div className="fleet-message">
+        <ProviderListErrors errors={failed} what="zones" />
+      </div>
+    )
   }
   if (list.length === 0) {
     return (
@@ -74,6 +84,7 @@ export function DnsView() {
         {zones.isError && <StaleBadge error={zones.error} />}
       </nav>
       <div className="zone-main">
+        <ProviderListErrors errors={failed} what="zones" />
         {missingList.length > 0 && (
           <div className="missing-callouts">
             <Callout tone="warning" title={missingList.length === 1 ? '1 host name has no DNS record' : `${missingList.length} host names have no DNS record`}>

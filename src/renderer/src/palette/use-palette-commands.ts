@@ -38,7 +38,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
   const { openActivity, openSnapshots, openFirewalls } = useShellUi()
   // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
   const droplets = useDroplets({ enabled: false }).data
-  const zones = useZones(false).data
+  const zones = useZones(false).data?.items
   const presets = useTunnelPresets(false).data
   const terminal = useActiveTerminal()
   const savedCommands = useSavedCommands(terminal?.scope).data
