@@ -34,7 +34,9 @@ function entryFor(service: string, account: string): AsyncEntry {
   let entry = entries.get(key)
   if (!entry) {
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string)
-    entry = new AsyncEntry(service, account)
+    // Only the Secret Service on Linux: the default falls back to the kernel keyring, which keeps
+    // nothing across a reboot and would make a missing Secret Service look like a working one.
+    entry = new AsyncEntry(service, account, { linux: { store: 'secret-service' } })
     entries.set(key, entry)
   }
   return entry
