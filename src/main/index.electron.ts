@@ -12,6 +12,7 @@ import { createKeychain } from './secrets/keychain'
 import { utilityKeychainChild } from './secrets/keychain-process.electron'
 import { rendererEntryUrl } from './security/app-protocol'
 import { createSenderCheck, hardenSessions } from './security.electron'
+import { checkForUpdatesOnLaunch } from './updates/auto-update.electron'
 
 // app://dropdeck/index.html, or electron-vite's dev server in an unpackaged app only.
 const rendererUrl = rendererEntryUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL })
@@ -66,6 +67,7 @@ if (!app.requestSingleInstanceLock()) {
     services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), keychain, fetch: electronFetch, log: (line) => console.error(line) })
     registerIpc(services, createSenderCheck(() => rendererUrl))
     createWindow(services)
+    checkForUpdatesOnLaunch((line) => console.error(line))
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0 && services) createWindow(services)
     })
