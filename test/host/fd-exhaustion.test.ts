@@ -3,7 +3,7 @@
  * 1024 or higher), and strangers must not be able to run the host's fd count up. Against a real
  * Secret Service, a real sshd and the real host, in this process.
  */
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -71,6 +71,9 @@ function connectTo(port: number): Promise<net.Socket> {
 let keyring: SecretService
 
 beforeAll(async () => {
+  // Node raises its soft fd limit to the hard one at startup; these tests hold about 2,500 fds.
+  const [soft] = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'))!.slice(1)
+  if (soft !== 'unlimited' && Number(soft) < 4096) throw new Error(`These tests need 4,096 fds and the limit is ${soft}: raise the hard limit (ulimit -Hn 4096) for the test run.`)
   keyring = await startSecretService()
   Object.assign(process.env, keyring.env)
 })
