@@ -19,6 +19,7 @@ import { createCallContext } from '../../src/main/rpc/context'
 import { EventBus } from '../../src/main/rpc/event-bus'
 import { AuditLog } from '../../src/main/providers/audit/audit-log'
 import { HostsService } from '../../src/main/ssh/hosts-service'
+import { AppKnownHosts } from '../../src/main/ssh/known-hosts'
 import { PickedUnitsStore } from '../../src/main/systemd/picked-units-store'
 import { JsonFile } from '../../src/main/storage/json-file'
 import { memoryKeychain } from '../ssh/support/ssh-env'
@@ -95,6 +96,15 @@ describe('data files', () => {
     expect((await modeOf(path.join(root, 'a'))).toString(8)).toBe('700')
     expect((await modeOf(path.join(fresh, 'settings.json'))).toString(8)).toBe('600')
     await ctx.dispose()
+  })
+
+  it("keeps the app's known_hosts 0600 in a 0700 folder when it is the first file written", async () => {
+    const dataDir = path.join(root, 'first-trust')
+    const sshString = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b])
+    const ed25519 = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(Buffer.alloc(32, 7))])
+    await new AppKnownHosts(dataDir).add('fresh.example', ed25519)
+    expect((await modeOf(dataDir)).toString(8)).toBe('700')
+    expect((await modeOf(path.join(dataDir, 'known_hosts'))).toString(8)).toBe('600')
   })
 
   it('loses no acknowledged host to a SIGKILL mid-write, and the next start leaves no temp file', async () => {

@@ -71,7 +71,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
   server.timeout = limits.headersTimeoutMs
   server.keepAliveTimeout = limits.headersTimeoutMs
   server.maxConnections = limits.maxConnections
-  server.on('drop', () => log(`host: refused a connection: ${limits.maxConnections} are open`))
+  // One line per burst, not one per refused socket: a flood would otherwise flood the log too.
+  let dropped = 0
+  server.on('drop', () => {
+    if (dropped++ === 0) setTimeout(() => (log(`host: closed ${dropped} connection(s) at once: ${limits.maxConnections} were open, the most the host holds`), (dropped = 0)), 1000).unref()
+  })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   let clients = 0

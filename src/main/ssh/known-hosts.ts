@@ -4,9 +4,10 @@
  * format so an operator can read it or copy it into ~/.ssh/known_hosts.
  */
 import { createHash, createHmac } from 'node:crypto'
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { appendFile, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DropdeckError } from '../../shared/errors'
+import { ensurePrivateDir } from '../storage/private-dir'
 
 export type HostKeyVerdict =
   | { kind: 'known' }
@@ -170,7 +171,7 @@ export class AppKnownHosts {
     if (!isKnownHostsName(name)) {
       throw new DropdeckError('BAD_REQUEST', `"${printable(name)}" cannot be written to known_hosts: a host name has no spaces, commas or pattern characters (* ? ! | #). Fix the host's HostName or HostKeyAlias.`)
     }
-    await mkdir(path.dirname(this.file), { recursive: true })
+    await ensurePrivateDir(path.dirname(this.file))
     await appendFile(this.file, `${name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, { mode: 0o600 })
   }
 }
