@@ -13,6 +13,7 @@ import { logsEvents, logsMethods } from './contract/logs'
 import { terminalEvents, terminalMethods } from './contract/terminals'
 import { checksEvents, checksMethods } from './contract/checks'
 import { reportMethods } from './contract/report'
+import { deploysEvents, deploysMethods } from './contract/deploys'
 
 export * from './contract/providers'
 export * from './contract/ssh'
@@ -24,6 +25,7 @@ export * from './contract/logs'
 export * from './contract/checks'
 export * from './contract/report'
 export * from './contract/streams'
+export * from './contract/deploys'
 
 const NoParams = z.object({}).strict()
 
@@ -129,7 +131,8 @@ export const methods = {
   ...factsMethods,
   ...logsMethods,
   ...checksMethods,
-  ...reportMethods
+  ...reportMethods,
+  ...deploysMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {
@@ -140,7 +143,8 @@ export const events = {
   ...terminalEvents,
   ...containersEvents,
   ...logsEvents,
-  ...checksEvents
+  ...checksEvents,
+  ...deploysEvents
 } as const satisfies Record<string, z.ZodType>
 
 export type Methods = typeof methods

@@ -18,6 +18,8 @@ export const errorCodes = [
   'TIMEOUT',
   'CONFIRMATION_REQUIRED',
   'KEYCHAIN_UNAVAILABLE',
+  /** Another deploy holds the service's lock on the host; the holder is in `data`. */
+  'DEPLOY_LOCKED',
   'INTERNAL'
 ] as const
 

@@ -17,6 +17,7 @@ import { createUnitsServices } from '../systemd/units-service'
 import { createFactsServices } from '../facts/facts-service'
 import { createLogsServices } from '../logs/logs-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
+import { createDeploysServices, type DeploysTuning } from '../deploys/deploys-service'
 import type { OpsDeps } from './ops-deps'
 
 export interface ServicesOptions {
@@ -34,6 +35,8 @@ export interface ServicesOptions {
   providerTuning?: ProviderDeps['tuning']
   /** Shorter keepalives, backoff and waits, for tests. */
   sshTuning?: SshDeps['tuning']
+  /** Shorter lock timeouts and pause points inside deploys, for tests. */
+  deploysTuning?: DeploysTuning
 }
 
 export interface Services {
@@ -71,6 +74,7 @@ export function createServices(options: ServicesOptions): Services {
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)
   const logs = createLogsServices(opsDeps)
+  const deploys = createDeploysServices(opsDeps, options.deploysTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
@@ -88,7 +92,8 @@ export function createServices(options: ServicesOptions): Services {
     ...units.handlers,
     ...health.handlers,
     ...facts.handlers,
-    ...logs.handlers
+    ...logs.handlers,
+    ...deploys.handlers
   }
 
   const router = createRouter(handlers, log)
@@ -102,7 +107,7 @@ export function createServices(options: ServicesOptions): Services {
     async dispose() {
       await health.dispose()
       containers.dispose()
-      await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose()])
+      await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose(), deploys.dispose()])
       await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()

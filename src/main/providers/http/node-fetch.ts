@@ -240,7 +240,8 @@ function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefine
     }
     const code = chain.map(errorCode).find((c) => c !== undefined && unreachableCodes.has(c))
     if (code) {
-      return wrap(`the proxy at ${proxy.address} is unreachable (${code}): check ${proxy.variable}, and that the proxy is running and reachable from here.`, true, 'PROXY_UNREACHABLE')
+      // A name that does not exist will not exist a second later; a refused or timed-out dial may be a proxy restarting.
+      return wrap(`the proxy at ${proxy.address} is unreachable (${code}): check ${proxy.variable}, and that the proxy is running and reachable from here.`, code !== 'ENOTFOUND', 'PROXY_UNREACHABLE')
     }
   }
 
@@ -255,8 +256,12 @@ function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefine
   if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID')) {
     return wrap(`its TLS certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID): check the API base URL${proxy ? ', or whether the proxy intercepts this host' : ''}.`, false, 'TLS_NAME')
   }
-  if (codes.includes('CERT_HAS_EXPIRED') || codes.includes('CERT_NOT_YET_VALID')) {
-    return wrap(`its TLS certificate is not valid now (${codes.find((c) => c.startsWith('CERT_'))}): check this computer's clock.`, false, 'TLS_EXPIRED')
+  if (codes.includes('CERT_HAS_EXPIRED')) {
+    const by = proxy ? ' (or by the proxy, if it inspects TLS)' : ''
+    return wrap(`its TLS certificate has expired (CERT_HAS_EXPIRED): if this computer's date is right, the certificate must be renewed by whoever runs ${target.host}${by}.`, false, 'TLS_EXPIRED')
+  }
+  if (codes.includes('CERT_NOT_YET_VALID')) {
+    return wrap(`its TLS certificate is not valid yet (CERT_NOT_YET_VALID): check this computer's date and clock.`, false, 'TLS_EXPIRED')
   }
   const netCode = codes.find((c) => unreachableCodes.has(c))
   if (netCode) {

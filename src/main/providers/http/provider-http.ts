@@ -124,7 +124,7 @@ export class ProviderHttp {
           await this.opts.sleep(data.waitMs)
           continue
         }
-        const transient = data.network === true || error.code === 'TIMEOUT' || (data.status !== undefined && data.status >= 500)
+        const transient = (data.network === true && error.retryable) || error.code === 'TIMEOUT' || (data.status !== undefined && data.status >= 500)
         if (transient && IDEMPOTENT.has(method) && failures < this.opts.retries) {
           failures++
           // "equal jitter": half the exponential step, plus a random half, so clients spread out
@@ -150,6 +150,7 @@ export class ProviderHttp {
       res = await this.opts.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(this.opts.timeoutMs) })
       text = await res.text()
     } catch (err) {
+      if (err instanceof DropdeckError) throw keepWords(err, this.provider)
       const e = err as Error & { cause?: { code?: string; message?: string } }
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         throw new DropdeckError('TIMEOUT', `${this.name} did not answer ${label} within ${Math.round(this.opts.timeoutMs / 1000)} s. Check the network or proxy, then retry.`, { retryable: true, data: { provider: this.provider, network: true } })
@@ -236,6 +237,18 @@ export class ProviderHttp {
     const reset = Number(headers.get('ratelimit-reset'))
     this.rateLimit = { limit: Math.trunc(limit), remaining: Math.trunc(remaining), resetAt: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : null }
   }
+}
+
+/**
+ * A failure the fetch already explained (node-fetch.ts: a proxy's 407 or 403, an unreachable proxy, a
+ * certificate refused) keeps its words; it is retried only when the fetch says a retry can help
+ * (`retryable`): a refused password or certificate is refused again.
+ */
+function keepWords(error: DropdeckError, provider: Provider): DropdeckError {
+  const data = { ...(error.data as Record<string, unknown> | undefined), provider, network: true }
+  const kept = new DropdeckError(error.code, error.message, { retryable: error.retryable, data })
+  kept.cause = error.cause
+  return kept
 }
 
 /** The messages along an error's cause chain. */
