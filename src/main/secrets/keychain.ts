@@ -91,7 +91,12 @@ export function createKeychain(options: KeychainOptions | string = {}): Keychain
   const call = (op: KeychainRequest['op'], account: string, value?: string) =>
     new Promise<string | null | undefined>((resolve, reject) => {
       const id = nextId++
-      const target = helper()
+      let target: KeychainChild
+      try {
+        target = helper()
+      } catch (err) {
+        return reject(unavailable(`the keychain helper could not start: ${err instanceof Error ? err.message : String(err)}`))
+      }
       const timer = setTimeout(() => {
         // A hung helper answers nothing more: fail everything it holds and start afresh next call.
         failAll(target, `no answer within ${Math.round(timeoutMs / 1000)} s; Dropdeck restarted its keychain helper`)
