@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages the fleet bench and the browser tests run: a real sshd, dockerd, a Secret
-# Service on a private D-Bus, busybox for locally built images, fish (a login shell that is not POSIX, for the
-# remote-command tests), and Chromium for Playwright.
+# Service on a private D-Bus, busybox for locally built images, docker-compose (v1, for Compose
+# deploys), fish (a login shell that is not POSIX, for the remote-command tests), squid (a real corporate proxy for the
+# proxy tests), and Chromium for Playwright.
 set -euo pipefail
-packages=(openssh-server sudo docker.io busybox-static chromium fonts-dejavu-core fish dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools ca-certificates procps iproute2)
+packages=(openssh-server sudo docker.io docker-compose busybox-static chromium fonts-dejavu-core fish squid dbus dbus-x11 gnome-keyring libsecret-1-dev libsecret-tools ca-certificates procps iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

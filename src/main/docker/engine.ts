@@ -83,10 +83,10 @@ export class DockerEngine {
   constructor(private readonly deps: EngineDeps) {}
 
   /** One Engine API request; throws UPSTREAM when Docker cannot be reached, NOT_FOUND on 404. */
-  async request(hostId: string, method: string, path: string, options: { timeoutMs?: number } = {}): Promise<EngineResponse> {
+  async request(hostId: string, method: string, path: string, options: { timeoutMs?: number; body?: unknown } = {}): Promise<EngineResponse> {
     const timeoutMs = options.timeoutMs ?? 30_000
     const res = await this.dialled(hostId, async (client, command) => {
-      const opened = await this.open(hostId, client, command, method, path, timeoutMs)
+      const opened = await this.open(hostId, client, command, method, path, timeoutMs, undefined, false, options.body)
       if ('dialFailed' in opened) return opened
       try {
         return await readAll(opened.res)
@@ -225,11 +225,11 @@ export class DockerEngine {
   }
 
   /** Opens a fresh dial-stdio channel and sends one request; the response head, or why the channel gave none. */
-  private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, keepAlive = false): Promise<Opened | DialFailure> {
+  private async open(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, keepAlive = false, body?: unknown): Promise<Opened | DialFailure> {
     const { channel, failure } = await dialChannel(hostId, client, command)
     const agent = channelAgent(channel, keepAlive)
     try {
-      return { res: await send(agent, hostId, method, path, timeoutMs, signal), channel, agent }
+      return { res: await send(agent, hostId, method, path, timeoutMs, signal, body), channel, agent }
     } catch (err) {
       if (err instanceof DropdeckError) {
         channel.close()
@@ -265,10 +265,13 @@ async function dialChannel(hostId: string, client: Client, command: string): Pro
   }
 }
 
-/** Sends one request through `agent` (whose one connection is a dial-stdio channel); resolves with the response head. */
-function send(agent: http.Agent, hostId: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
+/** Sends one request (with `body` as JSON, if any) through `agent` (whose one connection is a dial-stdio channel); resolves with the response head. */
+function send(agent: http.Agent, hostId: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, body?: unknown): Promise<http.IncomingMessage> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8')
+  const headers: http.OutgoingHttpHeaders = { Host: 'docker', Accept: 'application/json' }
+  if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length })
   return new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = http.request({ method, path: API + path, headers: { Host: 'docker', Accept: 'application/json' }, agent }, (res) => {
+    const req = http.request({ method, path: API + path, headers, agent }, (res) => {
       cleanup()
       resolve(res)
     })
@@ -284,7 +287,7 @@ function send(agent: http.Agent, hostId: string, method: string, path: string, t
       cleanup()
       reject(err)
     })
-    req.end()
+    req.end(payload)
   })
 }
 

@@ -1,0 +1,463 @@
+/**
+ * One deploy (or rollback) of one service, step by step, in Kamal's order made safer:
+ * pull outside the lock → lock on the host → checks → tag `<repo>:deploy_<id8>` → start the new version
+ * → health gate → switch (or roll back by itself) → keep the last N versions → release → history.
+ *
+ * The invariant: a service that had a running version before has one after, whatever happens. Every
+ * transition is written into the lock's journal on the host before it is made, so when the SSH
+ * connection is cut mid-way this run (once the host answers again), or another app taking over the
+ * stale lock, puts the service back to exactly one version (../deploys/recovery.ts).
+ */
+import type { Client } from 'ssh2'
+import type { ComposeCli, DeployEntry, DeployResult, DeploySettings, DeployStep, DeployStepName } from '../../shared/contract/deploys'
+import { DropdeckError } from '../../shared/errors'
+import type { HostDocker } from './host-docker'
+import { splitImage } from './host-docker'
+import type { DeployJournal, Exec, HostState, LockInfo } from './host-state'
+import { sq } from './host-state'
+import { healthGate, type GateResult } from './health-gate'
+import { recreatePlan } from './recreate-config'
+import { DEPLOY_LABEL, type FoundService } from './service-discovery'
+import { composeUpArgs, overrideFile } from './compose-cli'
+import { recover } from './recovery'
+
+export interface RunDeps {
+  docker: HostDocker
+  state: HostState
+  exec: Exec
+  client: () => Promise<Client>
+  who: string
+  machine: string
+  settings: DeploySettings
+  lockTimeoutMs: number
+  compose: () => Promise<ComposeCli | null>
+  /** Resolves once the host answers Docker again (after a cut), or throws when it gives up. */
+  waitForHost: () => Promise<void>
+  onStep: (step: DeployStep) => void
+  onCancellable: (cancellable: boolean) => void
+  /** Test seam: awaited at named points ('locked', 'started', 'switched'), to cut the connection there. */
+  pause?: (point: string) => Promise<void>
+}
+
+export interface RunRequest {
+  deployId: string
+  hostId: string
+  service: FoundService
+  action: 'deploy' | 'rollback'
+  tag: string
+  /** The lock, when start already took it (the image was on the host). */
+  lockHeld: boolean
+}
+
+const DEPLOY_TAG = /^deploy_[0-9a-f]{8}$/
+
+export class DeployRun {
+  private readonly started = Date.now()
+  private readonly startedIso = new Date().toISOString()
+  private readonly controller = new AbortController()
+  private cancellableNow = true
+  private healthOutput: string[] = []
+  private logTail: string[] = []
+  private gapMs: number | null = null
+  private lock: LockInfo | null = null
+  private journal: DeployJournal
+  readonly toImage: string
+
+  constructor(
+    private readonly deps: RunDeps,
+    readonly req: RunRequest
+  ) {
+    this.toImage = `${req.service.repo}:${req.tag}`
+    const c = req.service.container
+    this.journal = {
+      kind: req.service.kind,
+      name: req.service.kind === 'compose' ? req.service.name : req.service.id.slice('container:'.length),
+      oldContainerId: c.Id,
+      fromImage: c.Image,
+      toImage: this.toImage
+    }
+  }
+
+  get cancellable(): boolean {
+    return this.cancellableNow
+  }
+
+  /** Cancels before the switch; false once it is too late. */
+  cancel(): boolean {
+    if (!this.cancellableNow) return false
+    this.controller.abort()
+    return true
+  }
+
+  lockInfo(): LockInfo {
+    const now = new Date().toISOString()
+    return (this.lock ??= {
+      deployId: this.req.deployId,
+      hostId: this.req.hostId,
+      serviceId: this.req.service.id,
+      who: this.deps.who,
+      machine: this.deps.machine,
+      what: `${this.req.action} ${this.toImage}`,
+      since: now,
+      updatedAt: now,
+      timeoutMs: this.deps.lockTimeoutMs
+    })
+  }
+
+  /** Runs to the end; never throws (a failure is the entry's result). */
+  async run(): Promise<DeployEntry> {
+    const { docker } = this.deps
+    let result: DeployResult
+    let reason: string | null
+    let locked = this.req.lockHeld
+    try {
+      await this.step('pull', async (progress) => {
+        if (await docker.image(this.toImage)) return { status: 'skipped', detail: `${this.toImage} is already on the host` }
+        let shown = 0
+        let last = { current: 0, total: 0 }
+        await docker.pull(this.req.service.repo, this.req.tag, (current, total) => {
+          last = { current, total }
+          if (Date.now() - shown > 250) {
+            shown = Date.now()
+            progress(`pulling ${this.toImage}`, last)
+          }
+        }, this.controller.signal)
+        return { detail: `pulled ${this.toImage}${last.total ? ` (${mb(last.total)})` : ''}` }
+      })
+      if (!locked) {
+        await this.step('lock', async () => {
+          const got = await this.deps.state.acquire(this.lockInfo())
+          if (!got.acquired) throw lockedError(this.req.service.id, got.holder)
+          return { detail: `locked by ${this.deps.who} on ${this.deps.machine}` }
+        })
+        locked = true
+      }
+      await this.deps.pause?.('locked')
+      const outcome = this.req.service.kind === 'compose' ? await this.composeDeploy() : await this.containerDeploy()
+      result = outcome.result
+      reason = outcome.reason
+      if (result === 'succeeded') await this.step('prune', () => this.prune()).catch(() => undefined)
+    } catch (err) {
+      const e = err as Error
+      if (this.controller.signal.aborted && !(this.journal.switched ?? false) && !(err instanceof DropdeckError && err.code === 'DEPLOY_LOCKED')) {
+        result = 'cancelled'
+        reason = 'cancelled by the operator before the switch'
+      } else {
+        result = 'failed'
+        reason = e.message
+      }
+      if (locked && isConnectionError(err)) {
+        // The connection was cut mid-way: once the host answers, put the service back to one version.
+        const recovered = await this.recoverAfterCut(e.message)
+        result = recovered.result
+        reason = recovered.reason
+      } else if (locked && !(err instanceof DropdeckError && err.code === 'DEPLOY_LOCKED')) {
+        await this.undoBeforeSwitch().catch(() => undefined)
+      }
+    }
+    this.cancellableNow = false
+    this.deps.onCancellable(false)
+    if (locked) {
+      await this.step('release', async () => {
+        const released = await this.deps.state.release(this.req.hostId, this.req.service.id, this.req.deployId)
+        return { detail: released ? 'lock released' : 'the lock was no longer ours' }
+      }).catch(() => undefined)
+    }
+    const entry: DeployEntry = {
+      deployId: this.req.deployId,
+      hostId: this.req.hostId,
+      serviceId: this.req.service.id,
+      action: this.req.action,
+      who: this.deps.who,
+      machine: this.deps.machine,
+      fromImage: this.journal.fromImage,
+      toImage: this.runImage ?? this.toImage,
+      startedAt: this.startedIso,
+      finishedAt: new Date().toISOString(),
+      result,
+      reason,
+      gapMs: this.gapMs,
+      healthOutput: this.healthOutput,
+      logTail: this.logTail
+    }
+    await this.deps.state.appendHistory(this.req.hostId, entry).catch(() => undefined)
+    return entry
+  }
+
+  /** The image reference the new version runs (`<repo>:deploy_<id8>`). */
+  private runImage: string | null = null
+
+  private async tagStep(): Promise<string> {
+    const { repo } = this.req.service
+    if (DEPLOY_TAG.test(this.req.tag)) {
+      await this.step('tag', async () => ({ status: 'skipped', detail: `${this.toImage} already has a deploy tag` }))
+      return (this.runImage = this.toImage)
+    }
+    const tagged = `${repo}:deploy_${this.req.deployId.slice(0, 8)}`
+    await this.step('tag', async () => {
+      await this.deps.docker.tag(this.toImage, repo, `deploy_${this.req.deployId.slice(0, 8)}`)
+      return { detail: `tagged ${this.toImage} as ${tagged}` }
+    })
+    return (this.runImage = tagged)
+  }
+
+  private async checks(): Promise<void> {
+    await this.step('checks', async () => {
+      const image = await this.deps.docker.image(this.toImage)
+      if (!image) throw new DropdeckError('NOT_FOUND', `${this.toImage} is not on ${this.req.hostId}.`)
+      const notes = [`${this.toImage} is on the host (${mb(image.Size)})`]
+      const root = await this.deps.docker.rootDir().catch(() => null)
+      if (root) {
+        const df = await this.deps.exec(this.req.hostId, `df -Pk ${sq(root)} 2>/dev/null | tail -n 1`, { timeoutMs: 15_000 }).catch(() => null)
+        const availKb = Number(df?.stdout.trim().split(/\s+/)[3])
+        if (Number.isFinite(availKb)) {
+          if (availKb * 1024 < 100 * 1024 * 1024) throw new DropdeckError('UPSTREAM', `${this.req.hostId} has only ${mb(availKb * 1024)} free for Docker (${root}); free some space (Containers → Prune) and retry.`)
+          notes.push(`${mb(availKb * 1024)} free`)
+        }
+      }
+      return { detail: notes.join(', ') }
+    })
+  }
+
+  // ── Plain containers: recreate through the Engine API ──────────────────────────────────────────
+
+  private async containerDeploy(): Promise<{ result: DeployResult; reason: string | null }> {
+    const { docker } = this.deps
+    const svc = this.req.service
+    const old = await docker.inspect(svc.container.Id)
+    await this.checks()
+    const oldImage = await docker.image(old.Image)
+    const runImage = await this.tagStep()
+    const plan = recreatePlan(old, oldImage?.Config, runImage, { [DEPLOY_LABEL]: this.req.deployId })
+    if (plan.refusal) throw new DropdeckError('BAD_REQUEST', `${this.journal.name} cannot be recreated safely: ${plan.refusal}.`)
+    const tempName = `${this.journal.name}-dropdeck-${this.req.deployId.slice(0, 8)}`
+    const stopFirst = svc.switchMode === 'stop-first'
+    const wasRunning = old.State.Running
+    let stoppedAt: number | null = null
+
+    await this.step('start', async () => {
+      this.journal.tempName = tempName
+      await this.writeJournal('start')
+      const id = await docker.create(tempName, plan.body)
+      this.journal.newContainerId = id
+      await this.writeJournal('start')
+      for (const n of plan.extraNetworks) await docker.connect(n.name, id, n.endpoint)
+      if (stopFirst && wasRunning) {
+        this.journal.oldStopped = true
+        await this.writeJournal('start')
+        stoppedAt = Date.now()
+        await docker.stop(old.Id)
+      }
+      await docker.start(id)
+      return { detail: stopFirst ? `stopped the old version (${svc.gapReason}), started ${tempName}` : `started ${tempName} beside the running version` }
+    })
+    await this.deps.pause?.('started')
+    const gate = await this.gate(this.journal.newContainerId!)
+    if (!gate.healthy || this.controller.signal.aborted) {
+      const cancelled = this.controller.signal.aborted
+      this.logTail = await docker.logTail(this.journal.newContainerId!, 50).catch(() => [])
+      await this.step('rollback', async () => {
+        await docker.remove(this.journal.newContainerId!)
+        if (this.journal.oldStopped) {
+          await docker.start(old.Id)
+          const back = await healthGate(docker, old.Id, this.gateOptions())
+          if (stoppedAt !== null && back.healthyAt) this.gapMs = back.healthyAt - stoppedAt
+          return { detail: back.healthy ? `the previous version ${old.Config.Image} is running again, ${back.detail}` : `restarted ${old.Config.Image}; it is not healthy either: ${back.detail}` }
+        }
+        return { detail: `removed the new version; ${old.Config.Image} kept serving` }
+      })
+      return cancelled
+        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
+        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
+    }
+    if (stoppedAt !== null && gate.healthyAt) this.gapMs = gate.healthyAt - stoppedAt
+    else this.gapMs = stopFirst ? null : 0
+    await this.step('switch', async () => {
+      this.cancellableNow = false
+      this.deps.onCancellable(false)
+      this.journal.switched = true
+      await this.writeJournal('switch')
+      await this.deps.pause?.('switching')
+      await docker.remove(old.Id)
+      await docker.rename(this.journal.newContainerId!, this.journal.name)
+      return { detail: `${this.journal.name} now runs ${runImage}${this.gapMs !== null ? ` (gap ${this.gapMs} ms)` : ''}` }
+    })
+    return { result: 'succeeded', reason: null }
+  }
+
+  // ── Compose services: `up -d --no-deps SERVICE` with Dropdeck's override pinning the image ─────
+
+  private async composeDeploy(): Promise<{ result: DeployResult; reason: string | null }> {
+    const { docker } = this.deps
+    const svc = this.req.service
+    const compose = svc.compose!
+    const cli = await this.deps.compose()
+    if (!cli) throw new DropdeckError('UPSTREAM', `Neither \`docker compose\` nor \`docker-compose\` is on ${this.req.hostId}; install the Compose plugin (apt install docker-compose-plugin) and retry.`)
+    await this.checks()
+    const files = compose.configFiles.map((f) => (f.startsWith('/') ? f : `${compose.workingDir}/${f}`))
+    await this.step('checks', async () => {
+      const r = await this.deps.exec(this.req.hostId, files.map((f) => `test -f ${sq(f)} || echo ${sq(f)}`).join('; '), { timeoutMs: 15_000 })
+      const missing = r.stdout.split('\n').filter(Boolean)
+      if (missing.length) throw new DropdeckError('NOT_FOUND', `The Compose file ${missing[0]} is not on ${this.req.hostId}; Dropdeck deploys a Compose service with its project's own files.`)
+      return { detail: `${cli.command} ${cli.version}, ${files.length} Compose file${files.length > 1 ? 's' : ''}` }
+    })
+    const runImage = await this.tagStep()
+    const versionLine = (await this.deps.exec(this.req.hostId, `grep -m1 -E '^version:' ${sq(files[0])} || true`, { timeoutMs: 15_000 })).stdout.trim() || null
+    const up = async (image: string): Promise<{ ok: boolean; output: string; override: string }> => {
+      const override = await this.deps.state.writeFile(this.req.hostId, `compose/${svc.project}/${svc.name}.override.yml`, overrideFile(svc.name, image, versionLine))
+      const args = composeUpArgs(cli, svc.project!, files, override, svc.name)
+      const r = await this.deps.exec(this.req.hostId, `cd ${sq(compose.workingDir)} && ${args.map(sq).join(' ')} 2>&1`, { timeoutMs: 300_000 })
+      return { ok: r.code === 0, output: (r.stdout + r.stderr).trim(), override }
+    }
+    const current = async (image: string) => {
+      const list = await docker.containers({ label: [`com.docker.compose.project=${svc.project}`, `com.docker.compose.service=${svc.name}`] })
+      return list.find((c) => c.State === 'running' && c.Image === image) ?? list.find((c) => c.Image === image) ?? null
+    }
+    const t0 = Date.now()
+    let started: Awaited<ReturnType<typeof current>> = null
+    await this.step('start', async () => {
+      this.journal.oldStopped = true
+      await this.writeJournal('start')
+      const r = await up(runImage)
+      if (!r.ok) throw new DropdeckError('UPSTREAM', `${cli.command} up failed: ${r.output.split('\n').slice(-3).join(' ')}`)
+      started = await current(runImage)
+      if (!started) throw new DropdeckError('UPSTREAM', `${cli.command} up ran, but no ${svc.name} container runs ${runImage}.`)
+      this.journal.newContainerId = started.Id
+      await this.writeJournal('start')
+      return { detail: `${cli.command} up -d --no-deps ${svc.name} with ${r.override}` }
+    })
+    await this.deps.pause?.('started')
+    const newId = this.journal.newContainerId!
+    const gate = await this.gate(newId)
+    if (!gate.healthy || this.controller.signal.aborted) {
+      const cancelled = this.controller.signal.aborted
+      this.logTail = await docker.logTail(newId, 50).catch(() => [])
+      const from = this.journal.fromImage
+      await this.step('rollback', async () => {
+        if (!from) return { status: 'skipped', detail: 'nothing ran before' }
+        const r = await up(from)
+        if (!r.ok) throw new DropdeckError('UPSTREAM', `${cli.command} up with ${from} failed: ${r.output.split('\n').slice(-3).join(' ')}`)
+        const back = await current(from)
+        const again = back ? await healthGate(docker, back.Id, this.gateOptions()) : null
+        if (again?.healthyAt) this.gapMs = again.healthyAt - t0
+        return { detail: again?.healthy ? `${svc.name} runs ${from} again, ${again.detail}` : `${svc.name} runs ${from} again; ${again?.detail ?? 'its container was not found'}` }
+      })
+      return cancelled
+        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
+        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
+    }
+    if (gate.healthyAt) this.gapMs = gate.healthyAt - t0
+    await this.step('switch', async () => {
+      this.cancellableNow = false
+      this.deps.onCancellable(false)
+      this.journal.switched = true
+      await this.writeJournal('switch')
+      return { detail: `${svc.name} runs ${runImage} (gap ${this.gapMs ?? '?'} ms, from the start of up to healthy)` }
+    })
+    return { result: 'succeeded', reason: null }
+  }
+
+  // ── Shared steps ──────────────────────────────────────────────────────────────────────────────
+
+  private gateOptions() {
+    const s = this.deps.settings
+    return { timeoutMs: s.healthTimeoutMs, successes: s.successes, healthUrl: s.healthUrl, expectStatus: s.expectStatus, client: this.deps.client }
+  }
+
+  private async gate(containerId: string): Promise<GateResult> {
+    let gate: GateResult = { healthy: false, output: [], detail: '', healthyAt: null }
+    await this.step('health', async () => {
+      gate = await healthGate(this.deps.docker, containerId, { ...this.gateOptions(), signal: this.controller.signal })
+      this.healthOutput = gate.output
+      return { status: gate.healthy ? 'ok' : 'failed', detail: gate.detail }
+    })
+    return gate
+  }
+
+  /** Keeps the newest N `deploy_*` tags of the repository (and any a container uses); untags the rest. */
+  private async prune(): Promise<{ detail: string }> {
+    const { docker } = this.deps
+    const repo = this.req.service.repo
+    const [images, containers] = await Promise.all([docker.images(repo), docker.containers()])
+    const used = new Set(containers.map((c) => c.ImageID))
+    const tags = images
+      .flatMap((img) => (img.RepoTags ?? []).filter((t) => splitImage(t).repo === repo && DEPLOY_TAG.test(splitImage(t).tag)).map((t) => ({ ref: t, img })))
+      .sort((a, b) => b.img.Created - a.img.Created)
+    const keep = new Set(tags.slice(0, this.deps.settings.keep).map((t) => t.ref))
+    if (this.runImage) keep.add(this.runImage)
+    if (this.journal.fromImage) keep.add(this.journal.fromImage)
+    const removed: string[] = []
+    for (const t of tags) {
+      if (keep.has(t.ref) || used.has(t.img.Id)) continue
+      await docker.untag(t.ref).then(() => removed.push(t.ref), () => undefined)
+    }
+    return { detail: removed.length ? `kept ${keep.size} versions, removed ${removed.join(', ')}` : `kept ${Math.min(tags.length, Math.max(keep.size, tags.length))} versions; nothing to remove` }
+  }
+
+  /** A failure before the switch (not a cut connection): the new container goes, the old one runs. */
+  private async undoBeforeSwitch(): Promise<void> {
+    if (this.journal.switched) return
+    const { docker } = this.deps
+    if (this.journal.kind === 'container') {
+      if (this.journal.newContainerId) await docker.remove(this.journal.newContainerId)
+      if (this.journal.oldStopped && this.journal.oldContainerId) await docker.start(this.journal.oldContainerId).catch(() => undefined)
+    }
+  }
+
+  private async recoverAfterCut(why: string): Promise<{ result: DeployResult; reason: string }> {
+    let outcome: { result: DeployResult; reason: string } = { result: 'failed', reason: why }
+    await this.step('recover', async () => {
+      await this.deps.waitForHost()
+      const r = await recover(this.deps.docker, this.journal, this.gateOptions())
+      outcome = { result: r.result, reason: `the connection to ${this.req.hostId} was cut (${why}); ${r.detail}` }
+      return { detail: r.detail }
+    }).catch((err: Error) => {
+      outcome = { result: 'failed', reason: `the connection to ${this.req.hostId} was cut (${why}) and recovery failed: ${err.message}; the lock stays with its journal for a takeover` }
+      throw err
+    }).catch(() => undefined)
+    return outcome
+  }
+
+  private async writeJournal(step: string): Promise<void> {
+    const info = this.lockInfo()
+    info.step = step
+    info.journal = this.journal
+    info.updatedAt = new Date().toISOString()
+    await this.deps.state.update(info)
+  }
+
+  /** Runs one step: a `running` event, then `ok`/`skipped`/`failed` with its duration. */
+  private async step(name: DeployStepName, work: (progress: (detail: string, bytes?: { current: number; total: number }) => void) => Promise<{ status?: 'ok' | 'skipped' | 'failed'; detail: string }>): Promise<void> {
+    if (this.controller.signal.aborted && this.cancellableNow && name !== 'release' && name !== 'rollback' && name !== 'recover') throw new DropdeckError('TIMEOUT', 'Cancelled.')
+    const t = Date.now()
+    const at = t - this.started
+    this.deps.onStep({ step: name, status: 'running', detail: '', at, durationMs: null })
+    try {
+      const r = await work((detail, bytes) => this.deps.onStep({ step: name, status: 'running', detail, at, durationMs: null, ...(bytes ? { bytes } : {}) }))
+      this.deps.onStep({ step: name, status: r.status ?? 'ok', detail: r.detail, at, durationMs: Date.now() - t })
+    } catch (err) {
+      this.deps.onStep({ step: name, status: 'failed', detail: (err as Error).message, at, durationMs: Date.now() - t })
+      throw err
+    }
+  }
+}
+
+export function lockedError(serviceId: string, holder: LockInfo | null): DropdeckError {
+  const who = holder ? `${holder.who} on ${holder.machine} (${holder.what}, since ${holder.since})` : 'another deploy'
+  return new DropdeckError('DEPLOY_LOCKED', `${serviceId} is being deployed by ${who}; wait for it to finish, or take over a stale lock.`, {
+    retryable: true,
+    data: holder ? { holder: { deployId: holder.deployId, serviceId: holder.serviceId, who: holder.who, machine: holder.machine, what: holder.what, since: holder.since, timeoutMs: holder.timeoutMs } } : { holder: null }
+  })
+}
+
+/** The SSH connection or the docker channel went away (not an answer from docker). */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  if (err instanceof DropdeckError) {
+    if (err.code === 'TIMEOUT' && /cancelled/i.test(err.message)) return false
+    return (err.code === 'UPSTREAM' || err.code === 'TIMEOUT') && /channel|did not answer|disconnected|connection|not connected|closed|socket|ECONN|session/i.test(err.message)
+  }
+  return /channel|Not connected|No response|ECONNRESET|socket hang up|closed|EPIPE|exited/i.test(err.message)
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`

@@ -1,0 +1,235 @@
+/**
+ * The Engine API calls a deploy makes on one host, over ../docker/engine.ts: containers and images
+ * listed and inspected, an image pulled with byte progress, tagged and untagged, a container created
+ * from another's configuration, started, stopped, renamed, removed, and its last log lines.
+ */
+import type { DockerEngine } from '../docker/engine'
+import { DropdeckError } from '../../shared/errors'
+
+export interface ListedContainer {
+  Id: string
+  Names: string[]
+  Image: string
+  ImageID: string
+  Labels: Record<string, string> | null
+  State: string
+  Status: string
+  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>
+  HostConfig?: { NetworkMode?: string }
+}
+
+export interface ListedImage {
+  Id: string
+  RepoTags: string[] | null
+  Created: number
+  Size: number
+}
+
+interface HealthConfig {
+  Test?: string[]
+  Interval?: number
+  Timeout?: number
+  Retries?: number
+  StartPeriod?: number
+}
+
+export interface ContainerConfig {
+  Image: string
+  Cmd?: string[] | null
+  Entrypoint?: string[] | null
+  Env?: string[] | null
+  Labels?: Record<string, string> | null
+  WorkingDir?: string
+  User?: string
+  ExposedPorts?: Record<string, object> | null
+  Volumes?: Record<string, object> | null
+  Healthcheck?: HealthConfig | null
+  Hostname?: string
+  [key: string]: unknown
+}
+
+export interface ContainerInspect {
+  Id: string
+  Name: string
+  Image: string
+  Config: ContainerConfig
+  HostConfig: { NetworkMode?: string; PortBindings?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null; [key: string]: unknown }
+  NetworkSettings: { Networks?: Record<string, { IPAMConfig?: unknown; Links?: string[] | null; Aliases?: string[] | null; DriverOpts?: unknown }> | null }
+  State: { Status: string; Running: boolean; ExitCode: number; Health?: { Status: string; Log?: Array<{ ExitCode: number; Output: string }> | null } }
+}
+
+export interface ImageInspect {
+  Id: string
+  Created: string
+  Size: number
+  RepoTags?: string[] | null
+  Config?: ContainerConfig | null
+}
+
+/** `registry:5000/team/web:tag` → repository and tag (a digest reference keeps its digest as the tag). */
+export function splitImage(ref: string): { repo: string; tag: string } {
+  const at = ref.indexOf('@')
+  if (at >= 0) return { repo: ref.slice(0, at), tag: ref.slice(at + 1) }
+  const slash = ref.lastIndexOf('/')
+  const colon = ref.lastIndexOf(':')
+  if (colon > slash) return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) }
+  return { repo: ref, tag: 'latest' }
+}
+
+const enc = encodeURIComponent
+
+export class HostDocker {
+  constructor(
+    readonly engine: DockerEngine,
+    readonly hostId: string
+  ) {}
+
+  async containers(filters?: Record<string, string[]>): Promise<ListedContainer[]> {
+    const q = filters ? `&filters=${enc(JSON.stringify(filters))}` : ''
+    return (await this.engine.request(this.hostId, 'GET', `/containers/json?all=1${q}`)).json<ListedContainer[]>()
+  }
+
+  async inspect(id: string): Promise<ContainerInspect> {
+    return (await this.engine.request(this.hostId, 'GET', `/containers/${enc(id)}/json`)).json<ContainerInspect>()
+  }
+
+  /** The container, or null when it does not exist. */
+  async find(id: string): Promise<ContainerInspect | null> {
+    try {
+      return await this.inspect(id)
+    } catch (err) {
+      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return null
+      throw err
+    }
+  }
+
+  async image(ref: string): Promise<ImageInspect | null> {
+    try {
+      return (await this.engine.request(this.hostId, 'GET', `/images/${enc(ref)}/json`)).json<ImageInspect>()
+    } catch (err) {
+      if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return null
+      throw err
+    }
+  }
+
+  async images(repo: string): Promise<ListedImage[]> {
+    const filters = enc(JSON.stringify({ reference: [repo] }))
+    return (await this.engine.request(this.hostId, 'GET', `/images/json?filters=${filters}`)).json<ListedImage[]>()
+  }
+
+  /**
+   * Pulls `repo:tag` through the Engine API's progress stream, reporting bytes (summed over layers) as
+   * they arrive. Throws UPSTREAM with docker's own words when the pull fails (no such tag, auth refused,
+   * no space left); nothing on the host changed then.
+   */
+  async pull(repo: string, tag: string, onProgress: (current: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    let stream
+    try {
+      stream = await this.engine.stream(this.hostId, 'POST', `/images/create?fromImage=${enc(repo)}&tag=${enc(tag)}`, { signal, timeoutMs: 60_000 })
+    } catch (err) {
+      throw pullFailed(this.hostId, `${repo}:${tag}`, err instanceof Error ? err.message : String(err))
+    }
+    const layers = new Map<string, { current: number; total: number }>()
+    let failure: string | null = null
+    let rest = ''
+    await new Promise<void>((resolve, reject) => {
+      stream.body.on('data', (chunk: Buffer) => {
+        rest += chunk.toString('utf8')
+        const lines = rest.split('\n')
+        rest = lines.pop() ?? ''
+        for (const line of lines) {
+          if (!line.trim()) continue
+          try {
+            const msg = JSON.parse(line) as { id?: string; status?: string; error?: string; progressDetail?: { current?: number; total?: number } }
+            if (msg.error) failure = msg.error
+            if (msg.id && msg.progressDetail?.total) {
+              layers.set(msg.id, { current: msg.progressDetail.current ?? 0, total: msg.progressDetail.total })
+              let current = 0
+              let total = 0
+              for (const l of layers.values()) {
+                current += l.current
+                total += l.total
+              }
+              onProgress(current, total)
+            }
+          } catch {
+            /* a partial line: wait for the rest */
+          }
+        }
+      })
+      stream.body.once('end', () => resolve())
+      stream.body.once('close', () => resolve())
+      stream.body.once('error', (err: Error) => reject(err))
+    }).finally(() => stream.close())
+    if (signal?.aborted) throw new DropdeckError('TIMEOUT', `The pull of ${repo}:${tag} was cancelled.`)
+    if (failure) throw pullFailed(this.hostId, `${repo}:${tag}`, failure)
+    if (!(await this.image(`${repo}:${tag}`))) throw pullFailed(this.hostId, `${repo}:${tag}`, 'the pull ended without the image (the connection may have been cut)')
+  }
+
+  async tag(source: string, repo: string, tag: string): Promise<void> {
+    await this.engine.request(this.hostId, 'POST', `/images/${enc(source)}/tag?repo=${enc(repo)}&tag=${enc(tag)}`)
+  }
+
+  /** Removes one tag; the image goes only when no other tag and no container holds it (noprune stays off). */
+  async untag(ref: string): Promise<void> {
+    await this.engine.request(this.hostId, 'DELETE', `/images/${enc(ref)}`)
+  }
+
+  async create(name: string, body: object): Promise<string> {
+    return (await this.engine.request(this.hostId, 'POST', `/containers/create?name=${enc(name)}`, { body, timeoutMs: 60_000 })).json<{ Id: string }>().Id
+  }
+
+  async connect(network: string, container: string, endpoint: object): Promise<void> {
+    await this.engine.request(this.hostId, 'POST', `/networks/${enc(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } })
+  }
+
+  async start(id: string): Promise<void> {
+    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/start`, { timeoutMs: 60_000 })
+  }
+
+  async stop(id: string, seconds = 10): Promise<void> {
+    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/stop?t=${seconds}`, { timeoutMs: (seconds + 30) * 1000 })
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/rename?name=${enc(name)}`)
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.engine.request(this.hostId, 'DELETE', `/containers/${enc(id)}?force=1`, { timeoutMs: 60_000 })
+    } catch (err) {
+      if (!(err instanceof DropdeckError && err.code === 'NOT_FOUND')) throw err
+    }
+  }
+
+  /** The container's last `lines` log lines (stdout and stderr, demultiplexed). */
+  async logTail(id: string, lines = 50): Promise<string[]> {
+    const res = await this.engine.request(this.hostId, 'GET', `/containers/${enc(id)}/logs?stdout=1&stderr=1&tail=${lines}`)
+    return demux(res.body).split('\n').filter((l) => l.length > 0).slice(-lines)
+  }
+
+  /** Free bytes on the filesystem holding Docker's data (from /info's DockerRootDir), or null if unknown. */
+  async rootDir(): Promise<string | null> {
+    const info = (await this.engine.request(this.hostId, 'GET', '/info')).json<{ DockerRootDir?: string }>()
+    return info.DockerRootDir ?? null
+  }
+}
+
+/** Docker's log stream for a container without a TTY: 8-byte frame headers (stream, 0, 0, 0, size); with a TTY, raw text. */
+export function demux(body: Buffer): string {
+  if (body.length < 8 || body[1] !== 0 || body[2] !== 0 || body[3] !== 0 || body[0] > 2) return body.toString('utf8')
+  const parts: Buffer[] = []
+  let at = 0
+  while (at + 8 <= body.length) {
+    const size = body.readUInt32BE(at + 4)
+    parts.push(body.subarray(at + 8, at + 8 + size))
+    at += 8 + size
+  }
+  return Buffer.concat(parts).toString('utf8')
+}
+
+function pullFailed(hostId: string, ref: string, why: string): DropdeckError {
+  const clean = why.replace(new RegExp(`^${hostId}: `), '')
+  return new DropdeckError('UPSTREAM', `Pulling ${ref} on ${hostId} failed: ${clean}. Nothing on the host was changed; check the tag and the host's registry login.`, { data: { image: ref } })
+}

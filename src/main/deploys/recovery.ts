@@ -1,0 +1,54 @@
+/**
+ * Puts a service back to exactly one running version from a deploy's journal (written into the lock
+ * on the host before each transition): after the SSH connection was cut mid-deploy, or when an
+ * operator takes over a stale lock left by an app that went away.
+ * - Before the switch: the new container goes, the old one is started again if it was stopped.
+ * - After the switch was decided: the old container goes, the new one gets the service's name.
+ * Compose services: whichever container of the service runs is kept when healthy; else the project is
+ * brought back up with the version from before (Dropdeck's override pins it).
+ */
+import type { DeployResult } from '../../shared/contract/deploys'
+import type { HostDocker } from './host-docker'
+import type { DeployJournal } from './host-state'
+import { healthGate, type GateOptions } from './health-gate'
+
+export interface Recovered {
+  result: DeployResult
+  detail: string
+}
+
+export async function recover(docker: HostDocker, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+  if (j.kind === 'compose') return recoverCompose(docker, j, gate)
+  const byName = await docker.find(j.name)
+  const temp = j.tempName ? await docker.find(j.tempName) : null
+  const fresh = j.newContainerId ? (temp?.Id === j.newContainerId ? temp : await docker.find(j.newContainerId)) : temp
+  if (j.switched && fresh) {
+    if (byName && byName.Id !== fresh.Id) await docker.remove(byName.Id)
+    if (fresh.Name.replace(/^\//, '') !== j.name) await docker.rename(fresh.Id, j.name)
+    if (!fresh.State.Running) await docker.start(fresh.Id)
+    const g = await healthGate(docker, fresh.Id, gate)
+    return { result: 'succeeded', detail: `finished the switch: ${j.name} runs ${j.toImage} (${g.detail})` }
+  }
+  if (fresh) await docker.remove(fresh.Id)
+  const old = j.oldContainerId ? await docker.find(j.oldContainerId) : byName
+  if (!old) return { result: 'failed', detail: `neither the new nor the previous container of ${j.name} is on the host; deploy a retained version` }
+  if (!old.State.Running) await docker.start(old.Id)
+  if (old.Name.replace(/^\//, '') !== j.name) await docker.rename(old.Id, j.name)
+  const g = await healthGate(docker, old.Id, gate)
+  return { result: 'rolled-back', detail: `removed the unfinished new version; ${j.name} runs ${j.fromImage ?? 'its previous image'} again (${g.detail})` }
+}
+
+async function recoverCompose(docker: HostDocker, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+  const running = j.newContainerId ? await docker.find(j.newContainerId) : null
+  if (running?.State.Running) {
+    const g = await healthGate(docker, running.Id, gate)
+    if (g.healthy) return { result: 'succeeded', detail: `${j.name} runs ${j.toImage} and is healthy (${g.detail})` }
+  }
+  const old = j.oldContainerId ? await docker.find(j.oldContainerId) : null
+  if (old) {
+    if (!old.State.Running) await docker.start(old.Id)
+    const g = await healthGate(docker, old.Id, gate)
+    return { result: 'rolled-back', detail: `${j.name} runs ${j.fromImage ?? 'its previous image'} again (${g.detail})` }
+  }
+  return { result: 'failed', detail: `${j.name} has no healthy container; deploy a retained version` }
+}
