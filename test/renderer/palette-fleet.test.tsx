@@ -5,8 +5,54 @@ import { describe, expect, it } from 'vitest'
 import { stubTableViewport } from './layout-stub'
 import { cfZone, makeDetail, makeFirewall, makeSnapshot, seedDroplets } from './provider-fixtures'
 import { renderApp } from './render-app'
+import type { Result } from '../../src/shared/contract'
 
 stubTableViewport()
+
+type Host = Result<'hosts.list'>[number]
+type Preset = Result<'tunnels.presets'>[number]
+
+// The fleet bench's hosts and tunnel presets: the seed web UIs, and LocalForwards from ~/.ssh/config.
+const hosts: Host[] = ['odoo-erp-prod', 'ocr-service-droplet', 'falkordb-graph'].map((id) => ({ id, name: id, hostname: '10.0.0.5', port: 22, user: 'root', source: 'droplet', identityFiles: [], localForwards: [], state: 'connected' }))
+const seedPreset = (id: string, label: string, port: number): Preset => ({ id: `seed:${id}`, label, localPort: port, remoteHost: 'localhost', remotePort: port, source: 'seed' })
+const presets: Preset[] = [
+  seedPreset('mlflow', 'MLflow', 5000),
+  seedPreset('opik', 'Opik', 5173),
+  seedPreset('grafana', 'Grafana', 3100),
+  seedPreset('prometheus', 'Prometheus', 9091),
+  seedPreset('supabase-studio', 'Supabase Studio', 3001),
+  seedPreset('falkordb-browser', 'FalkorDB Browser', 3030),
+  seedPreset('falkordb', 'FalkorDB (Redis protocol)', 6381),
+  seedPreset('redis', 'Redis', 6382),
+  { id: 'odoo-erp-prod:L8069', label: 'localhost:8069 on odoo-erp-prod', hostId: 'odoo-erp-prod', localPort: 8069, remoteHost: 'localhost', remotePort: 8069, source: 'ssh-config' },
+  { id: 'falkordb-graph:L3030', label: 'FalkorDB Browser on falkordb-graph', hostId: 'falkordb-graph', localPort: 3031, remoteHost: 'localhost', remotePort: 3030, source: 'ssh-config' }
+]
+
+/** Droplets, zones, hosts and tunnel presets all cached, as after a first look at each area. */
+async function populatedFleet() {
+  const view = renderApp(
+    {
+      tokens: { digitalocean: true, cloudflare: true },
+      handlers: {
+        'droplets.list': () => seedDroplets,
+        'droplets.get': ({ id }) => makeDetail(seedDroplets.find((d) => d.id === id)!),
+        'dns.zones.list': () => ({ items: [cfZone], errors: [] }),
+        'dns.records.list': () => [],
+        'dns.missing': () => [],
+        'hosts.list': () => hosts,
+        'tunnels.list': () => [],
+        'tunnels.presets': () => presets
+      }
+    },
+    '#/tunnels'
+  )
+  await screen.findByText('FalkorDB Browser on falkordb-graph')
+  window.location.hash = '#/droplets'
+  await screen.findByText('odoo-erp-prod')
+  return view
+}
+
+const optionNames = () => screen.getAllByRole('option').map((option) => option.getAttribute('aria-label') ?? option.textContent)
 
 function setup() {
   return renderApp({
@@ -82,5 +128,38 @@ describe('Command palette: fleet', () => {
     fireEvent.click(await screen.findByRole('option', { name: 'Show firewalls' }))
     const firewalls = await screen.findByRole('dialog', { name: 'Firewalls' })
     expect(await within(firewalls).findByText('prod-web')).toBeTruthy()
+  })
+
+  it('with a populated fleet, ranks exact and prefix matches of the title first: "dark" then Enter switches the theme', async () => {
+    const { fake } = await populatedFleet()
+    const input = await openPalette('dark')
+    await waitFor(() => expect(optionNames()[0]).toBe('Switch to dark theme'))
+    expect(optionNames().some((name) => /falkordb/i.test(name ?? ''))).toBe(false)
+    fireEvent.keyDown(input, { key: 'Enter' })
+    await waitFor(() => expect(fake.settings.theme).toBe('dark'))
+  })
+
+  it('"odoo": the droplet named odoo-erp-prod first, then what merely mentions it', async () => {
+    await populatedFleet()
+    const input = await openPalette('odoo')
+    await waitFor(() => expect(optionNames()[0]).toBe('Open droplet odoo-erp-prod'))
+    expect(optionNames()).toContain('Start tunnel: localhost:8069 on odoo-erp-prod (odoo-erp-prod)')
+    fireEvent.keyDown(input, { key: 'Enter' })
+    await waitFor(() => expect(window.location.hash).toBe('#/droplets/3164444'))
+  })
+
+  it('"restart": only commands that say restart (none here), not every fuzzy match', async () => {
+    await populatedFleet()
+    await openPalette('restart')
+    expect(await screen.findByText('No matching commands.')).toBeTruthy()
+    expect(screen.queryAllByRole('option')).toEqual([])
+  })
+
+  it('"grafana": the preset titled Grafana first; "falkordb browser": both presets of that name, the seed one first', async () => {
+    await populatedFleet()
+    const input = await openPalette('grafana')
+    await waitFor(() => expect(optionNames()[0]).toBe('Start tunnel: Grafana'))
+    fireEvent.change(input, { target: { value: 'falkordb browser' } })
+    await waitFor(() => expect(optionNames()).toEqual(['Start tunnel: FalkorDB Browser', 'Start tunnel: FalkorDB Browser on falkordb-graph (falkordb-graph)']))
   })
 })

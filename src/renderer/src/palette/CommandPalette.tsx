@@ -1,6 +1,7 @@
 /**
- * The command palette: cmdk for filtering and keyboard selection inside a Radix dialog, which
- * brings the focus trap, Escape and the accessible title.
+ * The command palette: cmdk for keyboard selection inside a Radix dialog, which brings the focus
+ * trap, Escape and the accessible title. Filtering and ranking are ours (rank-commands.ts), not
+ * cmdk's fuzzy score: while searching, the best match is first, in the group that holds it.
  */
 import * as Dialog from '@radix-ui/react-dialog'
 import * as VisuallyHidden from '@radix-ui/react-visually-hidden'
@@ -9,6 +10,7 @@ import { useRef, useState } from 'react'
 import type { Route } from '../navigation/route'
 import { Kbd } from '../ui/Kbd'
 import { focusWhenPresent } from '../ui/focus-when-present'
+import { rankCommands } from './rank-commands'
 import { usePaletteCommands, type PaletteCommand } from './use-palette-commands'
 
 interface CommandPaletteProps {
@@ -23,6 +25,10 @@ const groupOrder: PaletteCommand['group'][] = ['Go to', 'Actions', 'Droplets', '
 export function CommandPalette({ open, onOpenChange, route, navigate }: CommandPaletteProps) {
   const [search, setSearch] = useState('')
   const commands = usePaletteCommands(route, navigate, search)
+  const searching = search.trim() !== ''
+  const shown = searching ? rankCommands(commands, search) : commands
+  // Searching: groups in the order of their best match, so the first item is the best of all.
+  const groups = searching ? [...new Set(shown.map((command) => command.group))] : groupOrder
   // Where focus goes after closing: a command may point at a field; otherwise Radix restores it.
   const focusAfterClose = useRef<string | undefined>(undefined)
 
@@ -58,16 +64,16 @@ export function CommandPalette({ open, onOpenChange, route, navigate }: CommandP
             <Dialog.Title>Command palette</Dialog.Title>
           </VisuallyHidden.Root>
           {/* Ctrl+K must reach the window handler to close the palette, so no vim bindings. */}
-          <Command label="Command palette" loop vimBindings={false}>
+          <Command label="Command palette" loop vimBindings={false} shouldFilter={false}>
             <Command.Input className="palette-input" placeholder="Type a command, a droplet or a zone…" autoFocus value={search} onValueChange={setSearch} />
             <Command.List className="palette-list">
               <Command.Empty className="palette-empty">No matching commands.</Command.Empty>
-              {groupOrder.map((group) => (
+              {groups.map((group) => (
                 <Command.Group key={group} heading={group} className="palette-group">
-                  {commands
+                  {shown
                     .filter((command) => command.group === group)
                     .map((command) => (
-                      <Command.Item key={command.id} value={command.id} keywords={[command.label, ...(command.keywords ?? [])]} onSelect={() => runCommand(command)} className="palette-item">
+                      <Command.Item key={command.id} value={command.id} onSelect={() => runCommand(command)} className="palette-item">
                         <command.icon size={15} strokeWidth={1.75} aria-hidden="true" className="palette-item-icon" />
                         <span className="palette-item-label">{command.label}</span>
                         {command.shortcut && <Kbd combo={command.shortcut} />}

@@ -19,6 +19,8 @@ export interface PaletteCommand {
   id: string
   group: 'Go to' | 'Actions' | 'Droplets' | 'DNS zones' | 'Preferences' | 'Tokens'
   label: string
+  /** The name of what the command opens or acts on (a droplet's, a zone's): exact and prefix matches of it rank first. */
+  title?: string
   icon: LucideIcon
   shortcut?: KeyCombo
   keywords?: string[]
@@ -96,6 +98,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       id: `tunnel-preset-${preset.id}`,
       group: 'Actions' as const,
       label: `Start tunnel: ${preset.label}${preset.hostId ? ` (${preset.hostId})` : ''}`,
+      title: preset.label,
       icon: Cable,
       keywords: ['tunnel', 'port forward', String(preset.remotePort)],
       run: () => goToPath('tunnels', ['new', preset.id])
@@ -137,6 +140,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
           id: `droplet-${droplet.id}`,
           group: 'Droplets' as const,
           label: `Open droplet ${droplet.name}`,
+          title: droplet.name,
           icon: Droplet,
           keywords: [droplet.name, droplet.publicIpv4 ?? '', droplet.region],
           run: () => goToPath('droplets', [droplet.id])
@@ -150,6 +154,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       id: `zone-${zone.provider}-${zone.id}`,
       group: 'DNS zones' as const,
       label: `Go to DNS zone ${zone.name}`,
+      title: zone.name,
       icon: Globe,
       keywords: [zone.name, 'dns', providerNames[zone.provider]],
       run: () => goToPath('dns', [zone.provider, zone.id])
