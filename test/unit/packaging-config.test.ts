@@ -16,12 +16,12 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import type { Configuration } from 'electron-builder'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import afterPack, { electronBinaryPath } from '../../build/after-pack.mjs'
 import { dropdeckFuses } from '../../build/fuses'
 import { updateDecision } from '../../src/main/updates/update-policy'
+import { expectDropdeckFuses, writeFakeElectron } from '../support/fuse-wire'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(path.join(repoRoot, 'package.json'))
@@ -30,9 +30,6 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(config: Configuration, logger: unknown): Promise<void>
 }
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown }
-
-/** Electron's marker before its fuse wire (as in test/unit/fuses.test.ts). */
-const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 
 let config: Configuration
 beforeAll(async () => {
@@ -102,12 +99,8 @@ describe('afterPack hook (build/after-pack.mjs)', () => {
     await rm(root, { recursive: true, force: true })
   })
 
-  /** A file with an Electron fuse wire: every fuse at its shipped default ("1"s, as fuses.test.ts). */
-  async function fakeElectron(file: string): Promise<void> {
-    await mkdir(path.dirname(file), { recursive: true })
-    const wire = Buffer.from('1'.repeat(Object.keys(dropdeckFuses).length - 2))
-    await writeFile(file, Buffer.concat([Buffer.alloc(1024, 0x90), Buffer.from(SENTINEL), Buffer.from([1, wire.length]), wire, Buffer.alloc(1024, 0x90)]))
-  }
+  /** As many fuses as build/fuses.ts sets (it requires them all), each as Electron ships it. */
+  const fuseCount = Object.keys(dropdeckFuses).length - 2
 
   async function fakeSpawnHelper(unpacked: string, dir: string): Promise<string> {
     const helper = path.join(unpacked, 'node_modules', 'node-pty', dir, 'spawn-helper')
@@ -117,21 +110,11 @@ describe('afterPack hook (build/after-pack.mjs)', () => {
     return helper
   }
 
-  async function expectDropdeckFuses(binary: string): Promise<void> {
-    const fuses = await getCurrentFuseWire(binary)
-    expect(fuses[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE)
-    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE)
-    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE)
-    expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE)
-    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE)
-    expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE)
-  }
-
   it('on a Linux app: flips the fuses on the executable and makes spawn-helper executable', async () => {
     const appOutDir = path.join(root, 'linux-unpacked')
     const context = { appOutDir, electronPlatformName: 'linux', arch: 1, packager: { executableName: 'dropdeck', appInfo: { productFilename: 'Dropdeck' } } }
     expect(electronBinaryPath(context)).toBe(path.join(appOutDir, 'dropdeck'))
-    await fakeElectron(path.join(appOutDir, 'dropdeck'))
+    await writeFakeElectron(path.join(appOutDir, 'dropdeck'), fuseCount)
     const helper = await fakeSpawnHelper(path.join(appOutDir, 'resources', 'app.asar.unpacked'), 'build/Release')
     await afterPack(context)
     await expectDropdeckFuses(path.join(appOutDir, 'dropdeck'))
@@ -145,7 +128,7 @@ describe('afterPack hook (build/after-pack.mjs)', () => {
     expect(electronBinaryPath(context)).toBe(app)
     // @electron/fuses finds a .app's binary at Contents/Frameworks/Electron Framework.framework/Electron Framework.
     const framework = path.join(app, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')
-    await fakeElectron(framework)
+    await writeFakeElectron(framework, fuseCount)
     const unpacked = path.join(app, 'Contents', 'Resources', 'app.asar.unpacked')
     const helpers = [await fakeSpawnHelper(unpacked, 'prebuilds/darwin-arm64'), await fakeSpawnHelper(unpacked, 'prebuilds/darwin-x64')]
     await afterPack(context)
