@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/renderer/**/*.test.tsx', 'test/fleet/**/*.test.ts', 'test/host/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/ssh/**/*.test.ts', 'test/docker/**/*.test.ts', 'test/systemd/**/*.test.ts', 'test/facts/**/*.test.ts', 'test/logs/**/*.test.ts', 'test/terminals/**/*.test.ts', 'test/checks/**/*.test.ts', 'test/deploys/**/*.test.ts'] }
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/renderer/**/*.test.tsx', 'test/fleet/**/*.test.ts', 'test/host/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/ssh/**/*.test.ts', 'test/docker/**/*.test.ts', 'test/systemd/**/*.test.ts', 'test/facts/**/*.test.ts', 'test/logs/**/*.test.ts', 'test/terminals/**/*.test.ts', 'test/checks/**/*.test.ts', 'test/deploys/**/*.test.ts', 'test/files/**/*.test.ts'] }
       },
       {
         extends: true,

@@ -13,6 +13,7 @@ import { logsEvents, logsMethods } from './contract/logs'
 import { terminalEvents, terminalMethods } from './contract/terminals'
 import { checksEvents, checksMethods } from './contract/checks'
 import { reportMethods } from './contract/report'
+import { filesEvents, filesMethods } from './contract/files'
 import { deploysEvents, deploysMethods } from './contract/deploys'
 
 export * from './contract/providers'
@@ -24,6 +25,7 @@ export * from './contract/facts'
 export * from './contract/logs'
 export * from './contract/checks'
 export * from './contract/report'
+export * from './contract/files'
 export * from './contract/streams'
 export * from './contract/deploys'
 
@@ -132,6 +134,7 @@ export const methods = {
   ...logsMethods,
   ...checksMethods,
   ...reportMethods,
+  ...filesMethods,
   ...deploysMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
@@ -144,6 +147,7 @@ export const events = {
   ...containersEvents,
   ...logsEvents,
   ...checksEvents,
+  ...filesEvents,
   ...deploysEvents
 } as const satisfies Record<string, z.ZodType>
 

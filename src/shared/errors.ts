@@ -18,6 +18,12 @@ export const errorCodes = [
   'TIMEOUT',
   'CONFIRMATION_REQUIRED',
   'KEYCHAIN_UNAVAILABLE',
+  /** The host refused a file operation to the SSH user (and `sudo -n` could not do it either). */
+  'PERMISSION_DENIED',
+  /** A file changed on the host since it was opened; the save was refused. */
+  'FILE_CHANGED',
+  /** A config file's validator (nginx -t, sshd -t...) refused the new content; the backup was put back. */
+  'VALIDATION_FAILED',
   /** Another deploy holds the service's lock on the host; the holder is in `data`. */
   'DEPLOY_LOCKED',
   'INTERNAL'

@@ -16,6 +16,7 @@ import { createContainersServices } from '../docker/containers-service'
 import { createUnitsServices } from '../systemd/units-service'
 import { createFactsServices } from '../facts/facts-service'
 import { createLogsServices } from '../logs/logs-service'
+import { createFilesServices, type FilesTuning } from '../files/files-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
 import { createDeploysServices, type DeploysTuning } from '../deploys/deploys-service'
 import type { OpsDeps } from './ops-deps'
@@ -35,6 +36,8 @@ export interface ServicesOptions {
   providerTuning?: ProviderDeps['tuning']
   /** Shorter keepalives, backoff and waits, for tests. */
   sshTuning?: SshDeps['tuning']
+  /** Faster progress and shorter reconnect waits for transfers, for tests. */
+  filesTuning?: FilesTuning
   /** Shorter lock timeouts and pause points inside deploys, for tests. */
   deploysTuning?: DeploysTuning
 }
@@ -74,6 +77,7 @@ export function createServices(options: ServicesOptions): Services {
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)
   const logs = createLogsServices(opsDeps)
+  const files = createFilesServices(opsDeps, options.filesTuning)
   const deploys = createDeploysServices(opsDeps, options.deploysTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
@@ -93,6 +97,7 @@ export function createServices(options: ServicesOptions): Services {
     ...health.handlers,
     ...facts.handlers,
     ...logs.handlers,
+    ...files.handlers,
     ...deploys.handlers
   }
 
@@ -107,7 +112,7 @@ export function createServices(options: ServicesOptions): Services {
     async dispose() {
       await health.dispose()
       containers.dispose()
-      await Promise.allSettled([logs.dispose(), units.dispose(), facts.dispose(), deploys.dispose()])
+      await Promise.allSettled([logs.dispose(), files.dispose(), units.dispose(), facts.dispose(), deploys.dispose()])
       await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()

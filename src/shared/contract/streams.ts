@@ -12,7 +12,7 @@
 import type { EventName, EventPayload, MethodName, Params, Result } from '../contract'
 
 /** Every stream kind, by the prefix its methods and events share. */
-export const streamKinds = ['terminals', 'logs', 'containers.watch', 'deploys'] as const
+export const streamKinds = ['terminals', 'logs', 'containers.watch', 'files.transfers', 'deploys'] as const
 export type StreamKind = (typeof streamKinds)[number]
 
 export type StreamOpen<K extends StreamKind> = `${K}.open` & MethodName

@@ -1,0 +1,363 @@
+/**
+ * One upload or download over the host's SFTP session, pipelined (many reads or writes in flight on
+ * the one channel, as OpenSSH's sftp does), resumable, verified:
+ * - a download lands in `<file>.part` and is renamed to its name only after its size and sha256 match
+ *   the host's (`sha256sum`); an upload lands in `.<name>.dropdeck-upload` beside its destination and is
+ *   renamed over it (posix-rename) only once verified;
+ * - when the connection drops, the transfer waits for the pool to bring it back (it retains the host
+ *   meanwhile), then starts again from the first byte not yet confirmed, on a new SFTP session;
+ * - cancel stops the requests and removes the temporary file.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
+import type { SFTPWrapper, Stats } from 'ssh2'
+import type { TransferState } from '../../shared/contract/files'
+import { DropdeckError } from '../../shared/errors'
+import { ByteRanges } from './byte-ranges'
+import { remoteSha256, type Exec } from './remote-shell'
+import { sftpCall } from './sftp-call'
+import { isNoSuchFile, isPermissionDenied, sftpFailure } from './sftp-errors'
+import type { SftpSessions } from './sftp-sessions'
+import { TransferRate } from './transfer-rate'
+
+export interface TransferParams {
+  hostId: string
+  direction: 'upload' | 'download'
+  localPath: string
+  remotePath: string
+  overwrite?: boolean
+}
+
+export interface TransferTuning {
+  /** How often progress is sent while running (default 250 ms). */
+  progressIntervalMs?: number
+  /** How long a dropped connection is waited for before the transfer fails (default 5 min). */
+  reconnectWaitMs?: number
+  /** Bytes per SFTP request and requests in flight (default 64 KiB x 32). */
+  chunkSize?: number
+  inFlight?: number
+}
+
+export interface TransferDeps {
+  sessions: SftpSessions
+  pool: { retain(hostId: string): () => void; waitReady(hostId: string, timeoutMs: number): Promise<unknown> }
+  exec: Exec
+  userOf(hostId: string): Promise<string>
+  tuning?: TransferTuning
+}
+
+export interface TransferSnapshot {
+  state: TransferState
+  bytes: number
+  total: number
+  resumes: number
+  sha256?: string
+  message?: string
+  code?: string
+}
+
+export interface TransferEvents {
+  progress(bytes: number, total: number, rate: number): void
+  state(snapshot: TransferSnapshot): void
+}
+
+const MAX_RESUMES = 50
+
+class Cancelled extends Error {}
+
+/** The connection (not the file) failed: worth waiting for the pool and resuming. */
+function isDrop(err: unknown): boolean {
+  if (err instanceof DropdeckError) return err.retryable
+  if (err instanceof Cancelled) return false
+  const code = (err as { code?: unknown })?.code
+  // SFTP status codes (numbers) are the server's answer about the file; anything else is the channel.
+  return typeof code !== 'number' || /connection|channel|closed|No response/i.test((err as Error).message)
+}
+
+export function uploadTempPath(remotePath: string): string {
+  return `${dirname(remotePath)}/.${basename(remotePath)}.dropdeck-upload`
+}
+
+export function downloadPartPath(localPath: string): string {
+  return `${localPath}.part`
+}
+
+export class Transfer {
+  state: TransferState = 'queued'
+  bytes = 0
+  total = 0
+  resumes = 0
+  sha256?: string
+  private cancelled = false
+  private readonly ranges = new ByteRanges()
+  private readonly rate = new TransferRate()
+  private abortCurrent?: () => void
+
+  constructor(
+    readonly id: string,
+    readonly params: TransferParams,
+    private readonly deps: TransferDeps,
+    private readonly events: TransferEvents
+  ) {}
+
+  private get chunk(): number {
+    return this.deps.tuning?.chunkSize ?? 64 * 1024
+  }
+
+  private get inFlight(): number {
+    return this.deps.tuning?.inFlight ?? 32
+  }
+
+  snapshot(extra: Partial<TransferSnapshot> = {}): TransferSnapshot {
+    return { state: this.state, bytes: this.bytes, total: this.total, resumes: this.resumes, ...(this.sha256 ? { sha256: this.sha256 } : {}), ...extra }
+  }
+
+  private setState(state: TransferState, extra: Partial<TransferSnapshot> = {}): void {
+    this.state = state
+    this.events.state(this.snapshot(extra))
+  }
+
+  cancel(): void {
+    if (this.state === 'done' || this.state === 'error' || this.state === 'cancelled') return
+    this.cancelled = true
+    this.abortCurrent?.()
+    if (this.state === 'queued') this.setState('cancelled')
+  }
+
+  /** Runs to the end; never throws (the outcome is the final state). */
+  async run(): Promise<TransferSnapshot> {
+    if (this.cancelled) return this.snapshot()
+    const release = this.deps.pool.retain(this.params.hostId)
+    const interval = this.deps.tuning?.progressIntervalMs ?? 250
+    const timer = setInterval(() => this.progress(), interval)
+    try {
+      this.setState('running')
+      if (this.params.direction === 'download') await this.download()
+      else await this.upload()
+      this.progress()
+      this.setState('done')
+    } catch (err) {
+      this.progress()
+      await this.cleanup().catch(() => undefined)
+      if (this.cancelled || err instanceof Cancelled) this.setState('cancelled')
+      else {
+        const e = err instanceof DropdeckError ? err : sftpFailure(err, this.params.hostId, await this.deps.userOf(this.params.hostId).catch(() => 'the SSH user'), this.params.direction === 'upload' ? 'write' : 'read', this.params.remotePath)
+        this.setState('error', { message: e.message, code: e.code })
+      }
+    } finally {
+      clearInterval(timer)
+      release()
+    }
+    return this.snapshot()
+  }
+
+  private progress(): void {
+    this.bytes = this.ranges.contiguous
+    this.events.progress(this.bytes, this.total, this.rate.sample(this.bytes))
+  }
+
+  private check(): void {
+    if (this.cancelled) throw new Cancelled('cancelled')
+  }
+
+  /** Runs `copy` from the first unconfirmed byte; on a dropped connection waits for it and runs it again. */
+  private async resumable(copy: (sftp: SFTPWrapper, from: number) => Promise<void>): Promise<void> {
+    for (;;) {
+      this.check()
+      try {
+        const sftp = await this.deps.sessions.get(this.params.hostId)
+        await copy(sftp, this.ranges.contiguous)
+        return
+      } catch (err) {
+        this.check()
+        if (!isDrop(err) || this.resumes >= MAX_RESUMES) throw err
+        this.progress()
+        this.setState('reconnecting', { message: `The connection to ${this.params.hostId} dropped at byte ${this.ranges.contiguous}; resuming from there once it is back.` })
+        await this.deps.pool.waitReady(this.params.hostId, this.deps.tuning?.reconnectWaitMs ?? 300_000)
+        this.check()
+        this.resumes++
+        this.rate.restart()
+        this.setState('running')
+      }
+    }
+  }
+
+  private async download(): Promise<void> {
+    const { hostId, remotePath, localPath } = this.params
+    const part = downloadPartPath(localPath)
+    if (!this.params.overwrite && (await exists(localPath))) {
+      throw new DropdeckError('BAD_REQUEST', `${localPath} already exists here; choose another name or allow overwriting.`, { data: { path: localPath } })
+    }
+    const first = await this.deps.sessions.get(hostId)
+    const st = await sftpCall<Stats>((cb) => first.stat(remotePath, cb))
+    if ((st.mode & 0o170000) !== 0o100000) throw new DropdeckError('BAD_REQUEST', `${remotePath} on ${hostId} is not a file; only files can be downloaded.`)
+    this.total = st.size
+    const local = await open(part, 'w', 0o600)
+    try {
+      await this.resumable(async (sftp, from) => {
+        await local.truncate(from)
+        this.ranges.reset(from)
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb))
+        try {
+          await this.pipeline(from, (pos, len) => readInto(sftp, handle, local, pos, len))
+        } finally {
+          sftp.close(handle, () => undefined)
+        }
+      })
+      await local.sync()
+    } finally {
+      await local.close()
+    }
+    this.setState('verifying')
+    const [mine, theirs] = await Promise.all([localSha256(part), remoteSha256(this.deps.exec, hostId, remotePath)])
+    const size = (await stat(part)).size
+    if (size !== this.total || mine !== theirs) {
+      throw new DropdeckError('UPSTREAM', `The download of ${remotePath} does not match the file on ${hostId} (${size} of ${this.total} bytes, sha256 ${mine.slice(0, 12)}… here, ${theirs.slice(0, 12)}… there); the file may have changed while it was copied. Download it again.`, { data: { size, total: this.total } })
+    }
+    this.check()
+    await rename(part, localPath)
+    this.sha256 = mine
+  }
+
+  private async upload(): Promise<void> {
+    const { hostId, remotePath, localPath } = this.params
+    const temp = uploadTempPath(remotePath)
+    const local = await open(localPath, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `${localPath} cannot be read here (${err.code ?? err.message}).`)
+    })
+    try {
+      const st = await local.stat()
+      if (!st.isFile()) throw new DropdeckError('BAD_REQUEST', `${localPath} is not a file; only files can be uploaded.`)
+      this.total = st.size
+      const first = await this.deps.sessions.get(hostId)
+      if (!this.params.overwrite) {
+        const there = await sftpCall<Stats>((cb) => first.lstat(remotePath, cb)).catch((err) => (isNoSuchFile(err) ? undefined : Promise.reject(err)))
+        if (there) throw new DropdeckError('BAD_REQUEST', `${remotePath} already exists on ${hostId}; choose another name or allow overwriting.`, { data: { path: remotePath } })
+      }
+      let fresh = true
+      await this.resumable(async (sftp, from) => {
+        // The first time the temporary file starts empty; after a drop it is reopened and cut back to
+        // the last confirmed byte (writes past it may or may not have landed).
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(temp, fresh ? 'w' : 'r+', { mode: st.mode & 0o777 }, cb))
+        fresh = false
+        try {
+          await sftpCall((cb) => sftp.fsetstat(handle, { size: from } as never, cb))
+          this.ranges.reset(from)
+          await this.pipeline(from, (pos, len) => writeFrom(sftp, handle, local, pos, len))
+        } finally {
+          sftp.close(handle, () => undefined)
+        }
+      })
+    } finally {
+      await local.close()
+    }
+    this.setState('verifying')
+    const [mine, theirs] = await Promise.all([localSha256(localPath), remoteSha256(this.deps.exec, hostId, temp)])
+    const sftp = await this.deps.sessions.get(hostId)
+    const size = (await sftpCall<Stats>((cb) => sftp.stat(temp, cb))).size
+    if (size !== this.total || mine !== theirs) {
+      throw new DropdeckError('UPSTREAM', `The upload to ${remotePath} does not match ${localPath} (${size} of ${this.total} bytes, sha256 ${theirs.slice(0, 12)}… there, ${mine.slice(0, 12)}… here); nothing was replaced. Upload it again.`, { data: { size, total: this.total } })
+    }
+    this.check()
+    await sftpCall((cb) => sftp.ext_openssh_rename(temp, remotePath, cb))
+    this.sha256 = mine
+  }
+
+  /** Keeps `inFlight` pieces of [from, total) moving; each piece's landed bytes are recorded in `ranges`. */
+  private pipeline(from: number, move: (pos: number, len: number) => Promise<number>): Promise<void> {
+    const total = this.total
+    return new Promise<void>((resolve, reject) => {
+      let next = from
+      let active = 0
+      let failed = false
+      const retry: Array<[number, number]> = []
+      const fail = (err: unknown) => {
+        if (failed) return
+        failed = true
+        this.abortCurrent = undefined
+        reject(err)
+      }
+      this.abortCurrent = () => fail(new Cancelled('cancelled'))
+      const pump = () => {
+        while (!failed && active < this.inFlight && (retry.length || next < total)) {
+          const [pos, len] = retry.shift() ?? [next, Math.min(this.chunk, total - next)]
+          if (pos === next) next += len
+          active++
+          move(pos, len).then(
+            (n) => {
+              active--
+              if (failed) return
+              if (n <= 0) return fail(new DropdeckError('UPSTREAM', `${this.params.remotePath} ended at byte ${pos} instead of ${total}: it changed while it was copied. Try again.`))
+              this.ranges.add(pos, pos + n)
+              if (n < len) retry.push([pos + n, len - n])
+              if (active === 0 && !retry.length && next >= total) {
+                this.abortCurrent = undefined
+                return resolve()
+              }
+              pump()
+            },
+            (err) => {
+              active--
+              fail(err)
+            }
+          )
+        }
+        if (!failed && active === 0 && next >= total && !retry.length) {
+          this.abortCurrent = undefined
+          resolve()
+        }
+      }
+      pump()
+    })
+  }
+
+  /** After a failure or cancel: no temporary file is left behind. */
+  private async cleanup(): Promise<void> {
+    if (this.params.direction === 'download') {
+      await rm(downloadPartPath(this.params.localPath), { force: true })
+      return
+    }
+    const sftp = await this.deps.sessions.get(this.params.hostId)
+    await sftpCall((cb) => sftp.unlink(uploadTempPath(this.params.remotePath), cb)).catch((err) => (isNoSuchFile(err) || isPermissionDenied(err) ? undefined : Promise.reject(err)))
+  }
+}
+
+function readInto(sftp: SFTPWrapper, handle: Buffer, local: FileHandle, pos: number, len: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(len)
+  return new Promise<number>((resolve, reject) => {
+    sftp.read(handle, buf, 0, len, pos, (err, n) => {
+      if (err) return reject(err)
+      if (!n) return resolve(0)
+      local.write(buf, 0, n, pos).then(() => resolve(n), reject)
+    })
+  })
+}
+
+async function writeFrom(sftp: SFTPWrapper, handle: Buffer, local: FileHandle, pos: number, len: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(len)
+  const { bytesRead } = await local.read(buf, 0, len, pos)
+  if (bytesRead === 0) return 0
+  await sftpCall((cb) => sftp.write(handle, buf, 0, bytesRead, pos, cb))
+  return bytesRead
+}
+
+export function localSha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256')
+    createReadStream(path)
+      .on('data', (c) => hash.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')))
+  })
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
