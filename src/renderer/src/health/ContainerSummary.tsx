@@ -11,7 +11,8 @@ export function ContainerSummary({ hostId }: { hostId: string }) {
     )
   }
   const running = list.data.filter((c) => c.state === 'running').length
-  const unhealthy = list.data.filter((c) => c.health === 'unhealthy').length
+  // One state per container: an exited container whose last health check failed is exited, not unhealthy.
+  const unhealthy = list.data.filter((c) => c.state === 'running' && c.health === 'unhealthy').length
   const exited = list.data.filter((c) => c.state === 'exited' || c.state === 'dead').length
   return (
     <p className="hcontainers" aria-label={`Containers on ${hostId}`}>

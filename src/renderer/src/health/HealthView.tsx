@@ -1,8 +1,8 @@
 /**
- * Health: every SSH host. Connected hosts get a card with facts, flags, containers and units,
- * refreshed every 30 s while shown and by the Refresh button. Others are listed with their state and
- * a Connect button; nothing connects on its own, so a host with an unknown key waits for the
- * operator to check its fingerprint.
+ * Health, in four views. Hosts: every SSH host; connected hosts get a card with facts, flags, charts
+ * over time, containers and units, refreshed every 30 s while shown and by the Refresh button; others
+ * are listed with their state and a Connect button (nothing connects on its own, so a host with an
+ * unknown key waits for the operator to check its fingerprint). Checks, Alerts, and the audit Report.
  */
 import { useIsFetching, useQueryClient } from '@tanstack/react-query'
 import { HeartPulse, Plug } from 'lucide-react'
@@ -17,6 +17,13 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { HostHealthCard } from './HostHealthCard'
 import { healthKeys, REFRESH_MS, useRefreshHealth } from './health-queries'
 import { RefreshButton } from '../ui/RefreshButton'
+import { AlertsPanel } from './AlertsPanel'
+import { ChecksPanel } from './ChecksPanel'
+import { useAlerts } from './checks-queries'
+import { ReportPanel } from './ReportPanel'
+import { Segmented } from './Segmented'
+
+type Tab = 'hosts' | 'checks' | 'alerts' | 'report'
 
 export function HealthView() {
   const hosts = useHosts()
@@ -27,11 +34,20 @@ export function HealthView() {
   const sorted = useMemo(() => [...(hosts.data ?? [])].sort((a, b) => a.id.localeCompare(b.id)), [hosts.data])
   const connected = sorted.filter((h) => h.state === 'connected')
   const others = sorted.filter((h) => h.state !== 'connected')
+  const [tab, setTab] = useState<Tab>('hosts')
+  const firing = (useAlerts().data ?? []).filter((a) => a.state === 'firing').length
+  const tabs = [
+    { value: 'hosts' as const, label: 'Hosts' },
+    { value: 'checks' as const, label: 'Checks' },
+    { value: 'alerts' as const, label: firing ? `Alerts (${firing})` : 'Alerts' },
+    { value: 'report' as const, label: 'Report' }
+  ]
 
   return (
     <div className="fleet-view health-view">
       <div className="toolbar">
         <h2 className="zone-title">Health</h2>
+        <Segmented name="health-view" label="Health view" value={tab} options={tabs} onChange={setTab} />
         <span className="faint small">
           Flags disk and memory at {threshold}% · refreshes every {REFRESH_MS / 1000} s
         </span>
@@ -40,7 +56,13 @@ export function HealthView() {
       </div>
       <div className="fleet-body">
         <div className="fleet-main health-main">
-          {!hosts.data ? (
+          {tab === 'checks' ? (
+            <ChecksPanel />
+          ) : tab === 'alerts' ? (
+            <AlertsPanel />
+          ) : tab === 'report' ? (
+            <ReportPanel />
+          ) : !hosts.data ? (
             hosts.isError ? <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div> : <p className="fleet-loading" role="status">Loading hosts…</p>
           ) : sorted.length === 0 ? (
             <EmptyState icon={HeartPulse} title="No SSH hosts">

@@ -8,6 +8,7 @@ import { ContainerSummary } from './ContainerSummary'
 import { FactsBars, FactsSummary } from './FactsPanel'
 import { useFacts } from './health-queries'
 import { UnitsPanel } from './UnitsPanel'
+import { HostCharts, Sparkline } from './HostCharts'
 
 export function HostHealthCard({ host, threshold }: { host: Host; threshold: number }) {
   const facts = useFacts(host.id)
@@ -20,6 +21,7 @@ export function HostHealthCard({ host, threshold }: { host: Host; threshold: num
         <span className="faint small mono">
           {host.user}@{host.hostname}
         </span>
+        <Sparkline hostId={host.id} title={host.id} />
         {facts.data && <span className={`hchip hchip-${level === 'ok' ? 'ok' : level === 'critical' ? 'danger' : 'warn'}`}>{level === 'ok' ? 'ok' : `${flags.length} flagged`}</span>}
       </header>
       {flags.length > 0 && (
@@ -39,6 +41,7 @@ export function HostHealthCard({ host, threshold }: { host: Host; threshold: num
           <FactsBars facts={facts.data} threshold={threshold} />
         </div>
       )}
+      <HostCharts hostId={host.id} threshold={threshold} />
       <ContainerSummary hostId={host.id} />
       <UnitsPanel hostId={host.id} />
     </article>

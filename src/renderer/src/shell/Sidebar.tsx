@@ -7,6 +7,7 @@ import { routeShortcut } from '../navigation/shortcuts'
 import { useApi } from '../rpc/api-context'
 import { BrandMark } from './BrandMark'
 import { NavItem } from './NavItem'
+import { AlertsBadge } from '../health/AlertsBadge'
 
 // Grouped the way an operator's day goes: what exists, what runs on it, what is shipped to it.
 const groups: Array<{ label: string; ids: AreaId[] }> = [
@@ -36,7 +37,7 @@ export function Sidebar({ route }: { route: Route }) {
             <ul aria-labelledby={`nav-${group.label}`}>
               {group.ids.map((id) => {
                 const area = byId.get(id)!
-                return <NavItem key={id} route={id} label={area.label} icon={area.icon} shortcut={routeShortcut(id)} active={route === id} />
+                return <NavItem key={id} route={id} label={area.label} icon={area.icon} shortcut={routeShortcut(id)} active={route === id} badge={id === 'health' ? <AlertsBadge /> : undefined} />
               })}
             </ul>
           </div>
