@@ -143,7 +143,7 @@ export class SafeEdits {
     const nginxConf = await this.nginxConf(hostId, cur.real)
     const validator = validatorFor(cur.real, nginxConf)
     const sftp = await this.deps.sessions.get(hostId)
-    const backupPath = await this.backup(sftp, hostId, cur, validator)
+    const backupPath = await this.backup(sftp, hostId, cur)
     const next = Buffer.from(content, 'utf8')
     await this.replace(sftp, hostId, cur, next)
     const after = await sftpCall<Stats>((cb) => sftp.stat(cur.real, cb))
@@ -161,19 +161,13 @@ export class SafeEdits {
   }
 
   /**
-   * Beside the file, except where a program reads the whole folder (nginx's `include sites-enabled/*`,
-   * sshd_config.d, unit folders): there a backup would be read as config too, so it goes to
-   * ~/.dropdeck-backups on the host, named after the file's path.
+   * Beside the file, as a dotfile: folders that programs read whole match their files with globs
+   * (nginx's `include sites-enabled/*`, sshd's `sshd_config.d/*.conf`), and a glob's `*` never matches
+   * a leading dot, so the backup is not read as configuration too. Unit folders ignore it as well (its
+   * suffix is no unit type).
    */
-  private async backup(sftp: SFTPWrapper, hostId: string, cur: Current, validator: Validator | null): Promise<string> {
-    const name = `${basename(cur.real)}.dropdeck-backup-${stamp()}`
-    let target = `${dirname(cur.real)}/${name}`
-    if (validator === 'nginx' || validator === 'sshd' || validator === 'systemd') {
-      const home = await sftpCall<string>((cb) => sftp.realpath('.', cb))
-      const folder = `${home}/.dropdeck-backups`
-      await sftpCall((cb) => sftp.mkdir(folder, { mode: 0o700 }, cb)).catch(() => undefined)
-      target = `${folder}/${cur.real.slice(1).replace(/\//g, '__')}.dropdeck-backup-${stamp()}`
-    }
+  private async backup(sftp: SFTPWrapper, hostId: string, cur: Current): Promise<string> {
+    const target = `${dirname(cur.real)}/.${basename(cur.real)}.dropdeck-backup-${stamp()}`
     try {
       await writeWhole(sftp, target, cur.bytes, cur.attrs.mode & 0o7777)
     } catch (err) {
