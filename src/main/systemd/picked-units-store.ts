@@ -1,23 +1,20 @@
 /**
- * Which units matter, per host: picked-units.json in the data folder (through JsonFile: checked on
+ * Which units matter, per host: picked-units.json in the data folder (a HostListsFile: checked on
  * read, written atomically one change at a time). A host nobody has picked for gets the default pick
  * (seed 000).
  */
 import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_PICKED_UNITS } from '../../shared/contract/units'
-import { JsonFile } from '../storage/json-file'
-
-const FileSchema = z.object({ version: z.literal(1), hosts: z.record(z.string(), z.array(z.string())) })
+import { HostListsFile } from '../storage/host-lists-file'
 
 export class PickedUnitsStore {
-  private readonly store: JsonFile<z.infer<typeof FileSchema>>
+  private readonly store: HostListsFile<string>
 
   constructor(dataDir: string, log: (line: string) => void = () => {}) {
-    this.store = new JsonFile({
+    this.store = new HostListsFile({
       file: join(dataDir, 'picked-units.json'),
-      schema: FileSchema,
-      empty: () => ({ version: 1, hosts: {} }),
+      entry: z.string(),
       kind: 'picked-units',
       startsFrom: 'the default pick',
       log,
@@ -30,15 +27,10 @@ export class PickedUnitsStore {
   }
 
   async get(hostId: string): Promise<string[]> {
-    const data = await this.store.read()
-    return Object.hasOwn(data.hosts, hostId) ? [...data.hosts[hostId]] : [...DEFAULT_PICKED_UNITS]
+    return (await this.store.get(hostId)) ?? [...DEFAULT_PICKED_UNITS]
   }
 
   set(hostId: string, units: readonly string[]): Promise<string[]> {
-    const unique = [...new Set(units)]
-    return this.store.update((data) => {
-      data.hosts[hostId] = unique
-      return unique
-    })
+    return this.store.set(hostId, [...new Set(units)])
   }
 }
