@@ -19,6 +19,7 @@ import './styles/terminals.css'
 import './styles/containers.css'
 import './styles/logs.css'
 import './styles/health.css'
+import './styles/deploys.css'
 
 applyTheme(rememberedTheme())
 

@@ -5,6 +5,7 @@
 import { ArrowRight, KeyRound } from 'lucide-react'
 import { ContainersView } from '../containers/ContainersView'
 import { DnsView } from '../dns/DnsView'
+import { DeploysView } from '../deploys/DeploysView'
 import { DropletsView } from '../droplets/DropletsView'
 import type { Area } from '../navigation/areas'
 import { HealthView } from '../health/HealthView'
@@ -47,6 +48,7 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
   if (area.id === 'containers') return <ContainersView />
   if (area.id === 'health') return <HealthView />
   if (area.id === 'logs') return <LogsView />
+  if (area.id === 'deploys') return <DeploysView />
 
   // Areas with data views show them once their token is stored; nothing flashes while it loads.
   const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined

@@ -1,0 +1,112 @@
+/**
+ * A service's deploys from the host's history (every operator's), newest first, each with who, when,
+ * from → to, the result and why; a deploy that went through can be undone in one click (back to the
+ * version it replaced, if the host keeps it; the service's name typed), through the same lock and health gate.
+ */
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import { useApi } from '../rpc/api-context'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
+import { formatAgo } from '../containers/format'
+import { deploysKeys, tagOf, type Service } from './deploys-queries'
+
+export function DeployHistory({ hostId, service, onStarted }: { hostId: string; service: Service; onStarted: (deployId: string) => void }) {
+  const api = useApi()
+  const history = useQuery({ queryKey: deploysKeys.history(hostId, service.id), queryFn: () => api.call('deploys.history', { hostId, serviceId: service.id, limit: 50 }) })
+  const [target, setTarget] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(null)
+  const retained = new Set(service.retained.map((r) => r.tag))
+  const running = service.running?.tag
+  const rollback = (typed: string) => {
+    if (!target) return
+    setBusy(true)
+    setError(null)
+    api.call('deploys.rollback', { hostId, serviceId: service.id, tag: target, confirm: typed }).then(
+      ({ deployId }) => {
+        setBusy(false)
+        setTarget(null)
+        onStarted(deployId)
+      },
+      (err: unknown) => {
+        setBusy(false)
+        setError(err)
+      }
+    )
+  }
+  if (!history.data) return history.isError ? <ErrorNotice error={history.error} title="The history could not be read" /> : <p className="fleet-loading" role="status">Reading the history…</p>
+  if (history.data.length === 0) return <p className="faint small">No deploys of {service.name} yet.</p>
+  return (
+    <>
+      <table className="rtable deploy-history" aria-label={`History of ${service.name}`}>
+        <colgroup>
+          <col className="dh-when" />
+          <col className="dh-who" />
+          <col className="dh-change" />
+          <col />
+          <col className="dh-actions" />
+        </colgroup>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>Change</th>
+            <th>Result</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {history.data.map((e) => {
+            const to = tagOf(e.toImage)
+            const from = tagOf(e.fromImage)
+            // Undo a deploy that went through: back to the version it replaced, if the host still keeps it.
+            const version = from
+            const canRollBack = e.result === 'succeeded' && e.action !== 'recover' && version !== running && retained.has(version)
+            return (
+              <tr key={e.deployId} data-result={e.result}>
+                <td title={e.finishedAt}>{formatAgo(e.finishedAt)}</td>
+                <td title={e.machine}>{e.who}</td>
+                <td className="mono small">
+                  {e.action === 'rollback' ? 'rollback ' : e.action === 'recover' ? 'recover ' : ''}
+                  {from} → {to}
+                </td>
+                <td>
+                  <span className={`dresult dresult-${e.result}`}>{e.result}</span>
+                  {e.reason && <div className="faint small deploy-reason">{e.reason}</div>}
+                </td>
+                <td className="row-actions">
+                  {canRollBack && (
+                    <button type="button" className="button button-small" onClick={() => setTarget(version)}>
+                      Roll back to {version}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      <TypedConfirmDialog
+        open={target !== null}
+        onOpenChange={(open) => {
+          if (!open) {
+            setTarget(null)
+            setError(null)
+          }
+        }}
+        title={`Roll ${service.name} back to ${target ?? ''}`}
+        description={
+          <>
+            {service.name} runs <span className="mono">{running ?? 'nothing'}</span> now and will run <span className="mono">{target}</span>, the image retained on the host, with the current configuration (database migrations are not reversed). It goes through the same lock and health gate.
+          </>
+        }
+        expected={service.name}
+        confirmLabel="Roll back"
+        busy={busy}
+        onConfirm={rollback}
+        error={error !== null ? <ErrorNotice error={error} title="The rollback could not start" /> : undefined}
+      />
+    </>
+  )
+}

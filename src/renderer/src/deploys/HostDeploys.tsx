@@ -1,0 +1,181 @@
+/**
+ * One host's deployable services, by Compose project: the running version and its health, the
+ * versions kept on the host, the lock's holder (a stale one can be taken over after typing the name),
+ * the last deploy; Deploy opens the dialog, History the host's record; a running deploy's timeline.
+ */
+import { useQueryClient } from '@tanstack/react-query'
+import { History, Lock, Rocket } from 'lucide-react'
+import { Fragment, useState } from 'react'
+import { useApi } from '../rpc/api-context'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
+import { formatAgo } from '../containers/format'
+import { DeployDialog } from './DeployDialog'
+import { DeployHistory } from './DeployHistory'
+import { DeployTimeline } from './DeployTimeline'
+import { deploysKeys, tagOf, useDeployServices, type Service } from './deploys-queries'
+
+export function HostDeploys({ hostId }: { hostId: string }) {
+  const api = useApi()
+  const client = useQueryClient()
+  const { services, active } = useDeployServices(hostId)
+  const [deploying, setDeploying] = useState<Service | null>(null)
+  const [historyOf, setHistoryOf] = useState<Set<string>>(() => new Set())
+  const [watching, setWatching] = useState<Record<string, string>>({})
+  const [takeover, setTakeover] = useState<Service | null>(null)
+  const [takeoverBusy, setTakeoverBusy] = useState(false)
+  const [failure, setFailure] = useState<unknown>(null)
+
+  // Deploys this app runs on the host (a reopened window finds them here), plus those started from this view.
+  const runs: Record<string, string> = { ...watching }
+  for (const r of active.data ?? []) if (r.phase === 'running' && !runs[r.serviceId]) runs[r.serviceId] = r.deployId
+  const watch = (serviceId: string, deployId: string) => setWatching((w) => ({ ...w, [serviceId]: deployId }))
+  const toggleHistory = (id: string) =>
+    setHistoryOf((s) => {
+      const next = new Set(s)
+      if (!next.delete(id)) next.add(id)
+      return next
+    })
+  const doTakeover = (s: Service, typed: string) => {
+    setTakeoverBusy(true)
+    api.call('deploys.takeover', { hostId, serviceId: s.id, confirm: typed }).then(
+      () => {
+        setTakeoverBusy(false)
+        setTakeover(null)
+        void client.invalidateQueries({ queryKey: deploysKeys.all(hostId) })
+      },
+      (err: unknown) => {
+        setTakeoverBusy(false)
+        setFailure(err)
+      }
+    )
+  }
+
+  const groups = new Map<string, Service[]>()
+  for (const s of services.data?.services ?? []) groups.set(s.project ?? '', [...(groups.get(s.project ?? '') ?? []), s])
+
+  return (
+    <section className="containers-host deploys-host" aria-label={`Deploys on ${hostId}`}>
+      <div className="containers-host-head">
+        <h3>{hostId}</h3>
+        {services.data && <span className="faint small">{services.data.compose ? `${services.data.compose.command} ${services.data.compose.version}` : 'no Compose on the host'}</span>}
+      </div>
+      {failure !== null && <ErrorNotice error={failure} title="That did not work" onDismiss={() => setFailure(null)} />}
+      {!services.data ? (
+        services.isError ? <ErrorNotice error={services.error} title={`Services on ${hostId} could not be read`} /> : <p className="fleet-loading" role="status">Finding services…</p>
+      ) : services.data.services.length === 0 ? (
+        <p className="faint small">No containers on {hostId}, so nothing to deploy yet.</p>
+      ) : (
+        [...groups.entries()].map(([project, items]) => (
+          <div key={project} role="group" aria-label={project ? `Project ${project}` : 'Plain containers'}>
+            <h4>{project ? `Compose project ${project}` : 'Plain containers'}</h4>
+            <table className="rtable dtable">
+              <colgroup>
+                <col className="dtable-name" />
+                <col className="dtable-version" />
+                <col className="dtable-kept" />
+                <col className="dtable-last" />
+                <col className="dtable-actions" />
+              </colgroup>
+              <tbody>
+                {items.map((s) => (
+                  <Fragment key={s.id}>
+                    <tr data-service={s.id}>
+                      <td>
+                        <strong>{s.name}</strong>
+                        <div className="faint small mono">{s.image}</div>
+                      </td>
+                      <td>
+                        <span className="mono">{s.running?.tag ?? '—'}</span>{' '}
+                        {s.running && <span className={`sstate sstate-h-${s.running.health}`}>{s.running.health}</span>}
+                        {s.lock && (
+                          <div className={`deploy-lock${s.lock.stale ? ' is-stale' : ''}`} role="status">
+                            <Lock size={12} aria-hidden="true" /> {s.lock.stale ? 'Stale lock' : 'Locked'} by {s.lock.who} on {s.lock.machine}: {s.lock.what.replace(`${s.image}:`, '')}, {formatAgo(s.lock.since)}
+                            {s.lock.stale && (
+                              <button type="button" className="button button-small" onClick={() => setTakeover(s)}>
+                                Take over
+                              </button>
+                            )}
+                          </div>
+                        )}
+                      </td>
+                      <td className="small">
+                        {s.retained.length} version{s.retained.length === 1 ? '' : 's'} kept
+                        <div className="faint small">{s.switchMode === 'gapless' ? 'switches without a gap' : 'stop-then-start'}</div>
+                      </td>
+                      <td className="small">
+                        {s.lastDeploy ? (
+                          <>
+                            <span className={`dresult dresult-${s.lastDeploy.result}`}>{s.lastDeploy.result}</span> <span className="mono">{tagOf(s.lastDeploy.toImage)}</span>
+                            <div className="faint small">
+                              {s.lastDeploy.who}, {formatAgo(s.lastDeploy.finishedAt)}
+                            </div>
+                          </>
+                        ) : (
+                          <span className="faint">never deployed</span>
+                        )}
+                      </td>
+                      <td className="row-actions">
+                        <button type="button" className="button button-small" aria-expanded={historyOf.has(s.id)} onClick={() => toggleHistory(s.id)}>
+                          <History size={13} aria-hidden="true" />
+                          History
+                        </button>
+                        <button type="button" className="button button-small button-primary" disabled={Boolean(s.lock && !s.lock.stale)} onClick={() => setDeploying(s)}>
+                          <Rocket size={13} aria-hidden="true" />
+                          Deploy
+                        </button>
+                      </td>
+                    </tr>
+                    {runs[s.id] && (
+                      <tr className="deploy-detail-row">
+                        <td colSpan={5}>
+                          <DeployTimeline
+                            deployId={runs[s.id]}
+                            serviceName={s.name}
+                            onDone={() =>
+                              setWatching((w) => {
+                                const { [s.id]: _, ...rest } = w
+                                return rest
+                              })
+                            }
+                          />
+                        </td>
+                      </tr>
+                    )}
+                    {historyOf.has(s.id) && (
+                      <tr className="deploy-detail-row">
+                        <td colSpan={5}>
+                          <DeployHistory hostId={hostId} service={s} onStarted={(id) => watch(s.id, id)} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))
+      )}
+      <DeployDialog
+        hostId={hostId}
+        service={deploying}
+        open={deploying !== null}
+        onOpenChange={(open) => !open && setDeploying(null)}
+        onStarted={(deployId) => {
+          if (deploying) watch(deploying.id, deployId)
+          setDeploying(null)
+        }}
+      />
+      <TypedConfirmDialog
+        open={takeover !== null}
+        onOpenChange={(open) => !open && setTakeover(null)}
+        title={`Take over the lock of ${takeover?.name ?? ''}`}
+        description={`${takeover?.lock?.who ?? 'Someone'} on ${takeover?.lock?.machine ?? 'another machine'} took it ${takeover?.lock ? formatAgo(takeover.lock.since) : ''} and has not written to it for longer than its timeout. Taking over puts ${takeover?.name ?? 'the service'} back to one running version from the holder's journal and records it in the history.`}
+        expected={takeover?.name ?? ''}
+        confirmLabel="Take over and recover"
+        busy={takeoverBusy}
+        onConfirm={(typed) => takeover && doTakeover(takeover, typed)}
+      />
+    </section>
+  )
+}
