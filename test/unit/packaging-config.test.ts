@@ -8,7 +8,8 @@
  * - updates from a generic feed whose address comes from the build's environment, with the Windows
  *   signer check on; checks only in installed builds;
  * - the afterPack hook, run on fake packed apps (Linux and macOS layouts), flips build/fuses.ts's fuses
- *   on the binary's real fuse wire and makes spawn-helper executable;
+ *   on the binary's real fuse wire and makes spawn-helper executable, and build/check-fuses.mjs (the
+ *   release workflow's check of each packed app) tells a flipped binary from one left as Electron ships it;
  * - the release workflow builds on macOS, Windows and Linux runners with signing read from secrets.
  */
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url'
 import type { Configuration } from 'electron-builder'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import afterPack, { electronBinaryPath } from '../../build/after-pack.mjs'
+import { fuseMismatches } from '../../build/check-fuses.mjs'
 import { dropdeckFuses } from '../../build/fuses'
 import { updateDecision } from '../../src/main/updates/update-policy'
 import { expectDropdeckFuses, writeFakeElectron } from '../support/fuse-wire'
@@ -115,9 +117,12 @@ describe('afterPack hook (build/after-pack.mjs)', () => {
     const context = { appOutDir, electronPlatformName: 'linux', arch: 1, packager: { executableName: 'dropdeck', appInfo: { productFilename: 'Dropdeck' } } }
     expect(electronBinaryPath(context)).toBe(path.join(appOutDir, 'dropdeck'))
     await writeFakeElectron(path.join(appOutDir, 'dropdeck'), fuseCount)
+    // What the release workflow's check says of an app the hook did not run on, and of one it did.
+    expect(await fuseMismatches(path.join(appOutDir, 'dropdeck'))).toContain('fuse 0: wanted off, found on')
     const helper = await fakeSpawnHelper(path.join(appOutDir, 'resources', 'app.asar.unpacked'), 'build/Release')
     await afterPack(context)
     await expectDropdeckFuses(path.join(appOutDir, 'dropdeck'))
+    expect(await fuseMismatches(path.join(appOutDir, 'dropdeck'))).toEqual([])
     expect(((await stat(helper)).mode & 0o777).toString(8)).toBe('755')
   })
 
