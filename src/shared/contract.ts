@@ -57,6 +57,11 @@ export const SettingsSchema = z.object({
   /** Droplets without this tag are read-only unless unlocked for one action (seed 004). */
   managedTag: z.string().min(1).max(255).regex(/^[a-zA-Z0-9_\-:]+$/, 'letters, digits, "_", "-" and ":" only'),
   managedTagEnforced: z.boolean(),
+  /**
+   * Proxy auto-config for the headless host: a PAC file's URL (http, https, file) or path; '' for none
+   * (then DROPDECK_PAC_URL, then HTTPS_PROXY). Electron follows the system's proxy settings instead.
+   */
+  proxyAutoConfigUrl: z.string().max(2048).regex(/^(|(https?|file):\/\/\S+|\/\S.*|[A-Za-z]:\\.+)$/, 'an http(s):// or file:// URL, or an absolute path'),
   /** Disk and memory use above this percentage flag a host (seed 002 uses 85). */
   alertThresholdPercent: z.number().int().min(50).max(99),
   /** The SSH user for hosts that come from droplets. */
@@ -75,6 +80,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   managedTag: 'deployed-via-api',
   managedTagEnforced: false,
+  proxyAutoConfigUrl: '',
   alertThresholdPercent: 85,
   defaultSshUser: 'root',
   sshUserByTeam: {},

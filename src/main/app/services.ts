@@ -10,6 +10,8 @@ import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
 import { createProviderHandlers, type ProviderDeps, type ProviderServices } from '../providers/provider-handlers'
 import { createNodeFetch } from '../providers/http/node-fetch'
+import { createPacProxyResolver, type ProxyResolver } from '../network/proxy-resolver'
+import { ProxyCredentialStore } from '../network/proxy-credentials'
 import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
 import { createContainersServices } from '../docker/containers-service'
@@ -30,6 +32,8 @@ export interface ServicesOptions {
   env?: NodeJS.ProcessEnv
   /** Electron passes net.fetch (system proxy, PAC, OS certificates); the host uses the proxy-aware Node fetch. */
   fetch?: typeof fetch
+  /** Electron passes the system's proxy answers (for SSH); the host reads the PAC setting / DROPDECK_PAC_URL. */
+  proxyResolver?: (credentials: ProxyCredentialStore) => ProxyResolver
   /** Faster check scheduling and metrics sampling, for tests. */
   healthTuning?: HealthTuning
   /** Shorter backoff and polling, for tests. */
@@ -59,7 +63,10 @@ export function createServices(options: ServicesOptions): Services {
   const secrets = new SecretsService(keychain, bus, async () => (await settings.get()).digitaloceanContext)
   const env = options.env ?? process.env
   // Electron hands in net.fetch (system proxy, PAC, OS certificates); elsewhere, undici with the proxy env.
-  const nodeFetch = options.fetch ? undefined : createNodeFetch(env)
+  const proxyCredentials = new ProxyCredentialStore(keychain)
+  const proxyResolver = options.proxyResolver?.(proxyCredentials) ??
+    createPacProxyResolver({ env, pacSetting: async () => (await settings.get()).proxyAutoConfigUrl, credentialsFor: (hop) => proxyCredentials.get(hop) })
+  const nodeFetch = options.fetch ? undefined : createNodeFetch(env, { proxyResolver })
   const providers = createProviderHandlers({
     dataDir: options.dataDir,
     secrets,
@@ -71,7 +78,7 @@ export function createServices(options: ServicesOptions): Services {
     tuning: options.providerTuning,
     usedHostnames: () => sshHostnames(ssh)
   })
-  const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning })
+  const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning, proxyResolver })
   const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log })
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
   const units = createUnitsServices(opsDeps)
@@ -116,6 +123,7 @@ export function createServices(options: ServicesOptions): Services {
       await ssh.dispose()
       await providers.dispose()
       await nodeFetch?.close()
+      proxyResolver.dispose()
       keychain.dispose?.()
     }
   }

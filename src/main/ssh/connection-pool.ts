@@ -18,7 +18,8 @@ import type { HostConfig } from './host-config'
 import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, keyTypesOnRecord, knownHostsName, loadKnownHosts, preferredHostKeyAlgorithms, type HostKeyVerdict } from './known-hosts'
 import { coalesceWrites } from './coalesced-writes'
 import { posixCommand } from './remote-command'
-import { connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
+import { connectThroughHops, connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
+import { sshProbeUrl, type ProxyResolver } from '../network/proxy-resolver'
 
 export type HostState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'error'
 export interface HostError {
@@ -50,6 +51,8 @@ export interface PoolDeps {
   appKnownHosts: AppKnownHosts
   /** DROPDECK_SSH_PROXY: used for hosts without their own proxy or ProxyJump. */
   globalProxy?: string
+  /** A PAC file's or the system's proxies: asked for hosts without their own proxy, ProxyJump or globalProxy. */
+  proxyResolver?: ProxyResolver
   onState(hostId: string, state: HostState, error?: HostError): void
   log(line: string): void
   tuning?: PoolTuning
@@ -352,6 +355,9 @@ export class ConnectionPool {
       this.deps.log(`ssh: ${host.id} via ${describeProxy(proxy)}`)
       return connectViaProxy(proxy, host.hostname, host.port, timeoutMs)
     }
+    const resolver = this.deps.proxyResolver
+    const resolved = await resolver?.resolve(sshProbeUrl(host.hostname, host.port))
+    if (resolver && resolved) return connectThroughHops(resolved, host.hostname, host.port, timeoutMs, resolver.credentialsFor?.bind(resolver), this.deps.log)
     return undefined
   }
 

@@ -16,6 +16,7 @@ import { KeyAuth } from './auth'
 import { ConnectionPool, type PoolTuning } from './connection-pool'
 import { HostsService, type DropletHostInput } from './hosts-service'
 import { AppKnownHosts } from './known-hosts'
+import type { ProxyResolver } from '../network/proxy-resolver'
 
 export interface SshDeps {
   dataDir: string
@@ -27,6 +28,8 @@ export interface SshDeps {
   dropletHosts?: () => Promise<DropletHostInput[]>
   log: (line: string) => void
   tuning?: { pool?: PoolTuning; tunnels?: TunnelsTuning; terminals?: TerminalsTuning }
+  /** A PAC file's or the system's proxies, for hosts without their own proxy, ProxyJump or DROPDECK_SSH_PROXY. */
+  proxyResolver?: ProxyResolver
 }
 
 type SshMethodName = (keyof typeof sshMethods & MethodName) | TerminalMethodName
@@ -56,6 +59,7 @@ export function createSshServices(deps: SshDeps): SshServices {
     auth,
     appKnownHosts: new AppKnownHosts(deps.dataDir),
     globalProxy,
+    ...(deps.proxyResolver ? { proxyResolver: deps.proxyResolver } : {}),
     log: deps.log,
     tuning: deps.tuning?.pool,
     onState: (hostId, state, error) => {

@@ -12,10 +12,14 @@ import tls from 'node:tls'
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici'
 import { DropdeckError } from '../../../shared/errors'
 import { parseNoProxy, shouldBypassProxy } from './no-proxy'
+import { formatHop, type ProxyHop } from '../../network/proxy-answer'
+import type { ProxyResolver, ResolvedProxies } from '../../network/proxy-resolver'
 
 export interface NodeFetchOptions {
   /** An extra PEM bundle to trust, added to the usual roots; defaults to env `DROPDECK_CA_FILE`. */
   caFile?: string
+  /** A PAC file's answer, when one is configured; it then decides instead of HTTPS_PROXY / NO_PROXY. */
+  proxyResolver?: ProxyResolver
 }
 
 /** A fetch, plus closing the connections it keeps alive (agents are cached for the fetch's lifetime). */
@@ -25,6 +29,8 @@ interface ProxyConfig {
   /** Which variable it came from, as set (`HTTPS_PROXY` or `https_proxy`), to name in errors. */
   variable: string
   raw: string
+  /** Set when a PAC file chose this proxy rather than a variable: "the PAC file https://...". */
+  chosenBy?: string
 }
 
 interface ParsedProxy extends ProxyConfig {
@@ -80,11 +86,7 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
     return agent
   }
 
-  const nodeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const { url, init: requestInit } = normalizeInput(input, init)
-    const target = new URL(url)
-    const proxyConfig = target.protocol === 'https:' ? settings.https : target.protocol === 'http:' ? settings.http : undefined
-    const proxy = proxyConfig && !shouldBypassProxy(target, settings.noProxy) ? parseProxy(proxyConfig) : undefined
+  const fetchVia = async (url: string, target: URL, requestInit: UndiciRequestInit, proxy: ParsedProxy | undefined): Promise<Response> => {
     const dispatcher = dispatcherFor(proxy)
     try {
       // undici's Response is the WHATWG Response in everything but the class identity.
@@ -92,6 +94,43 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
     } catch (err) {
       throw explainFailure(err, target, proxy, caFile)
     }
+  }
+
+  const nodeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const { url, init: requestInit } = normalizeInput(input, init)
+    const target = new URL(url)
+    const resolved = await options.proxyResolver?.resolve(target)
+    if (resolved) return fetchByHops(url, target, requestInit, resolved)
+    const proxyConfig = target.protocol === 'https:' ? settings.https : target.protocol === 'http:' ? settings.http : undefined
+    const proxy = proxyConfig && !shouldBypassProxy(target, settings.noProxy) ? parseProxy(proxyConfig) : undefined
+    return fetchVia(url, target, requestInit, proxy)
+  }
+
+  /** The PAC answer's hops in order; the next one only when this one's proxy cannot be reached, as browsers do. */
+  const fetchByHops = async (url: string, target: URL, requestInit: UndiciRequestInit, resolved: ResolvedProxies): Promise<Response> => {
+    const usable = resolved.hops.filter((hop) => hop.kind === 'direct' || hop.kind === 'http' || hop.kind === 'https')
+    if (usable.length === 0) {
+      throw new DropdeckError('UPSTREAM', `Could not reach ${target.host}: ${resolved.from} offers only SOCKS proxies for it (${resolved.answer}), which Dropdeck uses for SSH but not for provider APIs: ask for a PROXY entry for ${target.hostname}.`, {
+        data: { reason: 'PROXY_UNSUPPORTED', host: target.host }
+      })
+    }
+    for (const [i, hop] of usable.entries()) {
+      const proxy = hop.kind === 'direct' ? undefined : parseProxy(await hopConfig(hop, resolved.from))
+      try {
+        return await fetchVia(url, target, requestInit, proxy)
+      } catch (err) {
+        const reason = ((err as DropdeckError).data as { reason?: string } | undefined)?.reason
+        if (reason !== 'PROXY_UNREACHABLE' || i === usable.length - 1) throw err
+      }
+    }
+    throw new Error('unreachable')
+  }
+
+  const hopConfig = async (hop: Exclude<ProxyHop, { kind: 'direct' }>, chosenBy: string): Promise<ProxyConfig> => {
+    const credentials = await options.proxyResolver?.credentialsFor?.(hop)
+    const userinfo = credentials ? `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@` : ''
+    const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host
+    return { variable: formatHop(hop), raw: `${hop.kind === 'https' ? 'https' : 'http'}://${userinfo}${host}:${hop.port}`, chosenBy }
   }
 
   return Object.assign(nodeFetch as typeof fetch, {
@@ -231,17 +270,21 @@ function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefine
     if (status !== undefined) {
       const refused = `the proxy at ${proxy.address} refused the connection (${status} ${STATUS_CODES[status] ?? 'Unknown'})`
       if (status === 407) {
-        const fix = proxy.hasCredentials
-          ? `check ${proxy.variable} credentials`
-          : `it wants credentials: set ${proxy.variable} to http://user:password@${proxy.address}`
+        const fix = proxy.chosenBy
+          ? `${proxy.hasCredentials ? 'the stored credentials were refused' : 'it wants credentials'}: store its user and password under Settings, Network (proxy ${proxy.address})`
+          : proxy.hasCredentials
+            ? `check ${proxy.variable} credentials`
+            : `it wants credentials: set ${proxy.variable} to http://user:password@${proxy.address}`
         return wrap(`${refused}: ${fix}.`, false, 'PROXY_AUTH')
       }
-      return wrap(`${refused}: the proxy does not allow ${target.host}; ask your network team, or add it to NO_PROXY if it is reachable directly.`, false, 'PROXY_REFUSED')
+      const otherwise = proxy.chosenBy ? `${proxy.chosenBy} sends it there` : 'or add it to NO_PROXY if it is reachable directly'
+      return wrap(`${refused}: the proxy does not allow ${target.host}; ask your network team, ${otherwise}.`, false, 'PROXY_REFUSED')
     }
     const code = chain.map(errorCode).find((c) => c !== undefined && unreachableCodes.has(c))
     if (code) {
       // A name that does not exist will not exist a second later; a refused or timed-out dial may be a proxy restarting.
-      return wrap(`the proxy at ${proxy.address} is unreachable (${code}): check ${proxy.variable}, and that the proxy is running and reachable from here.`, code !== 'ENOTFOUND', 'PROXY_UNREACHABLE')
+      const check = proxy.chosenBy ? `${proxy.chosenBy} chose it (${proxy.variable}); check that file` : `check ${proxy.variable}`
+      return wrap(`the proxy at ${proxy.address} is unreachable (${code}): ${check}, and that the proxy is running and reachable from here.`, code !== 'ENOTFOUND', 'PROXY_UNREACHABLE')
     }
   }
 

@@ -1,0 +1,79 @@
+/**
+ * Which proxies serve a URL, when that is not a fixed variable: a PAC file in the headless host (the
+ * setting, else DROPDECK_PAC_URL), Chromium's answer in Electron (proxy-resolver.electron.ts). Provider HTTP
+ * (node-fetch.ts) and SSH routes (ssh/proxy-route.ts) both ask here, so one PAC file routes both alike.
+ * No answer (undefined) means no PAC is configured: HTTPS_PROXY / NO_PROXY and DROPDECK_SSH_PROXY apply.
+ */
+import { parseProxyAnswer, type ProxyHop } from './proxy-answer'
+import { loadPacScript, type PacLimits, type PacScript } from './pac-script'
+
+export type ProxySource = 'env' | 'pac' | 'system'
+
+export interface ProxyCredentials {
+  username: string
+  password: string
+}
+
+export interface ResolvedProxies {
+  source: ProxySource
+  /** Where the answer came from, in the operator's words: "the PAC file https://wpad.corp/proxy.pac". */
+  from: string
+  /** The answer as given (PAC syntax), for the connection test. */
+  answer: string
+  hops: ProxyHop[]
+}
+
+export interface ProxyResolver {
+  resolve(url: URL): Promise<ResolvedProxies | undefined>
+  /** Credentials to send to a proxy the resolver chose (env proxies carry their own). */
+  credentialsFor?(hop: { host: string; port: number }): Promise<ProxyCredentials | undefined>
+  dispose(): void
+}
+
+/**
+ * SSH has no URL: PAC files are written for browsers, and an SSH connection goes through a proxy exactly
+ * as HTTPS does (a CONNECT tunnel), so it is asked about as https://host:port/.
+ */
+export function sshProbeUrl(host: string, port: number): URL {
+  return new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}/`)
+}
+
+export interface PacResolverOptions {
+  /** The PAC address from settings ('' or undefined when unset); read at every resolve, so a change applies at once. */
+  pacSetting: () => Promise<string | undefined>
+  env: NodeJS.ProcessEnv
+  credentialsFor?: ProxyResolver['credentialsFor']
+  limits?: PacLimits
+}
+
+/** The headless host's resolver: the PAC file from the setting, else DROPDECK_PAC_URL; none, no answer. */
+export function createPacProxyResolver(options: PacResolverOptions): ProxyResolver {
+  let loaded: { location: string; script: Promise<PacScript> } | undefined
+  const scriptFor = (location: string): Promise<PacScript> => {
+    if (loaded?.location !== location) {
+      void loaded?.script.then((s) => s.dispose(), () => undefined)
+      const script = loadPacScript(location, options.limits)
+      loaded = { location, script }
+      // A PAC file that could not be read is tried again at the next request, not remembered as broken.
+      script.catch(() => {
+        if (loaded?.script === script) loaded = undefined
+      })
+    }
+    return loaded.script
+  }
+  return {
+    async resolve(url) {
+      const location = (await options.pacSetting())?.trim() || options.env.DROPDECK_PAC_URL?.trim() || undefined
+      if (!location) return undefined
+      const script = await scriptFor(location)
+      const from = `the PAC file ${location}`
+      const answer = await script.find(url)
+      return { source: 'pac', from, answer, hops: parseProxyAnswer(answer, from) }
+    },
+    ...(options.credentialsFor ? { credentialsFor: options.credentialsFor } : {}),
+    dispose() {
+      void loaded?.script.then((s) => s.dispose(), () => undefined)
+      loaded = undefined
+    }
+  }
+}
