@@ -72,7 +72,12 @@ export const SettingsSchema = z.object({
   digitaloceanContexts: z.array(ContextNameSchema).min(1).max(20),
   digitaloceanContext: ContextNameSchema,
   /** Host names the operator relies on; DNS flags those with no record (seed 002's ipa.insightpulseai.net). */
-  watchedHostnames: z.array(z.string().min(1).max(253)).max(500)
+  watchedHostnames: z.array(z.string().min(1).max(253)).max(500),
+  /**
+   * With a terminal focused, the app's own shortcuts (Alt+1…9, Ctrl/⌘+K, Ctrl/⌘+,) go to the shell
+   * instead of Dropdeck. Off by default, as in VS Code's terminal: those few keys skip the shell.
+   */
+  terminalShortcutsToShell: z.boolean()
 })
 export type Settings = z.infer<typeof SettingsSchema>
 
@@ -86,7 +91,8 @@ export const defaultSettings: Settings = {
   sshUserByTeam: {},
   digitaloceanContexts: ['default'],
   digitaloceanContext: 'default',
-  watchedHostnames: []
+  watchedHostnames: [],
+  terminalShortcutsToShell: false
 }
 
 export const methods = {

@@ -33,3 +33,8 @@ export function isPaletteKey(event: KeyboardEvent): boolean {
   const mod = isMac ? event.metaKey : event.ctrlKey
   return mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k'
 }
+
+/** Whether a key is one of the app's own shortcuts: a focused terminal lets these through to the app. */
+export function isAppShortcut(event: KeyboardEvent): boolean {
+  return isPaletteKey(event) || routeForKey(event) !== undefined
+}

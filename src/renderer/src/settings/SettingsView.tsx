@@ -1,4 +1,4 @@
-/** Settings: provider tokens (write-only, in the keychain), appearance, droplet safety, hosts, watched DNS names. */
+/** Settings: provider tokens (write-only, in the keychain), appearance, droplet safety, hosts, watched DNS names, terminal keys. */
 import type { Settings } from '../../../shared/contract'
 import { errorMessage } from '../rpc/errors'
 import { useKeychainStatus, useSecretsStatus, useSettings } from '../rpc/queries'
@@ -11,6 +11,7 @@ import { KeychainCallout } from './KeychainCallout'
 import { SettingsSection } from './SettingsSection'
 import { SettingTextField } from './SettingTextField'
 import { TeamSshUserField } from './TeamSshUserField'
+import { TerminalShortcutsSwitch } from './TerminalShortcutsSwitch'
 import { ThemeField } from './ThemeField'
 import { TokenField } from './TokenField'
 import { WatchedHostnamesField } from './WatchedHostnamesField'
@@ -94,6 +95,9 @@ function Preferences({ settings }: { settings: Settings }) {
       </SettingsSection>
       <SettingsSection id="dns" title="DNS">
         <WatchedHostnamesField value={settings.watchedHostnames} />
+      </SettingsSection>
+      <SettingsSection id="terminals" title="Terminals">
+        <TerminalShortcutsSwitch toShell={settings.terminalShortcutsToShell} />
       </SettingsSection>
     </>
   )

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { useApi } from '../rpc/api-context'
+import { useSettings } from '../rpc/queries'
 import { createXterm, type RendererKind, type XtermHandle } from './create-xterm'
 import { pipeTerminalOutput } from './terminal-output'
 
@@ -25,16 +26,17 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
   const host = useRef<HTMLDivElement>(null)
   const [handle, setHandle] = useState<XtermHandle | null>(null)
   const [renderer, setRenderer] = useState<RendererKind>('dom')
-  const live = useRef({ id, ended, onReconnect, onFind })
+  const shortcutsToShell = useSettings().data?.terminalShortcutsToShell === true
+  const live = useRef({ id, ended, onReconnect, onFind, shortcutsToShell })
   useEffect(() => {
-    live.current = { id, ended, onReconnect, onFind }
+    live.current = { id, ended, onReconnect, onFind, shortcutsToShell }
   })
 
   // The xterm itself: once per tab.
   useEffect(() => {
     const el = host.current
     if (!el) return
-    const h = createXterm(el)
+    const h = createXterm(el, { shortcutsToShell: () => live.current.shortcutsToShell })
     setRenderer(h.renderer())
     h.onRendererChange(setRenderer)
     h.onFindRequest(() => live.current.onFind())

@@ -3,7 +3,8 @@
  * renderer when WebGL2 is missing, only emulated in software, or its context is lost), search, web links (only http and
  * https, opened through the app's external-open path), Unicode 11 widths, 10,000 lines of scrollback,
  * and the terminal-style clipboard keys (Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes, with
- * bracketed paste when the shell asked for it, since xterm's paste() honours that mode).
+ * bracketed paste when the shell asked for it, since xterm's paste() honours that mode). The app's
+ * own shortcuts go to the app unless settings.terminalShortcutsToShell sends them to the shell.
  */
 import { FitAddon } from '@xterm/addon-fit'
 import { SearchAddon } from '@xterm/addon-search'
@@ -12,6 +13,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links'
 import { WebglAddon } from '@xterm/addon-webgl'
 import { Terminal } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
+import { isAppShortcut } from '../navigation/shortcuts'
 import { openUrl } from '../ssh/ssh-queries'
 import { isOpenableLink } from './openable-link'
 
@@ -62,7 +64,12 @@ export function hasGpuWebgl2(): boolean {
   return gpuWebgl2
 }
 
-export function createXterm(el: HTMLElement): XtermHandle {
+export interface XtermOptions {
+  /** Read on every key: true sends the app's shortcuts (Alt+1…9, Ctrl/⌘+K…) to the shell too. */
+  shortcutsToShell?: () => boolean
+}
+
+export function createXterm(el: HTMLElement, options: XtermOptions = {}): XtermHandle {
   const styles = getComputedStyle(document.documentElement)
   const term = new Terminal({
     fontFamily: styles.getPropertyValue('--font-mono').trim() || 'monospace',
@@ -106,6 +113,9 @@ export function createXterm(el: HTMLElement): XtermHandle {
 
   const findListeners: Array<() => void> = []
   term.attachCustomKeyEventHandler((event) => {
+    // The app's shortcuts skip the shell (keydown and the keypress/keyup that follow): false keeps
+    // xterm from handling, and so from cancelling, the event, which then reaches the window's handler.
+    if (!options.shortcutsToShell?.() && isAppShortcut(event)) return false
     if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) return true
     const key = event.key.toLowerCase()
     if (key === 'c') {
