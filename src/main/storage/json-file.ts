@@ -125,7 +125,12 @@ export class JsonFile<T> {
     const parsed = schema.safeParse(json)
     if (parsed.success) return parsed.data
     const first = parsed.error.issues[0]
-    const repaired = this.options.repair?.(json)
+    let repaired: T | undefined
+    try {
+      repaired = this.options.repair?.(json)
+    } catch {
+      repaired = undefined // a repair that cannot cope keeps nothing: the store starts empty
+    }
     await this.setAside(`${first.path.join('.') || 'the whole file'}: ${first.message}`, repaired !== undefined)
     if (repaired === undefined) return this.options.empty()
     // The original is aside now: store what was kept, or the next launch would start empty.
