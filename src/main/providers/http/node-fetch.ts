@@ -1,19 +1,19 @@
 /**
- * Provider HTTP for the headless host (Node): undici's fetch, routed through `HTTPS_PROXY` / `HTTP_PROXY`
- * unless `NO_PROXY` says otherwise, trusting an extra CA bundle on top of the usual roots. Electron uses
- * Chromium's stack instead (net-fetch.electron.ts), which reads the system proxy and certificate store.
+ * Provider HTTP for the headless host (Node): undici's fetch, routed by a PAC file when one is configured, else
+ * through `HTTPS_PROXY` / `HTTP_PROXY` unless `NO_PROXY` says otherwise, trusting Node's roots, the OS store
+ * and an extra CA bundle (trust-store.ts). Electron uses Chromium's stack instead (net-fetch.electron.ts), which
+ * reads the system proxy and certificate store.
  *
  * Failures that operators behind corporate networks hit (a proxy asking for credentials, a proxy that is
  * down, TLS inspection by an unknown CA) become DropdeckErrors that name the proxy and the setting to fix.
  */
-import { readFileSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
-import tls from 'node:tls'
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici'
 import { DropdeckError } from '../../../shared/errors'
 import { parseNoProxy, shouldBypassProxy } from './no-proxy'
 import { formatHop, type ProxyHop } from '../../network/proxy-answer'
 import type { ProxyResolver, ResolvedProxies } from '../../network/proxy-resolver'
+import { createTrustStore, type TrustStore } from '../../network/trust-store'
 
 export interface NodeFetchOptions {
   /** An extra PEM bundle to trust, added to the usual roots; defaults to env `DROPDECK_CA_FILE`. */
@@ -46,30 +46,26 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
   const settings = readProxyEnv(env)
   const caFile = options.caFile ?? nonEmpty(env.DROPDECK_CA_FILE)
   const agents = new Map<string, Dispatcher>()
-  let ca: string[] | undefined
-  let caError: DropdeckError | undefined
+  let trust: TrustStore | undefined
+  let trustError: DropdeckError | undefined
 
   // Read lazily, once: a bad CA file should fail the requests that need it, not the host's startup.
-  const trustedCa = (): string[] | undefined => {
-    if (!caFile) return undefined
-    if (caError) throw caError
-    if (!ca) {
-      try {
-        ca = [...defaultRoots(), readPem(caFile)]
-      } catch (err) {
-        caError = err instanceof DropdeckError ? err : new DropdeckError('BAD_REQUEST', `The CA file ${caFile} (DROPDECK_CA_FILE) cannot be read (${errorCode(err) ?? String(err)}): point it at a PEM bundle.`)
-        throw caError
-      }
+  const trustedCa = (): string[] => {
+    if (trustError) throw trustError
+    try {
+      trust ??= createTrustStore(env, caFile)
+    } catch (err) {
+      trustError = err instanceof DropdeckError ? err : new DropdeckError('BAD_REQUEST', `The CA file ${caFile} (DROPDECK_CA_FILE) cannot be read (${errorCode(err) ?? String(err)}): point it at a PEM bundle.`)
+      throw trustError
     }
-    return ca
+    return trust.certificates
   }
 
   const dispatcherFor = (proxy: ParsedProxy | undefined): Dispatcher => {
     const key = proxy ? proxy.uri + (proxy.token ?? '') : 'direct'
     let agent = agents.get(key)
     if (!agent) {
-      const caList = trustedCa()
-      const tlsOptions = caList ? { ca: caList } : {}
+      const tlsOptions = { ca: trustedCa() }
       agent = proxy
         ? new ProxyAgent({
             uri: proxy.uri,
@@ -293,7 +289,7 @@ function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefine
   if (tlsCode) {
     const fix = caFile
       ? `DROPDECK_CA_FILE (${caFile}) does not include the CA that issued it; add your organisation's CA certificate (PEM) to that file`
-      : "if your network inspects TLS, set DROPDECK_CA_FILE to your organisation's CA certificate bundle (a PEM file)"
+      : "if your network inspects TLS, install your organisation's CA certificate in this computer's certificate store, or set DROPDECK_CA_FILE to it (a PEM file)"
     return wrap(`its TLS certificate is not trusted (${tlsCode}): ${fix}.`, false, 'TLS_UNTRUSTED')
   }
   if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID')) {
@@ -345,32 +341,4 @@ function errorCode(err: unknown): string | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim()
-}
-
-/**
- * The roots Node would trust anyway, so the extra file adds to them rather than replacing them
- * (what NODE_EXTRA_CA_CERTS does). Node >= 22.15 also folds in NODE_EXTRA_CA_CERTS and, with
- * --use-system-ca, the OS store; older versions get the bundled roots plus NODE_EXTRA_CA_CERTS read here.
- */
-function defaultRoots(): string[] {
-  const withDefaults = tls as typeof tls & { getCACertificates?: (type?: 'default') => string[] }
-  if (typeof withDefaults.getCACertificates === 'function') return withDefaults.getCACertificates('default')
-  const roots = [...tls.rootCertificates]
-  const extra = nonEmpty(process.env.NODE_EXTRA_CA_CERTS)
-  if (extra) {
-    try {
-      roots.push(readFileSync(extra, 'utf8'))
-    } catch {
-      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at startup.
-    }
-  }
-  return roots
-}
-
-function readPem(file: string): string {
-  const text = readFileSync(file, 'utf8')
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new DropdeckError('BAD_REQUEST', `The CA file ${file} (DROPDECK_CA_FILE) holds no PEM certificate: export your organisation's CA as PEM ("-----BEGIN CERTIFICATE-----").`)
-  }
-  return text
 }
