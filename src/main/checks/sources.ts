@@ -4,7 +4,8 @@
  * pool's connection state. Provider lists are read tolerantly: a list may come as an array or as
  * `{items, errors}` when some provider failed, and a provider without a token contributes nothing.
  */
-import type { Droplet, MethodName, Params, Result } from '../../shared/contract'
+import type { z } from 'zod'
+import type { Droplet, FirewallSchema, MethodName, Params, Result } from '../../shared/contract'
 import type { Container, HealthResult } from '../../shared/contract/containers'
 import type { HostFacts } from '../../shared/contract/facts'
 import type { Unit } from '../../shared/contract/units'
@@ -45,7 +46,7 @@ export interface HealthSources {
   records(zone: Zone): Promise<KnownRecord[]>
   dnsKnowledge(): Promise<DnsKnowledge>
   missingHostnames(): Promise<Array<{ hostname: string; usedBy: string }>>
-  firewalls(): Promise<Result<'firewalls.list'>>
+  firewalls(): Promise<Array<z.infer<typeof FirewallSchema>>>
   /** Droplet detail (features, backups); null when it cannot be read. */
   dropletDetail(id: number): Promise<Result<'droplets.get'> | null>
   /** The URL a container's own health check fetches (with its environment filled in), if it fetches one. */
@@ -81,6 +82,7 @@ export function createSources(getRouter: () => Router, ctx: CallContext, ssh: Ss
   }
   // No token, or a provider down: the lists Dropdeck cannot read are empty for checks and reports.
   const quiet = async <T>(fn: () => Promise<T>, fallback: T): Promise<T> => fn().catch(() => fallback)
+  const quietList = async (fn: () => Promise<unknown>): Promise<unknown> => fn().catch(() => [])
   const hasToken = async (provider: 'digitalocean' | 'cloudflare') => quiet(async () => (await call('secrets.status', {}))[provider], false)
 
   const sources: HealthSources = {
@@ -97,9 +99,9 @@ export function createSources(getRouter: () => Router, ctx: CallContext, ssh: Ss
       return parseUnits(names, r.stdout)
     },
     threshold: async () => (await call('settings.get', {})).alertThresholdPercent,
-    droplets: async () => ((await hasToken('digitalocean')) ? listOf<Droplet>(await quiet(() => call('droplets.list', {}), [])) : []),
-    zones: async () => listOf<Zone>(await quiet(() => call('dns.zones.list', {}), [])),
-    records: async (zone) => listOf<KnownRecord>(await quiet(() => call('dns.records.list', { provider: zone.provider, zoneId: zone.id }), [])),
+    droplets: async () => ((await hasToken('digitalocean')) ? listOf<Droplet>(await quietList(() => call('droplets.list', {}))) : []),
+    zones: async () => listOf<Zone>(await quietList(() => call('dns.zones.list', {}))),
+    records: async (zone) => listOf<KnownRecord>(await quietList(() => call('dns.records.list', { provider: zone.provider, zoneId: zone.id }))),
     dnsKnowledge: async () => {
       const [zones, droplets] = await Promise.all([sources.zones(), sources.droplets()])
       const records = (await Promise.all(zones.map((z) => sources.records(z)))).flat()
@@ -107,8 +109,8 @@ export function createSources(getRouter: () => Router, ctx: CallContext, ssh: Ss
       for (const d of droplets) for (const ip of [d.publicIpv4, d.privateIpv4, d.publicIpv6]) if (ip) dropletByAddress.set(ip, d.name)
       return { zones: zones.map((z) => z.name.toLowerCase()), records, dropletByAddress }
     },
-    missingHostnames: async () => listOf<{ hostname: string; usedBy: string }>(await quiet(() => call('dns.missing', {}), [])),
-    firewalls: async () => ((await hasToken('digitalocean')) ? listOf(await quiet(() => call('firewalls.list', {}), [])) : []),
+    missingHostnames: async () => listOf<{ hostname: string; usedBy: string }>(await quietList(() => call('dns.missing', {}))),
+    firewalls: async () => ((await hasToken('digitalocean')) ? listOf<z.infer<typeof FirewallSchema>>(await quietList(() => call('firewalls.list', {}))) : []),
     dropletDetail: (id) => quiet(() => call('droplets.get', { id }), null),
     containerHealthUrl: async (hostId, id) => {
       const inspect = (await engine.request(hostId, 'GET', `/containers/${encodeURIComponent(id)}/json`)).json<{ Config?: { Healthcheck?: { Test?: string[] }; Env?: string[] } }>()
