@@ -33,7 +33,10 @@ describe('web permissions', () => {
   it('gives our renderer\'s main frame the clipboard (terminal copy and paste) and nothing else', () => {
     expect(isPermissionAllowed('clipboard-read', `${renderer}#/terminals`, renderer, true)).toBe(true)
     expect(isPermissionAllowed('clipboard-sanitized-write', renderer, renderer, true)).toBe(true)
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'fullscreen']) {
+    expect(isPermissionAllowed('notifications', `${renderer}#/health`, renderer, true)).toBe(true) // health alerts
+    expect(isPermissionAllowed('notifications', 'https://example.com/', renderer, true)).toBe(false)
+    expect(isPermissionAllowed('notifications', renderer, renderer, false)).toBe(false)
+    for (const permission of ['media', 'geolocation', 'openExternal', 'fullscreen']) {
       expect(isPermissionAllowed(permission, renderer, renderer, true), permission).toBe(false)
     }
   })

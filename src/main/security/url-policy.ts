@@ -28,8 +28,11 @@ export function isRendererUrl(frameUrl: string, rendererUrl: string): boolean {
   }
 }
 
-/** The only web permissions the renderer gets: the terminal's copy and paste keys. Nothing for other pages or frames. */
-const RENDERER_PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write'])
+/**
+ * The only web permissions the renderer gets: the terminal's copy and paste keys, and notifications for
+ * health alerts (asked for on the operator's click). Nothing for other pages or frames.
+ */
+const RENDERER_PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write', 'notifications'])
 
 export function isPermissionAllowed(permission: string, requestingUrl: string, rendererUrl: string, isMainFrame: boolean): boolean {
   return isMainFrame && RENDERER_PERMISSIONS.has(permission) && isRendererUrl(requestingUrl, rendererUrl)

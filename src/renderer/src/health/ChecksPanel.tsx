@@ -44,7 +44,7 @@ export function ChecksPanel() {
       {rows.length === 0 && checks.data ? (
         <p className="faint hpanel-empty">No checks yet. Propose checks to start from your DNS records, containers and hosts.</p>
       ) : (
-        <table className="htable" aria-label="Checks list">
+        <table className="hchecks" aria-label="Checks list">
           <thead>
             <tr>
               <th>State</th>

@@ -1,6 +1,6 @@
 /**
  * A connected host's sampled facts over time (recharts): CPU, memory, disk and load, each with the
- * alert threshold drawn as a line, values on hover, and a 1 h / 6 h / 24 h / 7 d picker. Colours come
+ * alert threshold drawn as a line, and network in/out,, values on hover, and a 1 h / 6 h / 24 h / 7 d picker. Colours come
  * from the theme's CSS variables, so both themes read alike.
  */
 import { useState } from 'react'
@@ -69,10 +69,40 @@ export function HostCharts({ hostId, threshold }: { hostId: string; threshold: n
               </ResponsiveContainer>
             </figure>
           ))}
+          <figure className="hchart hchart-net" aria-label={`Network on ${hostId}`}>
+            <figcaption>
+              Network in / out
+              <span className="mono">
+                {rate(points.at(-1)?.rx ?? null)} / {rate(points.at(-1)?.tx ?? null)}
+              </span>
+            </figcaption>
+            <ResponsiveContainer width="100%" height={110}>
+              <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
+                <CartesianGrid vertical={false} strokeDasharray="2 3" />
+                <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} minTickGap={40} tickLine={false} fontSize={10} />
+                <YAxis tickFormatter={(v: number) => rate(v, true)} tickLine={false} axisLine={false} fontSize={10} width={42} />
+                <Tooltip
+                  isAnimationActive={false}
+                  labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+                  formatter={(v, name) => [rate(typeof v === 'number' ? v : null), name === 'rx' ? 'in' : 'out']}
+                  contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, color: 'var(--text)' }}
+                />
+                <Line type="monotone" dataKey="rx" className="hchart-rx" stroke="currentColor" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
+                <Line type="monotone" dataKey="tx" className="hchart-tx" stroke="currentColor" strokeOpacity={0.5} strokeDasharray="3 2" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
+              </LineChart>
+            </ResponsiveContainer>
+          </figure>
         </div>
       )}
     </section>
   )
+}
+
+/** Bytes per second as B/s, KB/s, MB/s (short: no "/s", for axis ticks). */
+function rate(v: number | null, short = false): string {
+  if (v === null) return '—'
+  const [n, u] = v >= 1e6 ? [v / 1e6, 'MB'] : v >= 1e3 ? [v / 1e3, 'KB'] : [v, 'B']
+  return `${n >= 10 || u === 'B' ? Math.round(n) : n.toFixed(1)} ${u}${short ? '' : '/s'}`
 }
 
 function formatValue(v: number | null, s: Series): string {

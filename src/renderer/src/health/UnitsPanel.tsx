@@ -58,7 +58,16 @@ export function UnitsPanel({ hostId }: { hostId: string }) {
       {editing && <PickUnitsForm hostId={hostId} onDone={() => setEditing(false)} />}
       {failure && <ErrorNotice error={failure.error} title={failure.title} onDismiss={() => setFailure(null)} />}
       {!units.data ? (
-        units.isError ? <ErrorNotice error={units.error} title={`Units on ${hostId} could not be read`} /> : <p className="fleet-loading" role="status">Reading units…</p>
+        units.isError ? (
+          // A host without systemd has no units: one quiet line, not an error box on every card.
+          /does not run systemd|systemd is not running/.test(units.error.message) ? (
+            <p className="faint small">{hostId} does not run systemd: no units to show.</p>
+          ) : (
+            <ErrorNotice error={units.error} title={`Units on ${hostId} could not be read`} />
+          )
+        ) : (
+          <p className="fleet-loading" role="status">Reading units…</p>
+        )
       ) : units.data.length === 0 ? (
         <p className="faint small">No units picked for {hostId}. Use Edit units to pick the ones that matter.</p>
       ) : (
