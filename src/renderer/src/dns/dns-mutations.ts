@@ -1,5 +1,6 @@
 /** DNS record writes. Each answer is written into the zone's cache, then the zone is re-read. */
 import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { errorData } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
 import { errorMessage } from '../rpc/errors'
 import { useApi } from '../rpc/api-context'
@@ -41,8 +42,8 @@ export function useDeleteRecord(zone: Zone) {
 export function recordFieldErrors(error: unknown): Record<string, string> {
   if (!error) return {}
   if (!(error instanceof DropdeckError) || error.code !== 'BAD_REQUEST') return { '': errorMessage(error) }
-  const listed = (error.data as { issues?: Array<{ path?: unknown; message?: unknown }> } | undefined)?.issues
-  const issues = Array.isArray(listed) && listed.length > 0 ? listed : issuesFromMessage(error.message)
+  const listed = errorData(error, 'BAD_REQUEST')?.issues
+  const issues = listed && listed.length > 0 ? listed : issuesFromMessage(error.message)
   if (issues.length === 0) return { '': error.message }
   const out: Record<string, string> = {}
   for (const issue of issues) {

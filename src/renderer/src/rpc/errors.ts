@@ -1,4 +1,5 @@
 /** Reading `DropdeckError`s for the UI: retryability and per-field messages from BAD_REQUEST. */
+import { errorData } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
 
 export function isRetryable(error: unknown): boolean {
@@ -15,12 +16,12 @@ export function errorMessage(error: unknown): string {
  */
 export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof DropdeckError)) return error ? { '': errorMessage(error) } : {}
-  const issues = (error.data as { issues?: Array<{ path?: unknown; message?: unknown }> } | undefined)?.issues
-  if (error.code !== 'BAD_REQUEST' || !Array.isArray(issues) || issues.length === 0) return { '': error.message }
+  const issues = errorData(error, 'BAD_REQUEST')?.issues
+  if (!issues || issues.length === 0) return { '': error.message }
   const out: Record<string, string> = {}
   for (const issue of issues) {
     const field = typeof issue.path === 'string' ? issue.path.split('.')[0] : ''
-    if (typeof issue.message === 'string' && !(field in out)) out[field] = sentenceCase(issue.message)
+    if (issue.message !== undefined && !(field in out)) out[field] = sentenceCase(issue.message)
   }
   return out
 }

@@ -2,6 +2,7 @@
  * Provider failures in the operator's words: what happened, the provider's own message and request
  * id, and what to do next. Branches on the stable codes, never on message text.
  */
+import { errorData, providerRequestId } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
 import { errorMessage } from './errors'
 
@@ -13,19 +14,14 @@ export interface ErrorCopy {
   requestId?: string
 }
 
-function dataField(error: DropdeckError, field: string): string | undefined {
-  const value = (error.data as Record<string, unknown> | undefined)?.[field]
-  return typeof value === 'string' ? value : undefined
-}
-
 export function providerErrorCopy(error: unknown): ErrorCopy {
   if (!(error instanceof DropdeckError)) return { title: 'Something went wrong', detail: errorMessage(error) }
-  const requestId = dataField(error, 'requestId')
+  const requestId = providerRequestId(error)
   switch (error.code) {
     case 'AUTH_FAILED':
       return { title: 'The provider refused the token', detail: `${error.message} Replace the token in Settings.`, settings: true, requestId }
     case 'RATE_LIMITED': {
-      const resetAt = dataField(error, 'resetAt')
+      const resetAt = errorData(error, 'RATE_LIMITED')?.resetAt
       const when = resetAt ? ` The budget refills at ${new Date(resetAt).toLocaleTimeString()}.` : ''
       return { title: 'API rate limit reached', detail: `${error.message}${when} Try again then.`, requestId }
     }

@@ -3,11 +3,11 @@
  * provider refused (or could not be asked about), so a working token is never replaced by mistake.
  * This button stores it anyway (`verify: false`), shown only after such a refusal.
  */
-import { DropdeckError } from '../../../shared/errors'
+import { errorData } from '../../../shared/error-data'
 
 /** True when secrets.set left the stored token as it was because the provider refused or could not check the new one. */
 export function tokenNotStored(error: unknown): boolean {
-  const reason = error instanceof DropdeckError ? (error.data as { reason?: unknown } | undefined)?.reason : undefined
+  const reason = (errorData(error, 'AUTH_FAILED') ?? errorData(error, 'UPSTREAM'))?.reason
   return reason === 'token-refused' || reason === 'token-unverified'
 }
 

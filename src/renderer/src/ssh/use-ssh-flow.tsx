@@ -9,6 +9,7 @@ import * as Dialog from '@radix-ui/react-dialog'
 import { useQueryClient } from '@tanstack/react-query'
 import { KeyRound, LockKeyhole, ShieldAlert, ShieldQuestion } from 'lucide-react'
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { errorData } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
 import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
@@ -25,12 +26,6 @@ type Pending =
   | { kind: 'passphrase'; hostId: string; keyPath: string; retry: Retry }
   | { kind: 'password'; hostId: string; user?: string; wrong: boolean; retry: Retry; asked: number }
 
-function data(error: DropdeckError): Record<string, unknown> {
-  return (error.data as Record<string, unknown> | undefined) ?? {}
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
-
 export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
   const api = useApi()
   const client = useQueryClient()
@@ -46,26 +41,25 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
         await action()
         return true
       } catch (error) {
-        if (error instanceof DropdeckError) {
-          const d = data(error)
-          const target = str(d.hostId) ?? hostId
-          if (error.code === 'HOST_KEY_UNKNOWN' && str(d.fingerprint)) {
-            const knownTypes = Array.isArray(d.knownTypes) ? d.knownTypes.filter((t): t is string => typeof t === 'string') : []
-            setPending({ kind: 'unknown', hostId: target, fingerprint: str(d.fingerprint)!, keyType: str(d.keyType), host: str(d.host), ...(knownTypes.length ? { knownTypes } : {}), retry: action })
-            return false
-          }
-          if (error.code === 'HOST_KEY_MISMATCH') {
-            setPending({ kind: 'mismatch', hostId: target, fingerprint: str(d.fingerprint), file: str(d.file), line: typeof d.line === 'number' ? d.line : undefined })
-            return false
-          }
-          if (error.code === 'AUTH_FAILED' && d.needsPassphrase) {
-            setPending({ kind: 'passphrase', hostId: target, keyPath: str(d.needsPassphrase) ?? 'the key', retry: action })
-            return false
-          }
-          if (error.code === 'AUTH_FAILED' && d.needsPassword === true) {
-            setPending({ kind: 'password', hostId: target, user: str(d.user), wrong: d.wrongPassword === true, retry: action, asked: Date.now() })
-            return false
-          }
+        const unknownKey = errorData(error, 'HOST_KEY_UNKNOWN')
+        if (unknownKey) {
+          const { fingerprint, keyType, host, knownTypes } = unknownKey
+          setPending({ kind: 'unknown', hostId: unknownKey.hostId ?? hostId, fingerprint, keyType, host, ...(knownTypes?.length ? { knownTypes } : {}), retry: action })
+          return false
+        }
+        const mismatch = errorData(error, 'HOST_KEY_MISMATCH')
+        if (mismatch) {
+          setPending({ kind: 'mismatch', hostId: mismatch.hostId ?? hostId, fingerprint: mismatch.fingerprint, file: mismatch.file, line: mismatch.line })
+          return false
+        }
+        const auth = errorData(error, 'AUTH_FAILED')
+        if (auth?.needsPassphrase) {
+          setPending({ kind: 'passphrase', hostId: auth.hostId ?? hostId, keyPath: auth.needsPassphrase, retry: action })
+          return false
+        }
+        if (auth?.needsPassword === true) {
+          setPending({ kind: 'password', hostId: auth.hostId ?? hostId, user: auth.user, wrong: auth.wrongPassword === true, retry: action, asked: Date.now() })
+          return false
         }
         onErrorRef.current(error, hostId)
         return false

@@ -5,7 +5,7 @@
 import * as Dialog from '@radix-ui/react-dialog'
 import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
-import { DropdeckError } from '../../../shared/errors'
+import { errorData, type ErrorData } from '../../../shared/error-data'
 import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
 import { sshKeys, useHosts } from '../ssh/ssh-queries'
@@ -19,16 +19,8 @@ export interface TunnelDraft {
   localPort: string
 }
 
-export interface PortInUse {
-  port: number
-  holder?: { pid?: number; command?: string }
-  suggestion?: number
-}
-
-export function portInUse(error: unknown): PortInUse | undefined {
-  if (!(error instanceof DropdeckError) || error.code !== 'PORT_IN_USE') return undefined
-  const data = (error.data ?? {}) as Partial<PortInUse>
-  return { port: Number(data.port), holder: data.holder, suggestion: typeof data.suggestion === 'number' ? data.suggestion : undefined }
+export function portInUse(error: unknown): ErrorData<'PORT_IN_USE'> | undefined {
+  return errorData(error, 'PORT_IN_USE')
 }
 
 export function NewTunnelDialog({ initial, initialError, title, onClose }: { initial: Partial<TunnelDraft>; initialError?: unknown; title?: string; onClose: () => void }) {

@@ -4,11 +4,12 @@
  * `unlock: true` and nothing is remembered.
  */
 import { Lock } from 'lucide-react'
-import { DropdeckError } from '../../../shared/errors'
+import { errorData } from '../../../shared/error-data'
+import type { DropdeckError } from '../../../shared/errors'
 import { Callout } from './Callout'
 
 export function isLockedRefusal(error: unknown): error is DropdeckError {
-  return error instanceof DropdeckError && error.code === 'CONFIRMATION_REQUIRED' && (error.data as { readOnly?: unknown } | undefined)?.readOnly === true
+  return errorData(error, 'CONFIRMATION_REQUIRED')?.readOnly === true
 }
 
 export function LockedRefusal({ error, busy, onUnlock }: { error: DropdeckError; busy?: boolean; onUnlock: () => void }) {
