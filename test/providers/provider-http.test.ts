@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { requestsTo, startWorld, type World } from './harness'
+import { errorData } from '../../src/shared/error-data'
 
 let keyring: SecretService
 let w: World
@@ -138,7 +139,10 @@ describe('retries, rate limits and errors', () => {
     expect(err.code).toBe('RATE_LIMITED')
     expect(err.retryable).toBe(true)
     expect(err.message).toContain('try again in 3600 s')
-    expect((err.data as { retryAfterSeconds: number }).retryAfterSeconds).toBe(3600)
+    const data = errorData(err, 'RATE_LIMITED')
+    expect(data?.retryAfterSeconds).toBe(3600)
+    // the renderer says when the budget refills
+    expect(Date.parse(data?.resetAt ?? '') - Date.now()).toBeGreaterThan(3500 * 1000)
     expect(requestsTo(w.dos, 'GET', '/v2/droplets/544907207', from)).toHaveLength(1)
   })
 

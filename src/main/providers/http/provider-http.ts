@@ -210,6 +210,7 @@ export class ProviderHttp {
       const waitMs = this.retryWaitMs(res.headers)
       data.waitMs = waitMs
       data.retryAfterSeconds = Math.ceil(waitMs / 1000)
+      data.resetAt = new Date(Date.now() + waitMs).toISOString()
       return new DropdeckError('RATE_LIMITED', `${this.name} is rate limiting requests (${label}${said}); try again in ${Math.ceil(waitMs / 1000)} s.${rid}`, { retryable: true, data })
     }
     if (status >= 500) return new DropdeckError('UPSTREAM', `${this.name} failed on ${label} (${status}${said}). This is on the provider's side; retry shortly.${rid}`, { retryable: true, data })
