@@ -41,6 +41,7 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
   let droplets: Droplets
   let services: Services
   let shopPort: number
+  let tillPort: number
   const pauses = new Map<string, (deployId: string) => Promise<void>>()
   const ctx = createCallContext('test:deploys', () => services.bus)
   const { call, failure } = routerCalls(() => services, ctx)
@@ -91,13 +92,16 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
     await seedImages(docker)
     shopPort = await freePort(39_100)
     // shop: host networking (stop-then-start); calc: no network of its own to share (starts beside the old one)
+    tillPort = await freePort(shopPort + 1)
+    // till: no Docker health check, so the gate asks its HTTP health URL from the host
     for (const spec of [
-      { name: 'shop', env: [`PORT=${shopPort}`], network: 'host' },
-      { name: 'calc', env: ['PORT=8080'], network: 'none' }
+      { name: 'shop', env: [`PORT=${shopPort}`], network: 'host', healthcheck: true },
+      { name: 'calc', env: ['PORT=8080'], network: 'none', healthcheck: true },
+      { name: 'till', env: [`PORT=${tillPort}`], network: 'host', healthcheck: false }
     ]) {
       const created = await dockerCall(sock(), 'POST', '/containers/create', {
         query: { name: spec.name },
-        body: { Image: 'dropdeck/web:deploy_bbbbbbbb', Env: spec.env, Labels: { 'com.dropdeck.fleet': 'test' }, Healthcheck: HEALTHCHECK, HostConfig: { NetworkMode: spec.network, RestartPolicy: { Name: 'unless-stopped' } } }
+        body: { Image: 'dropdeck/web:deploy_bbbbbbbb', Env: spec.env, Labels: { 'com.dropdeck.fleet': 'test' }, ...(spec.healthcheck ? { Healthcheck: HEALTHCHECK } : {}), HostConfig: { NetworkMode: spec.network, RestartPolicy: { Name: 'unless-stopped' } } }
       })
       await dockerCall(sock(), 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
     }
@@ -174,6 +178,19 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
     expect(entry).toMatchObject({ result: 'succeeded', gapMs: 0 })
     expect(steps).toContain('switch:ok')
     expect(await named('calc')).toHaveLength(1)
+  })
+
+  it('without a Docker health check, gates on the saved HTTP health URL requested from the host: a 404 rolls back by itself', async () => {
+    const settings = await call('deploys.configure', { hostId: HOST, serviceId: 'container:till', settings: { healthUrl: `http://127.0.0.1:${tillPort}/health`, successes: 2, healthTimeoutMs: 8000 } })
+    expect(settings).toMatchObject({ healthUrl: `http://127.0.0.1:${tillPort}/health`, successes: 2, expectStatus: 200, keep: 5 })
+    const good = await deploy('container:till', 'deploy_aaaaaaaa')
+    expect(good.entry.result).toBe('succeeded')
+    expect(good.entry.healthOutput.join('\n')).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/health → 200 \{"status":"ok","version":"deploy_aaaaaaaa"\}/)
+    const bad = await deploy('container:till', 'deploy_cccccccc')
+    expect(bad.entry).toMatchObject({ result: 'rolled-back', reason: expect.stringMatching(/no 200 from http:\/\/127\.0\.0\.1:\d+\/health after 8 s/) })
+    expect(bad.entry.healthOutput.at(-1)).toMatch(/→ 404/)
+    const till = await named('till')
+    expect(till.map((c) => [c.Image, c.State])).toEqual([['dropdeck/web:deploy_aaaaaaaa', 'running']])
   })
 
   it('two deploys of one service at once: one runs, the other gets DEPLOY_LOCKED with the holder', async () => {
@@ -314,7 +331,7 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
     beforeAll(async () => {
       projectDir = path.join(dir, 'shopc')
       mkdirSync(projectDir)
-      const port = await freePort(shopPort + 1)
+      const port = await freePort(tillPort + 1)
       writeFileSync(
         path.join(projectDir, 'docker-compose.yml'),
         [
@@ -355,6 +372,30 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
       expect(web.map((c) => [c.Image, c.State])).toEqual([['dropdeck/web:deploy_aaaaaaaa', 'running']])
       await waitFor(async () => healthOf((await listContainers(sock(), { label: ['com.docker.compose.project=shopc'] }))[0]) === 'healthy', { timeoutMs: 15_000, what: 'shopc web healthy again' })
       expect(await lockDirs()).toEqual([])
+    })
+
+    it('the SSH connection cut after compose up started the new version: afterwards exactly one healthy container and the lock released', async () => {
+      const sshdPid = droplets.droplets[0].pid
+      pauses.set('started', async () => {
+        for (const pid of descendants(sshdPid)) {
+          try {
+            process.kill(pid, 'SIGKILL')
+          } catch {
+            /* gone already */
+          }
+        }
+      })
+      try {
+        const { entry } = await deploy('compose:shopc/web', 'deploy_bbbbbbbb')
+        expect(['succeeded', 'rolled-back']).toContain(entry.result)
+        const web = await listContainers(sock(), { label: ['com.docker.compose.project=shopc'] }, { all: true })
+        expect(web).toHaveLength(1)
+        expect(web[0].State).toBe('running')
+        await waitFor(async () => healthOf((await listContainers(sock(), { label: ['com.docker.compose.project=shopc'] }))[0]) === 'healthy', { timeoutMs: 15_000, what: 'shopc web healthy' })
+        expect(await lockDirs()).toEqual([])
+      } finally {
+        pauses.delete('started')
+      }
     })
   })
 })

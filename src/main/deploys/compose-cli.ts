@@ -3,6 +3,8 @@
  * (`docker-compose`), found by asking each for its short version in one command. v2 is preferred.
  */
 import type { ComposeCli } from '../../shared/contract/deploys'
+import type { Exec, HostState } from './host-state'
+import { sq } from './host-state'
 
 /** One command that prints both answers between markers; a missing tool prints nothing for its part. */
 export const DETECT_COMPOSE = 'echo "@@v2"; docker compose version --short 2>/dev/null; echo "@@v1"; docker-compose version --short 2>/dev/null; true'
@@ -42,4 +44,24 @@ export function composeUpArgs(cli: ComposeCli, project: string, configFiles: str
 export function overrideFile(service: string, image: string, versionLine: string | null): string {
   const head = versionLine ? `${versionLine.trim()}\n` : ''
   return `${head}# Written by Dropdeck: pins ${service} to the deployed image. The project's own files are not edited.\nservices:\n  ${JSON.stringify(service)}:\n    image: ${JSON.stringify(image)}\n`
+}
+
+/** What running `up` for one Compose service needs; kept in a deploy's journal so recovery can run it too. */
+export interface ComposeTarget {
+  cli: ComposeCli
+  project: string
+  service: string
+  workingDir: string
+  /** The project's files, absolute. */
+  files: string[]
+  /** The first file's `version:` line, copied into the override (v1 refuses mixed versions). */
+  versionLine: string | null
+}
+
+/** Writes Dropdeck's override pinning `image` and brings the one service up with it. */
+export async function composeUp(exec: Exec, state: HostState, hostId: string, t: ComposeTarget, image: string): Promise<{ ok: boolean; output: string; override: string }> {
+  const override = await state.writeFile(hostId, `compose/${t.project}/${t.service}.override.yml`, overrideFile(t.service, image, t.versionLine))
+  const args = composeUpArgs(t.cli, t.project, t.files, override, t.service)
+  const r = await exec(hostId, `cd ${sq(t.workingDir)} && ${args.map(sq).join(' ')} 2>&1`, { timeoutMs: 300_000 })
+  return { ok: r.code === 0, output: (r.stdout + r.stderr).trim(), override }
 }

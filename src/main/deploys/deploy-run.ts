@@ -12,13 +12,13 @@ import type { Client } from 'ssh2'
 import type { ComposeCli, DeployEntry, DeployResult, DeploySettings, DeployStep, DeployStepName } from '../../shared/contract/deploys'
 import { DropdeckError } from '../../shared/errors'
 import type { HostDocker } from './host-docker'
-import { splitImage } from './host-docker'
+import { builtAt, splitImage } from './host-docker'
 import type { DeployJournal, Exec, HostState, LockInfo } from './host-state'
 import { sq } from './host-state'
 import { healthGate, type GateResult } from './health-gate'
 import { recreatePlan } from './recreate-config'
 import { DEPLOY_LABEL, type FoundService } from './service-discovery'
-import { composeUpArgs, overrideFile } from './compose-cli'
+import { composeUp, type ComposeTarget } from './compose-cli'
 import { recover } from './recovery'
 
 export interface RunDeps {
@@ -303,12 +303,9 @@ export class DeployRun {
     })
     const runImage = await this.tagStep()
     const versionLine = (await this.deps.exec(this.req.hostId, `grep -m1 -E '^version:' ${sq(files[0])} || true`, { timeoutMs: 15_000 })).stdout.trim() || null
-    const up = async (image: string): Promise<{ ok: boolean; output: string; override: string }> => {
-      const override = await this.deps.state.writeFile(this.req.hostId, `compose/${svc.project}/${svc.name}.override.yml`, overrideFile(svc.name, image, versionLine))
-      const args = composeUpArgs(cli, svc.project!, files, override, svc.name)
-      const r = await this.deps.exec(this.req.hostId, `cd ${sq(compose.workingDir)} && ${args.map(sq).join(' ')} 2>&1`, { timeoutMs: 300_000 })
-      return { ok: r.code === 0, output: (r.stdout + r.stderr).trim(), override }
-    }
+    const target: ComposeTarget = { cli, project: svc.project!, service: svc.name, workingDir: compose.workingDir, files, versionLine }
+    this.journal.compose = target
+    const up = (image: string) => composeUp(this.deps.exec, this.deps.state, this.req.hostId, target, image)
     const current = async (image: string) => {
       const list = await docker.containers({ label: [`com.docker.compose.project=${svc.project}`, `com.docker.compose.service=${svc.name}`] })
       return list.find((c) => c.State === 'running' && c.Image === image) ?? list.find((c) => c.Image === image) ?? null
@@ -382,7 +379,7 @@ export class DeployRun {
     const used = new Set(containers.map((c) => c.ImageID))
     const tags = images
       .flatMap((img) => (img.RepoTags ?? []).filter((t) => splitImage(t).repo === repo && DEPLOY_TAG.test(splitImage(t).tag)).map((t) => ({ ref: t, img })))
-      .sort((a, b) => b.img.Created - a.img.Created)
+      .sort((a, b) => builtAt(b.img).localeCompare(builtAt(a.img)))
     const keep = new Set(tags.slice(0, this.deps.settings.keep).map((t) => t.ref))
     if (this.runImage) keep.add(this.runImage)
     if (this.journal.fromImage) keep.add(this.journal.fromImage)
@@ -401,6 +398,9 @@ export class DeployRun {
     if (this.journal.kind === 'container') {
       if (this.journal.newContainerId) await docker.remove(this.journal.newContainerId)
       if (this.journal.oldStopped && this.journal.oldContainerId) await docker.start(this.journal.oldContainerId).catch(() => undefined)
+    } else if (this.journal.oldStopped && this.journal.compose && this.journal.fromImage) {
+      // `up` may have removed the old container before it failed: bring the version from before back up.
+      await composeUp(this.deps.exec, this.deps.state, this.req.hostId, this.journal.compose, this.journal.fromImage)
     }
   }
 
@@ -408,7 +408,7 @@ export class DeployRun {
     let outcome: { result: DeployResult; reason: string } = { result: 'failed', reason: why }
     await this.step('recover', async () => {
       await this.deps.waitForHost()
-      const r = await recover(this.deps.docker, this.journal, this.gateOptions())
+      const r = await recover({ docker: this.deps.docker, exec: this.deps.exec, state: this.deps.state, hostId: this.req.hostId }, this.journal, this.gateOptions())
       outcome = { result: r.result, reason: `the connection to ${this.req.hostId} was cut (${why}); ${r.detail}` }
       return { detail: r.detail }
     }).catch((err: Error) => {

@@ -28,7 +28,7 @@ import { JsonFile } from '../storage/json-file'
 import { AuditLog } from '../providers/audit/audit-log'
 import { DETECT_COMPOSE, parseComposeDetection } from './compose-cli'
 import { DeployRun, lockedError } from './deploy-run'
-import { HostDocker, splitImage } from './host-docker'
+import { builtAt, HostDocker, splitImage } from './host-docker'
 import { HostState, publicLock, type LockInfo } from './host-state'
 import { discoverServices, listedHealth, type FoundService } from './service-discovery'
 import { recover } from './recovery'
@@ -221,7 +221,7 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
     const services = found.map((s): DeployService => {
       const lock = locks.find((l) => l.serviceId === s.id)
       const retained = (imagesByRepo.get(s.repo) ?? [])
-        .flatMap((img) => (img.RepoTags ?? []).filter((t) => splitImage(t).repo === s.repo).map((t) => ({ tag: splitImage(t).tag, createdAt: new Date(img.Created * 1000).toISOString(), imageId: img.Id, size: img.Size })))
+        .flatMap((img) => (img.RepoTags ?? []).filter((t) => splitImage(t).repo === s.repo).map((t) => ({ tag: splitImage(t).tag, createdAt: builtAt(img), imageId: img.Id, size: img.Size })))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.tag.localeCompare(a.tag))
       return {
         id: s.id,
@@ -262,7 +262,7 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
     let reason: string | null = `took over a stale lock held by ${held.who} on ${held.machine} since ${held.since}`
     try {
       if (held.journal) {
-        const r = await recover(docker, held.journal, { timeoutMs: settings.healthTimeoutMs, successes: settings.successes, healthUrl: settings.healthUrl, expectStatus: settings.expectStatus, client: () => deps.ssh.pool.acquire(hostId) })
+        const r = await recover({ docker, exec: (h, c, o) => deps.ssh.exec(h, c, o), state, hostId }, held.journal, { timeoutMs: settings.healthTimeoutMs, successes: settings.successes, healthUrl: settings.healthUrl, expectStatus: settings.expectStatus, client: () => deps.ssh.pool.acquire(hostId) })
         result = r.result === 'failed' ? 'failed' : 'succeeded'
         reason = `${reason}; ${r.detail}`
       }

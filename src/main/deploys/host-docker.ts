@@ -23,6 +23,14 @@ export interface ListedImage {
   RepoTags: string[] | null
   Created: number
   Size: number
+  Labels?: Record<string, string> | null
+}
+
+/** When the image was built: its OCI `created` label when it has one (an imported or re-tagged image's Created is when it arrived), else Created. */
+export function builtAt(img: ListedImage): string {
+  const label = img.Labels?.['org.opencontainers.image.created']
+  if (label && Number.isFinite(Date.parse(label))) return new Date(label).toISOString()
+  return new Date(img.Created * 1000).toISOString()
 }
 
 interface HealthConfig {
@@ -187,8 +195,10 @@ export class HostDocker {
     await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/start`, { timeoutMs: 60_000 })
   }
 
-  async stop(id: string, seconds = 10): Promise<void> {
-    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/stop?t=${seconds}`, { timeoutMs: (seconds + 30) * 1000 })
+  /** Stops with the container's own stop timeout (its StopTimeout, else Docker's 10 s) unless `seconds` is given. */
+  async stop(id: string, seconds?: number): Promise<void> {
+    const query = seconds === undefined ? '' : `?t=${seconds}`
+    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/stop${query}`, { timeoutMs: ((seconds ?? 60) + 30) * 1000 })
   }
 
   async rename(id: string, name: string): Promise<void> {

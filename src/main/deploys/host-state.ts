@@ -37,6 +37,8 @@ export interface DeployJournal {
   /** Set once the old version was stopped (stop-first) and once it was removed (the switch). */
   oldStopped?: boolean
   switched?: boolean
+  /** Compose services: how to bring the service up again with the version from before. */
+  compose?: import('./compose-cli').ComposeTarget
 }
 
 export const STATE_DIR = '"${DROPDECK_STATE_DIR:-$HOME/.dropdeck}"'

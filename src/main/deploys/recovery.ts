@@ -9,16 +9,25 @@
  */
 import type { DeployResult } from '../../shared/contract/deploys'
 import type { HostDocker } from './host-docker'
-import type { DeployJournal } from './host-state'
+import type { DeployJournal, Exec, HostState } from './host-state'
 import { healthGate, type GateOptions } from './health-gate'
+import { composeUp } from './compose-cli'
+
+export interface RecoveryHost {
+  docker: HostDocker
+  exec: Exec
+  state: HostState
+  hostId: string
+}
 
 export interface Recovered {
   result: DeployResult
   detail: string
 }
 
-export async function recover(docker: HostDocker, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
-  if (j.kind === 'compose') return recoverCompose(docker, j, gate)
+export async function recover(host: RecoveryHost, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+  const { docker } = host
+  if (j.kind === 'compose') return recoverCompose(host, j, gate)
   const byName = await docker.find(j.name)
   const temp = j.tempName ? await docker.find(j.tempName) : null
   const fresh = j.newContainerId ? (temp?.Id === j.newContainerId ? temp : await docker.find(j.newContainerId)) : temp
@@ -38,11 +47,20 @@ export async function recover(docker: HostDocker, j: DeployJournal, gate: Omit<G
   return { result: 'rolled-back', detail: `removed the unfinished new version; ${j.name} runs ${j.fromImage ?? 'its previous image'} again (${g.detail})` }
 }
 
-async function recoverCompose(docker: HostDocker, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+async function recoverCompose(host: RecoveryHost, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+  const { docker } = host
   const running = j.newContainerId ? await docker.find(j.newContainerId) : null
   if (running?.State.Running) {
     const g = await healthGate(docker, running.Id, gate)
     if (g.healthy) return { result: 'succeeded', detail: `${j.name} runs ${j.toImage} and is healthy (${g.detail})` }
+  }
+  // Compose replaced the old container: bring the service up again with the version from before.
+  if (j.compose && j.fromImage) {
+    const r = await composeUp(host.exec, host.state, host.hostId, j.compose, j.fromImage)
+    if (!r.ok) return { result: 'failed', detail: `${j.compose.cli.command} up with ${j.fromImage} failed: ${r.output.split('\n').slice(-2).join(' ')}` }
+    const back = (await docker.containers({ label: [`com.docker.compose.project=${j.compose.project}`, `com.docker.compose.service=${j.compose.service}`] })).find((c) => c.State === 'running' && c.Image === j.fromImage)
+    const g = back ? await healthGate(docker, back.Id, gate) : null
+    return { result: 'rolled-back', detail: `${j.name} runs ${j.fromImage} again (${g?.detail ?? 'its container was not found'})` }
   }
   const old = j.oldContainerId ? await docker.find(j.oldContainerId) : null
   if (old) {

@@ -3,7 +3,7 @@
  * start/stop/restart/remove. While an action runs the row says so ("restarting…"); the live watch
  * then shows the state Docker reports.
  */
-import { ChevronDown, ChevronRight, Play, RotateCw, Square, Trash2 } from 'lucide-react'
+import { ChevronDown, ChevronRight, Play, Rocket, RotateCw, Square, Trash2 } from 'lucide-react'
 import { Fragment } from 'react'
 import type { Container } from './containers-queries'
 import { HealthDetail } from './HealthDetail'
@@ -66,6 +66,9 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
               Start
             </button>
           )}
+          <a className="icon-button" href="#/deploys" aria-label={`Deploy ${c.name}`} title={`Deploy a version of ${c.name} (Deploys)`}>
+            <Rocket size={14} aria-hidden="true" />
+          </a>
           <button type="button" className="icon-button icon-button-danger" aria-label={`Remove ${c.name}`} title={`Remove ${c.name}`} disabled={pending !== null} onClick={() => onAction('remove')}>
             <Trash2 size={14} aria-hidden="true" />
           </button>
