@@ -79,7 +79,7 @@ export function createServices(options: ServicesOptions): Services {
     usedHostnames: () => sshHostnames(ssh)
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning, proxyResolver })
-  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log })
+  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log, terminals: ssh.terminals })
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
   const units = createUnitsServices(opsDeps)
   const facts = createFactsServices(opsDeps)

@@ -9,6 +9,10 @@ import { DropdeckError } from '../../shared/errors'
 import type { Handlers } from '../rpc/router'
 import { ContainersWatches, type WatchTuning } from './containers-watch'
 import { diskUsage, prune, prunePreview } from './disk-usage'
+import { containerStats, inspectContainer, revealEnv, tailLogs } from './container-details'
+import { openContainerShell } from './container-exec'
+import type { CallContext } from '../rpc/context'
+import type { ShellSession } from '../terminals/shell-session'
 import { EngineSessions } from './session-cache'
 import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
@@ -28,6 +32,7 @@ export interface InspectResult {
     Status: string
     ExitCode: number
     StartedAt?: string
+    FinishedAt?: string
     Health?: { Status: string; Log?: Array<{ Start: string; End: string; ExitCode: number; Output: string }> | null }
   }
   NetworkSettings?: { Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null }
@@ -47,6 +52,8 @@ export interface ContainersDeps extends EngineDeps {
   retain(hostId: string): () => void
   log?: (line: string) => void
   watchTuning?: WatchTuning
+  /** Where container shells become terminal tabs (the terminals service's adopt). */
+  terminals?: { attach(session: ShellSession, ctx: CallContext): { id: string } }
 }
 
 export function createContainersServices(deps: ContainersDeps): ContainersServices {
@@ -98,6 +105,15 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       return toContainer(await inspect(hostId, before.id))
     },
     'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
+    'containers.inspect': ({ hostId, id }) => inspectContainer(engine, hostId, id, (i) => portsOf(i.NetworkSettings?.Ports)),
+    'containers.revealEnv': ({ hostId, id, name }) => revealEnv(engine, hostId, id, name),
+    'containers.stats': ({ hostId, id }) => containerStats(engine, hostId, id),
+    'containers.tail': async ({ hostId, id, lines }) => ({ lines: await tailLogs(engine, hostId, id, lines ?? 20) }),
+    'containers.shell': async ({ hostId, id, cols, rows }, ctx) => {
+      if (!deps.terminals) throw new DropdeckError('INTERNAL', 'Container shells are not available in this build.')
+      const session = await openContainerShell(engine, deps.retain, { hostId, container: id, cols, rows }, deps.log ?? (() => undefined))
+      return deps.terminals.attach(session, ctx)
+    },
     'containers.watch.open': ({ hostId }, ctx) => watches.open(hostId, ctx),
     'containers.watch.close': ({ id }) => {
       watches.close(id)
@@ -123,9 +139,7 @@ const ZERO_TIME = /^0001-01-01/
 export function toContainer(i: InspectResult): Container {
   const health = i.State.Health?.Status
   const running = i.State.Status === 'running' || i.State.Status === 'paused' || i.State.Status === 'restarting'
-  const ports = Object.entries(i.NetworkSettings?.Ports ?? {}).flatMap(([port, bindings]) =>
-    bindings?.length ? bindings.map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}->${port}`) : [port]
-  )
+  const ports = portsOf(i.NetworkSettings?.Ports)
   return {
     id: i.Id,
     name: i.Name.replace(/^\//, ''),
@@ -136,8 +150,14 @@ export function toContainer(i: InspectResult): Container {
     ports,
     createdAt: i.Created,
     startedAt: i.State.StartedAt && !ZERO_TIME.test(i.State.StartedAt) ? i.State.StartedAt : null,
+    finishedAt: !running && i.State.FinishedAt && !ZERO_TIME.test(i.State.FinishedAt) ? i.State.FinishedAt : null,
     project: i.Config.Labels?.['com.docker.compose.project'] ?? null
   }
+}
+
+/** `127.0.0.1:8080->80/tcp` for a published port, `80/tcp` for one only exposed. */
+function portsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null | undefined): string[] {
+  return Object.entries(ports ?? {}).flatMap(([port, bindings]) => (bindings?.length ? bindings.map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}->${port}`) : [port]))
 }
 
 export function healthResults(i: InspectResult): HealthResult[] {

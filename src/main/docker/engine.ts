@@ -9,7 +9,7 @@ import type { Duplex, Readable } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
 import { posixCommand } from '../ssh/remote-command'
-import { requestRaw, type ResponseHeadSplitter } from './raw-stream'
+import { requestRaw, type RawRequestOptions, type ResponseHeadSplitter } from './raw-stream'
 
 const DIAL = 'docker system dial-stdio'
 const SUDO_DIAL = 'sudo -n docker system dial-stdio'
@@ -42,6 +42,16 @@ export interface EngineStream {
   /** The response body, as it arrives (chunked encoding already undone). Ends when docker ends it or the stream is closed. */
   body: Readable
   /** Closes the body and the dial-stdio channel; idempotent. */
+  close(): void
+}
+
+/** A hijacked exec connection: the process's TTY output, its input, and the channel under both. */
+export interface EngineUpgraded {
+  /** The TTY's output as it arrives; ends when the process ends or the channel closes. */
+  output: Readable
+  /** For back-pressure (pause/resume) and its close. */
+  channel: ClientChannel
+  write(data: string | Buffer): void
   close(): void
 }
 
@@ -128,6 +138,33 @@ export class DockerEngine {
     return { status, body, close }
   }
 
+  /**
+   * A hijacked connection (POST /exec/{id}/start with a TTY): resolves once docker answered 101, with
+   * the process's output as `body` and its input written with `write`. Ends when the process ends or
+   * `close` is called (which closes the channel; the process itself keeps running: see container-exec.ts).
+   */
+  async upgrade(hostId: string, path: string, body: unknown, options: { timeoutMs?: number } = {}): Promise<EngineUpgraded> {
+    const opened = await this.dialled(hostId, (client, command) => this.openRaw(hostId, client, command, 'POST', path, options.timeoutMs ?? 30_000, undefined, { upgrade: true, body }))
+    const { body: output, channel, status } = opened
+    if (status !== 101) {
+      try {
+        checked(hostId, 'POST', path, await readBody(output, status))
+      } finally {
+        channel.close()
+      }
+      throw new DropdeckError('UPSTREAM', `${hostId}: docker did not hand over the exec session (HTTP ${status}).`, { retryable: true })
+    }
+    return {
+      output,
+      channel,
+      write: (data) => void channel.write(data),
+      close: () => {
+        output.destroy()
+        channel.close()
+      }
+    }
+  }
+
   /** A session: one dial-stdio channel kept open for sequential requests (see EngineSession). */
   async session(hostId: string): Promise<EngineSession> {
     const opened = await this.dialled(hostId, (client, command) => this.open(hostId, client, command, 'GET', '/_ping', 30_000, undefined, true))
@@ -195,9 +232,9 @@ export class DockerEngine {
   }
 
   /** Like open, for a stream: the request as HTTP/1.0 on a raw channel (./raw-stream.ts), resolved at the response head. */
-  private async openRaw(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal): Promise<RawOpened | DialFailure> {
+  private async openRaw(hostId: string, client: Client, command: string, method: string, path: string, timeoutMs: number, signal?: AbortSignal, request?: RawRequestOptions): Promise<RawOpened | DialFailure> {
     const { channel, failure } = await dialChannel(hostId, client, command)
-    const body = requestRaw(channel, method, API + path)
+    const body = requestRaw(channel, method, API + path, request)
     let timer: NodeJS.Timeout | undefined
     let onAbort: (() => void) | undefined
     try {

@@ -9,6 +9,12 @@ import type { ClientChannel } from 'ssh2'
 
 const HEAD_LIMIT = 64 * 1024
 
+export interface RawRequestOptions {
+  /** Ask docker to hijack the connection (exec start with a TTY); `body` goes as JSON. */
+  upgrade?: boolean
+  body?: unknown
+}
+
 export interface RawHead {
   status: number
 }
@@ -61,7 +67,7 @@ export class ResponseHeadSplitter extends Transform {
 }
 
 /** Writes the request and returns the splitter the channel is piped into. */
-export function requestRaw(channel: ClientChannel, method: string, path: string): ResponseHeadSplitter {
+export function requestRaw(channel: ClientChannel, method: string, path: string, options: RawRequestOptions = {}): ResponseHeadSplitter {
   const splitter = new ResponseHeadSplitter()
   splitter.on('error', () => undefined) // the response promise carries it
   // A close-delimited body cannot say whether it ended or was cut; the dial command's exit status can:
@@ -75,6 +81,14 @@ export function requestRaw(channel: ClientChannel, method: string, path: string)
     if (exitCode === 0) splitter.end()
     else splitter.destroy(new Error('the connection to docker dropped before the response ended'))
   })
-  channel.write(`${method} ${path} HTTP/1.0\r\nHost: docker\r\nAccept: application/json\r\n\r\n`)
+  if (options.upgrade) {
+    // An attach (exec start): HTTP/1.1 asking to upgrade, so docker answers 101 and hands the
+    // connection over to the process's raw TTY both ways, which then ends with the process.
+    const payload = Buffer.from(JSON.stringify(options.body ?? {}), 'utf8')
+    channel.write(
+      `${method} ${path} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`
+    )
+    channel.write(payload)
+  } else channel.write(`${method} ${path} HTTP/1.0\r\nHost: docker\r\nAccept: application/json\r\n\r\n`)
   return splitter
 }

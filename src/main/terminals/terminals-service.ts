@@ -1,6 +1,6 @@
 /**
- * Terminals: remote shells (a PTY per SSH channel on the pooled connection, remote-shell.ts) and local
- * shells (node-pty, local-shell.ts), handled alike here. Each terminal is a stream (docs/api.md
+ * Terminals: remote shells (a PTY per SSH channel on the pooled connection, remote-shell.ts), local
+ * shells (node-pty, local-shell.ts) and container shells (attached from ../docker), handled alike here. Each terminal is a stream (docs/api.md
  * "Streams"): owned by the call context that opened it and closed with it, its output sent to that
  * client only as terminals.data events through a TerminalOutbox (chunking, coalescing and the
  * acknowledged flow control that pauses the shell while the client is behind: terminal-outbox.ts), and
@@ -65,15 +65,19 @@ export class TerminalsService {
 
   /** A remote shell on the host's pooled connection. */
   async open(p: { hostId: string; cols: number; rows: number }, ctx: CallContext): Promise<{ id: string }> {
-    return this.adopt(await openRemoteShell(this.deps.pool, p, this.deps.log), ctx)
+    return this.attach(await openRemoteShell(this.deps.pool, p, this.deps.log), ctx)
   }
 
   /** A local shell on this machine. */
   async openLocal(p: { cols: number; rows: number }, ctx: CallContext): Promise<{ id: string }> {
-    return this.adopt(await openLocalShell(p, this.deps.env ?? process.env), ctx)
+    return this.attach(await openLocalShell(p, this.deps.env ?? process.env), ctx)
   }
 
-  private adopt(session: ShellSession, ctx: CallContext): { id: string } {
+  /**
+   * Makes any shell a terminal owned by `ctx` (terminals.write/resize/ack/close, terminals.data and
+   * terminals.state apply): a container's shell (../docker/container-exec.ts) comes in this way.
+   */
+  attach(session: ShellSession, ctx: CallContext): { id: string } {
     const id = randomUUID()
     let done!: () => void
     const outbox = new TerminalOutbox(

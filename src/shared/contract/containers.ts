@@ -27,6 +27,8 @@ export const ContainerSchema = z.object({
   createdAt: z.string(),
   /** ISO 8601; null if never started. */
   startedAt: z.string().nullable(),
+  /** ISO 8601: when it last stopped, for containers that are not running; else null. */
+  finishedAt: z.string().nullable(),
   /** The Compose project label (`com.docker.compose.project`). */
   project: z.string().nullable()
 })
@@ -39,6 +41,54 @@ export const HealthResultSchema = z.object({
   output: z.string()
 })
 export type HealthResult = z.infer<typeof HealthResultSchema>
+
+/** One environment variable; a secret-looking one (see `secret`) comes without its value until revealed. */
+export const ContainerEnvSchema = z.object({
+  name: z.string(),
+  /** null while masked: ask containers.revealEnv for it. */
+  value: z.string().nullable(),
+  /** The name looks like it holds a secret (PASSWORD, SECRET, TOKEN, KEY, CREDENTIAL, AUTH, PRIVATE, DSN, …). */
+  secret: z.boolean()
+})
+
+/** What GET /containers/{id}/json says about a container, for its Inspect tab. */
+export const ContainerInspectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  image: z.string(),
+  /** The command as docker runs it (entrypoint + cmd). */
+  command: z.array(z.string()),
+  workingDir: z.string(),
+  user: z.string(),
+  env: z.array(ContainerEnvSchema),
+  mounts: z.array(z.object({ type: z.string(), source: z.string(), destination: z.string(), mode: z.string(), readOnly: z.boolean() })),
+  ports: z.array(z.string()),
+  /** Network name → its address in it (empty for host networking). */
+  networks: z.array(z.object({ name: z.string(), ipAddress: z.string(), aliases: z.array(z.string()) })),
+  networkMode: z.string(),
+  labels: z.record(z.string(), z.string()),
+  /** `no`, `always`, `unless-stopped`, `on-failure` (with `maximumRetries`). */
+  restartPolicy: z.object({ name: z.string(), maximumRetries: z.number().int() }),
+  restartCount: z.number().int(),
+  /** Set by docker when the container was killed for running out of memory. */
+  oomKilled: z.boolean(),
+  /** Docker's own error for the last start, if any. */
+  error: z.string()
+})
+export type ContainerInspect = z.infer<typeof ContainerInspectSchema>
+
+/** One reading of GET /containers/{id}/stats?stream=false&one-shot=… */
+export const ContainerStatsSchema = z.object({
+  /** Percent of one CPU (200 = two CPUs busy), over docker's sampling interval; null while docker has no earlier sample. */
+  cpuPercent: z.number().nullable(),
+  /** Memory in use, without the page cache (as `docker stats` shows it). */
+  memoryBytes: z.number(),
+  /** The container's memory limit (the host's memory when it has none). */
+  memoryLimitBytes: z.number(),
+  /** ISO 8601, docker's time of the reading. */
+  at: z.string()
+})
+export type ContainerStats = z.infer<typeof ContainerStatsSchema>
 
 export const ContainerActionSchema = z.enum(['start', 'stop', 'restart', 'remove'])
 
@@ -98,6 +148,29 @@ export const containersMethods = {
   'containers.action': {
     params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema, action: ContainerActionSchema, confirm: z.string().max(255).optional() }).strict(),
     result: ContainerSchema
+  },
+  /** Environment (secret-looking values masked), mounts, ports, networks, labels and restart policy. */
+  'containers.inspect': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: ContainerInspectSchema },
+  /** The value of one environment variable that inspect masked; NOT_FOUND if the container has no such variable. */
+  'containers.revealEnv': {
+    params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema, name: z.string().min(1).max(1000) }).strict(),
+    result: z.object({ name: z.string(), value: z.string() })
+  },
+  /** CPU and memory now (one reading; a running container only: stopped ones report zeros). */
+  'containers.stats': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: ContainerStatsSchema },
+  /** The container's last log lines (stdout and stderr, oldest first): what an exited container said before it stopped. */
+  'containers.tail': {
+    params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema, lines: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.object({ lines: z.array(z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() })) })
+  },
+  /**
+   * A shell inside a running container (`docker exec -it` with bash, else sh), as a terminal: the result's
+   * `id` is a terminal id, driven with terminals.write/resize/ack/close, its output in terminals.data and
+   * its end in terminals.state, with the same acknowledged flow control. Owned by the calling client.
+   */
+  'containers.shell': {
+    params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
+    result: z.object({ id: z.string() })
   },
   /** The health check's last results, oldest first; empty without a health check. */
   'containers.health': { params: z.object({ hostId: HostIdSchema, id: ContainerIdSchema }).strict(), result: z.array(HealthResultSchema) },
