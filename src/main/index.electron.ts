@@ -8,6 +8,7 @@ import { createServices, type Services } from './app/services'
 import { forwardEvents, registerIpc } from './ipc.electron'
 import { registerAppScheme, serveRenderer } from './protocol.electron'
 import { electronFetch } from './providers/http/net-fetch.electron'
+import { createSystemProxyResolver } from './network/proxy-resolver.electron'
 import { createKeychain } from './secrets/keychain'
 import { utilityKeychainChild } from './secrets/keychain-process.electron'
 import { rendererEntryUrl } from './security/app-protocol'
@@ -64,7 +65,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenSessions(() => rendererUrl)
     // Keychain calls run in a utility process: the Linux backend would block this thread (see keychain.ts).
     const keychain = createKeychain({ launch: () => utilityKeychainChild() })
-    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), keychain, fetch: electronFetch, log: (line) => console.error(line) })
+    services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), keychain, fetch: electronFetch, proxyResolver: createSystemProxyResolver, log: (line) => console.error(line) })
     registerIpc(services, createSenderCheck(() => rendererUrl))
     createWindow(services)
     checkForUpdatesOnLaunch((line) => console.error(line))

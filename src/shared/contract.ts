@@ -15,6 +15,7 @@ import { checksEvents, checksMethods } from './contract/checks'
 import { reportMethods } from './contract/report'
 import { filesEvents, filesMethods } from './contract/files'
 import { deploysEvents, deploysMethods } from './contract/deploys'
+import { networkMethods } from './contract/network'
 
 export * from './contract/providers'
 export * from './contract/ssh'
@@ -28,6 +29,7 @@ export * from './contract/report'
 export * from './contract/files'
 export * from './contract/streams'
 export * from './contract/deploys'
+export * from './contract/network'
 
 const NoParams = z.object({}).strict()
 
@@ -147,7 +149,8 @@ export const methods = {
   ...checksMethods,
   ...reportMethods,
   ...filesMethods,
-  ...deploysMethods
+  ...deploysMethods,
+  ...networkMethods
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>
 
 export const events = {

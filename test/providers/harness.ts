@@ -11,7 +11,7 @@ import type { EventName, EventPayload, MethodName, Params, Result } from '../../
 import { DropdeckError } from '../../src/shared/errors'
 import { createCallContext } from '../../src/main/rpc/context'
 import type { EventBus } from '../../src/main/rpc/event-bus'
-import { createServices } from '../../src/main/app/services'
+import { createServices, type ServicesOptions } from '../../src/main/app/services'
 import { createKeychain } from '../../src/main/secrets/keychain'
 import type { SecretsService } from '../../src/main/secrets/secrets-service'
 import type { SettingsStore } from '../../src/main/settings/settings-store'
@@ -46,6 +46,8 @@ export interface WorldOptions {
   env?: Record<string, string>
   /** The services' fetch (default Node's): a test can act between a request's answer and the next request. */
   fetch?: typeof fetch
+  /** Where proxies come from instead of the PAC setting (Electron passes Chromium's answers). */
+  proxyResolver?: ServicesOptions['proxyResolver']
 }
 
 /** Fast timings for tests: short backoff, 50 ms action polling. */
@@ -63,6 +65,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url, ...options.env },
     log: (line) => log.push(line),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.proxyResolver ? { proxyResolver: options.proxyResolver } : {}),
     providerTuning: options.tuning ?? fastTuning
   })
   const { bus, settings, secrets, router } = services

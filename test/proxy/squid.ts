@@ -12,12 +12,18 @@ import { run, spawnDaemon, stopDaemon, tailLog, waitFor, type Daemon } from '../
 
 export const SQUID_PATH = '/usr/sbin/squid'
 export const BASIC_NCSA_AUTH_PATH = '/usr/lib/squid/basic_ncsa_auth'
+export const NTLM_FAKE_AUTH_PATH = '/usr/lib/squid/ntlm_fake_auth'
 
 export interface SquidOptions {
   /** The loopback address to listen on (one of your own, e.g. 127.0.150.1). */
   address: string
   /** Users allowed through with Basic auth; none means no authentication. */
   users?: Record<string, string>
+  /**
+   * Sign-in squid asks for: Basic against `users` (default), or NTLM only (squid's ntlm_fake_auth), as a
+   * Windows-domain proxy does, for the answer Dropdeck cannot give.
+   */
+  scheme?: 'basic' | 'ntlm'
   /** Host names squid refuses to CONNECT to (403), by dstdomain. */
   forbiddenDomains?: string[]
 }
@@ -52,6 +58,7 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
   const port = await freePort(options.address)
   const file = (name: string) => join(dir, name)
   const users = Object.entries(options.users ?? {})
+  const ntlm = options.scheme === 'ntlm'
   if (users.length) {
     const lines = await Promise.all(users.map(async ([user, password]) => `${user}:${(await run('openssl', ['passwd', '-apr1', password])).trim()}`))
     await writeFile(file('htpasswd'), lines.join('\n') + '\n', { mode: 0o644 })
@@ -69,7 +76,8 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
     'logfile_rotate 0',
     'shutdown_lifetime 0 seconds',
     'dns_v4_first on',
-    ...(users.length
+    ...(ntlm ? [`auth_param ntlm program ${NTLM_FAKE_AUTH_PATH}`, 'auth_param ntlm children 1 startup=1', 'acl authenticated proxy_auth REQUIRED'] : []),
+    ...(users.length && !ntlm
       ? [
           `auth_param basic program ${BASIC_NCSA_AUTH_PATH} ${file('htpasswd')}`,
           'auth_param basic children 2 startup=1',
@@ -79,7 +87,7 @@ export async function startSquid(options: SquidOptions): Promise<Squid> {
       : []),
     ...(options.forbiddenDomains?.length ? [`acl forbidden dstdomain ${options.forbiddenDomains.join(' ')}`, 'http_access deny forbidden'] : []),
     // Authentication before anything else, as corporate proxies do; then every port, loopback included.
-    ...(users.length ? ['http_access deny !authenticated'] : []),
+    ...(users.length || ntlm ? ['http_access deny !authenticated'] : []),
     'http_access allow all',
     ''
   ].join('\n')

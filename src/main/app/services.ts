@@ -12,6 +12,7 @@ import { createProviderHandlers, type ProviderDeps, type ProviderServices } from
 import { createNodeFetch } from '../providers/http/node-fetch'
 import { createPacProxyResolver, type ProxyResolver } from '../network/proxy-resolver'
 import { ProxyCredentialStore } from '../network/proxy-credentials'
+import { createNetworkHandlers } from '../network/network-handlers'
 import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
 import { createContainersServices } from '../docker/containers-service'
@@ -105,7 +106,14 @@ export function createServices(options: ServicesOptions): Services {
     ...facts.handlers,
     ...logs.handlers,
     ...files.handlers,
-    ...deploys.handlers
+    ...deploys.handlers,
+    ...createNetworkHandlers({
+      env,
+      proxyResolver,
+      credentials: proxyCredentials,
+      resolveHost: (id) => ssh.hosts.resolve(id),
+      ...(options.fetch ? { providerStack: "Chromium's network stack (system proxy, PAC/WPAD, OS certificates); this test follows the same route from Node" } : {})
+    })
   }
 
   const router = createRouter(handlers, log)

@@ -50,7 +50,16 @@ export function createHealthServices(deps: HealthDeps): HealthServices {
   const alerts = new AlertsService({ dataDir: deps.dataDir, bus: deps.bus, fetch: deps.fetch, log: deps.log })
   const checks = new ChecksService({ dataDir: deps.dataDir, bus: deps.bus, log: deps.log, sources, alerts, fetch: deps.fetch, env: deps.env, tuning: deps.tuning?.checks })
   const store = new MetricsStore(deps.dataDir, deps.log)
-  const sampler = new MetricsSampler({ store, hosts: () => sources.hosts(), exec: (hostId, command, options) => deps.ssh.exec(hostId, command, options), threshold: () => sources.threshold(), log: deps.log, intervalMs: deps.tuning?.sampleMs })
+  // Which hosts are connected, from the pool's state changes: sampling never lists hosts (which would
+  // ask DigitalOcean for droplets) and never connects one.
+  const connected = new Set<string>()
+  const unsubscribe = deps.bus.subscribe((event, payload) => {
+    if (event !== 'hosts.changed') return
+    const host = payload as { id: string; state: string }
+    if (host.state === 'connected') connected.add(host.id)
+    else connected.delete(host.id)
+  })
+  const sampler = new MetricsSampler({ store, connected: () => [...connected], exec: (hostId, command, options) => deps.ssh.exec(hostId, command, options), threshold: () => sources.threshold(), log: deps.log, intervalMs: deps.tuning?.sampleMs })
 
   const handlers: Pick<Handlers, HealthMethodName> = {
     ...createChecksHandlers(checks),
@@ -76,6 +85,7 @@ export function createHealthServices(deps: HealthDeps): HealthServices {
       sampler.start()
     },
     async dispose() {
+      unsubscribe()
       sampler.stop()
       await checks.dispose()
       await Promise.allSettled([alerts.flush(), store.flush(), ctx.dispose()])

@@ -7,7 +7,6 @@ import type { MetricPoint } from '../../shared/contract/checks'
 import type { HostFacts } from '../../shared/contract/facts'
 import { factsFromOutput } from '../facts/facts-service'
 import { factsScript } from '../facts/facts-script'
-import type { HostSummary } from '../checks/sources'
 import type { MetricsStore } from './metrics-store'
 
 export const SAMPLE_MS = 15_000
@@ -15,7 +14,8 @@ const MARK = '@@dropdeck-metrics'
 
 export interface SamplerDeps {
   store: MetricsStore
-  hosts(): Promise<HostSummary[]>
+  /** The hosts connected now (from hosts.changed, so sampling never lists hosts or droplets itself). */
+  connected(): string[]
   exec(hostId: string, command: string, options?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number | null }>
   threshold(): Promise<number>
   log: (line: string) => void
@@ -85,8 +85,7 @@ export class MetricsSampler {
     if (this.busy) return
     this.busy = true
     try {
-      const hosts = (await this.deps.hosts()).filter((h) => h.state === 'connected')
-      await Promise.all(hosts.map((h) => this.sample(h.id).catch((err: Error) => this.deps.log(`metrics: ${h.id}: ${err.message}`))))
+      await Promise.all(this.deps.connected().map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id}: ${err.message}`))))
     } finally {
       this.busy = false
     }

@@ -138,6 +138,16 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
   })
 }
 
+/** The proxy HTTPS_PROXY / HTTP_PROXY give for a URL (NO_PROXY applied), for the connection test; none: direct. */
+export function envProxyFor(env: NodeJS.ProcessEnv, target: URL): { variable: string; host: string; port: number; display: string; authorization?: string } | undefined {
+  const settings = readProxyEnv(env)
+  const config = target.protocol === 'https:' ? settings.https : target.protocol === 'http:' ? settings.http : undefined
+  if (!config || shouldBypassProxy(target, settings.noProxy)) return undefined
+  const proxy = parseProxy(config)
+  const url = new URL(proxy.uri)
+  return { variable: proxy.variable, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), display: proxy.display, ...(proxy.token ? { authorization: proxy.token } : {}) }
+}
+
 export interface ProxyDescription {
   /** Proxy for https URLs, password masked; null when none. */
   https: string | null

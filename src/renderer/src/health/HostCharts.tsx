@@ -80,7 +80,7 @@ export function HostCharts({ hostId, threshold }: { hostId: string; threshold: n
               <LineChart data={points} margin={{ top: 4, right: 6, bottom: 0, left: 0 }}>
                 <CartesianGrid vertical={false} strokeDasharray="2 3" />
                 <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} minTickGap={40} tickLine={false} fontSize={10} />
-                <YAxis tickFormatter={(v: number) => rate(v, true)} tickLine={false} axisLine={false} fontSize={10} width={42} />
+                <YAxis tickFormatter={(v: number) => rate(v, true)} tickLine={false} axisLine={false} fontSize={10} width={30} />
                 <Tooltip
                   isAnimationActive={false}
                   labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
@@ -98,11 +98,12 @@ export function HostCharts({ hostId, threshold }: { hostId: string; threshold: n
   )
 }
 
-/** Bytes per second as B/s, KB/s, MB/s (short: no "/s", for axis ticks). */
+/** Bytes per second as B/s, KB/s, MB/s; short (axis ticks): 600, 1.2K, 3M. */
 function rate(v: number | null, short = false): string {
   if (v === null) return '—'
   const [n, u] = v >= 1e6 ? [v / 1e6, 'MB'] : v >= 1e3 ? [v / 1e3, 'KB'] : [v, 'B']
-  return `${n >= 10 || u === 'B' ? Math.round(n) : n.toFixed(1)} ${u}${short ? '' : '/s'}`
+  const num = n >= 10 || u === 'B' ? String(Math.round(n)) : n.toFixed(1)
+  return short ? `${num}${u === 'B' ? '' : u[0]}` : `${num} ${u}/s`
 }
 
 function formatValue(v: number | null, s: Series): string {
