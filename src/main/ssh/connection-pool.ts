@@ -1,7 +1,10 @@
 /**
  * One ssh2 Client per host, shared by tunnels, terminals and exec. Keepalives detect a dead peer even
  * when it is silent (no RST ever arrives); a connection somebody still needs (a tunnel retains it, or
- * the operator connected it) comes back by itself with jittered exponential backoff. Host keys and
+ * the operator connected it) comes back by itself with jittered exponential backoff, up to a bound
+ * of attempts in a row; then it stays failed until the operator connects again (Retry). While a retry
+ * is pending, other callers get the last error at once instead of a connection attempt of their own,
+ * so a log follow or a tunnel retrying on its own schedule cannot defeat the backoff. Host keys and
  * authentication failures are not retried: they need the operator.
  */
 import net from 'node:net'
@@ -27,10 +30,19 @@ export interface HostError {
   message: string
 }
 
+/** Failed attempts in a row, and when the next one is (null once it gave up). */
+export interface HostRetry {
+  attempt: number
+  nextAt: string | null
+  gaveUp: boolean
+}
+
 export interface PoolTuning {
   /** First reconnect delay (before jitter); doubles per failure up to backoffMaxMs. */
   backoffBaseMs?: number
   backoffMaxMs?: number
+  /** Failed attempts in a row after which the pool stops retrying until the operator connects. Default 8 (about 1.5 min). */
+  maxAttempts?: number
   /** Handshake and proxy deadline. */
   readyTimeoutMs?: number
   /** Override ServerAliveInterval (ms) / CountMax for every host, for tests. */
@@ -75,6 +87,10 @@ interface Entry {
   users: number
   everConnected: boolean
   failures: number
+  /** When the pending retry runs (epoch ms), while one is scheduled. */
+  nextAt?: number
+  /** Stopped retrying after maxAttempts; only connect() (the operator) tries again. */
+  gaveUp: boolean
   timer?: NodeJS.Timeout
   waiters: Set<Waiter>
   /** The last unknown key this host presented, for hosts.trustKey. */
@@ -105,15 +121,22 @@ export class ConnectionPool {
   private entry(id: string): Entry {
     let e = this.entries.get(id)
     if (!e) {
-      e = { id, state: 'idle', pinned: false, users: 0, everConnected: false, failures: 0, waiters: new Set() }
+      e = { id, state: 'idle', pinned: false, users: 0, everConnected: false, failures: 0, gaveUp: false, waiters: new Set() }
       this.entries.set(id, e)
     }
     return e
   }
 
-  state(id: string): { state: HostState; error?: HostError } {
+  state(id: string): { state: HostState; error?: HostError; retry?: HostRetry } {
     const e = this.entries.get(id)
-    return e ? { state: e.state, ...(e.error ? { error: e.error } : {}) } : { state: 'idle' }
+    if (!e) return { state: 'idle' }
+    const retry = this.retryOf(e)
+    return { state: e.state, ...(e.error ? { error: e.error } : {}), ...(retry ? { retry } : {}) }
+  }
+
+  private retryOf(e: Entry): HostRetry | undefined {
+    if (e.failures === 0 || e.state === 'connected') return undefined
+    return { attempt: e.failures, nextAt: !e.gaveUp && e.nextAt !== undefined ? new Date(e.nextAt).toISOString() : null, gaveUp: e.gaveUp }
   }
 
   private setState(e: Entry, state: HostState, error?: HostError): void {
@@ -127,10 +150,15 @@ export class ConnectionPool {
     return !this.disposed && (e.pinned || e.users > 0)
   }
 
-  /** Opens the connection for the operator and keeps it up until hosts.disconnect. */
+  /** Opens the connection for the operator and keeps it up until hosts.disconnect. Tries now, also after the pool gave up (Retry). */
   async connect(id: string): Promise<Client> {
     const e = this.entry(id)
     e.pinned = true
+    if (e.timer) clearTimeout(e.timer)
+    e.timer = undefined
+    e.nextAt = undefined
+    e.gaveUp = false
+    e.failures = 0
     return this.ensure(e)
   }
 
@@ -151,6 +179,7 @@ export class ConnectionPool {
       if (!this.wanted(e) && e.timer) {
         clearTimeout(e.timer)
         e.timer = undefined
+        e.nextAt = undefined
         if (!e.client && !e.connecting) this.setState(e, 'idle', e.error)
       }
     }
@@ -196,10 +225,8 @@ export class ConnectionPool {
     if (this.disposed) return Promise.reject(new DropdeckError('UPSTREAM', 'Dropdeck is shutting down.'))
     if (e.client && e.state === 'connected') return Promise.resolve(e.client)
     if (e.connecting) return e.connecting
-    if (e.timer) {
-      clearTimeout(e.timer)
-      e.timer = undefined
-    }
+    // Backing off, or given up: the last error now, not an attempt of this caller's own.
+    if (e.timer || e.gaveUp) return Promise.reject(this.backoffError(e))
     this.setState(e, e.everConnected && this.wanted(e) ? 'reconnecting' : 'connecting', e.state === 'reconnecting' ? e.error : undefined)
     const attempt = this.open(e).then(
       (client) => {
@@ -207,6 +234,8 @@ export class ConnectionPool {
         e.client = client
         e.everConnected = true
         e.failures = 0
+        e.gaveUp = false
+        e.nextAt = undefined
         this.setState(e, 'connected')
         this.settleWaiters(e, { client })
         return client
@@ -216,8 +245,19 @@ export class ConnectionPool {
         const error = toDropdeckError(err)
         const info = { code: error.code, message: error.message }
         if (error.retryable && this.wanted(e)) {
+          if (e.failures + 1 >= (this.deps.tuning?.maxAttempts ?? 8)) {
+            e.failures++
+            e.gaveUp = true
+            e.nextAt = undefined
+            const gaveUp = { code: error.code, message: `Dropdeck stopped trying after ${e.failures} attempts in a row: ${error.message} Retry (Connect) tries again.` }
+            this.setState(e, 'error', gaveUp)
+            this.settleWaiters(e, { error: new DropdeckError(error.code, gaveUp.message, { data: { hostId: e.id, attempt: e.failures, gaveUp: true } }) })
+            this.deps.onState(e.id, 'error', gaveUp)
+            throw error
+          }
           this.setState(e, e.everConnected ? 'reconnecting' : 'connecting', info)
           this.schedule(e)
+          this.deps.onState(e.id, e.state, info) // the attempt count and the next try changed
         } else {
           this.setState(e, 'error', info)
           this.settleWaiters(e, { error })
@@ -229,6 +269,15 @@ export class ConnectionPool {
     return attempt
   }
 
+  /** What a caller gets while a retry is pending or after the pool gave up: the last failure, and when the next try is. */
+  private backoffError(e: Entry): DropdeckError {
+    const code = (e.error?.code ?? 'UPSTREAM') as ErrorCode
+    const last = e.error?.message ?? `${e.id} is not connected.`
+    if (e.gaveUp) return new DropdeckError(code, last, { data: { hostId: e.id, attempt: e.failures, gaveUp: true } })
+    const inS = Math.max(1, Math.round(((e.nextAt ?? Date.now()) - Date.now()) / 1000))
+    return new DropdeckError(code, `${last} Next try in ${inS} s (attempt ${e.failures + 1}).`, { retryable: true, data: { hostId: e.id, attempt: e.failures, nextAt: e.nextAt ? new Date(e.nextAt).toISOString() : null } })
+  }
+
   private schedule(e: Entry): void {
     if (e.timer || !this.wanted(e)) return
     const base = this.deps.tuning?.backoffBaseMs ?? 500
@@ -237,8 +286,10 @@ export class ConnectionPool {
     e.failures++
     // Equal jitter: never sooner than half the step, so a fleet of tunnels does not stampede one sshd.
     const delay = ceiling / 2 + Math.random() * (ceiling / 2)
+    e.nextAt = Date.now() + delay
     e.timer = setTimeout(() => {
       e.timer = undefined
+      e.nextAt = undefined
       if (this.wanted(e)) this.ensure(e).catch(() => undefined)
     }, delay)
     e.timer.unref?.()
@@ -435,6 +486,9 @@ export class ConnectionPool {
     e.pinned = false
     if (e.timer) clearTimeout(e.timer)
     e.timer = undefined
+    e.nextAt = undefined
+    e.gaveUp = false
+    e.failures = 0
     const client = e.client
     e.client = undefined
     e.releaseJump?.()

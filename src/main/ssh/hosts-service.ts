@@ -112,7 +112,7 @@ export class HostsService {
   }
 
   view(h: HostConfig): Host {
-    const { state, error } = this.pool?.state(h.id) ?? { state: 'idle' as const }
+    const { state, error, retry } = this.pool?.state(h.id) ?? { state: 'idle' as const }
     return {
       id: h.id,
       name: h.name,
@@ -124,7 +124,8 @@ export class HostsService {
       ...(h.proxyJump ? { proxyJump: h.proxyJump } : {}),
       localForwards: h.localForwards,
       state,
-      ...(error ? { error } : {})
+      ...(error ? { error } : {}),
+      ...(retry ? { retry } : {})
     }
   }
 

@@ -18,6 +18,7 @@ import './styles/ssh.css'
 import './styles/terminals.css'
 import './styles/containers.css'
 import './styles/logs.css'
+import './styles/files.css'
 import './styles/health.css'
 import './styles/deploys.css'
 

@@ -36,7 +36,12 @@ export const HostSchema = z.object({
   localForwards: z.array(LocalForwardSchema),
   state: HostStateSchema,
   /** The last failure: AUTH_FAILED, HOST_KEY_UNKNOWN, HOST_KEY_MISMATCH, TIMEOUT, UPSTREAM... */
-  error: SshErrorInfoSchema.optional()
+  error: SshErrorInfoSchema.optional(),
+  /**
+   * After failed attempts in a row (not connected): how many, when the next one is, or gaveUp once
+   * the pool stopped retrying (state "error" until hosts.connect, the operator's Retry).
+   */
+  retry: z.object({ attempt: z.number().int().min(1), nextAt: z.string().nullable(), gaveUp: z.boolean() }).optional()
 })
 export type Host = z.infer<typeof HostSchema>
 

@@ -7,6 +7,7 @@ import { ContainersView } from '../containers/ContainersView'
 import { DnsView } from '../dns/DnsView'
 import { DeploysView } from '../deploys/DeploysView'
 import { DropletsView } from '../droplets/DropletsView'
+import { FilesView } from '../files/FilesView'
 import type { Area } from '../navigation/areas'
 import { HealthView } from '../health/HealthView'
 import { HostsView } from '../ssh/HostsView'
@@ -49,6 +50,7 @@ export function AreaView({ area, onOpenSettings }: { area: Area; onOpenSettings:
   if (area.id === 'health') return <HealthView />
   if (area.id === 'logs') return <LogsView />
   if (area.id === 'deploys') return <DeploysView />
+  if (area.id === 'files') return <FilesView />
 
   // Areas with data views show them once their token is stored; nothing flashes while it loads.
   const DataView = area.id === 'droplets' ? DropletsView : area.id === 'dns' ? DnsView : undefined

@@ -2,10 +2,10 @@
  * The operator's areas, in rail order. Each says what it will do and what it needs set up, so an
  * area that has no data yet can still tell the operator the next step.
  */
-import { Activity, Cable, Container, Droplet, Globe, Rocket, ScrollText, Server, SquareTerminal, type LucideIcon } from 'lucide-react'
+import { Activity, Cable, Container, Droplet, FolderOpen, Globe, Rocket, ScrollText, Server, SquareTerminal, type LucideIcon } from 'lucide-react'
 import type { SecretKey } from '../../../shared/contract'
 
-export type AreaId = 'droplets' | 'dns' | 'hosts' | 'containers' | 'logs' | 'terminals' | 'tunnels' | 'health' | 'deploys'
+export type AreaId = 'droplets' | 'dns' | 'hosts' | 'containers' | 'logs' | 'terminals' | 'tunnels' | 'health' | 'deploys' | 'files'
 
 /** One thing the operator needs in place before an area is useful. */
 export type Requirement =
@@ -123,6 +123,13 @@ export const areas: Area[] = [
     icon: Rocket,
     summary: 'Roll tagged images forward and back on a host, with the running version confirmed before a rollback.',
     requirements: [sshAccess, { kind: 'note', label: 'Tagged images', detail: 'Images on the host tagged by version (for example app:1.4.2), not only :latest.' }]
+  },
+  {
+    id: 'files',
+    label: 'Files',
+    icon: FolderOpen,
+    summary: 'Browse a host’s folders over SFTP, move files both ways with resumable transfers, and edit configs with a diff, a backup and their validator.',
+    requirements: [sshAccess, { kind: 'note', label: 'sudo for root-only files', detail: 'Files only root can read are read through sudo -n where a NOPASSWD rule allows it.' }]
   }
 ]
 

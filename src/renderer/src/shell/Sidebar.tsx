@@ -12,7 +12,7 @@ import { AlertsBadge } from '../health/AlertsBadge'
 // Grouped the way an operator's day goes: what exists, what runs on it, what is shipped to it.
 const groups: Array<{ label: string; ids: AreaId[] }> = [
   { label: 'Infrastructure', ids: ['droplets', 'dns', 'hosts'] },
-  { label: 'Operate', ids: ['containers', 'logs', 'terminals', 'tunnels'] },
+  { label: 'Operate', ids: ['containers', 'logs', 'files', 'terminals', 'tunnels'] },
   { label: 'Ship', ids: ['health', 'deploys'] }
 ]
 

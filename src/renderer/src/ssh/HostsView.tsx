@@ -13,6 +13,7 @@ import { AddHostDialog } from './AddHostDialog'
 import { sshKeys, upsertHost, useHosts, type Host } from './ssh-queries'
 import { useSshFlow } from './use-ssh-flow'
 import { ConnectionState } from './ConnectionState'
+import { RetryNote } from './RetryNote'
 
 const sourceLabels: Record<Host['source'], string> = { 'ssh-config': 'ssh-config', droplet: 'droplet', manual: 'manual' }
 
@@ -146,6 +147,7 @@ export function HostsView() {
                           <span className="sstate-cell">
                             <ConnectionState state={host.state} error={host.error} />
                             {host.error && host.state !== 'connected' && <span className="sstate-error">{host.error.message}</span>}
+                            {host.retry && host.state !== 'connected' && <RetryNote retry={host.retry} />}
                           </span>
                         </td>
                         <td className="row-actions">
@@ -155,9 +157,9 @@ export function HostsView() {
                               Disconnect
                             </button>
                           ) : (
-                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => act(host, 'connect')} aria-label={`Connect ${host.id}`}>
+                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => act(host, 'connect')} aria-label={`${host.retry?.gaveUp ? 'Retry' : 'Connect'} ${host.id}`}>
                               <Plug size={12} aria-hidden="true" />
-                              {busy[host.id] ? 'Connecting…' : 'Connect'}
+                              {busy[host.id] ? 'Connecting…' : host.retry?.gaveUp ? 'Retry' : 'Connect'}
                             </button>
                           )}
                           {host.source === 'manual' && (

@@ -1,0 +1,45 @@
+/**
+ * Choosing a file to upload from the machine Dropdeck runs on. The headless host's page is a browser
+ * tab, which can hand over a file's bytes but never its path; the host reads the file itself, so the
+ * picker lists this machine's folders through files.local.list.
+ */
+import { useQuery } from '@tanstack/react-query'
+import { ArrowUp, File, Folder } from 'lucide-react'
+import { useState } from 'react'
+import { useApi } from '../rpc/api-context'
+import { Drawer } from '../ui/Drawer'
+import { ErrorNotice } from '../ui/ErrorNotice'
+import { formatSize, joinPath, parentOf } from './file-list'
+
+export function LocalFilePicker({ open, onOpenChange, onPick, target }: { open: boolean; onOpenChange: (open: boolean) => void; onPick: (path: string) => void; target: string }) {
+  const api = useApi()
+  const [dir, setDir] = useState<string | undefined>(undefined)
+  const listing = useQuery({ queryKey: ['files.local.list', dir ?? '~'], queryFn: () => api.call('files.local.list', dir ? { path: dir } : {}), enabled: open })
+  const here = listing.data?.path ?? dir ?? ''
+  const entries = [...(listing.data?.entries ?? [])].filter((e) => !e.name.startsWith('.')).sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || a.name.localeCompare(b.name))
+  return (
+    <Drawer open={open} onOpenChange={onOpenChange} title="Upload a file">
+      <p className="files-picker-target">
+        To <span className="mono">{target}</span>
+      </p>
+      <div className="files-picker-path">
+        <button type="button" className="icon-button" aria-label="Up one folder here" disabled={here === '/'} onClick={() => setDir(parentOf(here))}>
+          <ArrowUp size={15} aria-hidden="true" />
+        </button>
+        <span className="mono">{here}</span>
+      </div>
+      {listing.isError && <ErrorNotice error={listing.error} title="This folder cannot be read" />}
+      <ul className="files-picker-list" aria-label="Files on this machine">
+        {entries.map((e) => (
+          <li key={e.name}>
+            <button type="button" className="files-picker-item" onClick={() => (e.type === 'dir' ? setDir(joinPath(here, e.name)) : onPick(joinPath(here, e.name)))}>
+              {e.type === 'dir' ? <Folder size={15} aria-hidden="true" /> : <File size={15} aria-hidden="true" />}
+              <span>{e.name}</span>
+              {e.type !== 'dir' && <span className="files-picker-size">{formatSize(e.size)}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Drawer>
+  )
+}
