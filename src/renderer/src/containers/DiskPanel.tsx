@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { containersKeys } from './containers-queries'
-import { formatBytes } from './format'
+import { formatBytes } from '../ui/format'
 import { RefreshButton } from '../ui/RefreshButton'
 
 const KINDS = [
@@ -42,9 +42,9 @@ export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => 
                   <th scope="row">{label}</th>
                   <td className="num">{e.count}</td>
                   <td className="num">{e.active}</td>
-                  <td className="num">{formatBytes(e.size)}</td>
+                  <td className="num">{formatBytes(e.size, 'docker')}</td>
                   <td className="num">
-                    {formatBytes(e.reclaimable)}
+                    {formatBytes(e.reclaimable, 'docker')}
                     {e.size > 0 ? <span className="faint"> ({Math.round((e.reclaimable / e.size) * 100)} %)</span> : null}
                   </td>
                 </tr>

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { containersKeys, type Container } from './containers-queries'
-import { formatAgo } from './format'
+import { formatAgo } from '../ui/format'
 
 export function HealthDetail({ hostId, container }: { hostId: string; container: Container }) {
   const api = useApi()

@@ -13,7 +13,7 @@ import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { ContainerRow, type RowAction } from './ContainerRow'
 import { containersKeys, useLiveContainers, type Container, type WatchStatus } from './containers-queries'
 import { DiskPanel } from './DiskPanel'
-import { formatBytes } from './format'
+import { formatBytes } from '../ui/format'
 import { PruneDialog, type PruneResult } from './PruneDialog'
 
 export function HostContainers({ hostId }: { hostId: string }) {
@@ -77,7 +77,7 @@ export function HostContainers({ hostId }: { hostId: string }) {
       {pruned && (
         <Callout
           tone="info"
-          title={`Pruned ${hostId}: ${formatBytes(pruned.spaceReclaimed)} freed`}
+          title={`Pruned ${hostId}: ${formatBytes(pruned.spaceReclaimed, 'docker')} freed`}
           actions={
             <button type="button" className="button button-small" onClick={() => setPruned(null)}>
               Dismiss

@@ -9,7 +9,7 @@ import type { Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
-import { formatBytes } from './format'
+import { formatBytes } from '../ui/format'
 
 export type PruneResult = Result<'containers.prune'>
 
@@ -64,7 +64,7 @@ export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialo
       title={`Prune Docker on ${hostId}`}
       description="Deletes what is listed below to free disk space. Running containers, tagged images and (unless ticked) volumes are kept. This cannot be undone."
       expected={hostId}
-      confirmLabel={p ? `Prune, free about ${formatBytes(p.spaceReclaimed)}` : 'Prune'}
+      confirmLabel={p ? `Prune, free about ${formatBytes(p.spaceReclaimed, 'docker')}` : 'Prune'}
       onConfirm={prune}
       busy={busy}
       ready={p !== undefined && !empty && !preview.isFetching}
@@ -82,19 +82,19 @@ export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialo
                 <strong>{p.containers.length}</strong> stopped container{p.containers.length === 1 ? '' : 's'}
                 {p.containers.length > 0 && <span className="faint">: {p.containers.map((c) => c.name).join(', ')}</span>}
               </span>
-              <span className="cprune-size">{formatBytes(p.containers.reduce((a, c) => a + c.size, 0))}</span>
+              <span className="cprune-size">{formatBytes(p.containers.reduce((a, c) => a + c.size, 0), 'docker')}</span>
             </li>
             <li>
               <span className="cprune-what">
                 <strong>{p.images.length}</strong> dangling image{p.images.length === 1 ? '' : 's'}
               </span>
-              <span className="cprune-size">{formatBytes(p.images.reduce((a, i) => a + i.size, 0))}</span>
+              <span className="cprune-size">{formatBytes(p.images.reduce((a, i) => a + i.size, 0), 'docker')}</span>
             </li>
             <li>
               <span className="cprune-what">
                 <strong>{p.buildCache.count}</strong> build cache record{p.buildCache.count === 1 ? '' : 's'}
               </span>
-              <span className="cprune-size">{formatBytes(p.buildCache.size)}</span>
+              <span className="cprune-size">{formatBytes(p.buildCache.size, 'docker')}</span>
             </li>
             {volumes && (
               <li>
@@ -102,7 +102,7 @@ export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialo
                   <strong>{p.volumes.length}</strong> unused volume{p.volumes.length === 1 ? '' : 's'}
                   {p.volumes.length > 0 && <span className="faint">: {p.volumes.map((v) => v.name).join(', ')}</span>}
                 </span>
-                <span className="cprune-size">{formatBytes(p.volumes.reduce((a, v) => a + v.size, 0))}</span>
+                <span className="cprune-size">{formatBytes(p.volumes.reduce((a, v) => a + v.size, 0), 'docker')}</span>
               </li>
             )}
           </ul>

@@ -8,7 +8,7 @@ import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorNotice } from '../ui/ErrorNotice'
-import { formatAgo } from '../containers/format'
+import { formatAgo } from '../ui/format'
 import type { Service } from './deploys-queries'
 
 const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/

@@ -8,7 +8,7 @@ import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
-import { formatAgo } from '../containers/format'
+import { formatAgo } from '../ui/format'
 import { deploysKeys, tagOf, type Service } from './deploys-queries'
 
 export function DeployHistory({ hostId, service, onStarted }: { hostId: string; service: Service; onStarted: (deployId: string) => void }) {

@@ -6,7 +6,7 @@ import { Check, CircleDashed, Loader2, MinusCircle, X } from 'lucide-react'
 import type { DeployStep } from '../../../shared/contract/deploys'
 import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
-import { formatBytes } from '../containers/format'
+import { formatBytes } from '../ui/format'
 import { tagOf, useDeployRun } from './deploys-queries'
 
 const stepNames: Record<DeployStep['step'], string> = {
@@ -64,7 +64,7 @@ export function DeployTimeline({ deployId, serviceName, onDone }: { deployId: st
             <span className="deploy-step-name">{stepNames[s.step]}</span>
             <span className="deploy-step-detail">
               {s.detail}
-              {s.bytes && s.bytes.total > 0 ? ` — ${formatBytes(s.bytes.current)} of ${formatBytes(s.bytes.total)}` : ''}
+              {s.bytes && s.bytes.total > 0 ? ` — ${formatBytes(s.bytes.current, 'docker')} of ${formatBytes(s.bytes.total, 'docker')}` : ''}
             </span>
             <span className="deploy-step-time faint">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)} s` : ''}</span>
           </li>

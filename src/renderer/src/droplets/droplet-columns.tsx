@@ -2,7 +2,8 @@
 import { createColumnHelper, type SortingFn } from '@tanstack/react-table'
 import { Lock } from 'lucide-react'
 import type { Droplet } from '../rpc/provider-queries'
-import { formatAge, formatDateTime, formatMoney, formatSize } from '../fleet/format'
+import { formatAge } from '../ui/format'
+import { formatDateTime, formatMoney, formatSize } from '../fleet/format'
 import { DropletStatus } from './DropletStatus'
 
 const column = createColumnHelper<Droplet>()

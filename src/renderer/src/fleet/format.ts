@@ -1,4 +1,4 @@
-/** Formatting shared by the droplet and DNS views: money, sizes, ages, default snapshot names. */
+/** Formatting shared by the droplet and DNS views: money, sizes, dates, default snapshot names (ages and bytes: ui/format.ts). */
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 })
 const integer = new Intl.NumberFormat('en-US')
@@ -24,21 +24,6 @@ export function formatSize(droplet: { vcpus: number; memoryMb: number; diskGb: n
 /** Snapshot sizes: "2.35 GB", "40 GB". */
 export function formatGb(value: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(2)} GB`
-}
-
-/** A compact age: "45m", "3h", "12d", "5mo", "2y". */
-export function formatAge(iso: string, now = Date.now()): string {
-  const ms = now - Date.parse(iso)
-  if (!Number.isFinite(ms)) return '—'
-  const minutes = Math.max(0, Math.floor(ms / 60_000))
-  if (minutes < 60) return `${minutes}m`
-  const hours = Math.floor(minutes / 60)
-  if (hours < 24) return `${hours}h`
-  const days = Math.floor(hours / 24)
-  if (days < 60) return `${days}d`
-  const months = Math.floor(days / 30.44)
-  if (months < 24) return `${months}mo`
-  return `${Math.floor(days / 365.25)}y`
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -8,7 +8,7 @@ import { Bell, Check as CheckIcon, Send } from 'lucide-react'
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
-import { ago } from './check-format'
+import { formatAgo } from '../ui/format'
 import { checksKeys, useAlerts, useWebhook } from './checks-queries'
 
 const permission = () => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission)
@@ -53,8 +53,8 @@ export function AlertsPanel() {
                 <span className={`hchip hchip-${a.state === 'resolved' ? 'ok' : a.severity === 'critical' ? 'danger' : 'warn'}`}>{a.state === 'resolved' ? 'resolved' : a.severity}</span>
                 <strong>{a.checkName}</strong>
                 <span className="faint small" title={a.firedAt}>
-                  since {ago(a.firedAt)}
-                  {a.resolvedAt && `, resolved ${ago(a.resolvedAt)}`}
+                  since {formatAgo(a.firedAt, { pastADay: 'days' })}
+                  {a.resolvedAt && `, resolved ${formatAgo(a.resolvedAt, { pastADay: 'days' })}`}
                   {a.acknowledgedAt && ', acknowledged'}
                 </span>
                 <span className="toolbar-spacer" />

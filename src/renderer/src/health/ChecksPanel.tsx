@@ -9,7 +9,8 @@ import { useState, type FormEvent } from 'react'
 import type { CheckInput } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
-import { ago, KIND_LABEL, stateTone, targetOf } from './check-format'
+import { formatAgo } from '../ui/format'
+import { KIND_LABEL, stateTone, targetOf } from './check-format'
 import { checksKeys, useChecks, type CheckRow, type Proposal } from './checks-queries'
 
 export function ChecksPanel() {
@@ -68,7 +69,7 @@ export function ChecksPanel() {
                   {targetOf(check)}
                 </td>
                 <td className="small nowrap" title={status.since ?? undefined}>
-                  {ago(status.since)}
+                  {formatAgo(status.since, { pastADay: 'days' })}
                 </td>
                 <td className="small">
                   {status.message}

@@ -1,6 +1,6 @@
 /** A host's facts: memory, swap and disk bars against the threshold, load per CPU, uptime, OS. */
 import type { HostFacts } from './health-queries'
-import { formatUptime } from './health-format'
+import { formatDuration } from '../ui/format'
 import { UsageBar } from './UsageBar'
 
 export function FactsSummary({ facts }: { facts: HostFacts }) {
@@ -21,7 +21,7 @@ export function FactsSummary({ facts }: { facts: HostFacts }) {
       </div>
       <div>
         <dt>Up</dt>
-        <dd className="num">{formatUptime(facts.uptimeSeconds)}</dd>
+        <dd className="num">{formatDuration(facts.uptimeSeconds)}</dd>
       </div>
       <div>
         <dt>OS</dt>

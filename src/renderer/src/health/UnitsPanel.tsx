@@ -10,7 +10,7 @@ import { useApi } from '../rpc/api-context'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatDateTime } from '../fleet/format'
-import { formatBinary, formatSince } from './health-format'
+import { formatBytes, formatSince } from '../ui/format'
 import { healthKeys, useUnits, type Unit } from './health-queries'
 import { PickUnitsForm } from './PickUnitsForm'
 
@@ -108,7 +108,7 @@ export function UnitsPanel({ hostId }: { hostId: string }) {
                     {u.since ? formatSince(u.since) : '—'}
                   </td>
                   <td className="num">{u.mainPid ?? '—'}</td>
-                  <td className="num">{u.memoryBytes === null ? '—' : formatBinary(u.memoryBytes)}</td>
+                  <td className="num">{u.memoryBytes === null ? '—' : formatBytes(u.memoryBytes, 'iec')}</td>
                   <td className="hactions">
                     {u.exists && running && (
                       <>

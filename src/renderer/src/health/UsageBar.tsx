@@ -1,5 +1,6 @@
 /** A labelled bar for memory, swap or a disk: green under the threshold, amber over it, red from 95%. */
-import { formatBinary, formatPercent, usageLevel } from './health-format'
+import { formatBytes } from '../ui/format'
+import { formatPercent, usageLevel } from './health-format'
 
 interface UsageBarProps {
   label: string
@@ -33,13 +34,13 @@ export function UsageBar({ label, used, total, percent, threshold, emptyText }: 
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        aria-valuetext={`${formatPercent(percent)} of ${formatBinary(total)}`}
+        aria-valuetext={`${formatPercent(percent)} of ${formatBytes(total, 'iec')}`}
       >
         <span className="hbar-fill" style={{ width: `${Math.min(100, percent)}%` }} />
         <span className="hbar-mark" style={{ left: `${threshold}%` }} aria-hidden="true" />
       </span>
       <span className="hbar-value num">
-        <span className="strong">{formatPercent(percent)}</span> <span className="faint">{formatBinary(used)} / {formatBinary(total)}</span>
+        <span className="strong">{formatPercent(percent)}</span> <span className="faint">{formatBytes(used, 'iec')} / {formatBytes(total, 'iec')}</span>
       </span>
     </div>
   )

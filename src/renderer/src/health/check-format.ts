@@ -31,12 +31,3 @@ export function stateTone(state: string, severity: string | null): 'ok' | 'warn'
   if (state === 'down') return severity === 'warning' ? 'warn' : 'danger'
   return 'muted'
 }
-
-export function ago(iso: string | null): string {
-  if (!iso) return '—'
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000))
-  if (s < 60) return `${s} s ago`
-  if (s < 3600) return `${Math.round(s / 60)} min ago`
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`
-  return `${Math.round(s / 86_400)} d ago`
-}

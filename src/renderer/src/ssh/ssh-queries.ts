@@ -66,19 +66,6 @@ export function useSshEvents(): void {
   }, [api, client])
 }
 
-/** 1.2 kB, 3.4 MB: bytes in human units. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`
-  const units = ['kB', 'MB', 'GB', 'TB']
-  let value = bytes / 1000
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit++
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
-}
-
 export function openUrl(url: string): void {
   window.open(url, '_blank', 'noopener')
 }

@@ -10,7 +10,8 @@ import { EmptyState } from '../areas/EmptyState'
 import { useHashPath } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
-import { formatBytes, openUrl, sshKeys, useHosts, useTunnelPresets, useTunnels, type Tunnel, type TunnelPreset } from '../ssh/ssh-queries'
+import { formatBytes } from '../ui/format'
+import { openUrl, sshKeys, useHosts, useTunnelPresets, useTunnels, type Tunnel, type TunnelPreset } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { NewTunnelDialog, portInUse, type TunnelDraft } from './NewTunnelDialog'
 import { ConnectionState } from '../ssh/ConnectionState'
@@ -166,8 +167,8 @@ export function TunnelsView() {
                         </span>
                       </td>
                       <td className="num" aria-label="connections">{tunnel.connections}</td>
-                      <td className="num faint" aria-label="bytes in">{formatBytes(tunnel.bytesIn)}</td>
-                      <td className="num faint" aria-label="bytes out">{formatBytes(tunnel.bytesOut)}</td>
+                      <td className="num faint" aria-label="bytes in">{formatBytes(tunnel.bytesIn, 'si')}</td>
+                      <td className="num faint" aria-label="bytes out">{formatBytes(tunnel.bytesOut, 'si')}</td>
                       <td>
                         <Switch.Root
                           className="switch switch-small"
