@@ -181,6 +181,17 @@ describe.skipIf(!ready)('Health checks, alerts, charts and the report', () => {
     const badge = page.getByRole('navigation', { name: 'Areas' }).getByRole('status', { name: /alerts? firing/ })
     await expect.poll(async () => (await badge.innerText()).trim(), { timeout: 20_000 }).toMatch(/^[3-9]$/)
     await expect.poll(() => page.evaluate(() => (window as unknown as { __notifications: string[] }).__notifications.join('\n'))).toContain(`Down: Containers on ${HOST} | odoo-ocr-adapter-1 exited with code 1; odoo-odoo-1 is unhealthy`)
+    // edit a kept check: rename it and pause it
+    await row('e2i-mlflow-1 health').getByRole('button', { name: 'Edit e2i-mlflow-1 health' }).click()
+    const form = panel.getByRole('form', { name: 'Edit e2i-mlflow-1 health' })
+    await form.getByLabel('Name').fill('MLflow health')
+    await form.getByLabel('Runs by itself').uncheck()
+    await form.getByLabel('Down after').fill('5')
+    await view.screenshot('health-check-edit')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await row('MLflow health').getByText('HTTP · paused').waitFor()
+    const saved = ((await rpc('checks.list', {})) as Array<{ check: { name: string; enabled: boolean; failuresToDown: number; url?: string } }>).find((c) => c.check.name === 'MLflow health')!.check
+    expect(saved).toMatchObject({ enabled: false, failuresToDown: 5, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/health$/) })
     await view.screenshot('health-checks')
   })
 

@@ -4,14 +4,15 @@
  * hosts) to keep or drop before anything is saved; "Add check" makes one by hand.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { Play, Plus, Sparkles, Trash2 } from 'lucide-react'
-import { useState, type FormEvent } from 'react'
+import { Pencil, Play, Plus, Sparkles, Trash2 } from 'lucide-react'
+import { Fragment, useState, type FormEvent } from 'react'
 import type { CheckInput } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatAgo } from '../ui/format'
 import { KIND_LABEL, stateTone, targetOf } from './check-format'
 import { checksKeys, useChecks, type CheckRow, type Proposal } from './checks-queries'
+import { EditCheckForm } from './EditCheckForm'
 
 export function ChecksPanel() {
   const api = useApi()
@@ -23,6 +24,8 @@ export function ChecksPanel() {
   const propose = useMutation({ mutationFn: () => api.call('checks.propose', {}), onSuccess: setProposals })
   const run = useMutation({ mutationFn: (id: string) => api.call('checks.run', { id }), onSettled: refresh })
   const remove = useMutation({ mutationFn: (id: string) => api.call('checks.delete', { id }), onSettled: refresh })
+  const [editing, setEditing] = useState<string | null>(null)
+  const update = useMutation({ mutationFn: ({ id, check }: { id: string; check: CheckInput }) => api.call('checks.update', { id, check }), onSettled: refresh, onSuccess: () => setEditing(null) })
   const rows = checks.data ?? []
 
   return (
@@ -58,32 +61,45 @@ export function ChecksPanel() {
           </thead>
           <tbody>
             {rows.map(({ check, status }) => (
-              <tr key={check.id}>
-                <td>
-                  <StateChip status={status} failuresToDown={check.failuresToDown} />
-                </td>
-                <td>
-                  <span className="nowrap">{check.name}</span> <span className="faint small">{KIND_LABEL[check.kind]}</span>
-                </td>
-                <td className="mono small truncate" title={targetOf(check)}>
-                  {targetOf(check)}
-                </td>
-                <td className="small nowrap" title={status.since ?? undefined}>
-                  {formatAgo(status.since, { pastADay: 'days' })}
-                </td>
-                <td className="small">
-                  {status.message}
-                  {status.detail && status.state === 'down' && <pre className="hdetail">{status.detail}</pre>}
-                </td>
-                <td className="nowrap">
-                  <button type="button" className="button button-small" aria-label={`Run ${check.name} now`} onClick={() => run.mutate(check.id)} disabled={run.isPending && run.variables === check.id}>
-                    <Play size={12} aria-hidden="true" />
-                  </button>{' '}
-                  <button type="button" className="button button-small" aria-label={`Delete ${check.name}`} onClick={() => remove.mutate(check.id)}>
-                    <Trash2 size={12} aria-hidden="true" />
-                  </button>
-                </td>
-              </tr>
+              <Fragment key={check.id}>
+                <tr>
+                  <td>
+                    <StateChip status={status} failuresToDown={check.failuresToDown} />
+                  </td>
+                  <td>
+                    <span className="nowrap">{check.name}</span> <span className="faint small">{KIND_LABEL[check.kind]}{check.enabled ? '' : ' · paused'}</span>
+                  </td>
+                  <td className="mono small truncate" title={targetOf(check)}>
+                    {targetOf(check)}
+                  </td>
+                  <td className="small nowrap" title={status.since ?? undefined}>
+                    {formatAgo(status.since, { pastADay: 'days' })}
+                  </td>
+                  <td className="small">
+                    {status.message}
+                    {status.detail && status.state === 'down' && <pre className="hdetail">{status.detail}</pre>}
+                  </td>
+                  <td className="nowrap">
+                    <button type="button" className="button button-small" aria-label={`Run ${check.name} now`} onClick={() => run.mutate(check.id)} disabled={run.isPending && run.variables === check.id}>
+                      <Play size={12} aria-hidden="true" />
+                    </button>{' '}
+                    <button type="button" className="button button-small" aria-label={`Edit ${check.name}`} onClick={() => setEditing(editing === check.id ? null : check.id)}>
+                      <Pencil size={12} aria-hidden="true" />
+                    </button>{' '}
+                    <button type="button" className="button button-small" aria-label={`Delete ${check.name}`} onClick={() => remove.mutate(check.id)}>
+                      <Trash2 size={12} aria-hidden="true" />
+                    </button>
+                  </td>
+                </tr>
+                {editing === check.id && (
+                  <tr>
+                    <td colSpan={6}>
+                      <EditCheckForm check={check} busy={update.isPending} onSave={(next) => update.mutate({ id: check.id, check: next })} onCancel={() => setEditing(null)} />
+                      {update.isError && <ErrorNotice error={update.error} title="The check was not saved" />}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
@@ -103,9 +119,11 @@ function ProposalList({ proposals, onDone }: { proposals: Proposal[]; onDone: ()
   const api = useApi()
   const client = useQueryClient()
   const [keep, setKeep] = useState(() => new Set(proposals.flatMap((p, i) => (p.exists ? [] : [i]))))
+  const [edited, setEdited] = useState<Record<number, CheckInput>>({})
+  const [editing, setEditing] = useState<number | null>(null)
   const save = useMutation({
     mutationFn: async () => {
-      for (const i of keep) await api.call('checks.create', { check: proposals[i].check })
+      for (const i of keep) await api.call('checks.create', { check: edited[i] ?? proposals[i].check })
     },
     onSettled: () => client.invalidateQueries({ queryKey: checksKeys.checks }),
     onSuccess: onDone
@@ -127,9 +145,25 @@ function ProposalList({ proposals, onDone }: { proposals: Proposal[]; onDone: ()
             <li key={i}>
               <label>
                 <input type="checkbox" checked={keep.has(i)} disabled={p.exists} onChange={() => toggle(i)} />
-                <span className="nowrap">{p.check.name}</span>
+                <span className="nowrap">{(edited[i] ?? p.check).name}</span>
                 <span className="faint small">{p.exists ? 'already a check' : p.reason}</span>
               </label>
+              {!p.exists && (
+                <button type="button" className="button button-small hproposal-edit" aria-label={`Edit proposal ${(edited[i] ?? p.check).name}`} onClick={() => setEditing(editing === i ? null : i)}>
+                  <Pencil size={11} aria-hidden="true" />
+                </button>
+              )}
+              {editing === i && (
+                <EditCheckForm
+                  check={edited[i] ?? p.check}
+                  onSave={(next) => {
+                    setEdited((e) => ({ ...e, [i]: next }))
+                    setKeep((k) => new Set(k).add(i))
+                    setEditing(null)
+                  }}
+                  onCancel={() => setEditing(null)}
+                />
+              )}
             </li>
           ))}
         </ul>
