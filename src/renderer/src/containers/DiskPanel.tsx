@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query'
 import { useApi } from '../rpc/api-context'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { containersKeys } from './containers-queries'
 import { formatBytes } from '../ui/format'
 import { RefreshButton } from '../ui/RefreshButton'
@@ -21,9 +21,8 @@ export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => 
   const df = useQuery({ queryKey: containersKeys.df(hostId), queryFn: () => api.call('containers.df', { hostId }), staleTime: 30_000 })
   return (
     <div className="cdisk" role="region" aria-label={`Docker disk use on ${hostId}`}>
-      {!df.data ? (
-        df.isError ? <ErrorNotice error={df.error} title="Docker's disk use could not be read" /> : <p className="faint small" role="status">Reading disk use…</p>
-      ) : (
+      <QueryState query={df} layout="detail" loading="Reading disk use…" failed="Docker's disk use could not be read">
+        {(data) => (
         <table className="cdisk-table">
           <thead>
             <tr>
@@ -36,7 +35,7 @@ export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => 
           </thead>
           <tbody>
             {KINDS.map(([key, label]) => {
-              const e = df.data[key]
+              const e = data[key]
               return (
                 <tr key={key}>
                   <th scope="row">{label}</th>
@@ -52,7 +51,8 @@ export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => 
             })}
           </tbody>
         </table>
-      )}
+        )}
+      </QueryState>
       <div className="cdisk-actions">
         <RefreshButton busy={df.isFetching} onRefresh={() => void df.refetch()} />
         <button type="button" className="button button-small" onClick={onPrune}>

@@ -5,7 +5,7 @@
 import { Rocket } from 'lucide-react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHosts } from '../ssh/ssh-queries'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { HostDeploys } from './HostDeploys'
 
 export function DeploysView() {
@@ -18,15 +18,20 @@ export function DeploysView() {
       </div>
       <div className="fleet-body">
         <div className="fleet-main">
-          {!hosts.data ? (
-            hosts.isError ? <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div> : <p className="fleet-loading" role="status">Loading hosts…</p>
-          ) : connected.length === 0 ? (
-            <EmptyState icon={Rocket} title="No connected hosts">
-              Connect a host in Hosts to deploy its services here.
-            </EmptyState>
-          ) : (
-            connected.map((h) => <HostDeploys key={h.id} hostId={h.id} />)
-          )}
+          <QueryState
+            query={hosts}
+            layout="view"
+            loading="Loading hosts…"
+            failed="Hosts could not be loaded"
+            isEmpty={() => connected.length === 0}
+            empty={
+              <EmptyState icon={Rocket} title="No connected hosts">
+                Connect a host in Hosts to deploy its services here.
+              </EmptyState>
+            }
+          >
+            {() => connected.map((h) => <HostDeploys key={h.id} hostId={h.id} />)}
+          </QueryState>
         </div>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { History, Lock, Rocket } from 'lucide-react'
 import { Fragment, useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatAgo } from '../ui/format'
 import { DeployDialog } from './DeployDialog'
@@ -61,12 +62,14 @@ export function HostDeploys({ hostId }: { hostId: string }) {
         {services.data && <span className="faint small">{services.data.compose ? `${services.data.compose.command} ${services.data.compose.version}` : 'no Compose on the host'}</span>}
       </div>
       {failure !== null && <ErrorNotice error={failure} title="That did not work" onDismiss={() => setFailure(null)} />}
-      {!services.data ? (
-        services.isError ? <ErrorNotice error={services.error} title={`Services on ${hostId} could not be read`} /> : <p className="fleet-loading" role="status">Finding services…</p>
-      ) : services.data.services.length === 0 ? (
-        <p className="faint small">No containers on {hostId}, so nothing to deploy yet.</p>
-      ) : (
-        [...groups.entries()].map(([project, items]) => (
+      <QueryState
+        query={services}
+        loading="Finding services…"
+        failed={`Services on ${hostId} could not be read`}
+        isEmpty={(found) => found.services.length === 0}
+        empty={<p className="faint small">No containers on {hostId}, so nothing to deploy yet.</p>}
+      >
+        {() => [...groups.entries()].map(([project, items]) => (
           <div key={project} role="group" aria-label={project ? `Project ${project}` : 'Plain containers'}>
             <h4>{project ? `Compose project ${project}` : 'Plain containers'}</h4>
             <table className="rtable dtable">
@@ -154,8 +157,8 @@ export function HostDeploys({ hostId }: { hostId: string }) {
               </tbody>
             </table>
           </div>
-        ))
-      )}
+        ))}
+      </QueryState>
       <DeployDialog
         hostId={hostId}
         service={deploying}

@@ -19,6 +19,7 @@ import { providerKeys, useMissingHostnames, useRecords, useZones, type DnsRecord
 import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { useDeleteRecord, useSaveRecord } from './dns-mutations'
 import { draftFromRecord, emptyDraft, RecordFormDialog, relativeName, type RecordDraft } from './RecordFormDialog'
@@ -203,15 +204,15 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
       {toggle.error && <div className="inline-notice"><ErrorNotice error={toggle.error} title="The proxy setting was not changed" onDismiss={() => toggle.reset()} /></div>}
       {remove.error && !deleting && <div className="inline-notice"><ErrorNotice error={remove.error} onDismiss={() => remove.reset()} /></div>}
 
-      {!records.data ? (
-        records.isError ? (
-          <div className="fleet-message"><ErrorNotice error={records.error} title="Records could not be loaded" /></div>
-        ) : (
-          <p className="fleet-loading" role="status">Loading records…</p>
-        )
-      ) : shown.length === 0 ? (
-        <p className="table-empty">{all.length === 0 ? 'This zone has no records.' : 'No record matches.'}</p>
-      ) : (
+      <QueryState
+        query={records}
+        layout="view"
+        loading="Loading records…"
+        failed="Records could not be loaded"
+        isEmpty={() => shown.length === 0}
+        empty={<p className="table-empty">{all.length === 0 ? 'This zone has no records.' : 'No record matches.'}</p>}
+      >
+        {() => (
         <div className="rtable-scroll">
           <table className="rtable" aria-label={`Records in ${zone.name}`}>
             <colgroup>
@@ -318,7 +319,8 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
             </tbody>
           </table>
         </div>
-      )}
+        )}
+      </QueryState>
       <TypedConfirmDialog
         open={deleting !== null}
         onOpenChange={(open) => !open && setDeleting(null)}

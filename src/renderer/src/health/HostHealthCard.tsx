@@ -2,7 +2,7 @@
  * One connected host: its facts (flagged amber or red with the reason when over the threshold), a
  * container summary and its picked units.
  */
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import type { Host } from '../ssh/ssh-queries'
 import { ContainerSummary } from './ContainerSummary'
 import { FactsBars, FactsSummary } from './FactsPanel'
@@ -33,14 +33,14 @@ export function HostHealthCard({ host, threshold }: { host: Host; threshold: num
           ))}
         </ul>
       )}
-      {!facts.data ? (
-        facts.isError ? <ErrorNotice error={facts.error} title={`Facts from ${host.id} could not be read`} /> : <p className="fleet-loading" role="status">Reading facts…</p>
-      ) : (
-        <div className="hcard-facts">
-          <FactsSummary facts={facts.data} />
-          <FactsBars facts={facts.data} threshold={threshold} />
-        </div>
-      )}
+      <QueryState query={facts} loading="Reading facts…" failed={`Facts from ${host.id} could not be read`}>
+        {(data) => (
+          <div className="hcard-facts">
+            <FactsSummary facts={data} />
+            <FactsBars facts={data} threshold={threshold} />
+          </div>
+        )}
+      </QueryState>
       <HostCharts hostId={host.id} threshold={threshold} />
       <ContainerSummary hostId={host.id} />
       <UnitsPanel hostId={host.id} />

@@ -10,6 +10,7 @@ import { EmptyState } from '../areas/EmptyState'
 import { useHashPath } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { formatBytes } from '../ui/format'
 import { openUrl, sshKeys, useHosts, useTunnelPresets, useTunnels, type Tunnel, type TunnelPreset } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
@@ -109,17 +110,19 @@ export function TunnelsView() {
       )}
       <div className="fleet-body">
         <div className="fleet-main">
-          {!tunnels.data ? (
-            tunnels.isError ? (
-              <div className="fleet-message"><ErrorNotice error={tunnels.error} title="Tunnels could not be loaded" /></div>
-            ) : (
-              <p className="fleet-loading" role="status">Loading tunnels…</p>
-            )
-          ) : list.length === 0 ? (
-            <EmptyState icon={Cable} title="No tunnels running">
-              Start one from a preset on the right, or with New tunnel: a local port that reaches a port behind one of your hosts, and stays up through reconnects.
-            </EmptyState>
-          ) : (
+          <QueryState
+            query={tunnels}
+            layout="view"
+            loading="Loading tunnels…"
+            failed="Tunnels could not be loaded"
+            isEmpty={(all) => all.length === 0}
+            empty={
+              <EmptyState icon={Cable} title="No tunnels running">
+                Start one from a preset on the right, or with New tunnel: a local port that reaches a port behind one of your hosts, and stays up through reconnects.
+              </EmptyState>
+            }
+          >
+            {() => (
             <div className="rtable-scroll">
               <table className="rtable ttable" aria-label="Tunnels">
                 <colgroup>
@@ -200,7 +203,8 @@ export function TunnelsView() {
                 </tbody>
               </table>
             </div>
-          )}
+            )}
+          </QueryState>
         </div>
         <aside className="presets-panel" aria-label="Presets">
           <p className="zone-list-title">Presets</p>
