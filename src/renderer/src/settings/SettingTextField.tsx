@@ -10,7 +10,7 @@ import { useUpdateSettings } from '../rpc/queries'
 import { FieldError } from './FieldError'
 import { SettingRow } from './SettingRow'
 
-type TextKey = 'managedTag' | 'defaultSshUser' | 'alertThresholdPercent'
+type TextKey = 'managedTag' | 'defaultSshUser' | 'alertThresholdPercent' | 'proxyAutoConfigUrl'
 
 interface SettingTextFieldProps<K extends TextKey> {
   field: K

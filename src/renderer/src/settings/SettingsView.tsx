@@ -8,6 +8,7 @@ import { AccountStatus } from './AccountStatus'
 import { DigitalOceanTeams } from './DigitalOceanTeams'
 import { EnforcementSwitch } from './EnforcementSwitch'
 import { KeychainCallout } from './KeychainCallout'
+import { NetworkSection } from './NetworkSection'
 import { SettingsSection } from './SettingsSection'
 import { SettingTextField } from './SettingTextField'
 import { TeamSshUserField } from './TeamSshUserField'
@@ -61,7 +62,10 @@ export function SettingsView() {
         <DigitalOceanTeams canStore={canStore} />
       </SettingsSection>
       {settings.data ? (
-        <Preferences settings={settings.data} />
+        <>
+          <Preferences settings={settings.data} />
+          <NetworkSection settings={settings.data} canStore={canStore} />
+        </>
       ) : settings.isError ? (
         <Callout tone="danger" title="Settings could not be loaded">
           {errorMessage(settings.error)}
