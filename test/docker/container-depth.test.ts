@@ -150,6 +150,7 @@ describe.skipIf(!ready)('a container in depth: shell, inspect, stats, last lines
     expect(JSON.stringify(i)).not.toContain('hunter2')
     expect(i.mounts).toEqual([{ type: 'bind', source: dir, destination: '/data', mode: 'ro', readOnly: true }])
     expect(i.ports).toEqual(['8080/tcp'])
+    expect((await call('containers.list', { hostId: HOST })).find((c) => c.name === 'deep-app')?.ports).toEqual(['8080/tcp'])
     expect(i.networks.map((n) => n.name)).toEqual(['none'])
     expect(i.labels).toMatchObject({ team: 'ops' })
     expect(i.restartPolicy).toEqual({ name: 'on-failure', maximumRetries: 3 })

@@ -121,8 +121,8 @@ describe('containers in the app', () => {
     expect(await row('odoo-odoo-1').getByRole('button', { name: 'Hide details of odoo-odoo-1' }).getAttribute('aria-expanded')).toBe('true')
 
     await row('odoo-ocr-adapter-1').getByRole('button', { name: 'Show details of odoo-ocr-adapter-1' }).click()
-    const detail = page.locator('tr.crow-detail', { hasText: 'dropdeck/web:deploy_bbbbbbbb' }).filter({ hasText: 'Exit code' })
-    await expect.poll(() => detail.innerText()).toMatch(/Exit code\s+1/)
+    const detail = page.locator('tr.crow-detail', { hasText: 'dropdeck/web:deploy_bbbbbbbb' }).filter({ hasText: 'Exited with code' })
+    await expect.poll(() => detail.innerText()).toMatch(/Stopped\s+Exited with code 1, /)
     await view.screenshot('containers-why')
     await row('odoo-ocr-adapter-1').getByRole('button', { name: 'Hide details of odoo-ocr-adapter-1' }).click()
     expect(problems()).toEqual([])

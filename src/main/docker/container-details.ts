@@ -43,6 +43,7 @@ async function inspectFull(engine: Pick<DockerEngine, 'request'>, hostId: string
   return (await engine.request(hostId, 'GET', `/containers/${encodeURIComponent(id)}/json`)).json<FullInspect>()
 }
 
+/** `ports`: how the list shows them (published, then exposed only), so both read alike. */
 export async function inspectContainer(engine: Pick<DockerEngine, 'request'>, hostId: string, id: string, ports: (i: FullInspect) => string[]): Promise<ContainerInspect> {
   const i = await inspectFull(engine, hostId, id)
   return {
@@ -54,8 +55,7 @@ export async function inspectContainer(engine: Pick<DockerEngine, 'request'>, ho
     user: i.Config.User ?? '',
     env: envEntries(i.Config.Env ?? []).map(([name, value]) => (looksSecret(name) ? { name, value: null, secret: true } : { name, value, secret: false })),
     mounts: (i.Mounts ?? []).map((m) => ({ type: m.Type ?? 'bind', source: m.Type === 'volume' && m.Name ? m.Name : (m.Source ?? ''), destination: m.Destination, mode: m.Mode ?? '', readOnly: m.RW === false })),
-    // Published ports, then those the image exposes without a binding (a network without ports lists none).
-    ports: [...new Set([...ports(i), ...Object.keys(i.Config.ExposedPorts ?? {}).filter((p) => !i.NetworkSettings?.Ports?.[p]?.length)])],
+    ports: ports(i),
     networks: Object.entries(i.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({ name, ipAddress: n.IPAddress ?? '', aliases: n.Aliases ?? [] })),
     networkMode: i.HostConfig?.NetworkMode ?? '',
     labels: i.Config.Labels ?? {},

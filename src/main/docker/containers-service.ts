@@ -27,7 +27,7 @@ export interface InspectResult {
   Id: string
   Name: string
   Created: string
-  Config: { Image: string; Labels?: Record<string, string> | null }
+  Config: { Image: string; Labels?: Record<string, string> | null; ExposedPorts?: Record<string, object> | null }
   State: {
     Status: string
     ExitCode: number
@@ -105,7 +105,7 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       return toContainer(await inspect(hostId, before.id))
     },
     'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
-    'containers.inspect': ({ hostId, id }) => inspectContainer(engine, hostId, id, (i) => portsOf(i.NetworkSettings?.Ports)),
+    'containers.inspect': ({ hostId, id }) => inspectContainer(engine, hostId, id, (i) => portsOf(i.NetworkSettings?.Ports, i.Config.ExposedPorts)),
     'containers.revealEnv': ({ hostId, id, name }) => revealEnv(engine, hostId, id, name),
     'containers.stats': ({ hostId, id }) => containerStats(engine, hostId, id),
     'containers.tail': async ({ hostId, id, lines }) => ({ lines: await tailLogs(engine, hostId, id, lines ?? 20) }),
@@ -139,7 +139,7 @@ const ZERO_TIME = /^0001-01-01/
 export function toContainer(i: InspectResult): Container {
   const health = i.State.Health?.Status
   const running = i.State.Status === 'running' || i.State.Status === 'paused' || i.State.Status === 'restarting'
-  const ports = portsOf(i.NetworkSettings?.Ports)
+  const ports = portsOf(i.NetworkSettings?.Ports, i.Config.ExposedPorts)
   return {
     id: i.Id,
     name: i.Name.replace(/^\//, ''),
@@ -155,9 +155,14 @@ export function toContainer(i: InspectResult): Container {
   }
 }
 
-/** `127.0.0.1:8080->80/tcp` for a published port, `80/tcp` for one only exposed. */
-function portsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null | undefined): string[] {
-  return Object.entries(ports ?? {}).flatMap(([port, bindings]) => (bindings?.length ? bindings.map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}->${port}`) : [port]))
+/**
+ * `127.0.0.1:8080->80/tcp` for a published port, `80/tcp` for one only exposed (also when its network
+ * has no port table, as `none` has, where docker ps would show nothing).
+ */
+function portsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null | undefined, exposed?: Record<string, object> | null): string[] {
+  const listed = Object.entries(ports ?? {}).flatMap(([port, bindings]) => (bindings?.length ? bindings.map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}->${port}`) : [port]))
+  const unlisted = Object.keys(exposed ?? {}).filter((port) => !(ports && port in ports))
+  return [...listed, ...unlisted]
 }
 
 export function healthResults(i: InspectResult): HealthResult[] {

@@ -1,12 +1,14 @@
 /**
- * One container: an expand toggle (the health detail), name, image, state and health chips, and
- * start/stop/restart/remove. While an action runs the row says so ("restarting…"); the live watch
- * then shows the state Docker reports.
+ * One container: an expand toggle (Overview: state, live CPU and memory, health or last log lines;
+ * Inspect), name, image, ports, state and health chips, and its links (a shell inside it in
+ * Terminals, its logs in Logs, Deploys) and start/stop/restart/remove. While an action runs the row
+ * says so ("restarting…"); the live watch then shows the state Docker reports.
  */
-import { ChevronDown, ChevronRight, Play, Rocket, RotateCw, Square, Trash2 } from 'lucide-react'
-import { Fragment } from 'react'
+import { ChevronDown, ChevronRight, Play, Rocket, RotateCw, ScrollText, Square, SquareTerminal, Trash2 } from 'lucide-react'
+import { Fragment, useState } from 'react'
 import type { Container } from './containers-queries'
 import { HealthDetail } from './HealthDetail'
+import { InspectPanel } from './InspectPanel'
 
 export type RowAction = 'start' | 'stop' | 'restart' | 'remove'
 
@@ -19,11 +21,16 @@ interface ContainerRowProps {
   onToggle: () => void
   pending: RowAction | null
   onAction: (action: RowAction) => void
+  /** Opens a shell inside it in Terminals. */
+  onShell: () => void
+  /** Follows its log in Logs. */
+  onLogs: () => void
 }
 
-export function ContainerRow({ hostId, container: c, expanded, onToggle, pending, onAction }: ContainerRowProps) {
+export function ContainerRow({ hostId, container: c, expanded, onToggle, pending, onAction, onShell, onLogs }: ContainerRowProps) {
   const running = c.state === 'running' || c.state === 'restarting' || c.state === 'paused'
   const detailId = `cdetail-${hostId}-${c.id.slice(0, 12)}`
+  const [tab, setTab] = useState<'overview' | 'inspect'>('overview')
   return (
     <Fragment>
       <tr className={`crow${c.health === 'unhealthy' || (c.exitCode !== null && c.exitCode !== 0) ? ' is-error' : ''}`} data-container={c.name}>
@@ -33,7 +40,10 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
           </button>
           <span className="truncate">{c.name}</span>
         </td>
-        <td className="faint crow-image truncate">{c.image}</td>
+        <td className="faint crow-image truncate" title={c.image}>{c.image}</td>
+        <td className="faint crow-ports mono truncate" title={c.ports.join(', ')}>
+          {c.ports.length ? c.ports.join(', ') : '—'}
+        </td>
         <td className="crow-state">
           {pending ? (
             <span className="sstate sstate-c-restarting" role="status">
@@ -49,6 +59,12 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
           {c.health && running && !pending && <> <span className={`sstate sstate-h-${c.health}`}>{c.health}</span></>}
         </td>
         <td className="row-actions">
+          <button type="button" className="icon-button" aria-label={`Shell in ${c.name}`} title={c.state === 'running' ? `Open a shell inside ${c.name}` : `${c.name} is not running`} disabled={c.state !== 'running'} onClick={onShell}>
+            <SquareTerminal size={14} aria-hidden="true" />
+          </button>
+          <button type="button" className="icon-button" aria-label={`Logs of ${c.name}`} title={`Follow ${c.name}'s log in Logs`} onClick={onLogs}>
+            <ScrollText size={14} aria-hidden="true" />
+          </button>
           {running ? (
             <>
               <button type="button" className="button button-small" aria-label={`Restart ${c.name}`} disabled={pending !== null} onClick={() => onAction('restart')}>
@@ -76,8 +92,16 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
       </tr>
       {expanded && (
         <tr className="crow-detail" id={detailId}>
-          <td colSpan={4}>
-            <HealthDetail hostId={hostId} container={c} />
+          <td colSpan={5}>
+            <div className="cdetail-tabs" role="tablist" aria-label={`${c.name} details`}>
+              <button type="button" role="tab" aria-selected={tab === 'overview'} className={`cdetail-tab${tab === 'overview' ? ' is-active' : ''}`} onClick={() => setTab('overview')}>
+                Overview
+              </button>
+              <button type="button" role="tab" aria-selected={tab === 'inspect'} className={`cdetail-tab${tab === 'inspect' ? ' is-active' : ''}`} onClick={() => setTab('inspect')}>
+                Inspect
+              </button>
+            </div>
+            {tab === 'overview' ? <HealthDetail hostId={hostId} container={c} /> : <InspectPanel hostId={hostId} containerId={c.id} name={c.name} />}
           </td>
         </tr>
       )}

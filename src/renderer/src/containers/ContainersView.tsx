@@ -1,20 +1,46 @@
 /**
  * Containers: every container on each connected host, grouped by Compose project, kept live from
- * Docker's events stream (./HostContainers.tsx). Read through the Engine API over SSH.
+ * Docker's events stream (./HostContainers.tsx). Read through the Engine API over SSH. With more
+ * than one host connected, a filter by host and by Compose project.
  */
+import { useQueries } from '@tanstack/react-query'
 import { Container as ContainerIcon } from 'lucide-react'
+import { useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHosts } from '../ssh/ssh-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { containersKeys, type Container } from './containers-queries'
 import { HostContainers } from './HostContainers'
+
+const ALL = '\u0000all'
+const NO_PROJECT = ''
 
 export function ContainersView() {
   const hosts = useHosts()
   const connected = (hosts.data ?? []).filter((h) => h.state === 'connected')
+  const [host, setHost] = useState(ALL)
+  const [project, setProject] = useState(ALL)
+  // The projects come from the lists the host sections keep live (read from the cache, never fetched here).
+  const lists = useQueries({ queries: connected.map((h) => ({ queryKey: containersKeys.list(h.id), queryFn: (): Container[] => [], enabled: false })) })
+  const projects = [...new Set(lists.flatMap((l, i) => (host === ALL || connected[i]?.id === host ? (l.data ?? []).map((c) => c.project ?? NO_PROJECT) : [])))].sort()
+  const filtering = connected.length > 1
+  const shown = connected.filter((h) => !filtering || host === ALL || h.id === host)
   return (
     <div className="fleet-view ssh-view">
       <div className="toolbar">
         <h2 className="zone-title">Containers</h2>
+        {filtering && (
+          <div className="cfilter" role="group" aria-label="Filter containers">
+            <select className="input" aria-label="Host" value={host} onChange={(e) => setHost(e.target.value)}>
+              <option value={ALL}>All hosts ({connected.length})</option>
+              {connected.map((h) => <option key={h.id} value={h.id}>{h.id}</option>)}
+            </select>
+            <select className="input" aria-label="Compose project" value={project} onChange={(e) => setProject(e.target.value)}>
+              <option value={ALL}>All projects</option>
+              {projects.map((p) => <option key={p} value={p}>{p === NO_PROJECT ? 'No Compose project' : p}</option>)}
+            </select>
+          </div>
+        )}
       </div>
       <div className="fleet-body">
         <div className="fleet-main">
@@ -25,7 +51,7 @@ export function ContainersView() {
               Connect a host in Hosts to see its Docker containers here.
             </EmptyState>
           ) : (
-            connected.map((h) => <HostContainers key={h.id} hostId={h.id} />)
+            shown.map((h) => <HostContainers key={h.id} hostId={h.id} project={filtering && project !== ALL ? project : undefined} />)
           )}
         </div>
       </div>

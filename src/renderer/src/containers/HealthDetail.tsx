@@ -1,32 +1,52 @@
 /**
- * The expanded part of a container row: why it is in its state. The health check's last results
- * (when, exit code, output), newest first, so an unhealthy container shows what its check printed;
- * for a stopped container, its exit code.
+ * The expanded part of a container row: why it is in its state. A running container: live CPU and
+ * memory, and the health check's last results (when, exit code, output), newest first, so an
+ * unhealthy container shows what its check printed. A stopped one: that it exited, with which code
+ * and when, and its last log lines (what it said before it stopped).
  */
 import { useQuery } from '@tanstack/react-query'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { ContainerStats } from './ContainerStats'
 import { containersKeys, type Container } from './containers-queries'
 import { formatAgo } from '../ui/format'
 
 export function HealthDetail({ hostId, container }: { hostId: string; container: Container }) {
   const api = useApi()
+  const running = container.state === 'running' || container.state === 'restarting' || container.state === 'paused'
   const health = useQuery({
     queryKey: containersKeys.health(hostId, container.id),
     queryFn: () => api.call('containers.health', { hostId, id: container.id }),
-    enabled: container.health !== null
+    enabled: container.health !== null && running
+  })
+  const tail = useQuery({
+    queryKey: containersKeys.tail(hostId, container.id),
+    queryFn: () => api.call('containers.tail', { hostId, id: container.id, lines: 20 }),
+    enabled: !running
   })
   return (
     <div className="cdetail">
       <dl className="cdetail-facts">
         <dt>Image</dt>
         <dd className="mono">{container.image}</dd>
+        {running && (
+          <>
+            <dt>Now</dt>
+            <dd>
+              <ContainerStats hostId={hostId} containerId={container.id} />
+            </dd>
+          </>
+        )}
         <dt>Started</dt>
         <dd>{container.startedAt ? `${formatAgo(container.startedAt)} (${new Date(container.startedAt).toLocaleString()})` : 'never'}</dd>
-        {container.exitCode !== null && (
+        {!running && container.state !== 'created' && (
           <>
-            <dt>Exit code</dt>
-            <dd className={container.exitCode === 0 ? '' : 'cdetail-bad'}>{container.exitCode}</dd>
+            <dt>Stopped</dt>
+            <dd className={container.exitCode ? 'cdetail-bad' : ''}>
+              {container.state === 'dead' ? 'Dead' : 'Exited'}
+              {container.exitCode !== null ? ` with code ${container.exitCode}` : ''}
+              {container.finishedAt ? `, ${formatAgo(container.finishedAt)} (${new Date(container.finishedAt).toLocaleString()})` : ''}
+            </dd>
           </>
         )}
         {container.ports.length > 0 && (
@@ -38,7 +58,25 @@ export function HealthDetail({ hostId, container }: { hostId: string; container:
         <dt>Id</dt>
         <dd className="mono">{container.id.slice(0, 12)}</dd>
       </dl>
-      {container.health === null ? (
+      {!running ? (
+        !tail.data ? (
+          tail.isError ? <ErrorNotice error={tail.error} title="Its last log lines could not be read" /> : <p className="faint small" role="status">Reading its last log lines…</p>
+        ) : tail.data.lines.length === 0 ? (
+          <p className="faint small">It printed nothing before it stopped.</p>
+        ) : (
+          <div>
+            <h5>Last log lines</h5>
+            <pre className="cdetail-output cdetail-tail" aria-label={`Last log lines of ${container.name}`}>
+              {tail.data.lines.map((l, n) => (
+                <span key={n} className={l.stream === 'stderr' ? 'cdetail-stderr' : undefined}>
+                  {l.text}
+                  {'\n'}
+                </span>
+              ))}
+            </pre>
+          </div>
+        )
+      ) : container.health === null ? (
         <p className="faint small">No health check is configured for this container.</p>
       ) : !health.data ? (
         health.isError ? <ErrorNotice error={health.error} title="The health check results could not be read" /> : <p className="faint small" role="status">Reading health check results…</p>

@@ -15,9 +15,14 @@ import { containersKeys, useLiveContainers, type Container, type WatchStatus } f
 import { DiskPanel } from './DiskPanel'
 import { formatBytes } from '../ui/format'
 import { PruneDialog, type PruneResult } from './PruneDialog'
+import { useLogSession } from '../logs/use-log-session'
+import { requestTerminal } from '../terminals/terminal-requests'
+import { goTo } from '../navigation/use-hash-path'
 
-export function HostContainers({ hostId }: { hostId: string }) {
+/** `project`: show only that Compose project (`''`: containers outside any), or every one when undefined. */
+export function HostContainers({ hostId, project: onlyProject }: { hostId: string; project?: string }) {
   const api = useApi()
+  const logSession = useLogSession(api)
   const client = useQueryClient()
   const { list, status } = useLiveContainers(hostId)
   const [pending, setPending] = useState<Record<string, RowAction>>({})
@@ -59,7 +64,14 @@ export function HostContainers({ hostId }: { hostId: string }) {
     })
 
   const groups = new Map<string, Container[]>()
-  for (const c of list.data ?? []) groups.set(c.project ?? '', [...(groups.get(c.project ?? '') ?? []), c])
+  for (const c of list.data ?? []) if (onlyProject === undefined || (c.project ?? '') === onlyProject) groups.set(c.project ?? '', [...(groups.get(c.project ?? '') ?? []), c])
+  const followLogs = (c: Container) => {
+    // Already followed: just show it.
+    if (!logSession.sources.some((s) => s.hostId === hostId && s.source.kind === 'container' && (s.source.id === c.name || s.source.id === c.id))) {
+      void logSession.add(hostId, { kind: 'container', id: c.name }).catch((error: unknown) => setFailure({ error, title: `${c.name}'s log could not be followed` }))
+    }
+    goTo('logs')
+  }
 
   return (
     <section className="containers-host" aria-label={`Containers on ${hostId}`}>
@@ -102,12 +114,13 @@ export function HostContainers({ hostId }: { hostId: string }) {
               <colgroup>
                 <col className="ctable-name" />
                 <col className="ctable-image" />
+                <col className="ctable-ports" />
                 <col className="ctable-state" />
                 <col className="ctable-actions" />
               </colgroup>
               <tbody>
                 {items.map((c) => (
-                  <ContainerRow key={c.id} hostId={hostId} container={c} expanded={expanded.has(c.id)} onToggle={() => toggle(c.id)} pending={pending[c.id] ?? null} onAction={(a) => onAction(c, a)} />
+                  <ContainerRow key={c.id} hostId={hostId} container={c} expanded={expanded.has(c.id)} onToggle={() => toggle(c.id)} pending={pending[c.id] ?? null} onAction={(a) => onAction(c, a)} onShell={() => requestTerminal({ hostId, container: c.name })} onLogs={() => followLogs(c)} />
                 ))}
               </tbody>
             </table>

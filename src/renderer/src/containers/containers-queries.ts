@@ -11,7 +11,10 @@ export type WatchStatus = Result<'containers.watch.open'>['status']
 export const containersKeys = {
   list: (hostId: string) => ['containers', hostId] as const,
   health: (hostId: string, id: string) => ['containers', hostId, 'health', id] as const,
-  df: (hostId: string) => ['containers', hostId, 'df'] as const
+  df: (hostId: string) => ['containers', hostId, 'df'] as const,
+  inspect: (hostId: string, id: string) => ['containers', hostId, 'inspect', id] as const,
+  stats: (hostId: string, id: string) => ['containers', hostId, 'stats', id] as const,
+  tail: (hostId: string, id: string) => ['containers', hostId, 'tail', id] as const
 }
 
 /** Sorted as containers.list sorts: by project (none last), then name. */
@@ -45,7 +48,11 @@ export function useLiveContainers(hostId: string) {
         const rest = old.filter((c) => c.id !== container.id)
         return 'removed' in container ? rest : sorted([...rest, container])
       })
-      if (!('removed' in container)) void client.invalidateQueries({ queryKey: containersKeys.health(hostId, container.id) })
+      if (!('removed' in container)) {
+        void client.invalidateQueries({ queryKey: containersKeys.health(hostId, container.id) })
+        void client.invalidateQueries({ queryKey: containersKeys.tail(hostId, container.id) })
+        void client.invalidateQueries({ queryKey: containersKeys.inspect(hostId, container.id) })
+      }
     }
     watches.open({ hostId }).then(
       (w) => {

@@ -14,6 +14,7 @@ import { useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { setActiveTerminal } from './active-terminal'
+import { takeTerminalRequests } from './terminal-requests'
 import type { XtermHandle } from './create-xterm'
 import { FindBar } from './FindBar'
 import { SavedCommands } from './SavedCommands'
@@ -22,9 +23,11 @@ import { useSavedCommandsEvents } from './terminal-queries'
 
 interface Tab {
   key: number
-  kind: 'remote' | 'local'
+  kind: 'remote' | 'local' | 'container'
   /** The SSH host id; for a local shell, LOCAL_COMMANDS_HOST. */
   hostId: string
+  /** For a shell inside a container: its name on the host. */
+  container?: string
   /** The current shell. */
   id?: string
   connecting: boolean
@@ -36,7 +39,7 @@ const INITIAL = { cols: 80, rows: 24 }
 const LOCAL_LABEL = 'local shell'
 let nextKey = 1
 
-const titleOf = (tab: Pick<Tab, 'kind' | 'hostId'>) => (tab.kind === 'local' ? LOCAL_LABEL : tab.hostId)
+const titleOf = (tab: Pick<Tab, 'kind' | 'hostId' | 'container'>) => (tab.kind === 'local' ? LOCAL_LABEL : tab.kind === 'container' ? `${tab.container ?? ''} on ${tab.hostId}` : tab.hostId)
 
 export function TerminalsView() {
   const api = useApi()
@@ -65,7 +68,7 @@ export function TerminalsView() {
     }))
   } }), [terminals])
 
-  const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId'>) => {
+  const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId' | 'container'>) => {
     setFailure(null)
     patch(tab.key, { connecting: true, ended: undefined })
     const term = handles.get(tab.key)?.term
@@ -86,7 +89,8 @@ export function TerminalsView() {
       return
     }
     void flow.run(tab.hostId, async () => {
-      const { id } = await terminals.open({ hostId: tab.hostId, ...size })
+      // A container's shell is a terminal like any other once open (containers.shell returns its id).
+      const { id } = tab.kind === 'container' && tab.container ? await api.call('containers.shell', { hostId: tab.hostId, id: tab.container, ...size }) : await terminals.open({ hostId: tab.hostId, ...size })
       opened(id)
     }).then((ok) => {
       // Failed, or waiting on a host-key or passphrase dialog (whose retry replaces this).
@@ -94,14 +98,28 @@ export function TerminalsView() {
     })
   }
 
-  const add = () => {
-    const key = nextKey++
-    const tab: Tab = chosen === LOCAL_COMMANDS_HOST ? { key, kind: 'local', hostId: LOCAL_COMMANDS_HOST, connecting: true } : { key, kind: 'remote', hostId: chosen, connecting: true }
+  const openTab = (tab: Tab) => {
     setTabs((old) => [...old, tab])
-    setActive(key)
+    setActive(tab.key)
     setFindOpen(false)
     connect(tab)
   }
+  const add = () => {
+    const key = nextKey++
+    openTab(chosen === LOCAL_COMMANDS_HOST ? { key, kind: 'local', hostId: LOCAL_COMMANDS_HOST, connecting: true } : { key, kind: 'remote', hostId: chosen, connecting: true })
+  }
+  // Tabs asked for from elsewhere (a container's Shell button).
+  const openRequested = useRef(openTab)
+  useEffect(() => {
+    openRequested.current = openTab
+  })
+  useEffect(
+    () =>
+      takeTerminalRequests((r) =>
+        openRequested.current(r.container ? { key: nextKey++, kind: 'container', hostId: r.hostId, container: r.container, connecting: true } : { key: nextKey++, kind: 'remote', hostId: r.hostId, connecting: true })
+      ),
+    []
+  )
 
   const close = (tab: Tab) => {
     if (tab.id && !tab.ended) void terminals.close(tab.id).catch(() => undefined)
@@ -209,7 +227,7 @@ export function TerminalsView() {
               onHandle={(h) => setHandle(t.key, h)}
             />
           ))}
-          {current?.connecting && <p className="term-connecting" role="status">{current.kind === 'local' ? 'Starting a local shell…' : `Connecting to ${current.hostId}…`}</p>}
+          {current?.connecting && <p className="term-connecting" role="status">{current.kind === 'local' ? 'Starting a local shell…' : `Connecting to ${titleOf(current)}…`}</p>}
           {current?.ended && (
             <div className="term-ended" role="status">
               <span>{current.ended.message} —</span>
