@@ -4,7 +4,7 @@
 // it, mode kept, the link still a link, and a reload offered; a save after the file changed on the
 // host is refused. Each save is in the audit log with the diff's size.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { SSHD_PATH } from '../fleet/sshd'
 import { findExecutable } from '../fleet/proc'
@@ -116,5 +116,42 @@ describe.skipIf(!ready)('files.read / files.save against a real sshd and nginx -
     const err = await fleet.failure('files.read', { hostId: host, path: bin })
     expect(err.code).toBe('BAD_REQUEST')
     expect(err.message).toBe(`${bin} on ${host} is a binary file; download it instead of editing it here.`)
+  })
+
+  it('sshd_config: a change sshd -t refuses is never written (checked before it takes the file\'s place); one it accepts is saved', async () => {
+    const etc = path.join(fleet.dir, 'etc-ssh')
+    mkdirSync(etc)
+    const config = path.join(etc, 'sshd_config')
+    // the bench droplet's own config: its host keys are real, so sshd -t can pass
+    copyFileSync(path.join(fleet.dir, 'ssh', host, 'sshd_config'), config)
+    const original = readFileSync(config, 'utf8')
+    const opened = await fleet.call('files.read', { hostId: host, path: config })
+    expect(opened.validator).toBe('sshd')
+    const err = await fleet.failure('files.save', { hostId: host, path: config, content: `${original}PermitRootLogin maybe\n`, expected: opened.version })
+    expect(err.code).toBe('VALIDATION_FAILED')
+    expect(err.message).toMatch(new RegExp(`^sshd -t refused the new ${config} on ${host}, so it was not written; the file is unchanged: ${config} line \\d+: unsupported option "maybe"`))
+    expect(err.data).toMatchObject({ validator: 'sshd', restored: false })
+    expect(readFileSync(config, 'utf8')).toBe(original)
+    expect(readdirSync(etc)).toEqual(['sshd_config'])
+
+    const saved = await fleet.call('files.save', { hostId: host, path: config, content: `${original}ClientAliveInterval 60\n`, expected: opened.version })
+    expect(saved).toMatchObject({ saved: true, validation: { validator: 'sshd', ok: true } })
+    expect(saved.reload).toBeUndefined()
+    expect(readFileSync(config, 'utf8')).toBe(`${original}ClientAliveInterval 60\n`)
+  })
+
+  it.skipIf(!findExecutable('docker-compose') && !findExecutable('docker'))('a Compose file the compose CLI refuses is put back', async () => {
+    const project = path.join(fleet.dir, 'opt', 'e2i')
+    mkdirSync(project, { recursive: true })
+    const compose = path.join(project, 'docker-compose.yml')
+    const good = 'services:\n  redis:\n    image: redis:7-alpine\n'
+    writeFileSync(compose, good)
+    const opened = await fleet.call('files.read', { hostId: host, path: compose })
+    expect(opened.validator).toBe('compose')
+    const err = await fleet.failure('files.save', { hostId: host, path: compose, content: good.replace('image:', 'imag:'), expected: opened.version })
+    expect(err.code).toBe('VALIDATION_FAILED')
+    expect(err.message).toMatch(/^docker compose config refused the new .* put back .*: /)
+    expect((err.data as { output: string }).output).toContain("'imag'")
+    expect(readFileSync(compose, 'utf8')).toBe(good)
   })
 })

@@ -143,9 +143,25 @@ export class SafeEdits {
     const nginxConf = await this.nginxConf(hostId, cur.real)
     const validator = validatorFor(cur.real, nginxConf)
     const sftp = await this.deps.sessions.get(hostId)
-    const backupPath = await this.backup(sftp, hostId, cur)
     const next = Buffer.from(content, 'utf8')
-    await this.replace(sftp, hostId, cur, next)
+    const temp = await this.writeTemp(sftp, hostId, cur, next)
+    if (validator === 'sshd' && !cur.real.includes('sshd_config.d/')) {
+      // A whole sshd_config is checked before it takes the file's place: a broken one is never live, not
+      // even for the moment between the write and the check (an sshd restarted then would not come back).
+      const pre = await this.deps.exec(hostId, validatorCommand('sshd', temp, undefined), { timeoutMs: VALIDATE_TIMEOUT_MS })
+      if (pre.code !== 0) {
+        await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
+        const output = (pre.stdout + pre.stderr).trim().slice(0, 8000).split(temp).join(cur.real)
+        throw new DropdeckError('VALIDATION_FAILED', `sshd -t refused the new ${path} on ${hostId}, so it was not written; the file is unchanged: ${firstLine(output) || `exit ${pre.code}`}`, {
+          data: { path, validator, output, restored: false, diffLines: { added, removed } }
+        })
+      }
+    }
+    const backupPath = await this.backup(sftp, hostId, cur).catch(async (err) => {
+      await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
+      throw err
+    })
+    await this.commitTemp(sftp, hostId, cur, temp)
     const after = await sftpCall<Stats>((cb) => sftp.stat(cur.real, cb))
     const version = versionOf(next, after.mtime)
     if (!validator) return { diff, added, removed, saved: true, version, backupPath }
@@ -178,13 +194,27 @@ export class SafeEdits {
 
   /** `bytes` to a temporary name beside the file (mode, owner and group of the old one), renamed over it. */
   private async replace(sftp: SFTPWrapper, hostId: string, cur: Current, bytes: Buffer): Promise<void> {
+    await this.commitTemp(sftp, hostId, cur, await this.writeTemp(sftp, hostId, cur, bytes))
+  }
+
+  private async writeTemp(sftp: SFTPWrapper, hostId: string, cur: Current, bytes: Buffer): Promise<string> {
     const temp = `${dirname(cur.real)}/.${basename(cur.real)}.dropdeck-edit-${randomBytes(4).toString('hex')}`
     try {
       await writeWhole(sftp, temp, bytes, cur.attrs.mode & 0o7777, { uid: cur.attrs.uid, gid: cur.attrs.gid })
-      await sftpCall((cb) => sftp.ext_openssh_rename(temp, cur.real, cb))
+      return temp
     } catch (err) {
       await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
       if (err instanceof DropdeckError) throw err
+      throw await this.failure(err, hostId, 'write', cur.real)
+    }
+  }
+
+  /** posix-rename: readers see the old file or the new one, never half of one. */
+  private async commitTemp(sftp: SFTPWrapper, hostId: string, cur: Current, temp: string): Promise<void> {
+    try {
+      await sftpCall((cb) => sftp.ext_openssh_rename(temp, cur.real, cb))
+    } catch (err) {
+      await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
       throw await this.failure(err, hostId, 'write', cur.real)
     }
   }
