@@ -5,6 +5,7 @@
 import { join } from 'node:path'
 import { app, BrowserWindow, nativeTheme } from 'electron'
 import { createServices, type Services } from './app/services'
+import { createShutdown, type Shutdown } from './app/shutdown'
 import { forwardEvents, registerIpc } from './ipc.electron'
 import { registerAppScheme, serveRenderer } from './protocol.electron'
 import { electronFetch } from './providers/http/net-fetch.electron'
@@ -20,6 +21,9 @@ const rendererUrl = rendererEntryUrl({ isPackaged: app.isPackaged, devServerUrl:
 registerAppScheme()
 
 let services: Services | undefined
+let shutdown: Shutdown | undefined
+/** Each shutdown step's limit: a stuck SSH close must not keep the app open. */
+const SHUTDOWN_STEP_TIMEOUT_MS = 5000
 
 function createWindow(svc: Services): void {
   const win = new BrowserWindow({
@@ -66,7 +70,9 @@ if (!app.requestSingleInstanceLock()) {
     // Keychain calls run in a utility process: the Linux backend would block this thread (see keychain.ts).
     const keychain = createKeychain({ launch: () => utilityKeychainChild() })
     services = createServices({ dataDir: app.getPath('userData'), version: app.getVersion(), keychain, fetch: electronFetch, proxyResolver: createSystemProxyResolver, log: (line) => console.error(line) })
-    registerIpc(services, createSenderCheck(() => rendererUrl))
+    const svc = services
+    const stopIpc = registerIpc(svc, createSenderCheck(() => rendererUrl))
+    shutdown = createShutdown([{ name: 'ipc', run: stopIpc }, { name: 'services', run: () => svc.dispose() }], { stepTimeoutMs: SHUTDOWN_STEP_TIMEOUT_MS, log: (line) => console.error(line) })
     createWindow(services)
     checkForUpdatesOnLaunch((line) => console.error(line))
     app.on('activate', () => {
@@ -78,7 +84,11 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
 
-  app.on('will-quit', () => {
-    void services?.dispose()
+  // Hold the quit until the services are disposed (connections closed, stores flushed), as the headless
+  // host does on SIGTERM; app.exit then quits without emitting will-quit again.
+  app.on('will-quit', (event) => {
+    if (!shutdown || shutdown.finished) return
+    event.preventDefault()
+    void shutdown.run().then(() => app.exit(0))
   })
 }

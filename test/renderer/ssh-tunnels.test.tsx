@@ -88,6 +88,48 @@ describe('Hosts', () => {
     renderApp({ handlers: { 'hosts.list': () => [] } }, '#/hosts')
     expect(await screen.findByText(/Hosts come from ~\/.ssh\/config \(DROPDECK_SSH_CONFIG\), droplets, or Add host/)).toBeTruthy()
   })
+
+  it('Disconnect asks first when tunnels, terminals or log follows use the host, and not otherwise', async () => {
+    const disconnected: string[] = []
+    const { fake } = renderApp(
+      {
+        handlers: {
+          'hosts.list': () => [host({ state: 'connected', inUse: 3 }), host({ id: 'idle-1', name: 'idle-1', state: 'connected', inUse: 0 })],
+          'hosts.disconnect': ({ hostId }) => ((disconnected.push(hostId), host({ id: hostId, state: 'idle' })))
+        }
+      },
+      '#/hosts'
+    )
+    fireEvent.click(await screen.findByRole('button', { name: 'Disconnect web-1' }))
+    const dialog = await screen.findByRole('dialog', { name: 'Disconnect web-1?' })
+    expect(dialog.textContent).toContain('3 tunnels, terminals and log follows use this connection')
+    expect(dialog.textContent).toContain('stays disconnected until you connect it again')
+    expect(disconnected).toEqual([])
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Disconnect' }))
+    await waitFor(() => expect(disconnected).toEqual(['web-1']))
+
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect idle-1' }))
+    await waitFor(() => expect(disconnected).toEqual(['web-1', 'idle-1']))
+    expect(fake.calls.filter((c) => c.method === 'hosts.disconnect')).toHaveLength(2)
+  })
+
+  it('a host that keeps failing shows the attempt and the next try; one the pool gave up on offers Retry', async () => {
+    const soon = new Date(Date.now() + 4000).toISOString()
+    renderApp(
+      {
+        handlers: {
+          'hosts.list': () => [
+            host({ state: 'connecting', error: { code: 'UPSTREAM', message: 'Cannot reach web-1 (10.0.0.5:22): connect ECONNREFUSED.' }, retry: { attempt: 3, nextAt: soon, gaveUp: false } }),
+            host({ id: 'gone-1', name: 'gone-1', state: 'error', error: { code: 'UPSTREAM', message: 'Dropdeck stopped trying after 8 attempts in a row.' }, retry: { attempt: 8, nextAt: null, gaveUp: true } })
+          ]
+        }
+      },
+      '#/hosts'
+    )
+    expect(await screen.findByText(/^Attempt 3 failed · next try in [1-4] s$/)).toBeTruthy()
+    expect(screen.getByText('Stopped after 8 attempts')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Retry gone-1' }).textContent).toContain('Retry')
+  })
 })
 
 describe('Tunnels', () => {

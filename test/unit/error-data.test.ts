@@ -16,7 +16,7 @@ function overTheWire(error: DropdeckError): DropdeckError {
 
 describe('errorData', () => {
   it('reads the router’s BAD_REQUEST issues typed, after a transport', async () => {
-    const router = createRouter({ 'settings.update': (patch) => patch } as Handlers)
+    const router = createRouter({ 'settings.update': (patch) => patch } as Partial<Handlers> as Handlers)
     const reply = await router.call('settings.update', { theme: 42 }, createCallContext('error-data', new EventBus()))
     if (reply.ok) throw new Error('expected a refusal')
     const error = overTheWire(new DropdeckError(reply.error.code, reply.error.message, { data: reply.error.data }))

@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { resolveDataDir } from '../app/data-dir'
 import { createServices } from '../app/services'
+import { createShutdown } from '../app/shutdown'
 import { startHost } from './server'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+/** Each shutdown step's limit, as in the Electron app: a stuck SSH close must not keep the host running. */
+const SHUTDOWN_STEP_TIMEOUT_MS = 5000
 
 function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' }, help: { type: 'boolean' } } })
@@ -50,8 +53,10 @@ async function run(port: number): Promise<void> {
   log(`dropdeck host: serving ${rendererDir}; state in ${dataDir}`)
   process.stdout.write(`DROPDECK_URL=${host.url}\n`)
 
+  const started = host
+  const shutdown = createShutdown([{ name: 'host', run: () => started.close() }, { name: 'services', run: () => services.dispose() }], { stepTimeoutMs: SHUTDOWN_STEP_TIMEOUT_MS, log })
   const stop = () => {
-    void host.close().then(() => services.dispose()).then(() => process.exit(0))
+    void shutdown.run().then(() => process.exit(0))
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

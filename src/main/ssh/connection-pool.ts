@@ -91,6 +91,8 @@ interface Entry {
   nextAt?: number
   /** Stopped retrying after maxAttempts; only connect() (the operator) tries again. */
   gaveUp: boolean
+  /** The operator disconnected it: nothing reconnects it (log follows, terminals) until connect() or allow(). */
+  held: boolean
   timer?: NodeJS.Timeout
   waiters: Set<Waiter>
   /** The last unknown key this host presented, for hosts.trustKey. */
@@ -121,17 +123,17 @@ export class ConnectionPool {
   private entry(id: string): Entry {
     let e = this.entries.get(id)
     if (!e) {
-      e = { id, state: 'idle', pinned: false, users: 0, everConnected: false, failures: 0, gaveUp: false, waiters: new Set() }
+      e = { id, state: 'idle', pinned: false, users: 0, everConnected: false, failures: 0, gaveUp: false, held: false, waiters: new Set() }
       this.entries.set(id, e)
     }
     return e
   }
 
-  state(id: string): { state: HostState; error?: HostError; retry?: HostRetry } {
+  state(id: string): { state: HostState; error?: HostError; retry?: HostRetry; inUse: number } {
     const e = this.entries.get(id)
-    if (!e) return { state: 'idle' }
+    if (!e) return { state: 'idle', inUse: 0 }
     const retry = this.retryOf(e)
-    return { state: e.state, ...(e.error ? { error: e.error } : {}), ...(retry ? { retry } : {}) }
+    return { state: e.state, ...(e.error ? { error: e.error } : {}), ...(retry ? { retry } : {}), inUse: e.users }
   }
 
   private retryOf(e: Entry): HostRetry | undefined {
@@ -147,13 +149,19 @@ export class ConnectionPool {
   }
 
   private wanted(e: Entry): boolean {
-    return !this.disposed && (e.pinned || e.users > 0)
+    return !this.disposed && !e.held && (e.pinned || e.users > 0)
+  }
+
+  /** Lifts a disconnect's hold without keeping the host up (the operator started something on it, e.g. a tunnel). */
+  allow(id: string): void {
+    this.entry(id).held = false
   }
 
   /** Opens the connection for the operator and keeps it up until hosts.disconnect. Tries now, also after the pool gave up (Retry). */
   async connect(id: string): Promise<Client> {
     const e = this.entry(id)
     e.pinned = true
+    e.held = false
     if (e.timer) clearTimeout(e.timer)
     e.timer = undefined
     e.nextAt = undefined
@@ -225,6 +233,7 @@ export class ConnectionPool {
     if (this.disposed) return Promise.reject(new DropdeckError('UPSTREAM', 'Dropdeck is shutting down.'))
     if (e.client && e.state === 'connected') return Promise.resolve(e.client)
     if (e.connecting) return e.connecting
+    if (e.held) return Promise.reject(new DropdeckError('UPSTREAM', `${e.id} was disconnected, and stays down until you connect it again in Hosts.`, { data: { hostId: e.id, disconnected: true } }))
     // Backing off, or given up: the last error now, not an attempt of this caller's own.
     if (e.timer || e.gaveUp) return Promise.reject(this.backoffError(e))
     this.setState(e, e.everConnected && this.wanted(e) ? 'reconnecting' : 'connecting', e.state === 'reconnecting' ? e.error : undefined)
@@ -479,11 +488,12 @@ export class ConnectionPool {
     if (e.state === 'error') this.setState(e, 'idle')
   }
 
-  /** Ends the session; it stays down until something connects again. */
+  /** Ends the session; it stays down, whoever still holds it (a log follow, a terminal), until the operator connects again. */
   async disconnect(id: string): Promise<void> {
     const e = this.entries.get(id)
     if (!e) return
     e.pinned = false
+    e.held = true
     if (e.timer) clearTimeout(e.timer)
     e.timer = undefined
     e.nextAt = undefined

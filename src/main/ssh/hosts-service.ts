@@ -112,7 +112,7 @@ export class HostsService {
   }
 
   view(h: HostConfig): Host {
-    const { state, error, retry } = this.pool?.state(h.id) ?? { state: 'idle' as const }
+    const { state, error, retry, inUse = 0 } = this.pool?.state(h.id) ?? { state: 'idle' as const }
     return {
       id: h.id,
       name: h.name,
@@ -125,7 +125,8 @@ export class HostsService {
       localForwards: h.localForwards,
       state,
       ...(error ? { error } : {}),
-      ...(retry ? { retry } : {})
+      ...(retry ? { retry } : {}),
+      inUse
     }
   }
 

@@ -85,11 +85,13 @@ export function createSshServices(deps: SshDeps): SshServices {
     'hosts.connect': async ({ hostId }) => {
       const h = await hosts.get(hostId)
       await pool.connect(hostId)
+      await t.resumeHost(hostId) // the tunnels a disconnect stopped listen again
       return hosts.view(h)
     },
     'hosts.disconnect': async ({ hostId }) => {
       const h = await hosts.get(hostId)
-      await t.stopHost(hostId)
+      // Stopped, not removed: they stay listed and start again with the next hosts.connect.
+      await t.pauseHost(hostId)
       await pool.disconnect(hostId)
       return hosts.view(h)
     },
@@ -111,6 +113,7 @@ export function createSshServices(deps: SshDeps): SshServices {
     },
     'tunnels.start': async (p, ctx) => {
       await hosts.get(p.hostId) // NOT_FOUND before any port is bound
+      pool.allow(p.hostId) // the operator wants this host again, after a disconnect too
       return t.start(p, ctx)
     },
     'tunnels.list': () => t.list(),

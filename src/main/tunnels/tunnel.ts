@@ -201,6 +201,21 @@ export class Tunnel {
     this.onChange(this, 'counters')
   }
 
+  /** Listens again on the same local port after close() (its host was connected again). */
+  async resume(): Promise<void> {
+    if (this.state !== 'stopped' || this.server) return
+    this.state = 'connecting'
+    this.error = undefined
+    try {
+      await this.listen(this.localPort)
+    } catch (err) {
+      const error = err instanceof DropdeckError ? err : new DropdeckError('UPSTREAM', String(err))
+      this.setState('error', { code: error.code, message: error.message })
+      return
+    }
+    this.onChange(this, 'state')
+  }
+
   async close(): Promise<void> {
     this.state = 'stopped'
     clearTimeout(this.countTimer)

@@ -157,7 +157,25 @@ export class TunnelsService {
     this.emitAll()
   }
 
-  /** Stops the tunnels of one host (hosts.disconnect). */
+  /**
+   * hosts.disconnect: every tunnel of the host stops (its port freed, its connections closed) and
+   * stays listed as "stopped", start-on-launch ones included, until resumeHost or tunnels.stop.
+   */
+  async pauseHost(hostId: string): Promise<void> {
+    const paused = [...this.tunnels.values()].filter((t) => t.hostId === hostId && t.state !== 'stopped')
+    await Promise.all(paused.map((t) => t.close()))
+    for (const t of paused) this.emitOne(t)
+    if (paused.length) this.emitAll()
+  }
+
+  /** hosts.connect: the host's stopped tunnels listen again on their ports (a port taken meanwhile: that tunnel's error). */
+  async resumeHost(hostId: string): Promise<void> {
+    const stopped = [...this.tunnels.values()].filter((t) => t.hostId === hostId && t.state === 'stopped')
+    await Promise.all(stopped.map((t) => t.resume()))
+    if (stopped.length) this.emitAll()
+  }
+
+  /** Stops and removes the tunnels of one host (hosts.remove). */
   async stopHost(hostId: string): Promise<void> {
     await Promise.all([...this.tunnels.values()].filter((t) => t.hostId === hostId && !t.startOnLaunch).map((t) => this.stop(t.id)))
   }

@@ -41,7 +41,9 @@ export const HostSchema = z.object({
    * After failed attempts in a row (not connected): how many, when the next one is, or gaveUp once
    * the pool stopped retrying (state "error" until hosts.connect, the operator's Retry).
    */
-  retry: z.object({ attempt: z.number().int().min(1), nextAt: z.string().nullable(), gaveUp: z.boolean() }).optional()
+  retry: z.object({ attempt: z.number().int().min(1), nextAt: z.string().nullable(), gaveUp: z.boolean() }).optional(),
+  /** What holds the connection: tunnels, terminals, log follows, container watches, transfers. Disconnect asks when above 0. */
+  inUse: z.number().int().min(0).optional()
 })
 export type Host = z.infer<typeof HostSchema>
 

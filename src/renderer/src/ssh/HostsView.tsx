@@ -28,6 +28,8 @@ export function HostsView() {
   const [query, setQuery] = useState('')
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<Host | null>(null)
+  /** A host something still uses (tunnels, terminals, log follows): Disconnect asks first. */
+  const [disconnecting, setDisconnecting] = useState<Host | null>(null)
   const [busy, setBusy] = useState<Record<string, boolean>>({})
   const [failure, setFailure] = useState<{ hostId: string; error: unknown } | null>(null)
   const flow = useSshFlow((error, hostId) => setFailure({ hostId, error }))
@@ -152,7 +154,7 @@ export function HostsView() {
                         </td>
                         <td className="row-actions">
                           {live ? (
-                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => act(host, 'disconnect')} aria-label={`Disconnect ${host.id}`}>
+                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => ((host.inUse ?? 0) > 0 ? setDisconnecting(host) : act(host, 'disconnect'))} aria-label={`Disconnect ${host.id}`}>
                               <Unplug size={12} aria-hidden="true" />
                               Disconnect
                             </button>
@@ -178,6 +180,21 @@ export function HostsView() {
         </>
       )}
       {adding && <AddHostDialog onClose={() => setAdding(false)} />}
+      <ConfirmDialog
+        open={disconnecting !== null}
+        onOpenChange={(open) => !open && setDisconnecting(null)}
+        title={disconnecting ? `Disconnect ${disconnecting.id}?` : ''}
+        description={
+          disconnecting
+            ? `${disconnecting.inUse === 1 ? 'One tunnel, terminal or log follow uses' : `${disconnecting.inUse} tunnels, terminals and log follows use`} this connection. Its tunnels stop (they stay listed and start again when you connect), terminals and log follows pause, and it stays disconnected until you connect it again.`
+            : ''
+        }
+        confirmLabel="Disconnect"
+        onConfirm={() => {
+          if (disconnecting) act(disconnecting, 'disconnect')
+          setDisconnecting(null)
+        }}
+      />
       <ConfirmDialog
         open={removing !== null}
         onOpenChange={(open) => !open && setRemoving(null)}

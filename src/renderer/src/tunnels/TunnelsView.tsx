@@ -191,10 +191,15 @@ export function TunnelsView() {
                             Open
                           </button>
                         )}
-                        {tunnel.state !== 'stopped' && (
+                        {tunnel.state !== 'stopped' ? (
                           <button type="button" className="button button-small" onClick={() => stop(tunnel)} aria-label={`Stop tunnel on port ${tunnel.localPort}`}>
                             <Square size={11} aria-hidden="true" />
                             Stop
+                          </button>
+                        ) : (
+                          // stopped by a host disconnect: it starts again when the host is connected, or leaves the list here
+                          <button type="button" className="button button-small" onClick={() => stop(tunnel)} aria-label={`Remove tunnel on port ${tunnel.localPort}`}>
+                            Remove
                           </button>
                         )}
                       </td>
