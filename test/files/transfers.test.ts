@@ -7,6 +7,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { descendants } from '../fleet/proc'
+import { createCallContext } from '../../src/main/rpc/context'
 import { SSHD_PATH } from '../fleet/sshd'
 import { startFilesFleet, type FilesFleet } from './files-bench-fleet'
 
@@ -117,6 +118,38 @@ describe.skipIf(!ready)('files.transfers against a real sshd', () => {
     const cancelled = fleet.next('files.transfers.state', (p) => p.id === second.id && p.state === 'cancelled')
     await fleet.call('files.transfers.close', { id: second.id })
     await cancelled
+    expect(readdirSync(remoteDir).sort()).toEqual(['dump.bin'])
+  }, 120_000)
+
+  it('is its client\'s stream: another client sees none of its events, and closing the owner cancels it', async () => {
+    const owner = createCallContext('test:files-owner', () => fleet.services.bus)
+    const seenByOwner: string[] = []
+    const seenByOther: string[] = []
+    fleet.services.bus.subscribeClient(owner.clientId, (event) => void (event.startsWith('files.transfers') && seenByOwner.push(event)))
+    fleet.services.bus.subscribeClient('test:files-bystander', (event) => void (event.startsWith('files.transfers') && seenByOther.push(event)))
+    const remote = path.join(remoteDir, 'owned.bin')
+    const { id } = await fleet.call('files.transfers.open', { hostId: 'files-droplet', direction: 'upload', localPath: local, remotePath: remote }, owner)
+    await new Promise<void>((resolve) => {
+      const off = fleet.services.bus.subscribeClient(owner.clientId, (event, payload) => {
+        if (event === 'files.transfers.data' && (payload as { id: string; bytes: number }).id === id && (payload as { bytes: number }).bytes > 0) {
+          off()
+          resolve()
+        }
+      })
+    })
+    const cancelled = new Promise<void>((resolve) => {
+      const off = fleet.services.bus.subscribeClient(owner.clientId, (event, payload) => {
+        if (event === 'files.transfers.state' && (payload as { state: string }).state === 'cancelled') {
+          off()
+          resolve()
+        }
+      })
+    })
+    await owner.dispose() // the window closed
+    await cancelled
+    expect(seenByOwner.length).toBeGreaterThan(2)
+    expect(seenByOther).toEqual([])
+    expect(fleet.events.filter((e) => (e.payload as { id?: string }).id === id)).toEqual([])
     expect(readdirSync(remoteDir).sort()).toEqual(['dump.bin'])
   }, 120_000)
 })
