@@ -203,13 +203,18 @@ export class DeployRun {
 
   private async checks(): Promise<void> {
     await this.step('checks', async () => {
-      const image = await this.deps.docker.image(this.toImage)
+      const [image, df] = await Promise.all([
+        this.deps.docker.image(this.toImage),
+        this.deps.docker.rootDir().then(
+          (root) => (root ? this.deps.exec(this.req.hostId, `df -Pk ${sq(root)} 2>/dev/null | tail -n 1`, { timeoutMs: 15_000 }).then((r) => ({ root, r })) : null),
+          () => null
+        ).catch(() => null)
+      ])
       if (!image) throw new DropdeckError('NOT_FOUND', `${this.toImage} is not on ${this.req.hostId}.`)
       const notes = [`${this.toImage} is on the host (${mb(image.Size)})`]
-      const root = await this.deps.docker.rootDir().catch(() => null)
-      if (root) {
-        const df = await this.deps.exec(this.req.hostId, `df -Pk ${sq(root)} 2>/dev/null | tail -n 1`, { timeoutMs: 15_000 }).catch(() => null)
-        const availKb = Number(df?.stdout.trim().split(/\s+/)[3])
+      if (df) {
+        const { root } = df
+        const availKb = Number(df.r.stdout.trim().split(/\s+/)[3])
         if (Number.isFinite(availKb)) {
           if (availKb * 1024 < 100 * 1024 * 1024) throw new DropdeckError('UPSTREAM', `${this.req.hostId} has only ${mb(availKb * 1024)} free for Docker (${root}); free some space (Containers → Prune) and retry.`)
           notes.push(`${mb(availKb * 1024)} free`)
@@ -236,17 +241,18 @@ export class DeployRun {
     let stoppedAt: number | null = null
 
     await this.step('start', async () => {
+      // One journal write before anything changes: recovery finds the new container by its temporary
+      // name, and starts the old one whenever it is not running, so later steps need no write of their own.
       this.journal.tempName = tempName
       await this.writeJournal('start')
       const id = await docker.create(tempName, plan.body)
       this.journal.newContainerId = id
-      await this.writeJournal('start')
       for (const n of plan.extraNetworks) await docker.connect(n.name, id, n.endpoint)
       if (stopFirst && wasRunning) {
         this.journal.oldStopped = true
-        await this.writeJournal('start')
-        stoppedAt = Date.now()
         await docker.stop(old.Id)
+        // The gap starts when the old version is gone (a stop may wait out its stop timeout while it still serves).
+        stoppedAt = Date.now()
       }
       await docker.start(id)
       return { detail: stopFirst ? `stopped the old version (${svc.gapReason}), started ${tempName}` : `started ${tempName} beside the running version` }
@@ -320,7 +326,6 @@ export class DeployRun {
       started = await current(runImage)
       if (!started) throw new DropdeckError('UPSTREAM', `${cli.command} up ran, but no ${svc.name} container runs ${runImage}.`)
       this.journal.newContainerId = started.Id
-      await this.writeJournal('start')
       return { detail: `${cli.command} up -d --no-deps ${svc.name} with ${r.override}` }
     })
     await this.deps.pause?.('started')

@@ -138,9 +138,11 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
     const view: DeployRunView = { id: deployId, deployId, hostId, serviceId, action, toImage: `${svc.repo}:${tag}`, phase: 'running', steps: [], cancellable: true, entry: null }
     const clients: Tracked['clients'] = new Map()
     let seq = 0
+    // The run's own kept-open Engine channel: a deploy makes dozens of requests.
+    const runDocker = new HostDocker(deps.engine, hostId, true)
     const run = new DeployRun(
       {
-        docker,
+        docker: runDocker,
         state,
         exec: (h, c, o) => deps.ssh.exec(h, c, o),
         client: () => deps.ssh.pool.acquire(hostId),
@@ -180,7 +182,7 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
     emitChanged(hostId)
     const ctx = { clientId: caller.clientId }
     void audit.append(ctx, { action: `deploy.${action}`, target: `${serviceId} on ${hostId}: ${view.toImage}`, result: 'started', requestId: deployId }).catch(() => undefined)
-    tracked.done = run.run().then((entry) => {
+    tracked.done = run.run().finally(() => runDocker.close()).then((entry) => {
       view.phase = 'finished'
       view.cancellable = false
       view.entry = entry

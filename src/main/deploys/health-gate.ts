@@ -13,7 +13,7 @@ export interface GateOptions {
   successes: number
   healthUrl: string | null
   expectStatus: number
-  /** Checks per second, for the HTTP and running checks. */
+  /** ms between polls of the container (and between HTTP checks); default 250. */
   intervalMs?: number
   signal?: AbortSignal
   /** The host's SSH client, for HTTP checks from the host. */
@@ -33,7 +33,7 @@ export interface GateResult {
 const READINESS_MS = 3000
 
 export async function healthGate(docker: HostDocker, containerId: string, options: GateOptions): Promise<GateResult> {
-  const interval = options.intervalMs ?? 500
+  const interval = options.intervalMs ?? 250
   const deadline = Date.now() + options.timeoutMs
   const first = await docker.inspect(containerId)
   const hasHealthcheck = Boolean(first.Config.Healthcheck?.Test?.length && first.Config.Healthcheck.Test[0] !== 'NONE')

@@ -3,7 +3,7 @@
  * listed and inspected, an image pulled with byte progress, tagged and untagged, a container created
  * from another's configuration, started, stopped, renamed, removed, and its last log lines.
  */
-import type { DockerEngine } from '../docker/engine'
+import type { DockerEngine, EngineResponse, EngineSession } from '../docker/engine'
 import { DropdeckError } from '../../shared/errors'
 
 export interface ListedContainer {
@@ -86,19 +86,54 @@ export function splitImage(ref: string): { repo: string; tag: string } {
 
 const enc = encodeURIComponent
 
+/**
+ * With `keepOpen`, requests go one after another over one kept-open dial-stdio channel (a deploy makes
+ * dozens: each new channel starts a docker CLI process on the host); a channel that broke (the
+ * connection was cut) is replaced by a new one on the next request. `close()` ends it.
+ */
 export class HostDocker {
+  private session: Promise<EngineSession> | null = null
+
   constructor(
     readonly engine: DockerEngine,
-    readonly hostId: string
+    readonly hostId: string,
+    private readonly keepOpen = false
   ) {}
+
+  private async request(method: string, path: string, options: { timeoutMs?: number; body?: unknown } = {}): Promise<EngineResponse> {
+    if (!this.keepOpen) return this.engine.request(this.hostId, method, path, options)
+    let session = await this.currentSession()
+    if (!session.open) {
+      this.session = null
+      session = await this.currentSession()
+    }
+    return session.request(method, path, options)
+  }
+
+  private currentSession(): Promise<EngineSession> {
+    if (!this.session) {
+      const opening = this.engine.session(this.hostId)
+      opening.catch(() => {
+        if (this.session === opening) this.session = null
+      })
+      this.session = opening
+    }
+    return this.session
+  }
+
+  close(): void {
+    const s = this.session
+    this.session = null
+    void s?.then((x) => x.close(), () => undefined)
+  }
 
   async containers(filters?: Record<string, string[]>): Promise<ListedContainer[]> {
     const q = filters ? `&filters=${enc(JSON.stringify(filters))}` : ''
-    return (await this.engine.request(this.hostId, 'GET', `/containers/json?all=1${q}`)).json<ListedContainer[]>()
+    return (await this.request('GET', `/containers/json?all=1${q}`)).json<ListedContainer[]>()
   }
 
   async inspect(id: string): Promise<ContainerInspect> {
-    return (await this.engine.request(this.hostId, 'GET', `/containers/${enc(id)}/json`)).json<ContainerInspect>()
+    return (await this.request('GET', `/containers/${enc(id)}/json`)).json<ContainerInspect>()
   }
 
   /** The container, or null when it does not exist. */
@@ -113,7 +148,7 @@ export class HostDocker {
 
   async image(ref: string): Promise<ImageInspect | null> {
     try {
-      return (await this.engine.request(this.hostId, 'GET', `/images/${enc(ref)}/json`)).json<ImageInspect>()
+      return (await this.request('GET', `/images/${enc(ref)}/json`)).json<ImageInspect>()
     } catch (err) {
       if (err instanceof DropdeckError && err.code === 'NOT_FOUND') return null
       throw err
@@ -122,7 +157,7 @@ export class HostDocker {
 
   async images(repo: string): Promise<ListedImage[]> {
     const filters = enc(JSON.stringify({ reference: [repo] }))
-    return (await this.engine.request(this.hostId, 'GET', `/images/json?filters=${filters}`)).json<ListedImage[]>()
+    return (await this.request('GET', `/images/json?filters=${filters}`)).json<ListedImage[]>()
   }
 
   /**
@@ -175,39 +210,39 @@ export class HostDocker {
   }
 
   async tag(source: string, repo: string, tag: string): Promise<void> {
-    await this.engine.request(this.hostId, 'POST', `/images/${enc(source)}/tag?repo=${enc(repo)}&tag=${enc(tag)}`)
+    await this.request('POST', `/images/${enc(source)}/tag?repo=${enc(repo)}&tag=${enc(tag)}`)
   }
 
   /** Removes one tag; the image goes only when no other tag and no container holds it (noprune stays off). */
   async untag(ref: string): Promise<void> {
-    await this.engine.request(this.hostId, 'DELETE', `/images/${enc(ref)}`)
+    await this.request('DELETE', `/images/${enc(ref)}`)
   }
 
   async create(name: string, body: object): Promise<string> {
-    return (await this.engine.request(this.hostId, 'POST', `/containers/create?name=${enc(name)}`, { body, timeoutMs: 60_000 })).json<{ Id: string }>().Id
+    return (await this.request('POST', `/containers/create?name=${enc(name)}`, { body, timeoutMs: 60_000 })).json<{ Id: string }>().Id
   }
 
   async connect(network: string, container: string, endpoint: object): Promise<void> {
-    await this.engine.request(this.hostId, 'POST', `/networks/${enc(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } })
+    await this.request('POST', `/networks/${enc(network)}/connect`, { body: { Container: container, EndpointConfig: endpoint } })
   }
 
   async start(id: string): Promise<void> {
-    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/start`, { timeoutMs: 60_000 })
+    await this.request('POST', `/containers/${enc(id)}/start`, { timeoutMs: 60_000 })
   }
 
   /** Stops with the container's own stop timeout (its StopTimeout, else Docker's 10 s) unless `seconds` is given. */
   async stop(id: string, seconds?: number): Promise<void> {
     const query = seconds === undefined ? '' : `?t=${seconds}`
-    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/stop${query}`, { timeoutMs: ((seconds ?? 60) + 30) * 1000 })
+    await this.request('POST', `/containers/${enc(id)}/stop${query}`, { timeoutMs: ((seconds ?? 60) + 30) * 1000 })
   }
 
   async rename(id: string, name: string): Promise<void> {
-    await this.engine.request(this.hostId, 'POST', `/containers/${enc(id)}/rename?name=${enc(name)}`)
+    await this.request('POST', `/containers/${enc(id)}/rename?name=${enc(name)}`)
   }
 
   async remove(id: string): Promise<void> {
     try {
-      await this.engine.request(this.hostId, 'DELETE', `/containers/${enc(id)}?force=1`, { timeoutMs: 60_000 })
+      await this.request('DELETE', `/containers/${enc(id)}?force=1`, { timeoutMs: 60_000 })
     } catch (err) {
       if (!(err instanceof DropdeckError && err.code === 'NOT_FOUND')) throw err
     }
@@ -215,13 +250,13 @@ export class HostDocker {
 
   /** The container's last `lines` log lines (stdout and stderr, demultiplexed). */
   async logTail(id: string, lines = 50): Promise<string[]> {
-    const res = await this.engine.request(this.hostId, 'GET', `/containers/${enc(id)}/logs?stdout=1&stderr=1&tail=${lines}`)
+    const res = await this.request('GET', `/containers/${enc(id)}/logs?stdout=1&stderr=1&tail=${lines}`)
     return demux(res.body).split('\n').filter((l) => l.length > 0).slice(-lines)
   }
 
   /** Free bytes on the filesystem holding Docker's data (from /info's DockerRootDir), or null if unknown. */
   async rootDir(): Promise<string | null> {
-    const info = (await this.engine.request(this.hostId, 'GET', '/info')).json<{ DockerRootDir?: string }>()
+    const info = (await this.request('GET', '/info')).json<{ DockerRootDir?: string }>()
     return info.DockerRootDir ?? null
   }
 }

@@ -81,7 +81,7 @@ interface Opened {
  */
 export interface EngineSession {
   /** Same errors as DockerEngine.request; UPSTREAM once the channel is gone. */
-  request(method: string, path: string, options?: { timeoutMs?: number }): Promise<EngineResponse>
+  request(method: string, path: string, options?: { timeoutMs?: number; body?: unknown }): Promise<EngineResponse>
   readonly open: boolean
   close(): void
 }
@@ -181,11 +181,11 @@ export class DockerEngine {
     await readAll(opened.res)
     // One request at a time: the channel carries one HTTP connection.
     let queue: Promise<unknown> = Promise.resolve()
-    const request = (method: string, path: string, options: { timeoutMs?: number } = {}) => {
+    const request = (method: string, path: string, options: { timeoutMs?: number; body?: unknown } = {}) => {
       const run = async () => {
         if (!open) throw new DropdeckError('UPSTREAM', `${hostId}: the docker session closed.`, { retryable: true })
         try {
-          return checked(hostId, method, path, await readAll(await send(agent, hostId, method, path, options.timeoutMs ?? 30_000)))
+          return checked(hostId, method, path, await readAll(await send(agent, hostId, method, path, options.timeoutMs ?? 30_000, undefined, options.body)))
         } catch (err) {
           if (err instanceof DropdeckError && (err.code === 'NOT_FOUND' || err.code === 'UPSTREAM') && open) throw err
           close()
