@@ -19,6 +19,7 @@ import { waitFor } from '../fleet/proc'
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { startDroplets, type Droplets } from '../fleet/sshd'
 import { hostBlock } from '../ssh/support/ssh-env'
+import { startSocks5Server } from '../ssh/support/servers'
 
 // This file's own addresses: squid .1, the API fronts .2 and .3, the PAC server .4, sshd from .10.
 const SQUID_ADDRESS = '127.0.151.1'
@@ -145,6 +146,25 @@ describe('a PAC file routes provider APIs and SSH alike', () => {
     expect(await w.call('firewalls.list')).toEqual([])
     expect(await w.call('hosts.connect', { hostId: 'via-proxy' })).toMatchObject({ state: 'connected' })
     expect(w.log.some((l) => l.includes(`(the PAC file http://${PAC_SERVER}:${pacPort}/proxy.pac)`))).toBe(true)
+  })
+
+  it('SOCKS5 entries carry provider calls and SSH too', async () => {
+    const socks = await startSocks5Server()
+    try {
+      const [, direct] = fleet.droplets
+      const pacPath = join(dir, 'socks.pac')
+      await writeFile(pacPath, `function FindProxyForURL(url, host) {
+  if (host == "${CF_FRONT}" || host == "${direct.host}") return "SOCKS5 127.0.0.1:${socks.port}";
+  return "DIRECT";
+}
+`)
+      const w = await worldWith({ DROPDECK_PAC_URL: pacPath })
+      expect((await w.call('accounts.verify', { provider: 'cloudflare' })).state).toBe('valid')
+      expect(await w.call('hosts.connect', { hostId: 'direct' })).toMatchObject({ state: 'connected' })
+      expect(socks.targets).toEqual(expect.arrayContaining([`${CF_FRONT}:${cfFront.port}`, `${direct.host}:${direct.port}`]))
+    } finally {
+      await socks.close()
+    }
   })
 
   it('a PAC answer that is not a proxy list names the file and the answer', async () => {

@@ -14,6 +14,7 @@ import { parseNoProxy, shouldBypassProxy } from './no-proxy'
 import { formatHop, type ProxyHop } from '../../network/proxy-answer'
 import type { ProxyResolver, ResolvedProxies } from '../../network/proxy-resolver'
 import { createTrustStore, type TrustStore } from '../../network/trust-store'
+import { socksDispatcher, type SocksHop } from './socks-dispatcher'
 
 export interface NodeFetchOptions {
   /** An extra PEM bundle to trust, added to the usual roots; defaults to env `DROPDECK_CA_FILE`. */
@@ -82,8 +83,8 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
     return agent
   }
 
-  const fetchVia = async (url: string, target: URL, requestInit: UndiciRequestInit, proxy: ParsedProxy | undefined): Promise<Response> => {
-    const dispatcher = dispatcherFor(proxy)
+  const fetchVia = async (url: string, target: URL, requestInit: UndiciRequestInit, proxy: ParsedProxy | undefined, via?: Dispatcher): Promise<Response> => {
+    const dispatcher = via ?? dispatcherFor(proxy)
     try {
       // undici's Response is the WHATWG Response in everything but the class identity.
       return (await undiciFetch(url, { ...requestInit, dispatcher })) as unknown as Response
@@ -104,22 +105,26 @@ export function createNodeFetch(env: NodeJS.ProcessEnv, options: NodeFetchOption
 
   /** The PAC answer's hops in order; the next one only when this one's proxy cannot be reached, as browsers do. */
   const fetchByHops = async (url: string, target: URL, requestInit: UndiciRequestInit, resolved: ResolvedProxies): Promise<Response> => {
-    const usable = resolved.hops.filter((hop) => hop.kind === 'direct' || hop.kind === 'http' || hop.kind === 'https')
-    if (usable.length === 0) {
-      throw new DropdeckError('UPSTREAM', `Could not reach ${target.host}: ${resolved.from} offers only SOCKS proxies for it (${resolved.answer}), which Dropdeck uses for SSH but not for provider APIs: ask for a PROXY entry for ${target.hostname}.`, {
-        data: { reason: 'PROXY_UNSUPPORTED', host: target.host }
-      })
-    }
-    for (const [i, hop] of usable.entries()) {
-      const proxy = hop.kind === 'direct' ? undefined : parseProxy(await hopConfig(hop, resolved.from))
+    const hops = resolved.hops
+    for (const [i, hop] of hops.entries()) {
       try {
+        if (hop.kind === 'socks4' || hop.kind === 'socks5') return await fetchVia(url, target, requestInit, undefined, await socksFor({ kind: hop.kind, host: hop.host, port: hop.port }))
+        const proxy = hop.kind === 'direct' ? undefined : parseProxy(await hopConfig(hop, resolved.from))
         return await fetchVia(url, target, requestInit, proxy)
       } catch (err) {
         const reason = ((err as DropdeckError).data as { reason?: string } | undefined)?.reason
-        if (reason !== 'PROXY_UNREACHABLE' || i === usable.length - 1) throw err
+        if (reason !== 'PROXY_UNREACHABLE' || i === hops.length - 1) throw err
       }
     }
     throw new Error('unreachable')
+  }
+
+  const socksFor = async (hop: SocksHop): Promise<Dispatcher> => {
+    const credentials = await options.proxyResolver?.credentialsFor?.(hop)
+    const key = `${hop.kind}://${credentials ? `${credentials.username}:${credentials.password}@` : ''}${hop.host}:${hop.port}`
+    let agent = agents.get(key)
+    if (!agent) agents.set(key, (agent = socksDispatcher(hop, credentials, trustedCa())))
+    return agent
   }
 
   const hopConfig = async (hop: Exclude<ProxyHop, { kind: 'direct' }>, chosenBy: string): Promise<ProxyConfig> => {
@@ -258,8 +263,10 @@ const untrustedCertificateCodes = new Set([
 const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 
 function explainFailure(err: unknown, target: URL, proxy: ParsedProxy | undefined, caFile: string | undefined): unknown {
-  if (err instanceof DropdeckError) return err
   const chain = causeChain(err)
+  // Already explained where it happened (a SOCKS proxy's refusal, in socks-dispatcher.ts).
+  const explained = chain.find((link) => link instanceof DropdeckError)
+  if (explained) return explained
   // The caller's own abort stays an AbortError, so callers can tell "cancelled" from "failed".
   if (chain[0] instanceof Error && chain[0].name === 'AbortError') return err
   const wrap = (message: string, retryable: boolean, reason: string) => {
