@@ -3,7 +3,7 @@
 // reconnected pool, and verified by size and sha256 at both ends; no half file under a final name.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs'
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { descendants } from '../fleet/proc'
@@ -151,5 +151,29 @@ describe.skipIf(!ready)('files.transfers against a real sshd', () => {
     expect(seenByOther).toEqual([])
     expect(fleet.events.filter((e) => (e.payload as { id?: string }).id === id)).toEqual([])
     expect(readdirSync(remoteDir).sort()).toEqual(['dump.bin'])
+  }, 120_000)
+
+  it('uploads and downloads a folder: its tree recreated, every file verified', async () => {
+    const tree = path.join(fleet.dir, 'site')
+    mkdirSync(path.join(tree, 'conf.d', 'empty'), { recursive: true })
+    writeFileSync(path.join(tree, 'index.html'), '<h1>eznomics</h1>\n')
+    writeFileSync(path.join(tree, 'conf.d', 'api.conf'), 'location /api/ { proxy_pass http://127.0.0.1:8000; }\n')
+    await writeRandom(path.join(tree, 'conf.d', 'bundle.js'), 12 * 1024 * 1024)
+    const remote = path.join(remoteDir, 'site')
+    const up = await fleet.call('files.transfers.open', { hostId: 'files-droplet', direction: 'upload', localPath: tree, remotePath: remote })
+    const upDone = await fleet.next('files.transfers.state', (p) => p.id === up.id && ['done', 'error'].includes(p.state))
+    const treeBytes = ['index.html', 'conf.d/api.conf', 'conf.d/bundle.js'].reduce((n, f) => n + statSync(path.join(tree, f)).size, 0)
+    expect(upDone).toMatchObject({ state: 'done', bytes: treeBytes, total: treeBytes, message: '3 files, each verified by size and sha256.' })
+    expect(readFileSync(path.join(remote, 'conf.d', 'api.conf'), 'utf8')).toBe(readFileSync(path.join(tree, 'conf.d', 'api.conf'), 'utf8'))
+    expect(await sha256(path.join(remote, 'conf.d', 'bundle.js'))).toBe(await sha256(path.join(tree, 'conf.d', 'bundle.js')))
+    expect(statSync(path.join(remote, 'conf.d', 'empty')).isDirectory()).toBe(true)
+
+    const back = path.join(fleet.dir, 'site-copy')
+    const down = await fleet.call('files.transfers.open', { hostId: 'files-droplet', direction: 'download', localPath: back, remotePath: remote })
+    const downDone = await fleet.next('files.transfers.state', (p) => p.id === down.id && ['done', 'error'].includes(p.state))
+    expect(downDone).toMatchObject({ state: 'done', message: '3 files, each verified by size and sha256.' })
+    expect(readdirSync(path.join(back, 'conf.d')).sort()).toEqual(['api.conf', 'bundle.js', 'empty'])
+    expect(await sha256(path.join(back, 'conf.d', 'bundle.js'))).toBe(await sha256(path.join(tree, 'conf.d', 'bundle.js')))
+    expect(readFileSync(path.join(back, 'index.html'), 'utf8')).toBe('<h1>eznomics</h1>\n')
   }, 120_000)
 })

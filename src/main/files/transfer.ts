@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { basename, dirname } from 'node:path'
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import type { TransferState } from '../../shared/contract/files'
 import { DropdeckError } from '../../shared/errors'
@@ -94,6 +94,10 @@ export class Transfer {
   private readonly ranges = new ByteRanges()
   private readonly rate = new TransferRate()
   private abortCurrent?: () => void
+  /** Bytes of the files already copied and verified (a folder), and the file being copied. */
+  private doneBytes = 0
+  private current?: FileJob
+  private verifiedFiles = 0
 
   constructor(
     readonly id: string,
@@ -134,10 +138,9 @@ export class Transfer {
     const timer = setInterval(() => this.progress(), interval)
     try {
       this.setState('running')
-      if (this.params.direction === 'download') await this.download()
-      else await this.upload()
+      await this.copyAll()
       this.progress()
-      this.setState('done')
+      this.setState('done', this.verifiedFiles ? { message: `${this.verifiedFiles} files, each verified by size and sha256.` } : {})
     } catch (err) {
       this.progress()
       await this.cleanup().catch(() => undefined)
@@ -154,7 +157,7 @@ export class Transfer {
   }
 
   private progress(): void {
-    this.bytes = this.ranges.contiguous
+    this.bytes = this.doneBytes + this.ranges.contiguous
     this.events.progress(this.bytes, this.total, this.rate.sample(this.bytes))
   }
 
@@ -174,7 +177,7 @@ export class Transfer {
         this.check()
         if (!isDrop(err) || this.resumes >= MAX_RESUMES) throw err
         this.progress()
-        this.setState('reconnecting', { message: `The connection to ${this.params.hostId} dropped at byte ${this.ranges.contiguous}; resuming from there once it is back.` })
+        this.setState('reconnecting', { message: `The connection to ${this.params.hostId} dropped at byte ${this.ranges.contiguous}${this.current && this.current.remote !== this.params.remotePath ? ` of ${this.current.remote}` : ''}; resuming from there once it is back.` })
         await this.deps.pool.waitReady(this.params.hostId, this.deps.tuning?.reconnectWaitMs ?? 300_000)
         this.check()
         this.resumes++
@@ -184,24 +187,70 @@ export class Transfer {
     }
   }
 
-  private async download(): Promise<void> {
-    const { hostId, remotePath, localPath } = this.params
-    const part = downloadPartPath(localPath)
-    if (!this.params.overwrite && (await exists(localPath))) {
-      throw new DropdeckError('BAD_REQUEST', `${localPath} already exists here; choose another name or allow overwriting.`, { data: { path: localPath } })
+  /** What this transfer copies: one file, or every file of a folder (the folders are created first). */
+  private async plan(): Promise<{ dirs: string[]; files: FileJob[]; folder: boolean }> {
+    const { hostId, remotePath, localPath, direction, overwrite } = this.params
+    const sftp = await this.deps.sessions.get(hostId)
+    if (direction === 'download') {
+      const st = await sftpCall<Stats>((cb) => sftp.stat(remotePath, cb))
+      if (!overwrite && (await exists(localPath))) throw new DropdeckError('BAD_REQUEST', `${localPath} already exists here; choose another name or allow overwriting.`, { data: { path: localPath } })
+      if ((st.mode & 0o170000) === 0o040000) {
+        const tree = await remoteTree(sftp, remotePath, localPath)
+        return { ...tree, folder: true }
+      }
+      if ((st.mode & 0o170000) !== 0o100000) throw new DropdeckError('BAD_REQUEST', `${remotePath} on ${hostId} is neither a file nor a folder.`)
+      return { dirs: [], files: [{ local: localPath, remote: remotePath, size: st.size, mode: st.mode & 0o777 }], folder: false }
     }
-    const first = await this.deps.sessions.get(hostId)
-    const st = await sftpCall<Stats>((cb) => first.stat(remotePath, cb))
-    if ((st.mode & 0o170000) !== 0o100000) throw new DropdeckError('BAD_REQUEST', `${remotePath} on ${hostId} is not a file; only files can be downloaded.`)
-    this.total = st.size
+    const st = await stat(localPath).catch((err: NodeJS.ErrnoException) => {
+      throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `${localPath} cannot be read here (${err.code ?? err.message}).`)
+    })
+    if (!overwrite) {
+      const there = await sftpCall<Stats>((cb) => sftp.lstat(remotePath, cb)).catch((err) => (isNoSuchFile(err) ? undefined : Promise.reject(err)))
+      if (there) throw new DropdeckError('BAD_REQUEST', `${remotePath} already exists on ${hostId}; choose another name or allow overwriting.`, { data: { path: remotePath } })
+    }
+    if (st.isDirectory()) return { ...(await localTree(localPath, remotePath)), folder: true }
+    if (!st.isFile()) throw new DropdeckError('BAD_REQUEST', `${localPath} is neither a file nor a folder.`)
+    return { dirs: [], files: [{ local: localPath, remote: remotePath, size: st.size, mode: st.mode & 0o777 }], folder: false }
+  }
+
+  private async copyAll(): Promise<void> {
+    const { dirs, files, folder } = await this.plan()
+    this.total = files.reduce((sum, f) => sum + f.size, 0)
+    for (const dir of dirs) {
+      this.check()
+      if (this.params.direction === 'download') await mkdir(dir, { recursive: true })
+      else {
+        const sftp = await this.deps.sessions.get(this.params.hostId)
+        await sftpCall((cb) => sftp.mkdir(dir, cb)).catch(async (err) => {
+          const st = await sftpCall<Stats>((cb) => sftp.stat(dir, cb)).catch(() => undefined)
+          if (!st || (st.mode & 0o170000) !== 0o040000) throw err
+        })
+      }
+    }
+    for (const file of files) {
+      this.check()
+      this.current = file
+      this.ranges.reset(0)
+      const hash = this.params.direction === 'download' ? await this.downloadFile(file) : await this.uploadFile(file)
+      this.doneBytes += file.size
+      this.ranges.reset(0)
+      this.current = undefined
+      if (!folder) this.sha256 = hash
+      else this.verifiedFiles++
+    }
+  }
+
+  private async downloadFile(file: FileJob): Promise<string> {
+    const { hostId } = this.params
+    const part = downloadPartPath(file.local)
     const local = await open(part, 'w', 0o600)
     try {
       await this.resumable(async (sftp, from) => {
         await local.truncate(from)
         this.ranges.reset(from)
-        const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePath, 'r', cb))
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(file.remote, 'r', cb))
         try {
-          await this.pipeline(from, (pos, len) => readInto(sftp, handle, local, pos, len))
+          await this.pipeline(from, file, (pos, len) => readInto(sftp, handle, local, pos, len))
         } finally {
           sftp.close(handle, () => undefined)
         }
@@ -211,41 +260,34 @@ export class Transfer {
       await local.close()
     }
     this.setState('verifying')
-    const [mine, theirs] = await Promise.all([localSha256(part), remoteSha256(this.deps.exec, hostId, remotePath)])
+    const [mine, theirs] = await Promise.all([localSha256(part), remoteSha256(this.deps.exec, hostId, file.remote)])
     const size = (await stat(part)).size
-    if (size !== this.total || mine !== theirs) {
-      throw new DropdeckError('UPSTREAM', `The download of ${remotePath} does not match the file on ${hostId} (${size} of ${this.total} bytes, sha256 ${mine.slice(0, 12)}… here, ${theirs.slice(0, 12)}… there); the file may have changed while it was copied. Download it again.`, { data: { size, total: this.total } })
+    if (size !== file.size || mine !== theirs) {
+      throw new DropdeckError('UPSTREAM', `The download of ${file.remote} does not match the file on ${hostId} (${size} of ${file.size} bytes, sha256 ${mine.slice(0, 12)}… here, ${theirs.slice(0, 12)}… there); the file may have changed while it was copied. Download it again.`, { data: { size, total: file.size } })
     }
     this.check()
-    await rename(part, localPath)
-    this.sha256 = mine
+    await rename(part, file.local)
+    this.setState('running')
+    return mine
   }
 
-  private async upload(): Promise<void> {
-    const { hostId, remotePath, localPath } = this.params
-    const temp = uploadTempPath(remotePath)
-    const local = await open(localPath, 'r').catch((err: NodeJS.ErrnoException) => {
-      throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `${localPath} cannot be read here (${err.code ?? err.message}).`)
+  private async uploadFile(file: FileJob): Promise<string> {
+    const { hostId } = this.params
+    const temp = uploadTempPath(file.remote)
+    const local = await open(file.local, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `${file.local} cannot be read here (${err.code ?? err.message}).`)
     })
     try {
-      const st = await local.stat()
-      if (!st.isFile()) throw new DropdeckError('BAD_REQUEST', `${localPath} is not a file; only files can be uploaded.`)
-      this.total = st.size
-      const first = await this.deps.sessions.get(hostId)
-      if (!this.params.overwrite) {
-        const there = await sftpCall<Stats>((cb) => first.lstat(remotePath, cb)).catch((err) => (isNoSuchFile(err) ? undefined : Promise.reject(err)))
-        if (there) throw new DropdeckError('BAD_REQUEST', `${remotePath} already exists on ${hostId}; choose another name or allow overwriting.`, { data: { path: remotePath } })
-      }
       let fresh = true
       await this.resumable(async (sftp, from) => {
         // The first time the temporary file starts empty; after a drop it is reopened and cut back to
         // the last confirmed byte (writes past it may or may not have landed).
-        const handle = await sftpCall<Buffer>((cb) => sftp.open(temp, fresh ? 'w' : 'r+', { mode: st.mode & 0o777 }, cb))
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(temp, fresh ? 'w' : 'r+', { mode: file.mode }, cb))
         fresh = false
         try {
           await sftpCall((cb) => sftp.fsetstat(handle, { size: from } as never, cb))
           this.ranges.reset(from)
-          await this.pipeline(from, (pos, len) => writeFrom(sftp, handle, local, pos, len))
+          await this.pipeline(from, file, (pos, len) => writeFrom(sftp, handle, local, pos, len))
         } finally {
           sftp.close(handle, () => undefined)
         }
@@ -254,20 +296,21 @@ export class Transfer {
       await local.close()
     }
     this.setState('verifying')
-    const [mine, theirs] = await Promise.all([localSha256(localPath), remoteSha256(this.deps.exec, hostId, temp)])
+    const [mine, theirs] = await Promise.all([localSha256(file.local), remoteSha256(this.deps.exec, hostId, temp)])
     const sftp = await this.deps.sessions.get(hostId)
     const size = (await sftpCall<Stats>((cb) => sftp.stat(temp, cb))).size
-    if (size !== this.total || mine !== theirs) {
-      throw new DropdeckError('UPSTREAM', `The upload to ${remotePath} does not match ${localPath} (${size} of ${this.total} bytes, sha256 ${theirs.slice(0, 12)}… there, ${mine.slice(0, 12)}… here); nothing was replaced. Upload it again.`, { data: { size, total: this.total } })
+    if (size !== file.size || mine !== theirs) {
+      throw new DropdeckError('UPSTREAM', `The upload to ${file.remote} does not match ${file.local} (${size} of ${file.size} bytes, sha256 ${theirs.slice(0, 12)}… there, ${mine.slice(0, 12)}… here); nothing was replaced. Upload it again.`, { data: { size, total: file.size } })
     }
     this.check()
-    await sftpCall((cb) => sftp.ext_openssh_rename(temp, remotePath, cb))
-    this.sha256 = mine
+    await sftpCall((cb) => sftp.ext_openssh_rename(temp, file.remote, cb))
+    this.setState('running')
+    return mine
   }
 
-  /** Keeps `inFlight` pieces of [from, total) moving; each piece's landed bytes are recorded in `ranges`. */
-  private pipeline(from: number, move: (pos: number, len: number) => Promise<number>): Promise<void> {
-    const total = this.total
+  /** Keeps `inFlight` pieces of [from, file.size) moving; each piece's landed bytes are recorded in `ranges`. */
+  private pipeline(from: number, file: FileJob, move: (pos: number, len: number) => Promise<number>): Promise<void> {
+    const total = file.size
     return new Promise<void>((resolve, reject) => {
       let next = from
       let active = 0
@@ -289,7 +332,7 @@ export class Transfer {
             (n) => {
               active--
               if (failed) return
-              if (n <= 0) return fail(new DropdeckError('UPSTREAM', `${this.params.remotePath} ended at byte ${pos} instead of ${total}: it changed while it was copied. Try again.`))
+              if (n <= 0) return fail(new DropdeckError('UPSTREAM', `${file.remote} ended at byte ${pos} instead of ${total}: it changed while it was copied. Try again.`))
               this.ranges.add(pos, pos + n)
               if (n < len) retry.push([pos + n, len - n])
               if (active === 0 && !retry.length && next >= total) {
@@ -313,15 +356,66 @@ export class Transfer {
     })
   }
 
-  /** After a failure or cancel: no temporary file is left behind. */
+  /** After a failure or cancel: the file being copied leaves no temporary file (finished files of a folder stay, verified). */
   private async cleanup(): Promise<void> {
+    const file = this.current
+    if (!file) return
     if (this.params.direction === 'download') {
-      await rm(downloadPartPath(this.params.localPath), { force: true })
+      await rm(downloadPartPath(file.local), { force: true })
       return
     }
     const sftp = await this.deps.sessions.get(this.params.hostId)
-    await sftpCall((cb) => sftp.unlink(uploadTempPath(this.params.remotePath), cb)).catch((err) => (isNoSuchFile(err) || isPermissionDenied(err) ? undefined : Promise.reject(err)))
+    await sftpCall((cb) => sftp.unlink(uploadTempPath(file.remote), cb)).catch((err) => (isNoSuchFile(err) || isPermissionDenied(err) ? undefined : Promise.reject(err)))
   }
+}
+
+interface FileJob {
+  local: string
+  remote: string
+  size: number
+  mode: number
+}
+
+/** A local folder's files and folders (symlinks and special files are left out), mapped under `remoteRoot`. */
+async function localTree(localRoot: string, remoteRoot: string): Promise<{ dirs: string[]; files: FileJob[] }> {
+  const dirs = [remoteRoot]
+  const files: FileJob[] = []
+  const walk = async (local: string, remote: string) => {
+    for (const d of await readdir(local, { withFileTypes: true })) {
+      const l = join(local, d.name)
+      const r = `${remote}/${d.name}`
+      if (d.isDirectory()) {
+        dirs.push(r)
+        await walk(l, r)
+      } else if (d.isFile()) {
+        const st = await stat(l)
+        files.push({ local: l, remote: r, size: st.size, mode: st.mode & 0o777 })
+      }
+    }
+  }
+  await walk(localRoot, remoteRoot)
+  return { dirs, files }
+}
+
+/** A remote folder's files and folders over SFTP (symlinks and special files are left out), mapped under `localRoot`. */
+async function remoteTree(sftp: SFTPWrapper, remoteRoot: string, localRoot: string): Promise<{ dirs: string[]; files: FileJob[] }> {
+  const dirs = [localRoot]
+  const files: FileJob[] = []
+  const walk = async (remote: string, local: string) => {
+    const list = await sftpCall<Array<{ filename: string; attrs: Stats }>>((cb) => sftp.readdir(remote, cb as never))
+    for (const e of list) {
+      if (e.filename === '.' || e.filename === '..') continue
+      const type = e.attrs.mode & 0o170000
+      const r = `${remote}/${e.filename}`
+      const l = join(local, e.filename)
+      if (type === 0o040000) {
+        dirs.push(l)
+        await walk(r, l)
+      } else if (type === 0o100000) files.push({ local: l, remote: r, size: e.attrs.size, mode: e.attrs.mode & 0o777 })
+    }
+  }
+  await walk(remoteRoot, localRoot)
+  return { dirs, files }
 }
 
 function readInto(sftp: SFTPWrapper, handle: Buffer, local: FileHandle, pos: number, len: number): Promise<number> {

@@ -108,9 +108,9 @@ export const filesMethods = {
     })
   },
   /**
-   * Queues a transfer (a stream owned by the calling client). Upload: `localPath` to `remotePath` (a
-   * temporary name on the host, renamed when complete); download: `remotePath` to `localPath` (`.part`
-   * until verified). A dropped connection is resumed from the byte where it stopped; the end is checked
+   * Queues a transfer of a file or a folder (a stream owned by the calling client). Upload: `localPath` to
+   * `remotePath` (a temporary name on the host, renamed when complete); download: `remotePath` to
+   * `localPath` (`.part` until verified). A folder is its tree, file by file. A dropped connection is resumed from the byte where it stopped; the end is checked
    * by size and sha256 (`sha256sum` on the host). `overwrite` replaces an existing destination.
    */
   'files.transfers.open': {
