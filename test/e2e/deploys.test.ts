@@ -158,4 +158,23 @@ describe('deploys in the app', () => {
     expect((await shopContainers()).map((c) => c.Image)).toEqual(['dropdeck/web:deploy_bbbbbbbb'])
     expect(problems()).toEqual([])
   })
+
+  it('"deploy shop" in the command palette, and the container\'s row in Containers, open its deploy dialog', async () => {
+    await page.keyboard.press('Control+k')
+    await page.keyboard.type('deploy shop')
+    await page.getByRole('option', { name: /Deploy shop on shop-prod/ }).waitFor()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Deploy shop' })
+    await dialog.waitFor()
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+
+    await page.keyboard.press('Alt+4')
+    await page.getByRole('link', { name: 'Deploy shop' }).click()
+    await page.getByRole('dialog', { name: 'Deploy shop' }).waitFor()
+    expect(page.url()).toMatch(/#\/deploys\/shop-prod\/container%3Ashop$/)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.url()).toMatch(/#\/deploys$/)
+    expect(problems()).toEqual([])
+  })
 })

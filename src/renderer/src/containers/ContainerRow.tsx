@@ -6,6 +6,7 @@
  */
 import { ChevronDown, ChevronRight, Play, Rocket, RotateCw, ScrollText, Square, SquareTerminal, Trash2 } from 'lucide-react'
 import { Fragment, useState } from 'react'
+import { hashFor } from '../navigation/use-hash-path'
 import type { Container } from './containers-queries'
 import { HealthDetail } from './HealthDetail'
 import { InspectPanel } from './InspectPanel'
@@ -82,7 +83,7 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
               Start
             </button>
           )}
-          <a className="icon-button" href="#/deploys" aria-label={`Deploy ${c.name}`} title={`Deploy a version of ${c.name} (Deploys)`}>
+          <a className="icon-button" href={hashFor('deploys', c.project ? [hostId] : [hostId, `container:${c.name}`])} aria-label={`Deploy ${c.name}`} title={`Deploy a version of ${c.name} (Deploys)`}>
             <Rocket size={14} aria-hidden="true" />
           </a>
           <button type="button" className="icon-button icon-button-danger" aria-label={`Remove ${c.name}`} title={`Remove ${c.name}`} disabled={pending !== null} onClick={() => onAction('remove')}>

@@ -6,6 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { History, Lock, Rocket } from 'lucide-react'
 import { Fragment, useState } from 'react'
+import { useHashPath } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
@@ -26,6 +27,16 @@ export function HostDeploys({ hostId }: { hostId: string }) {
   const [takeover, setTakeover] = useState<Service | null>(null)
   const [takeoverBusy, setTakeoverBusy] = useState(false)
   const [failure, setFailure] = useState<unknown>(null)
+  // #/deploys/<host>/<service> (the palette's "Deploy odoo", a container's row) opens that service's deploy dialog.
+  const [path, setPath] = useHashPath('deploys')
+  const wanted = path[0] === hostId ? path[1] : undefined
+  const list = services.data?.services
+  const linked = wanted && list ? (list.find((s) => s.id === wanted) ?? null) : null
+  const dialogFor = deploying ?? linked
+  const closeDialog = () => {
+    setDeploying(null)
+    if (wanted) setPath([])
+  }
 
   // Deploys this app runs on the host (a reopened window finds them here), plus those started from this view.
   const runs: Record<string, string> = { ...watching }
@@ -161,12 +172,12 @@ export function HostDeploys({ hostId }: { hostId: string }) {
       </QueryState>
       <DeployDialog
         hostId={hostId}
-        service={deploying}
-        open={deploying !== null}
-        onOpenChange={(open) => !open && setDeploying(null)}
+        service={dialogFor}
+        open={dialogFor !== null}
+        onOpenChange={(open) => !open && closeDialog()}
         onStarted={(deployId) => {
-          if (deploying) watch(deploying.id, deployId)
-          setDeploying(null)
+          if (dialogFor) watch(dialogFor.id, deployId)
+          closeDialog()
         }}
       />
       <TypedConfirmDialog

@@ -1,6 +1,7 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
 import { useQueryClient } from '@tanstack/react-query'
-import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, SquareTerminal, type LucideIcon } from 'lucide-react'
+import type { Result } from '../../../shared/contract'
+import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Rocket, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, SquareTerminal, type LucideIcon } from 'lucide-react'
 import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
@@ -111,7 +112,21 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       icon: SquareTerminal,
       keywords: ['terminal', 'saved command', 'runbook', saved.command],
       run: () => terminal!.run(saved.command)
-    }))
+    })),
+    // Every service the Deploys view has listed ("deploy odoo"): opens its deploy dialog.
+    ...client.getQueriesData<Result<'deploys.services'>>({ queryKey: ['deploys'] }).flatMap(([key, data]) =>
+      key[2] === 'services' && data
+        ? data.services.map((svc) => ({
+            id: `deploy-${String(key[1])}-${svc.id}`,
+            group: 'Actions' as const,
+            label: `Deploy ${svc.name} on ${String(key[1])}`,
+            title: svc.name,
+            icon: Rocket,
+            keywords: ['deploy', 'rollback', 'release', 'version', svc.image, ...(svc.project ? [svc.project] : [])],
+            run: () => goToPath('deploys', [String(key[1]), svc.id])
+          }))
+        : []
+    )
   ]
   if (secrets?.digitalocean) {
     actions.push(
