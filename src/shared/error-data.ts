@@ -93,7 +93,7 @@ export const errorDataSchemas = {
     /** Keys of other types on record for this host that the server did not offer. */
     knownTypes: maybe(z.array(z.string()))
   }),
-  HOST_KEY_MISMATCH: z.looseObject({ hostId: text, fingerprint: text, file: text, line: count }),
+  HOST_KEY_MISMATCH: z.looseObject({ hostId: text, fingerprint: text, file: text, line: count, host: text.optional(), removeCommand: text.optional() }),
   PORT_IN_USE: z.looseObject({
     port: count,
     holder: maybe(z.looseObject({ pid: count, command: text })),

@@ -9,7 +9,7 @@ type Host = Result<'hosts.list'>[number]
 type Container = Result<'containers.list'>[number]
 
 const host = (over: Partial<Host> = {}): Host => ({ id: 'web-1', name: 'web-1', hostname: '10.0.0.5', port: 22, user: 'root', source: 'ssh-config', identityFiles: [], localForwards: [], state: 'connected', ...over })
-const container = (over: Partial<Container>): Container => ({ id: 'c1', name: 'c1', image: 'img:1', state: 'running', health: null, exitCode: null, ports: [], createdAt: '2026-01-01T00:00:00Z', startedAt: '2026-01-01T00:00:01Z', project: null, ...over })
+const container = (over: Partial<Container>): Container => ({ id: 'c1', name: 'c1', image: 'img:1', state: 'running', health: null, exitCode: null, ports: [], createdAt: '2026-01-01T00:00:00Z', startedAt: '2026-01-01T00:00:01Z', finishedAt: null, project: null, ...over })
 
 describe('Containers', () => {
   it('groups containers by Compose project with state and health, and restarts one', async () => {

@@ -18,7 +18,7 @@ import type { AuthPlan, KeyAuth } from './auth'
 import { AuthAttempt } from './auth-attempt'
 import { authFailed } from './auth-failure'
 import type { HostConfig } from './host-config'
-import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, keyTypesOnRecord, knownHostsName, loadKnownHosts, preferredHostKeyAlgorithms, type HostKeyVerdict } from './known-hosts'
+import { AppKnownHosts, checkHostKey, fingerprintSha256, keyTypeOf, keyTypesOnRecord, knownHostsName, loadKnownHosts, preferredHostKeyAlgorithms, removeEntryCommand, type HostKeyVerdict } from './known-hosts'
 import { coalesceWrites } from './coalesced-writes'
 import { posixCommand } from './remote-command'
 import { connectThroughHops, connectViaProxy, describeProxy, parseProxyUrl } from './proxy-route'
@@ -446,8 +446,9 @@ export class ConnectionPool {
           data: { hostId: e.id, fingerprint, keyType: keyTypeOf(presented), host: ctx.name }
         })
       }
-      return new DropdeckError('HOST_KEY_MISMATCH', `WARNING: the host key of ${host.id} (${ctx.name}) ${verdict.revoked ? 'is revoked' : 'has changed'}; it is now ${fingerprint}. This can mean someone is intercepting the connection. If the server was rebuilt, remove the old entry (${verdict.file} line ${verdict.line}) and connect again.`, {
-        data: { hostId: e.id, fingerprint, file: verdict.file, line: verdict.line }
+      const removeCommand = removeEntryCommand(verdict.file, ctx.name)
+      return new DropdeckError('HOST_KEY_MISMATCH', `WARNING: the host key of ${host.id} (${ctx.name}) ${verdict.revoked ? 'is revoked' : 'has changed'}; it is now ${fingerprint}. This can mean someone is intercepting the connection. If the server was rebuilt, remove the old entry (${verdict.file} line ${verdict.line}: ${removeCommand}) and connect again.`, {
+        data: { hostId: e.id, fingerprint, file: verdict.file, line: verdict.line, host: ctx.name, removeCommand }
       })
     }
     if (err.level === 'client-authentication') return authFailed(host, e.id, ctx.plan, ctx.attempt)

@@ -3,8 +3,8 @@
  * negations, hashed `|1|salt|hash` entries, `@revoked`) and the app's own store, which uses the same
  * format so an operator can read it or copy it into ~/.ssh/known_hosts.
  */
-import { createHash, createHmac } from 'node:crypto'
-import { appendFile, readFile } from 'node:fs/promises'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DropdeckError } from '../../shared/errors'
 import { ensurePrivateDir } from '../storage/private-dir'
@@ -174,4 +174,65 @@ export class AppKnownHosts {
     await ensurePrivateDir(path.dirname(this.file))
     await appendFile(this.file, `${name} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`, { mode: 0o600 })
   }
+}
+
+/** A word for a POSIX shell: as is when it has nothing the shell reads specially, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./~:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The command that removes `name`'s entries from `file`, exactly as the entry was looked up (`[host]:port`
+ * off port 22, the HostKeyAlias if set): `ssh-keygen -R odoo-erp-prod` does nothing when the entry is
+ * `[127.0.0.3]:2222` in a UserKnownHostsFile. ssh-keygen -R also finds hashed entries by that name.
+ */
+export function removeEntryCommand(file: string, name: string): string {
+  return `ssh-keygen -f ${shellWord(file)} -R ${shellWord(name)}`
+}
+
+/** `|1|salt|hmac` for `name`, as `ssh-keygen -H` (and HashKnownHosts yes) writes it. */
+function hashedName(name: string): string {
+  const salt = randomBytes(20)
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`
+}
+
+export interface CopiedKey {
+  /** The known_hosts file written (or that already had the key). */
+  file: string
+  /** False when the file already named this key for the host. */
+  added: boolean
+  /** Written hashed, because the file already holds hashed entries. */
+  hashed: boolean
+}
+
+/**
+ * Copies the keys Dropdeck trusts for `name` (from its own store) into an OpenSSH known_hosts file, so a
+ * plain `ssh` in a terminal stops asking about a host the operator already trusted here. Hashed if the
+ * file already uses hashes (HashKnownHosts), so it does not start listing host names in the clear. Keys
+ * already there for the name are not written twice; the file and its folder are created private if missing.
+ */
+export async function copyTrustedKeys(appFile: string, name: string, userFile: string): Promise<CopiedKey> {
+  const trusted = (await loadKnownHosts([appFile])).filter((e) => !e.marker && hostFieldMatches(e.hosts, name))
+  if (trusted.length === 0) {
+    throw new DropdeckError('NOT_FOUND', `Dropdeck trusts no key for ${printable(name)} yet: connect to the host and trust its key first.`)
+  }
+  let text = ''
+  try {
+    text = await readFile(userFile, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new DropdeckError('PERMISSION_DENIED', `${userFile} cannot be read (${(err as Error).message}).`)
+  }
+  const existing = parseKnownHosts(text, userFile)
+  const hashed = existing.some((e) => e.hosts.startsWith('|'))
+  const missing = trusted.filter((t) => !existing.some((e) => !e.marker && e.key.equals(t.key) && hostFieldMatches(e.hosts, name)))
+  if (missing.length === 0) return { file: userFile, added: false, hashed }
+  const lines = missing.map((t) => `${hashed ? hashedName(name) : name} ${t.keyType} ${t.key.toString('base64')}\n`).join('')
+  try {
+    // A missing ~/.ssh is made private; an existing folder is the operator's and keeps its mode.
+    await mkdir(path.dirname(userFile), { recursive: true, mode: 0o700 })
+    await appendFile(userFile, (text && !text.endsWith('\n') ? '\n' : '') + lines, { mode: 0o600 })
+  } catch (err) {
+    throw new DropdeckError('PERMISSION_DENIED', `${userFile} cannot be written (${(err as Error).message}). Check its owner and mode.`)
+  }
+  return { file: userFile, added: true, hashed }
 }

@@ -2,6 +2,8 @@
  * The SSH methods of the contract (hosts.*, tunnels.*), wired to the hosts service, the connection
  * pool and the tunnels. `exec` is exposed for the services that come later (Docker, systemd, logs).
  */
+import os from 'node:os'
+import path from 'node:path'
 import type { MethodName } from '../../shared/contract'
 import type { sshMethods } from '../../shared/contract/ssh'
 import { DropdeckError } from '../../shared/errors'
@@ -15,7 +17,7 @@ import { tunnelPresets } from '../tunnels/presets'
 import { KeyAuth } from './auth'
 import { ConnectionPool, type PoolTuning } from './connection-pool'
 import { HostsService, type DropletHostInput } from './hosts-service'
-import { AppKnownHosts } from './known-hosts'
+import { AppKnownHosts, copyTrustedKeys, knownHostsName } from './known-hosts'
 import type { ProxyResolver } from '../network/proxy-resolver'
 
 export interface SshDeps {
@@ -98,6 +100,12 @@ export function createSshServices(deps: SshDeps): SshServices {
     'hosts.trustKey': async ({ hostId, fingerprint }) => {
       await pool.trustKey(hostId, fingerprint)
       return { trusted: true as const }
+    },
+    'hosts.copyKeyToKnownHosts': async ({ hostId }) => {
+      const h = await hosts.resolve(hostId)
+      // The name exactly as the connection looked it up, into the first file `ssh` itself reads.
+      const file = h.knownHostsFiles[0] ?? path.join(os.homedir(), '.ssh', 'known_hosts')
+      return copyTrustedKeys(new AppKnownHosts(deps.dataDir).file, knownHostsName(h.hostKeyAlias ?? h.hostname, h.port), file)
     },
     'hosts.unlockKey': async ({ hostId, passphrase, remember }) => {
       const h = await hosts.resolve(hostId)

@@ -108,6 +108,14 @@ export const sshMethods = {
     params: z.object({ hostId: HostIdSchema, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'SHA256:<43 base64 characters>') }).strict(),
     result: z.object({ trusted: z.literal(true) })
   },
+  /**
+   * Copies the host keys Dropdeck trusts for this host into the host's UserKnownHostsFile (~/.ssh/known_hosts
+   * by default), so a plain `ssh` asks no more; hashed if that file uses hashes. `added: false` when it already had them.
+   */
+  'hosts.copyKeyToKnownHosts': {
+    params: z.object({ hostId: HostIdSchema }).strict(),
+    result: z.object({ file: z.string(), added: z.boolean(), hashed: z.boolean() })
+  },
   /** Unlock a passphrase-protected key (from AUTH_FAILED's data.needsPassphrase) for this session, or keep it in the keychain. */
   'hosts.unlockKey': {
     params: z.object({ hostId: HostIdSchema, passphrase: z.string().min(1).max(1024), remember: z.boolean().optional() }).strict(),

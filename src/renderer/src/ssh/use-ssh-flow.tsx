@@ -22,7 +22,7 @@ type Retry = () => Promise<unknown>
 type Pending =
   /** knownTypes: keys of other types are on record for this host, and the server did not offer them. */
   | { kind: 'unknown'; hostId: string; fingerprint: string; keyType?: string; host?: string; knownTypes?: string[]; retry: Retry }
-  | { kind: 'mismatch'; hostId: string; fingerprint?: string; file?: string; line?: number }
+  | { kind: 'mismatch'; hostId: string; fingerprint?: string; file?: string; line?: number; removeCommand?: string }
   | { kind: 'passphrase'; hostId: string; keyPath: string; retry: Retry }
   | { kind: 'password'; hostId: string; user?: string; wrong: boolean; retry: Retry; asked: number }
 
@@ -49,7 +49,7 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
         }
         const mismatch = errorData(error, 'HOST_KEY_MISMATCH')
         if (mismatch) {
-          setPending({ kind: 'mismatch', hostId: mismatch.hostId ?? hostId, fingerprint: mismatch.fingerprint, file: mismatch.file, line: mismatch.line })
+          setPending({ kind: 'mismatch', hostId: mismatch.hostId ?? hostId, fingerprint: mismatch.fingerprint, file: mismatch.file, line: mismatch.line, removeCommand: mismatch.removeCommand })
           return false
         }
         const auth = errorData(error, 'AUTH_FAILED')
@@ -89,7 +89,17 @@ export function useSshFlow(onError: (error: unknown, hostId: string) => void) {
         pending={pending}
         address={pending.host ?? hostLabel(pending.hostId)}
         onCancel={close}
-        onTrust={() => retryAfter(() => api.call('hosts.trustKey', { hostId: pending.hostId, fingerprint: pending.fingerprint }), pending.retry, pending.hostId)}
+        onTrust={(alsoKnownHosts) =>
+          retryAfter(
+            async () => {
+              await api.call('hosts.trustKey', { hostId: pending.hostId, fingerprint: pending.fingerprint })
+              // Only after Dropdeck trusts it: the copy is of the key now in its own store.
+              if (alsoKnownHosts) await api.call('hosts.copyKeyToKnownHosts', { hostId: pending.hostId })
+            },
+            pending.retry,
+            pending.hostId
+          )
+        }
       />
     )
   } else if (pending?.kind === 'mismatch') {
@@ -133,8 +143,9 @@ function useSubmit(action: () => Promise<unknown>) {
   return { busy, error, submit }
 }
 
-function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pending: Extract<Pending, { kind: 'unknown' }>; address?: string; onTrust: () => Promise<unknown>; onCancel: () => void }) {
-  const { busy, error, submit } = useSubmit(onTrust)
+function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pending: Extract<Pending, { kind: 'unknown' }>; address?: string; onTrust: (alsoKnownHosts: boolean) => Promise<unknown>; onCancel: () => void }) {
+  const [alsoKnownHosts, setAlsoKnownHosts] = useState(false)
+  const { busy, error, submit } = useSubmit(() => onTrust(alsoKnownHosts))
   return (
     <Dialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <Dialog.Portal>
@@ -169,6 +180,12 @@ function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pending: Extr
               {pending.fingerprint}
             </dd>
           </dl>
+          <label className="checkbox-row hostkey-also">
+            <input type="checkbox" checked={alsoKnownHosts} onChange={(e) => setAlsoKnownHosts(e.target.checked)} />
+            <span>
+              Also add it to your SSH known_hosts, so a plain <code className="mono">ssh</code> in a terminal trusts it too (hashed if that file uses hashes)
+            </span>
+          </label>
           {error !== null && (
             <div className="dialog-error">
               <ErrorNotice error={error} title="The key was not trusted" />
@@ -221,7 +238,11 @@ function MismatchDialog({ pending, address, onClose }: { pending: Extract<Pendin
             )}
           </dl>
           <p className="hostkey-advice">
-            If you know the server’s key really changed, remove the old line from that file by hand (<code className="mono">ssh-keygen -R {pending.hostId}</code>) and connect again.
+            If you know the server’s key really changed, remove the old entry, then connect again:
+          </p>
+          <pre className="mono hostkey-command" aria-label="Command that removes the old entry">{pending.removeCommand ?? `ssh-keygen -R ${pending.hostId}`}</pre>
+          <p className="hostkey-advice faint small">
+            Run it in a terminal on this machine: it removes every key recorded under that name in that file (a backup is kept as {pending.file ? `${pending.file}.old` : 'known_hosts.old'}).
           </p>
           <div className="dialog-actions">
             <Dialog.Close asChild>
