@@ -1,7 +1,7 @@
 /**
  * Choosing a file to upload from the machine Dropdeck runs on. The headless host's page is a browser
  * tab, which can hand over a file's bytes but never its path; the host reads the file itself, so the
- * picker lists this machine's folders through files.local.list.
+ * picker lists this machine's folders through files.local.list. A file or the folder shown can be picked.
  */
 import { useQuery } from '@tanstack/react-query'
 import { ArrowUp, File, Folder } from 'lucide-react'
@@ -27,6 +27,9 @@ export function LocalFilePicker({ open, onOpenChange, onPick, target }: { open: 
           <ArrowUp size={15} aria-hidden="true" />
         </button>
         <span className="mono">{here}</span>
+        <button type="button" className="button button-small files-picker-folder" disabled={!here || here === '/'} onClick={() => onPick(here)}>
+          Upload this folder
+        </button>
       </div>
       {listing.isError && <ErrorNotice error={listing.error} title="This folder cannot be read" />}
       <ul className="files-picker-list" aria-label="Files on this machine">
