@@ -46,6 +46,9 @@ export interface PacResolverOptions {
   limits?: PacLimits
 }
 
+const ANSWER_TTL_MS = 30_000
+const MAX_ANSWERS = 512
+
 /** The headless host's resolver: the PAC file from the setting, else DROPDECK_PAC_URL; none, no answer. */
 export function createPacProxyResolver(options: PacResolverOptions): ProxyResolver {
   let loaded: { location: string; script: Promise<PacScript> } | undefined
@@ -61,19 +64,30 @@ export function createPacProxyResolver(options: PacResolverOptions): ProxyResolv
     }
     return loaded.script
   }
+  // PAC files ask DNS (isInNet, dnsResolve) for names: an answer is kept per origin for a while, as Chromium
+  // keeps the DNS answers behind it, so a page of provider calls does not resolve the same name each time.
+  const answers = new Map<string, { at: number; location: string; answer: string }>()
   return {
     async resolve(url) {
       const location = (await options.pacSetting())?.trim() || options.env.DROPDECK_PAC_URL?.trim() || undefined
       if (!location) return undefined
-      const script = await scriptFor(location)
       const from = `the PAC file ${location}`
-      const answer = await script.find(url)
-      return { source: 'pac', from, answer, hops: parseProxyAnswer(answer, from) }
+      const key = `${url.protocol}//${url.host}`
+      const now = Date.now()
+      let cached = answers.get(key)
+      if (!cached || cached.location !== location || now - cached.at > ANSWER_TTL_MS) {
+        const script = await scriptFor(location)
+        cached = { at: now, location, answer: await script.find(url) }
+        if (answers.size >= MAX_ANSWERS) answers.clear()
+        answers.set(key, cached)
+      }
+      return { source: 'pac', from, answer: cached.answer, hops: parseProxyAnswer(cached.answer, from) }
     },
     ...(options.credentialsFor ? { credentialsFor: options.credentialsFor } : {}),
     dispose() {
       void loaded?.script.then((s) => s.dispose(), () => undefined)
       loaded = undefined
+      answers.clear()
     }
   }
 }
