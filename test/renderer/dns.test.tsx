@@ -170,11 +170,38 @@ describe('DNS', () => {
     await waitFor(() => expect(deleted).toEqual([{ provider: 'cloudflare', zoneId: cfZone.id, id: '372e67954025e0ba6aaa6d586b9e0b5a', confirm: 'legacy.insightpulseai.net' }]))
   })
 
-  it('toggles Cloudflare’s proxy through dns.records.update', async () => {
+  it('toggles Cloudflare’s proxy through dns.records.update only after asking, and shows the TTL Cloudflare answers', async () => {
     const updated: Array<Params<'dns.records.update'>> = []
-    setup({ 'dns.records.update': (params) => (updated.push(params), makeRecord({ id: params.id, name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: params.record.proxied ?? null })) })
+    // As Cloudflare answers: a proxied record's TTL is automatic (1) whatever was sent.
+    const answer = (params: Params<'dns.records.update'>) => makeRecord({ id: params.id, name: params.record.name, content: params.record.content, proxied: params.record.proxied ?? null, ttl: params.record.proxied ? 1 : params.record.ttl })
+    let www = makeRecord({ id: '372e67954025e0ba6aaa6d586b9e0b5e', name: 'www.insightpulseai.net', content: '159.223.75.149', proxied: false, ttl: 3600 })
+    setup({
+      'dns.records.list': ({ zoneId }) => (zoneId === cfZone.id ? [...records, www] : []),
+      'dns.records.update': (params) => (updated.push(params), (www = answer(params)))
+    })
+    // One click only asks; Cancel leaves production DNS alone.
     fireEvent.click(await screen.findByRole('switch', { name: 'Proxied: erp.insightpulseai.net' }))
+    const ask = await screen.findByRole('dialog', { name: 'Stop proxying erp.insightpulseai.net?' })
+    fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }))
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(updated).toEqual([])
+    // Confirmed: the change goes out.
+    fireEvent.click(screen.getByRole('switch', { name: 'Proxied: www.insightpulseai.net' }))
+    const on = await screen.findByRole('dialog', { name: 'Proxy www.insightpulseai.net?' })
+    fireEvent.click(within(on).getByRole('button', { name: 'Proxy through Cloudflare' }))
     await waitFor(() => expect(updated).toHaveLength(1))
-    expect(updated[0]).toMatchObject({ id: '372e67954025e0ba6aaa6d586b9e0b59', record: { type: 'A', name: 'erp.insightpulseai.net', content: '159.223.75.148', proxied: false } })
+    expect(updated[0]).toMatchObject({ id: '372e67954025e0ba6aaa6d586b9e0b5e', record: { type: 'A', name: 'www.insightpulseai.net', content: '159.223.75.149', proxied: true, ttl: 1 } })
+    // The row shows what Cloudflare now serves: TTL auto, not the 3600 it had.
+    const row = (await screen.findByRole('switch', { name: 'Proxied: www.insightpulseai.net' })).closest('tr')!
+    await waitFor(() => expect(within(row).getByText('auto')).toBeTruthy())
+    expect(row.textContent).not.toContain('3600')
+  })
+
+  it('lists the zone apex ("@") first', async () => {
+    setup()
+    const table = await screen.findByRole('table', { name: /Records in/ })
+    await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(2))
+    const firstRow = within(table).getAllByRole('row')[1]
+    expect(firstRow.textContent).toMatch(/^MX@/)
   })
 })

@@ -20,6 +20,7 @@ import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
+import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { useDeleteRecord, useSaveRecord } from './dns-mutations'
 import { draftFromRecord, emptyDraft, RecordFormDialog, relativeName, type RecordDraft } from './RecordFormDialog'
@@ -147,7 +148,19 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
   const remove = useDeleteRecord(zone)
   const toggle = useSaveRecord(zone)
 
-  const all = useMemo(() => [...(records.data ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type)), [records.data])
+  // The zone's own name ("@") first, as every DNS console lists it; then by name and type.
+  const all = useMemo(() => {
+    const apex = (r: DnsRecord) => (relativeName(r.name, zone) === '@' ? 0 : 1)
+    return [...(records.data ?? [])].sort((a, b) => apex(a) - apex(b) || a.name.localeCompare(b.name) || a.type.localeCompare(b.type))
+  }, [records.data, zone])
+  const [proxyAsk, setProxyAsk] = useState<{ record: DnsRecord; proxied: boolean } | null>(null)
+  const setProxied = (record: DnsRecord, proxied: boolean) =>
+    toggle.mutate({
+      id: record.id,
+      // Cloudflare serves a proxied record with an automatic TTL (1) whatever was set; turning the proxy
+      // off keeps the TTL the record had.
+      record: { type: record.type as DnsRecordInput['type'], name: record.name, content: record.content, ttl: proxied ? 1 : record.ttl, proxied, ...(record.priority === null ? {} : { priority: record.priority }) }
+    })
   const dangling = all.filter((record) => record.dangling)
   const q = query.trim().toLowerCase()
   const shown = all.filter((record) => (!onlyDangling || record.dangling) && (!q || `${record.type} ${record.name} ${record.content} ${record.droplet?.name ?? ''}`.toLowerCase().includes(q)))
@@ -257,7 +270,9 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
                         {record.content}
                       </span>
                     </td>
-                    <td className="num faint">{record.ttl === 1 ? 'Auto' : record.ttl}</td>
+                    <td className="num faint" title={record.ttl === 1 ? 'Automatic (Cloudflare: 300 s, or whatever its proxy uses)' : `${record.ttl} s`}>
+                      {record.ttl === 1 ? 'auto' : record.ttl}
+                    </td>
                     {zone.provider === 'cloudflare' && (
                       <td>
                         {record.proxied !== null && ['A', 'AAAA', 'CNAME'].includes(record.type) ? (
@@ -266,12 +281,8 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
                             checked={record.proxied}
                             disabled={toggle.isPending}
                             aria-label={`Proxied: ${record.name}`}
-                            onCheckedChange={(checked) =>
-                              toggle.mutate({
-                                id: record.id,
-                                record: { type: record.type as DnsRecordInput['type'], name: record.name, content: record.content, ttl: record.ttl, proxied: checked, ...(record.priority === null ? {} : { priority: record.priority }) }
-                              })
-                            }
+                            // Live DNS: asked first, never flipped by one stray click.
+                            onCheckedChange={(checked) => setProxyAsk({ record, proxied: checked })}
                           >
                             <Switch.Thumb className="switch-thumb" />
                           </Switch.Root>
@@ -331,6 +342,23 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
         busy={remove.isPending}
         error={remove.error ? <ErrorNotice error={remove.error} /> : undefined}
         onConfirm={(typed) => deleting && remove.mutate({ id: deleting.id, confirm: typed }, { onSuccess: () => setDeleting(null) })}
+      />
+      <ConfirmDialog
+        open={proxyAsk !== null}
+        onOpenChange={(open) => !open && setProxyAsk(null)}
+        title={proxyAsk ? `${proxyAsk.proxied ? 'Proxy' : 'Stop proxying'} ${proxyAsk.record.name}?` : ''}
+        description={
+          proxyAsk
+            ? proxyAsk.proxied
+              ? `Live DNS: visitors of ${proxyAsk.record.name} go through Cloudflare (its addresses answer instead of ${proxyAsk.record.content}), and the TTL becomes automatic. Services that are not HTTP(S) on Cloudflare's ports stop working through this name.`
+              : `Live DNS: ${proxyAsk.record.name} answers with ${proxyAsk.record.content} itself, so the origin's address is public and Cloudflare's cache and protection no longer apply.`
+            : ''
+        }
+        confirmLabel={proxyAsk?.proxied ? 'Proxy through Cloudflare' : 'Stop proxying'}
+        onConfirm={() => {
+          if (proxyAsk) setProxied(proxyAsk.record, proxyAsk.proxied)
+          setProxyAsk(null)
+        }}
       />
     </section>
   )
