@@ -1,16 +1,13 @@
 /** Add a host by hand: alias, host name, port, user, identity files, ProxyJump, proxy. */
 import * as Dialog from '@radix-ui/react-dialog'
-import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import type { Params } from '../../../shared/contract'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { fieldErrors } from '../rpc/errors'
-import { sshKeys } from './ssh-queries'
 import { DialogActions } from '../ui/DialogActions'
 
 export function AddHostDialog({ onClose }: { onClose: () => void }) {
-  const api = useApi()
-  const client = useQueryClient()
+  const addHost = useContractMutation('hosts.add')
   const id = useId()
   const [draft, setDraft] = useState({ id: '', hostname: '', port: '22', user: 'root', identityFiles: '', proxyJump: '', proxy: '' })
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -30,11 +27,8 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
       ...(draft.proxy.trim() ? { proxy: draft.proxy.trim() } : {})
     }
     setBusy(true)
-    api.call('hosts.add', params).then(
-      () => {
-        void client.invalidateQueries({ queryKey: sshKeys.hosts })
-        onClose()
-      },
+    addHost.mutateAsync(params).then(
+      () => onClose(),
       (error: unknown) => {
         setBusy(false)
         setErrors(fieldErrors(error))

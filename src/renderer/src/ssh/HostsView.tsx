@@ -6,11 +6,11 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Plug, Plus, Search, Server, Trash2, Unplug } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { AddHostDialog } from './AddHostDialog'
-import { sshKeys, upsertHost, useHosts, type Host } from './ssh-queries'
+import { upsertHost, useHosts, type Host } from './ssh-queries'
 import { useSshFlow } from './use-ssh-flow'
 import { ConnectionState } from './ConnectionState'
 import { RetryNote } from './RetryNote'
@@ -23,8 +23,10 @@ export function hostAddress(host: Host): string {
 
 export function HostsView() {
   const hosts = useHosts()
-  const api = useApi()
   const client = useQueryClient()
+  const connect = useContractMutation('hosts.connect', { onSuccess: (host) => upsertHost(client, host) })
+  const disconnect = useContractMutation('hosts.disconnect', { onSuccess: (host) => upsertHost(client, host) })
+  const removeHost = useContractMutation('hosts.remove')
   const [query, setQuery] = useState('')
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<Host | null>(null)
@@ -41,18 +43,15 @@ export function HostsView() {
   const act = (host: Host, what: 'connect' | 'disconnect') => {
     setFailure(null)
     setBusy((b) => ({ ...b, [host.id]: true }))
-    const action = async () => upsertHost(client, await api.call(what === 'connect' ? 'hosts.connect' : 'hosts.disconnect', { hostId: host.id }))
+    const action = () => (what === 'connect' ? connect : disconnect).mutateAsync({ hostId: host.id })
     void flow.run(host.id, action).finally(() => setBusy((b) => ({ ...b, [host.id]: false })))
   }
 
   const remove = () => {
     if (!removing) return
     const id = removing.id
-    void api.call('hosts.remove', { hostId: id }).then(
-      () => {
-        setRemoving(null)
-        void client.invalidateQueries({ queryKey: sshKeys.hosts })
-      },
+    void removeHost.mutateAsync({ hostId: id }).then(
+      () => setRemoving(null),
       (error: unknown) => {
         setRemoving(null)
         setFailure({ hostId: id, error })

@@ -1,11 +1,12 @@
 /**
  * Hosts and tunnels as react-query caches, kept live by hosts.changed and tunnels.changed.
- * Keys are the method names, like provider-queries.ts.
+ * Keys are the method names (rpc/contract-queries.ts); freshness is in rpc/method-options.ts.
  */
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { useQueryClient, type QueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import type { Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 
 export type Host = Result<'hosts.list'>[number]
 export type Tunnel = Result<'tunnels.list'>[number]
@@ -18,18 +19,15 @@ export const sshKeys = {
 }
 
 export function useHosts(enabled = true) {
-  const api = useApi()
-  return useQuery({ queryKey: sshKeys.hosts, queryFn: () => api.call('hosts.list'), enabled, staleTime: 30_000, refetchOnWindowFocus: true })
+  return useContractQuery('hosts.list', undefined, { enabled })
 }
 
 export function useTunnels(enabled = true) {
-  const api = useApi()
-  return useQuery({ queryKey: sshKeys.tunnels, queryFn: () => api.call('tunnels.list'), enabled, staleTime: 30_000 })
+  return useContractQuery('tunnels.list', undefined, { enabled })
 }
 
 export function useTunnelPresets(enabled = true) {
-  const api = useApi()
-  return useQuery({ queryKey: sshKeys.presets, queryFn: () => api.call('tunnels.presets'), enabled, staleTime: 60_000 })
+  return useContractQuery('tunnels.presets', undefined, { enabled })
 }
 
 export function upsertHost(client: QueryClient, host: Host): void {

@@ -3,12 +3,11 @@
  * holds it and offers the free port the service suggests.
  */
 import * as Dialog from '@radix-ui/react-dialog'
-import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { errorData, type ErrorData } from '../../../shared/error-data'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { errorMessage } from '../rpc/errors'
-import { sshKeys, useHosts } from '../ssh/ssh-queries'
+import { useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { DialogActions } from '../ui/DialogActions'
 
@@ -24,8 +23,7 @@ export function portInUse(error: unknown): ErrorData<'PORT_IN_USE'> | undefined 
 }
 
 export function NewTunnelDialog({ initial, initialError, title, onClose }: { initial: Partial<TunnelDraft>; initialError?: unknown; title?: string; onClose: () => void }) {
-  const api = useApi()
-  const client = useQueryClient()
+  const startTunnel = useContractMutation('tunnels.start')
   const hosts = useHosts().data ?? []
   const id = useId()
   const [draft, setDraft] = useState<TunnelDraft>({ hostId: hosts[0]?.id ?? '', remoteHost: 'localhost', remotePort: '', localPort: '', ...initial })
@@ -48,8 +46,7 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
     const params = { hostId, remoteHost: draft.remoteHost.trim() || 'localhost', remotePort, ...(localPort.trim() ? { localPort: Number(localPort.trim()) } : {}), ...(startOnLaunch ? { startOnLaunch } : {}) }
     void flow
       .run(hostId, async () => {
-        await api.call('tunnels.start', params)
-        void client.invalidateQueries({ queryKey: sshKeys.tunnels })
+        await startTunnel.mutateAsync(params)
         onClose()
       })
       .finally(() => setBusy(false))

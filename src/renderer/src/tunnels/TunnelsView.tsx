@@ -8,7 +8,7 @@ import { Cable, ExternalLink, Play, Plus, Square } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHashPath } from '../navigation/use-hash-path'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
 import { formatBytes } from '../ui/format'
@@ -23,8 +23,12 @@ export function TunnelsView() {
   const tunnels = useTunnels()
   const hosts = useHosts()
   const presets = useTunnelPresets()
-  const api = useApi()
   const client = useQueryClient()
+  const startTunnel = useContractMutation('tunnels.start')
+  const stopTunnel = useContractMutation('tunnels.stop')
+  const setLaunch = useContractMutation('tunnels.setStartOnLaunch', {
+    onSuccess: (updated) => client.setQueryData<Tunnel[]>(sshKeys.tunnels, (old) => old?.map((t) => (t.id === updated.id ? updated : t)))
+  })
   const [path, setPath] = useHashPath('tunnels')
   const [dialog, setDialog] = useState<DialogState>(null)
   const [failure, setFailure] = useState<unknown>(null)
@@ -53,8 +57,7 @@ export function TunnelsView() {
     void flow
       .run(hostId, async () => {
         try {
-          await api.call('tunnels.start', { hostId, remoteHost: preset.remoteHost, remotePort: preset.remotePort, localPort: preset.localPort })
-          void client.invalidateQueries({ queryKey: sshKeys.tunnels })
+          await startTunnel.mutateAsync({ hostId, remoteHost: preset.remoteHost, remotePort: preset.remotePort, localPort: preset.localPort })
         } catch (error) {
           if (portInUse(error)) {
             setDialog({ initial: draftFor(preset, hostId), error, title: `Start ${preset.label}` })
@@ -67,21 +70,15 @@ export function TunnelsView() {
   }
 
   const stop = (tunnel: Tunnel) => {
-    api.call('tunnels.stop', { id: tunnel.id }).then(
-      () => void client.invalidateQueries({ queryKey: sshKeys.tunnels }),
-      (error: unknown) => setFailure(error)
-    )
+    stopTunnel.mutateAsync({ id: tunnel.id }).catch((error: unknown) => setFailure(error))
   }
 
   const [launchBusy, setLaunchBusy] = useState<string | null>(null)
   const setStartOnLaunch = (tunnel: Tunnel, startOnLaunch: boolean) => {
     setLaunchBusy(tunnel.id)
-    api
-      .call('tunnels.setStartOnLaunch', { id: tunnel.id, startOnLaunch })
-      .then(
-        (updated) => client.setQueryData<Tunnel[]>(sshKeys.tunnels, (old) => old?.map((t) => (t.id === updated.id ? updated : t))),
-        (error: unknown) => setFailure(error)
-      )
+    setLaunch
+      .mutateAsync({ id: tunnel.id, startOnLaunch })
+      .catch((error: unknown) => setFailure(error))
       .finally(() => setLaunchBusy(null))
   }
 
