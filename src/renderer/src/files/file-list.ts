@@ -19,7 +19,8 @@ export function sortEntries(entries: readonly RemoteEntry[], sort: Sort, showHid
     const d = dir(a) - dir(b)
     if (d) return d
     const by = sort.key === 'name' ? collator.compare(a.name, b.name) : sort.key === 'size' ? a.size - b.size : a.mtime - b.mtime
-    return (by || collator.compare(a.name, b.name)) * sign
+    // Ties read in name order whichever way the column runs.
+    return by * sign || collator.compare(a.name, b.name)
   })
 }
 
