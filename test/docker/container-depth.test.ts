@@ -17,6 +17,7 @@ import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { isPortFree } from '../fleet/net'
 import { findExecutable, waitFor } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
+import { tar } from '../fleet/tar'
 
 const dockerd = findDockerd()
 const ready = Boolean(dockerd && findExecutable('docker') && existsSync(SSHD_PATH))
@@ -183,5 +184,17 @@ describe.skipIf(!ready)('a container in depth: shell, inspect, stats, last lines
         { stream: 'stderr', text: 'Error: connect ECONNREFUSED 10.114.0.3:8090' }
       ])
     )
+  })
+
+  it('the Disk panel\'s reclaimable is what the prune preview would free (not docker df\'s unused tagged images)', async () => {
+    // Something dangling to free besides the exited container: an untagged image.
+    await dockerCall(docker.socketPath, 'POST', '/images/create', { query: { fromSrc: '-', message: 'old build' }, body: tar([{ type: 'file', name: 'layer.bin', data: 'x'.repeat(200_000) }]) })
+    // And a tagged image no container uses: `docker system df` counts it reclaimable, a prune keeps it.
+    await dockerCall(docker.socketPath, 'POST', '/images/create', { query: { fromSrc: '-', repo: 'dropdeck/spare', tag: '1', message: 'kept' }, body: tar([{ type: 'file', name: 'spare.bin', data: 'y'.repeat(300_000) }]) })
+    const df = await call('containers.df', { hostId: HOST })
+    const preview = await call('containers.prunePreview', { hostId: HOST })
+    expect(preview.images).toHaveLength(1)
+    expect(df.images.reclaimable).toBe(preview.images[0].size)
+    expect(df.images.reclaimable + df.containers.reclaimable + df.buildCache.reclaimable).toBe(preview.spaceReclaimed)
   })
 })

@@ -13,7 +13,7 @@ const PRUNE_TIMEOUT_MS = 5 * 60_000
 /** The part of GET /system/df that Dropdeck reads. */
 interface SystemDf {
   LayersSize?: number
-  Images?: Array<{ Id: string; Size: number; SharedSize: number; Containers: number }> | null
+  Images?: Array<{ Id: string; Size: number; SharedSize: number; Containers: number; RepoTags?: string[] | null }> | null
   Containers?: Array<{ Id: string; SizeRw?: number; State: string }> | null
   Volumes?: Array<{ Name: string; UsageData?: { Size: number; RefCount: number } | null }> | null
   BuildCache?: Array<{ ID: string; Size: number; InUse: boolean; Shared: boolean }> | null
@@ -31,10 +31,13 @@ export async function diskUsage(engine: DockerEngine, hostId: string): Promise<D
   const volumes = df.Volumes ?? []
   const cache = (df.BuildCache ?? []).filter((b) => !b.Shared)
   const imagesSize = df.LayersSize ?? sum(images.map((i) => i.Size))
-  // As `docker system df` counts it: what images in use hold on their own cannot be freed.
-  const imagesUsed = sum(images.filter((i) => i.Containers > 0).map((i) => i.Size - Math.max(0, i.SharedSize)))
+  // What containers.prune frees, so the panel and the prune's preview say the same: dangling images
+  // (no tag) that no container uses. (`docker system df` counts LayersSize less what images in use
+  // hold alone, which also counts unused tagged images and layers images in use share: space a prune
+  // never frees.)
+  const dangling = images.filter((i) => i.Containers <= 0 && isDangling(i.RepoTags))
   return {
-    images: { count: images.length, active: images.filter((i) => i.Containers > 0).length, size: imagesSize, reclaimable: Math.max(0, imagesSize - imagesUsed) },
+    images: { count: images.length, active: images.filter((i) => i.Containers > 0).length, size: imagesSize, reclaimable: sum(dangling.map((i) => i.Size)) },
     containers: {
       count: containers.length,
       active: containers.filter((c) => c.State === 'running').length,
@@ -50,6 +53,8 @@ export async function diskUsage(engine: DockerEngine, hostId: string): Promise<D
     buildCache: { count: cache.length, active: cache.filter((b) => b.InUse).length, size: sum(cache.map((b) => b.Size)), reclaimable: sum(cache.filter((b) => !b.InUse).map((b) => b.Size)) }
   }
 }
+
+const isDangling = (tags: string[] | null | undefined) => !tags || tags.length === 0 || tags.every((t) => t === '<none>:<none>')
 
 export async function prunePreview(engine: DockerEngine, hostId: string, withVolumes: boolean): Promise<PruneReport> {
   const get = async <T>(path: string) => (await engine.request(hostId, 'GET', path, { timeoutMs: PRUNE_TIMEOUT_MS })).json<T>()
