@@ -1,7 +1,7 @@
 /** Query keys and the live watch that keeps a host's container list current from Docker's events. */
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
-import type { EventPayload, Result } from '../../../shared/contract'
+import type { DropdeckApi, EventPayload, Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
 import { streamClient } from '../rpc/stream-client'
 
@@ -17,6 +17,14 @@ export const containersKeys = {
   tail: (hostId: string, id: string) => ['containers', hostId, 'tail', id] as const
 }
 
+/**
+ * containers.list for one host: the one definition of its cache, which the Containers, Health and Logs
+ * views share. Callers add only what is theirs (enabled, a live view's staleTime).
+ */
+export function containersListQuery(api: DropdeckApi, hostId: string) {
+  return { queryKey: containersKeys.list(hostId), queryFn: () => api.call('containers.list', { hostId }), staleTime: 10_000 }
+}
+
 /** Sorted as containers.list sorts: by project (none last), then name. */
 function sorted(list: Container[]): Container[] {
   return [...list].sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
@@ -30,7 +38,7 @@ export function useLiveContainers(hostId: string) {
   const api = useApi()
   const client = useQueryClient()
   const [status, setStatus] = useState<WatchStatus | null>(null)
-  const list = useQuery({ queryKey: containersKeys.list(hostId), queryFn: () => api.call('containers.list', { hostId }), staleTime: status?.state === 'live' ? Infinity : 10_000 })
+  const list = useQuery({ ...containersListQuery(api, hostId), ...(status?.state === 'live' ? { staleTime: Infinity } : {}) })
 
   useEffect(() => {
     const watches = streamClient(api, 'containers.watch')

@@ -6,6 +6,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
+import { containersListQuery } from '../containers/containers-queries'
 
 export type HostFacts = Result<'hosts.facts'>
 export type Unit = Result<'units.list'>[number]
@@ -17,9 +18,7 @@ export const healthKeys = {
   all: ['health'] as const,
   facts: (hostId: string) => ['health', 'facts', hostId] as const,
   units: (hostId: string) => ['health', 'units', hostId] as const,
-  picked: (hostId: string) => ['health', 'picked', hostId] as const,
-  // the Containers area's key, so both views share one cache
-  containers: (hostId: string) => ['containers', hostId] as const
+  picked: (hostId: string) => ['health', 'picked', hostId] as const
 }
 
 const live = { refetchInterval: REFRESH_MS, staleTime: 5_000, retry: false } as const
@@ -41,7 +40,8 @@ export function usePickedUnits(hostId: string, enabled: boolean) {
 
 export function useHostContainers(hostId: string) {
   const api = useApi()
-  return useQuery({ queryKey: healthKeys.containers(hostId), queryFn: () => api.call('containers.list', { hostId }), ...live })
+  // the Containers area's cache, so both views share it
+  return useQuery({ ...containersListQuery(api, hostId), ...live })
 }
 
 /** Refetches everything the Health area shows, for every host. */

@@ -9,6 +9,7 @@ import { useId, useState, type FormEvent } from 'react'
 import type { LogSource } from '../../../shared/contract/logs'
 import { useApi } from '../rpc/api-context'
 import { useHosts } from '../ssh/ssh-queries'
+import { containersListQuery } from '../containers/containers-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 
 type Kind = LogSource['kind']
@@ -32,10 +33,8 @@ export function AddSourceForm({ onAdd, onError }: { onAdd: (hostId: string, sour
   const listId = useId()
   const connected = hostList.find((h) => h.id === hostId)?.state === 'connected'
   const containers = useQuery({
-    queryKey: ['containers', hostId],
-    queryFn: () => api.call('containers.list', { hostId }),
+    ...containersListQuery(api, hostId),
     enabled: kind === 'container' && connected,
-    staleTime: 10_000,
     retry: false
   })
 

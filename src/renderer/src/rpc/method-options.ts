@@ -14,9 +14,7 @@ export interface ReadOptions {
 export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
   'hosts.list': { staleTime: 30_000, refetchOnWindowFocus: true },
   'tunnels.list': { staleTime: 30_000 },
-  'tunnels.presets': { staleTime: 60_000 },
-  // A host's containers: the live watch keeps the cache current while a containers view is open (it sets its own staleTime then).
-  'containers.list': { staleTime: 10_000 }
+  'tunnels.presets': { staleTime: 60_000 }
 }
 
 /**
