@@ -5,6 +5,7 @@
  * from a test CA, the SSH hosts are real sshd.
  */
 import { createServer as createHttpServer, type Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -37,6 +38,8 @@ let fleet: Droplets
 let dir: string
 let pacServer: Server
 let pacPort: number
+let pacHttpsServer: Server
+let pacHttpsPort: number
 let pacText = ''
 const worlds: World[] = []
 
@@ -52,10 +55,15 @@ beforeAll(async () => {
   pacServer = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' }).end(pacText))
   await new Promise<void>((resolve) => pacServer.listen(0, PAC_SERVER, resolve))
   pacPort = (pacServer.address() as AddressInfo).port
+  // The same PAC file over https, with a certificate from the corporate CA (trusted through DROPDECK_CA_FILE).
+  const pacCert = await issueCertificate(ca, { altNames: [`IP:${PAC_SERVER}`] })
+  pacHttpsServer = createHttpsServer(pacCert, (_req, res) => res.writeHead(200, { 'content-type': 'application/x-ns-proxy-autoconfig' }).end(pacText))
+  await new Promise<void>((resolve) => pacHttpsServer.listen(0, PAC_SERVER, resolve))
+  pacHttpsPort = (pacHttpsServer.address() as AddressInfo).port
 }, 120_000)
 
 afterAll(async () => {
-  await Promise.all([squid?.stop(), doFront?.close(), cfFront?.close(), fleet?.stop(), ca?.cleanup(), new Promise((r) => pacServer?.close(r))])
+  await Promise.all([squid?.stop(), doFront?.close(), cfFront?.close(), fleet?.stop(), ca?.cleanup(), new Promise((r) => pacServer?.close(r)), new Promise((r) => pacHttpsServer?.close(r))])
   await keyring?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
@@ -136,7 +144,7 @@ describe('a PAC file routes provider APIs and SSH alike', () => {
     expect(fromThisTest).not.toContain(`${direct.host}:${direct.port}`)
   })
 
-  it('the setting (a URL) wins over DROPDECK_PAC_URL, and a PAC file that cannot be read says so', async () => {
+  it('the setting (a URL, http or https from the corporate CA) wins over DROPDECK_PAC_URL, and a PAC file that cannot be read says so', async () => {
     pacText = await pacFile()
     const w = await worldWith({ DROPDECK_PAC_URL: join(dir, 'missing.pac') })
     const missing = await w.fail('firewalls.list')
@@ -146,6 +154,13 @@ describe('a PAC file routes provider APIs and SSH alike', () => {
     expect(await w.call('firewalls.list')).toEqual([])
     expect(await w.call('hosts.connect', { hostId: 'via-proxy' })).toMatchObject({ state: 'connected' })
     expect(w.log.some((l) => l.includes(`(the PAC file http://${PAC_SERVER}:${pacPort}/proxy.pac)`))).toBe(true)
+
+    // Over https, signed by the corporate CA: trusted as provider calls are.
+    await w.call('settings.update', { proxyAutoConfigUrl: `https://${PAC_SERVER}:${pacHttpsPort}/proxy.pac` })
+    expect(await w.call('firewalls.list')).toEqual([])
+    await w.call('hosts.disconnect', { hostId: 'via-proxy' })
+    expect(await w.call('hosts.connect', { hostId: 'via-proxy' })).toMatchObject({ state: 'connected' })
+    expect(w.log.some((l) => l.includes(`(the PAC file https://${PAC_SERVER}:${pacHttpsPort}/proxy.pac)`))).toBe(true)
   })
 
   it('SOCKS5 entries carry provider calls and SSH too', async () => {

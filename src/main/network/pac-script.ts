@@ -9,6 +9,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { createPacResolver } from 'pac-resolver'
 import { QuickJS } from 'quickjs-wasi'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { DropdeckError } from '../../shared/errors'
 
 export interface PacScript {
@@ -20,6 +21,8 @@ export interface PacScript {
 }
 
 export interface PacLimits {
+  /** CAs for a PAC file served over https (the host's trust store: Node's roots, the OS store, DROPDECK_CA_FILE). */
+  ca?: () => string[]
   /** The longest one FindProxyForURL may run. Default 2 s. */
   evaluationMs?: number
   /** The longest the PAC file may take to arrive. Default 10 s. */
@@ -39,7 +42,7 @@ function quickJsWasm(): Promise<Buffer> {
 const isUrl = (location: string) => /^(https?|file):\/\//i.test(location)
 
 export async function loadPacScript(location: string, limits: PacLimits = {}): Promise<PacScript> {
-  const text = await readPac(location, limits.fetchMs ?? 10_000)
+  const text = await readPac(location, limits.fetchMs ?? 10_000, limits.ca)
   if (!/FindProxyForURL/.test(text)) {
     throw new DropdeckError('BAD_REQUEST', `The PAC file at ${location} has no FindProxyForURL function: check the proxy auto-config address in Settings (or DROPDECK_PAC_URL).`)
   }
@@ -79,15 +82,20 @@ export async function loadPacScript(location: string, limits: PacLimits = {}): P
   }
 }
 
-async function readPac(location: string, fetchMs: number): Promise<string> {
+async function readPac(location: string, fetchMs: number, ca: (() => string[]) | undefined): Promise<string> {
   try {
     if (isUrl(location) && !/^file:/i.test(location)) {
       // The PAC file itself is fetched directly, as browsers do: it says which proxy to use.
-      const res = await fetch(location, { signal: AbortSignal.timeout(fetchMs), redirect: 'follow' })
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      const body = await res.text()
-      if (body.length > MAX_PAC_BYTES) throw new Error(`it is larger than ${MAX_PAC_BYTES / 1024} KiB`)
-      return body
+      const dispatcher = ca && /^https:/i.test(location) ? new Agent({ connect: { ca: ca() } }) : undefined
+      try {
+        const res = await undiciFetch(location, { signal: AbortSignal.timeout(fetchMs), redirect: 'follow', ...(dispatcher ? { dispatcher } : {}) })
+        if (!res.ok) throw new Error(`HTTP ${res.status}`)
+        const body = await res.text()
+        if (body.length > MAX_PAC_BYTES) throw new Error(`it is larger than ${MAX_PAC_BYTES / 1024} KiB`)
+        return body
+      } finally {
+        void dispatcher?.close()
+      }
     }
     const path = /^file:/i.test(location) ? fileURLToPath(location) : location
     const body = await readFile(path, 'utf8')

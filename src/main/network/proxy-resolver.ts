@@ -6,6 +6,7 @@
  */
 import { parseProxyAnswer, type ProxyHop } from './proxy-answer'
 import { loadPacScript, type PacLimits, type PacScript } from './pac-script'
+import { createTrustStore } from './trust-store'
 
 export type ProxySource = 'env' | 'pac' | 'system'
 
@@ -55,7 +56,7 @@ export function createPacProxyResolver(options: PacResolverOptions): ProxyResolv
   const scriptFor = (location: string): Promise<PacScript> => {
     if (loaded?.location !== location) {
       void loaded?.script.then((s) => s.dispose(), () => undefined)
-      const script = loadPacScript(location, options.limits)
+      const script = loadPacScript(location, { ca: () => createTrustStore(options.env, options.env.DROPDECK_CA_FILE?.trim() || undefined).certificates, ...options.limits })
       loaded = { location, script }
       // A PAC file that could not be read is tried again at the next request, not remembered as broken.
       script.catch(() => {
