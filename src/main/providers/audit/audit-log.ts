@@ -36,7 +36,11 @@ export class AuditLog {
     return join(this.dataDir, 'audit.jsonl')
   }
 
-  /** "alice via ws:3": the OS user and the client that asked. */
+  /**
+   * Who, in the operator's words: the OS user and where they acted, "alice (app window 2)" or "alice
+   * (headless host, browser 3)", rather than the transport's id ("alice via ws:3"). Other callers
+   * (tests, tools) keep "user via id".
+   */
   static actor(ctx: Pick<CallContext, 'clientId'>): string {
     let user = 'unknown'
     try {
@@ -44,7 +48,9 @@ export class AuditLog {
     } catch {
       // no passwd entry (containers): keep "unknown"
     }
-    return `${user} via ${ctx.clientId}`
+    const where = /^(ws|ipc):(\d+)$/.exec(ctx.clientId)
+    if (!where) return `${user} via ${ctx.clientId}`
+    return where[1] === 'ws' ? `${user} (headless host, browser ${where[2]})` : `${user} (app window ${where[2]})`
   }
 
   async append(ctx: Pick<CallContext, 'clientId'>, input: AuditInput): Promise<AuditEntry> {
