@@ -1,6 +1,6 @@
 /**
  * Files as an operator meets them, in Chromium against the headless host and a real sshd from the
- * bench: a folder of 20,000 entries (only the rows in view are in the page), sorting and hidden files,
+ * bench: a folder of 100,000 entries (only the rows in view are in the page), sorting and hidden files,
  * the path bar and bookmarks; an nginx site edited through its sites-enabled link with the diff shown
  * before saving, validated by the real nginx -t and a reload offered; a `.env` masked until shown; an
  * upload picked from this machine's folders with its progress and sha256. Screenshots go to
@@ -30,7 +30,7 @@ beforeAll(async () => {
   page = app.view.page
   root = join(app.droplets.droplets[0].privateKeyPath, '..', '..', 'srv')
   mkdirSync(join(root, 'many'), { recursive: true })
-  for (let i = 0; i < 20_000; i++) writeFileSync(join(root, 'many', `log-${String(i).padStart(5, '0')}.txt`), 'x'.repeat(i % 97))
+  for (let i = 0; i < 100_000; i++) writeFileSync(join(root, 'many', `log-${String(i).padStart(5, '0')}.txt`), 'x'.repeat(i % 97))
   writeFileSync(join(root, 'many', '.hidden-state'), 'secret')
   const conf = join(root, 'nginx')
   mkdirSync(join(conf, 'sites-available'), { recursive: true })
@@ -54,12 +54,12 @@ async function goTo(path: string): Promise<void> {
 }
 
 describe.skipIf(!nginxReady)('Files in Chromium', () => {
-  it('browses a folder of 20,000 entries with only the visible rows in the page; sorts, shows hidden files', async () => {
+  it('browses a folder of 100,000 entries with only the visible rows in the page; sorts, shows hidden files', async () => {
     await page.goto(`${app.running.host.url.split('#')[0]}#/files`)
     await page.getByRole('heading', { name: 'Files', level: 2 }).waitFor()
     await page.getByRole('navigation', { name: 'Bookmarks' }).getByText('/etc/nginx/sites-enabled').waitFor()
     await goTo(join(root, 'many'))
-    await page.getByText('20,000 items').waitFor({ timeout: 60_000 })
+    await page.getByText('100,000 items').waitFor({ timeout: 60_000 })
     const rows = await page.locator('.files-scroll [role="row"]').count()
     expect(rows).toBeGreaterThan(10)
     expect(rows).toBeLessThan(100)
@@ -76,7 +76,7 @@ describe.skipIf(!nginxReady)('Files in Chromium', () => {
     await app.view.screenshot('files-listing')
     // the scroll container keeps the DOM small at the end too
     await page.locator('.files-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight))
-    await page.locator('[data-entry="log-19999.txt"]').waitFor()
+    await page.locator('[data-entry="log-99999.txt"]').waitFor()
     expect(await page.locator('.files-scroll [role="row"]').count()).toBeLessThan(100)
     // back in history
     await goTo(root)
