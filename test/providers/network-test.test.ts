@@ -114,7 +114,7 @@ describe('SSH through the system proxy (the answer Chromium gives)', () => {
     const [office] = fleet.droplets
     const w = await world({}, systemAnswering(`PROXY ${SQUID_ADDRESS}:${squid.port};DIRECT`))
     const first = await w.fail('hosts.connect', { hostId: 'office' })
-    expect(first.message).toBe(`The HTTP proxy ${SQUID_ADDRESS}:${squid.port} asks for credentials (407): set the credentials for proxy ${SQUID_ADDRESS}:${squid.port} under Settings, Network. (the system proxy settings chose this route.)`)
+    expect(first.message).toBe(`The HTTP proxy ${SQUID_ADDRESS}:${squid.port} asks for credentials (407): set the credentials for proxy ${SQUID_ADDRESS}:${squid.port} under Settings, Network. Route from the system proxy settings.`)
 
     await w.call('network.proxyCredentials.set', { proxy: `${SQUID_ADDRESS}:${squid.port}`, username: 'ops', password: 'corp-pass' })
     expect(await w.call('hosts.connect', { hostId: 'office' })).toMatchObject({ state: 'connected' })
@@ -130,7 +130,7 @@ describe('SSH through the system proxy (the answer Chromium gives)', () => {
     const w = await world({}, systemAnswering(`PROXY ${NTLM_ADDRESS}:${ntlmSquid.port}`))
     const err = await w.fail('hosts.connect', { hostId: 'office' })
     expect(err.code).toBe('AUTH_FAILED')
-    expect(err.message).toBe(`The HTTP proxy ${NTLM_ADDRESS}:${ntlmSquid.port} asks for NTLM sign-in (407), which Dropdeck cannot do itself: run a local proxy that signs in for you (such as cntlm or px) and point Dropdeck at it, or ask your network team to allow Basic authentication for this proxy. (the system proxy settings chose this route.)`)
+    expect(err.message).toBe(`The HTTP proxy ${NTLM_ADDRESS}:${ntlmSquid.port} asks for NTLM sign-in (407), which Dropdeck cannot do itself: run a local proxy that signs in for you (such as cntlm or px) and point Dropdeck at it, or ask your network team to allow Basic authentication for this proxy. Route from the system proxy settings.`)
     const result = await w.call('network.test', { target: { hostId: 'office' } })
     expect(result.hops[1].details).toEqual([
       `Proxy: ${NTLM_ADDRESS}:${ntlmSquid.port}`,

@@ -14,16 +14,12 @@ export interface TlsFront {
   url: string
   /** Where decrypted connections go (a stub on 127.0.0.1). */
   targetPort: number
-  /** Handshakes completed. */
-  readonly handshakes: number
   close(): Promise<void>
 }
 
 export async function startTlsFront(address: string, certificate: { key: string; cert: string }): Promise<TlsFront> {
   const sockets = new Set<Socket>()
-  let handshakes = 0
   const server = createServer({ key: certificate.key, cert: certificate.cert }, (client: TLSSocket) => {
-    handshakes++
     const upstream = netConnect(front.targetPort, '127.0.0.1')
     sockets.add(upstream)
     upstream.once('close', () => sockets.delete(upstream))
@@ -47,9 +43,6 @@ export async function startTlsFront(address: string, certificate: { key: string;
     port,
     url: `https://${address}:${port}`,
     targetPort: 0,
-    get handshakes() {
-      return handshakes
-    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       for (const socket of sockets) socket.destroy()

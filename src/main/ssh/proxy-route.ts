@@ -91,8 +91,7 @@ export async function connectThroughHops(
 
 function withSource(err: unknown, resolved: ResolvedProxies): unknown {
   if (!(err instanceof DropdeckError)) return err
-  const e = new DropdeckError(err.code, `${err.message} (${resolved.from} chose this route.)`, { retryable: err.retryable, data: { ...(err.data as object), source: resolved.source } })
-  return e
+  return new DropdeckError(err.code, `${err.message} Route from ${resolved.from}.`, { retryable: err.retryable, data: { ...(err.data as object), source: resolved.source } })
 }
 
 function connectDirect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
