@@ -10,7 +10,7 @@ import { StaleBadge } from '../fleet/StaleBadge'
 import { goTo } from '../navigation/use-hash-path'
 import { useDroplets, useFirewalls, type Firewall } from '../rpc/provider-queries'
 import { Drawer } from '../ui/Drawer'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { describeRules, summarizeRules } from './firewall-rules'
 import { AttachFirewallDialog, CreateFirewallDialog } from './FirewallDialogs'
 import { RefreshButton } from '../ui/RefreshButton'
@@ -66,18 +66,20 @@ function FirewallList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
         <RefreshButton label="Refresh firewalls" busy={firewalls.isFetching} onRefresh={() => void firewalls.refetch()} />
       </div>
       <div className="drawer-body">
-        {firewalls.isError && !firewalls.data ? (
-          <div className="drawer-empty">
-            <ErrorNotice error={firewalls.error} title="Firewalls could not be loaded" />
-          </div>
-        ) : !firewalls.data ? (
-          <p className="faint drawer-empty">Loading…</p>
-        ) : list.length === 0 ? (
-          <div className="drawer-empty">
-            <p className="strong">No cloud firewalls in this team.</p>
-            <p className="faint">Without one, every port a droplet listens on is reachable from the internet. The template allows SSH, HTTP and HTTPS in and everything out.</p>
-          </div>
-        ) : (
+        <QueryState
+          query={firewalls}
+          layout="drawer"
+          loading="Loading…"
+          failed="Firewalls could not be loaded"
+          isEmpty={() => list.length === 0}
+          empty={
+            <div className="drawer-empty">
+              <p className="strong">No cloud firewalls in this team.</p>
+              <p className="faint">Without one, every port a droplet listens on is reachable from the internet. The template allows SSH, HTTP and HTTPS in and everything out.</p>
+            </div>
+          }
+        >
+          {() => (
           <table className="audit-table list-table" aria-label="Firewalls">
             <thead>
               <tr>
@@ -136,7 +138,8 @@ function FirewallList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
               ))}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryState>
         {uncovered.length > 0 && list.length > 0 && (
           <p className="faint small drawer-note">
             Without a firewall: {uncovered.slice(0, 12).map((droplet) => droplet.name).join(', ')}

@@ -10,7 +10,7 @@ import { StaleBadge } from '../fleet/StaleBadge'
 import { goTo } from '../navigation/use-hash-path'
 import { useDroplets, useSnapshots, type Snapshot } from '../rpc/provider-queries'
 import { Drawer } from '../ui/Drawer'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { DeleteSnapshotDialog } from './DeleteSnapshotDialog'
 import { RefreshButton } from '../ui/RefreshButton'
 
@@ -64,17 +64,15 @@ function SnapshotList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
         <RefreshButton label="Refresh snapshots" busy={snapshots.isFetching} onRefresh={() => void snapshots.refetch()} />
       </div>
       <div className="drawer-body">
-        {snapshots.isError && !snapshots.data ? (
-          <div className="drawer-empty">
-            <ErrorNotice error={snapshots.error} title="Snapshots could not be loaded" />
-          </div>
-        ) : !snapshots.data ? (
-          <p className="faint drawer-empty">Loading…</p>
-        ) : all.length === 0 ? (
-          <p className="faint drawer-empty">No snapshots in this team. Take one from a droplet’s details with Snapshot….</p>
-        ) : shown.length === 0 ? (
-          <p className="faint drawer-empty">No snapshot matches “{query}”.</p>
-        ) : (
+        <QueryState
+          query={snapshots}
+          layout="drawer"
+          loading="Loading…"
+          failed="Snapshots could not be loaded"
+          isEmpty={() => shown.length === 0}
+          empty={<p className="faint drawer-empty">{all.length === 0 ? 'No snapshots in this team. Take one from a droplet’s details with Snapshot….' : `No snapshot matches “${query}”.`}</p>}
+        >
+          {() => (
           <table className="audit-table list-table" aria-label="Snapshots">
             <thead>
               <tr>
@@ -120,7 +118,8 @@ function SnapshotList({ onOpenDroplet }: { onOpenDroplet: (id: number) => void }
               })}
             </tbody>
           </table>
-        )}
+          )}
+        </QueryState>
       </div>
       <DeleteSnapshotDialog snapshot={deleting} dropletName={deleting ? dropletName(deleting) : undefined} onClose={() => setDeleting(null)} />
     </div>
