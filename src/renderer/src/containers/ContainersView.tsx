@@ -8,7 +8,7 @@ import { Container as ContainerIcon } from 'lucide-react'
 import { useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHosts } from '../ssh/ssh-queries'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { containersKeys, type Container } from './containers-queries'
 import { HostContainers } from './HostContainers'
 
@@ -44,15 +44,20 @@ export function ContainersView() {
       </div>
       <div className="fleet-body">
         <div className="fleet-main">
-          {!hosts.data ? (
-            hosts.isError ? <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div> : <p className="fleet-loading" role="status">Loading hosts…</p>
-          ) : connected.length === 0 ? (
-            <EmptyState icon={ContainerIcon} title="No connected hosts">
-              Connect a host in Hosts to see its Docker containers here.
-            </EmptyState>
-          ) : (
-            shown.map((h) => <HostContainers key={h.id} hostId={h.id} project={filtering && project !== ALL ? project : undefined} />)
-          )}
+          <QueryState
+            query={hosts}
+            layout="view"
+            loading="Loading hosts…"
+            failed="Hosts could not be loaded"
+            isEmpty={() => connected.length === 0}
+            empty={
+              <EmptyState icon={ContainerIcon} title="No connected hosts">
+                Connect a host in Hosts to see its Docker containers here.
+              </EmptyState>
+            }
+          >
+            {() => shown.map((h) => <HostContainers key={h.id} hostId={h.id} project={filtering && project !== ALL ? project : undefined} />)}
+          </QueryState>
         </div>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { ContainerRow, type RowAction } from './ContainerRow'
@@ -102,12 +103,14 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
         </Callout>
       )}
       {failure && <ErrorNotice error={failure.error} title={failure.title} onDismiss={() => setFailure(null)} />}
-      {!list.data ? (
-        list.isError ? <ErrorNotice error={list.error} title={`Containers on ${hostId} could not be loaded`} /> : <p className="fleet-loading" role="status">Loading containers…</p>
-      ) : list.data.length === 0 ? (
-        <p className="faint small">No containers on {hostId}.</p>
-      ) : (
-        [...groups.entries()].map(([project, items]) => (
+      <QueryState
+        query={list}
+        loading="Loading containers…"
+        failed={`Containers on ${hostId} could not be loaded`}
+        isEmpty={(all) => all.length === 0}
+        empty={<p className="faint small">No containers on {hostId}.</p>}
+      >
+        {() => [...groups.entries()].map(([project, items]) => (
           <div key={project} role="group" aria-label={project ? `Project ${project}` : 'No project'}>
             <h4>{project || 'No Compose project'}</h4>
             <table className="rtable ctable">
@@ -125,8 +128,8 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
               </tbody>
             </table>
           </div>
-        ))
-      )}
+        ))}
+      </QueryState>
       <TypedConfirmDialog
         open={removing !== null}
         onOpenChange={(open) => !open && setRemoving(null)}

@@ -14,6 +14,7 @@ import { ConnectionState } from '../ssh/ConnectionState'
 import { upsertHost, useHosts, type Host } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { HostHealthCard } from './HostHealthCard'
 import { healthKeys, REFRESH_MS, useRefreshHealth } from './health-queries'
 import { RefreshButton } from '../ui/RefreshButton'
@@ -62,22 +63,31 @@ export function HealthView() {
             <AlertsPanel />
           ) : tab === 'report' ? (
             <ReportPanel />
-          ) : !hosts.data ? (
-            hosts.isError ? <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div> : <p className="fleet-loading" role="status">Loading hosts…</p>
-          ) : sorted.length === 0 ? (
-            <EmptyState icon={HeartPulse} title="No SSH hosts">
-              Add a host in Hosts (or list it in ~/.ssh/config) to see its memory, disks, units and containers here.
-            </EmptyState>
           ) : (
-            <>
-              {connected.length === 0 && <p className="faint health-hint">No host is connected. Connect one below to read its health.</p>}
-              <div className="hcards">
-                {connected.map((h) => (
-                  <HostHealthCard key={h.id} host={h} threshold={threshold} />
-                ))}
-              </div>
-              {others.length > 0 && <NotConnected hosts={others} />}
-            </>
+            <QueryState
+              query={hosts}
+              layout="view"
+              loading="Loading hosts…"
+              failed="Hosts could not be loaded"
+              isEmpty={() => sorted.length === 0}
+              empty={
+                <EmptyState icon={HeartPulse} title="No SSH hosts">
+                  Add a host in Hosts (or list it in ~/.ssh/config) to see its memory, disks, units and containers here.
+                </EmptyState>
+              }
+            >
+              {() => (
+                <>
+                  {connected.length === 0 && <p className="faint health-hint">No host is connected. Connect one below to read its health.</p>}
+                  <div className="hcards">
+                    {connected.map((h) => (
+                      <HostHealthCard key={h.id} host={h} threshold={threshold} />
+                    ))}
+                  </div>
+                  {others.length > 0 && <NotConnected hosts={others} />}
+                </>
+              )}
+            </QueryState>
           )}
         </div>
       </div>
