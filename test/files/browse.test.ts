@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { SSHD_PATH } from '../fleet/sshd'
 import { findExecutable } from '../fleet/proc'
 import { testUser } from '../fleet/test-user'
+import { decodeFileListing } from '../../src/shared/contract/files'
 import { startFilesFleet, type FilesFleet } from './files-bench-fleet'
 
 const isRoot = process.getuid?.() === 0
@@ -36,7 +37,7 @@ describe.skipIf(!ready)('files.* browsing against a real sshd', () => {
   })
 
   it('lists a folder with types, sizes, modes, owner and group names, and symlinks with their targets', async () => {
-    const { entries, access } = await fleet.call('files.list', { hostId: host, path: root })
+    const { entries, access } = decodeFileListing(await fleet.call('files.list', { hostId: host, path: root }))
     expect(access).toBe('sftp')
     const byName = Object.fromEntries(entries.map((e) => [e.name, e]))
     expect(Object.keys(byName).sort()).toEqual(['.env', 'dangling', 'sites-available', 'sites-enabled'])
@@ -47,7 +48,7 @@ describe.skipIf(!ready)('files.* browsing against a real sshd', () => {
     expect(byName.dangling).toMatchObject({ type: 'symlink', target: '/nonexistent/target' })
     expect(byName.dangling.targetType).toBeUndefined()
 
-    const linked = await fleet.call('files.list', { hostId: host, path: path.join(root, 'sites-enabled') })
+    const linked = decodeFileListing(await fleet.call('files.list', { hostId: host, path: path.join(root, 'sites-enabled') }))
     expect(linked.entries).toEqual([expect.objectContaining({ name: 'e2i-app', type: 'symlink', target: '../sites-available/e2i-app', targetType: 'file' })])
     const st = await fleet.call('files.stat', { hostId: host, path: path.join(root, 'sites-enabled', 'e2i-app') })
     expect(st).toMatchObject({ type: 'symlink', targetType: 'file', owner: me })
@@ -136,7 +137,7 @@ describe.skipIf(!userReady)('files.* for a non-root login user (real user, sudo 
     const cat = findExecutable('cat')!
     const stat = findExecutable('stat')!
     user.allowSudo(`${user.name} ALL=(root) NOPASSWD: ${find}, ${cat}, ${stat}\n`)
-    const listed = await fleet.call('files.list', { hostId: host, path: secret })
+    const listed = decodeFileListing(await fleet.call('files.list', { hostId: host, path: secret }))
     expect(listed.access).toBe('sudo')
     expect(listed.entries).toEqual([expect.objectContaining({ name: 'app.conf', type: 'file', size: 11, owner: 'root', mode: 0o644 })])
     const read = await fleet.call('files.read', { hostId: host, path: path.join(secret, 'app.conf') })

@@ -5,6 +5,7 @@ import { ByteRanges } from '../../src/main/files/byte-ranges'
 import { namesFromLongname, parseFindOutput } from '../../src/main/files/remote-listing'
 import { nginxConfCandidates, validatorFor } from '../../src/main/files/validators'
 import { textDiff } from '../../src/main/files/text-diff'
+import { decodeFileListing, encodeFileListing, FileListingSchema, type FileEntry } from '../../src/shared/contract/files'
 
 describe('ByteRanges', () => {
   it('advances only over bytes joined to the start, whatever order pieces land in', () => {
@@ -55,5 +56,24 @@ describe('validators', () => {
   it('counts the diff in lines, and an unchanged text has no diff', () => {
     expect(textDiff('/x', 'a\nb\n', 'a\nc\nd\n')).toMatchObject({ added: 2, removed: 1 })
     expect(textDiff('/x', 'a\n', 'a\n')).toEqual({ diff: '', added: 0, removed: 0 })
+  })
+})
+
+describe('the listing on the wire', () => {
+  it('travels as columns and comes back as the same entries; 100,000 entries stay far under the host\'s 16 MB socket cap', () => {
+    const entries: FileEntry[] = [
+      { name: 'e2i-app', type: 'symlink', size: 26, mtime: 1, owner: 'root', group: 'root', mode: 0o777, target: '../sites-available/e2i-app', targetType: 'file' },
+      { name: 'gone', type: 'symlink', size: 4, mtime: 2, owner: 'enunez', group: 'docker', mode: 0o777, target: '/nope' },
+      { name: 'logs', type: 'dir', size: 4096, mtime: 3, owner: 'enunez', group: 'adm', mode: 0o2750 },
+      { name: 'fifo', type: 'other', size: 0, mtime: 4, owner: '1001', group: '1001', mode: 0o600 }
+    ]
+    const wire = FileListingSchema.parse(JSON.parse(JSON.stringify(encodeFileListing('/etc/nginx', 'sftp', entries))))
+    expect(decodeFileListing(wire)).toEqual({ path: '/etc/nginx', access: 'sftp', entries })
+    expect(wire.names).toEqual(['root', 'enunez', '1001', 'docker', 'adm'])
+
+    const many: FileEntry[] = Array.from({ length: 100_000 }, (_, i) => ({ name: `log-${String(i).padStart(5, '0')}.txt`, type: 'file', size: i % 97, mtime: 1764979200000 + i, owner: 'root', group: 'root', mode: 0o644 }))
+    const bytes = JSON.stringify(encodeFileListing('/var/log', 'sftp', many)).length
+    expect(bytes).toBeLessThan(5_000_000)
+    expect(FileListingSchema.safeParse({ ...encodeFileListing('/x', 'sftp', entries), types: 'f' }).success).toBe(false)
   })
 })

@@ -10,7 +10,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Stats } from 'ssh2'
 import type { MethodName } from '../../shared/contract'
-import type { FileEntry, filesMethods } from '../../shared/contract/files'
+import { encodeFileListing, type FileEntry, type filesMethods } from '../../shared/contract/files'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import { AuditLog } from '../providers/audit/audit-log'
@@ -135,7 +135,10 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
   }
 
   const handlers: Pick<Handlers, FilesMethodName> = {
-    'files.list': ({ hostId, path }) => list(hostId, path),
+    'files.list': async ({ hostId, path }) => {
+      const listing = await list(hostId, path)
+      return encodeFileListing(listing.path, listing.access, listing.entries)
+    },
     'files.stat': ({ hostId, path }) => statEntry(hostId, path),
     'files.home': async ({ hostId }) => ({ path: await onSftp(hostId, 'find the home folder', '.', (sftp) => sftpCall<string>((cb) => sftp.realpath('.', cb))) }),
     'files.mkdir': ({ hostId, path }, ctx) =>

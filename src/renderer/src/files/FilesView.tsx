@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { Bookmark, BookmarkPlus, Download, FileEdit, FolderOpen, FolderPlus, KeyRound, Pencil, Trash2, Upload, X } from 'lucide-react'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { Result } from '../../../shared/contract'
+import { decodeFileListing } from '../../../shared/contract/files'
 import { EmptyState } from '../areas/EmptyState'
 import { useApi } from '../rpc/api-context'
 import { useHosts } from '../ssh/ssh-queries'
@@ -49,7 +50,7 @@ export function FilesView() {
 
   const home = useQuery({ queryKey: ['files.home', host], queryFn: () => api.call('files.home', { hostId: host }), enabled: Boolean(host) && !nav[host], retry: false })
   const here = nav[host] ? nav[host].stack[nav[host].index] : home.data?.path
-  const listing = useQuery({ queryKey: ['files.list', host, here], queryFn: () => api.call('files.list', { hostId: host, path: here! }), enabled: Boolean(host && here), retry: false })
+  const listing = useQuery({ queryKey: ['files.list', host, here], queryFn: async () => decodeFileListing(await api.call('files.list', { hostId: host, path: here! })), enabled: Boolean(host && here), retry: false })
   const bookmarks = useQuery({ queryKey: ['files.bookmarks.list', host], queryFn: () => api.call('files.bookmarks.list', { hostId: host }), enabled: Boolean(host), retry: false })
   const localHome = useQuery({ queryKey: ['files.local.list', '~'], queryFn: () => api.call('files.local.list', {}), staleTime: Infinity })
 

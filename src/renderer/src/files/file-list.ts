@@ -1,7 +1,7 @@
 /** Sorting, filtering and formatting of a folder's entries for the Files view (pure, no React). */
-import type { Result } from '../../../shared/contract'
+import type { FileEntry } from '../../../shared/contract/files'
 
-export type RemoteEntry = Result<'files.list'>['entries'][number]
+export type RemoteEntry = FileEntry
 export type SortKey = 'name' | 'size' | 'mtime'
 export interface Sort {
   key: SortKey
