@@ -69,12 +69,15 @@ export class DeployRun {
   ) {
     this.toImage = `${req.service.repo}:${req.tag}`
     const c = req.service.container
+    const name = req.service.kind === 'compose' ? req.service.name : req.service.id.slice('container:'.length)
+    // In the lock from the start (the temporary name is known now): recovery finds the new container by it.
     this.journal = {
       kind: req.service.kind,
-      name: req.service.kind === 'compose' ? req.service.name : req.service.id.slice('container:'.length),
+      name,
       oldContainerId: c.Id,
       fromImage: c.Image,
-      toImage: this.toImage
+      toImage: this.toImage,
+      ...(req.service.kind === 'container' ? { tempName: `${name}-dropdeck-${req.deployId.slice(0, 8)}` } : {})
     }
   }
 
@@ -100,7 +103,9 @@ export class DeployRun {
       what: `${this.req.action} ${this.toImage}`,
       since: now,
       updatedAt: now,
-      timeoutMs: this.deps.lockTimeoutMs
+      timeoutMs: this.deps.lockTimeoutMs,
+      step: 'lock',
+      journal: this.journal
     })
   }
 
@@ -235,16 +240,14 @@ export class DeployRun {
     const runImage = await this.tagStep()
     const plan = recreatePlan(old, oldImage?.Config, runImage, { [DEPLOY_LABEL]: this.req.deployId })
     if (plan.refusal) throw new DropdeckError('BAD_REQUEST', `${this.journal.name} cannot be recreated safely: ${plan.refusal}.`)
-    const tempName = `${this.journal.name}-dropdeck-${this.req.deployId.slice(0, 8)}`
+    const tempName = this.journal.tempName!
     const stopFirst = svc.switchMode === 'stop-first'
     const wasRunning = old.State.Running
     let stoppedAt: number | null = null
 
     await this.step('start', async () => {
-      // One journal write before anything changes: recovery finds the new container by its temporary
-      // name, and starts the old one whenever it is not running, so later steps need no write of their own.
-      this.journal.tempName = tempName
-      await this.writeJournal('start')
+      // The lock already holds the journal with the temporary name: recovery finds the new container by
+      // it, and starts the old one whenever it is not running, so these steps need no write of their own.
       const id = await docker.create(tempName, plan.body)
       this.journal.newContainerId = id
       for (const n of plan.extraNetworks) await docker.connect(n.name, id, n.endpoint)

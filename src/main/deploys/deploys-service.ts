@@ -104,8 +104,7 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
   const settingsKey = (hostId: string, serviceId: string) => `${hostId} ${serviceId}`
   const settingsOf = async (hostId: string, serviceId: string): Promise<DeploySettings> => ({ ...defaultDeploySettings, ...(await settingsFile.read())[settingsKey(hostId, serviceId)] })
 
-  const find = async (hostId: string, serviceId: string): Promise<FoundService> => {
-    const docker = new HostDocker(deps.engine, hostId)
+  const find = async (hostId: string, serviceId: string, docker = new HostDocker(deps.engine, hostId)): Promise<FoundService> => {
     const svc = discoverServices(await docker.containers()).find((s) => s.id === serviceId)
     if (!svc) throw new DropdeckError('NOT_FOUND', `${hostId} has no service ${serviceId}; its containers may have been removed. Refresh the Deploys list.`)
     return svc
@@ -131,15 +130,21 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
   async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext): Promise<{ deployId: string }> {
     const live = liveRunFor(hostId, serviceId)
     if (live) throw lockedError(serviceId, live.run.lockInfo())
-    const svc = await find(hostId, serviceId)
-    const docker = new HostDocker(deps.engine, hostId)
+    // The run's own kept-open Engine channel (a deploy makes dozens of requests), from the first lookup on.
+    const runDocker = new HostDocker(deps.engine, hostId, true)
+    let svc: FoundService
+    try {
+      svc = await find(hostId, serviceId, runDocker)
+    } catch (err) {
+      runDocker.close()
+      throw err
+    }
+    const docker = runDocker
     const deployId = randomBytes(8).toString('hex')
     const settings = await settingsOf(hostId, serviceId)
     const view: DeployRunView = { id: deployId, deployId, hostId, serviceId, action, toImage: `${svc.repo}:${tag}`, phase: 'running', steps: [], cancellable: true, entry: null }
     const clients: Tracked['clients'] = new Map()
     let seq = 0
-    // The run's own kept-open Engine channel: a deploy makes dozens of requests.
-    const runDocker = new HostDocker(deps.engine, hostId, true)
     const run = new DeployRun(
       {
         docker: runDocker,
@@ -167,14 +172,19 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
     )
     // With the image already on the host there is nothing to do outside the lock: take it now, so a
     // second deploy of the same service fails right here with DEPLOY_LOCKED and the holder.
-    const onHost = await docker.image(`${svc.repo}:${tag}`)
-    if (onHost) {
-      const got = await state.acquire(run.lockInfo())
-      if (!got.acquired) throw lockedError(serviceId, got.holder)
-      run.req.lockHeld = true
-    } else {
-      const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
-      if (held && !publicLock(held).stale) throw lockedError(serviceId, held)
+    try {
+      const onHost = await docker.image(`${svc.repo}:${tag}`)
+      if (onHost) {
+        const got = await state.acquire(run.lockInfo())
+        if (!got.acquired) throw lockedError(serviceId, got.holder)
+        run.req.lockHeld = true
+      } else {
+        const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
+        if (held && !publicLock(held).stale) throw lockedError(serviceId, held)
+      }
+    } catch (err) {
+      runDocker.close()
+      throw err
     }
     const tracked: Tracked = { run, view, done: Promise.resolve(null as unknown as DeployEntry), clients }
     runs.set(deployId, tracked)
