@@ -97,6 +97,8 @@ export const errorDataSchemas = {
   PORT_IN_USE: z.looseObject({
     port: count,
     holder: maybe(z.looseObject({ pid: count, command: text })),
+    /** The port is one of Dropdeck's own tunnels: which. */
+    tunnel: maybe(z.looseObject({ id: text, hostId: text, remoteHost: text, remotePort: count })),
     /** A free port near the one asked for. */
     suggestion: count
   }),

@@ -66,8 +66,7 @@ beforeAll(async () => {
   Object.assign(process.env, keyring.env)
   droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.68.10', port: 'auto', env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
   process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  // DROPDECK_RENDERER_DIR: a renderer built elsewhere than out/renderer (npm run build makes that one).
-  running = await runHost({ rendererDir: process.env.DROPDECK_RENDERER_DIR || undefined })
+  running = await runHost()
   browser = await launchChromium()
   view = await openPage(browser, running.host.url)
   page = view.page

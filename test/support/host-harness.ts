@@ -18,7 +18,8 @@ export interface RunningHost {
 export async function runHost(options: { rendererDir?: string } = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dropdeck-host-'))
   const services = createServices({ dataDir, version: '0.0.0-test' })
-  const host = await startHost({ services, rendererDir: options.rendererDir ?? join(repoRoot, 'out/renderer') })
+  // DROPDECK_RENDERER_DIR: a renderer built somewhere else than out/renderer (what `npm run build` makes).
+  const host = await startHost({ services, rendererDir: options.rendererDir ?? (process.env.DROPDECK_RENDERER_DIR || join(repoRoot, 'out/renderer')) })
   return {
     host,
     services,

@@ -228,6 +228,18 @@ export class Tunnel {
   }
 }
 
+/**
+ * The port is one of Dropdeck's own tunnels: say which (the OS would name this process's command
+ * line, which tells the operator nothing), and a free port near it.
+ */
+export async function heldByTunnel(port: number, holder: Tunnel): Promise<DropdeckError> {
+  const suggestion = await suggestFreePort(port)
+  const what = `${holder.hostId} ${holder.remoteHost}:${holder.remotePort}`
+  return new DropdeckError('PORT_IN_USE', `Local port ${port} is already used by Dropdeck's tunnel to ${what}. Port ${suggestion} is free: use it, or stop that tunnel.`, {
+    data: { port, tunnel: { id: holder.id, hostId: holder.hostId, remoteHost: holder.remoteHost, remotePort: holder.remotePort }, suggestion }
+  })
+}
+
 async function portInUse(port: number, code: string): Promise<DropdeckError> {
   const [holder, suggestion] = await Promise.all([findPortHolder(port).catch(() => undefined), suggestFreePort(port)])
   const who = holder ? ` by ${holder.command.split(' ')[0].split('/').pop()} (pid ${holder.pid})` : ''

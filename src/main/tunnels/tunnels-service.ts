@@ -12,7 +12,7 @@ import type { EventBus } from '../rpc/event-bus'
 import type { CallContext } from '../rpc/context'
 import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
 import { JsonFile, keepValidEntries } from '../storage/json-file'
-import { Tunnel } from './tunnel'
+import { heldByTunnel, Tunnel } from './tunnel'
 
 export interface StartTunnelParams {
   hostId: string
@@ -78,6 +78,8 @@ export class TunnelsService {
 
   async start(p: StartTunnelParams, ctx?: CallContext): Promise<{ id: string; localPort: number }> {
     const startOnLaunch = p.startOnLaunch ?? false
+    const holder = p.localPort === undefined ? undefined : [...this.tunnels.values()].find((t) => t.localPort === p.localPort && t.state !== 'stopped')
+    if (holder && p.localPort !== undefined) throw await heldByTunnel(p.localPort, holder)
     const tunnel = this.create({ ...p, startOnLaunch })
     await tunnel.listen(p.localPort)
     this.tunnels.set(tunnel.id, tunnel)

@@ -107,7 +107,11 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
                 <div className="port-in-use" role="alert">
                   <p className="port-in-use-title">Port {taken.port} is already in use</p>
                   <p className="port-in-use-detail">
-                    {taken.holder?.pid || taken.holder?.command ? (
+                    {taken.tunnel?.hostId ? (
+                      <>
+                        Dropdeck’s tunnel to <span className="mono">{taken.tunnel.hostId} {taken.tunnel.remoteHost}:{taken.tunnel.remotePort}</span> holds it.
+                      </>
+                    ) : taken.holder?.pid || taken.holder?.command ? (
                       <>
                         Held by <span className="mono">{taken.holder.command ?? 'a process'}</span>
                         {taken.holder.pid !== undefined && <span className="mono"> (pid {taken.holder.pid})</span>}.

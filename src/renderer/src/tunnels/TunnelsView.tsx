@@ -4,7 +4,7 @@
  */
 import * as Switch from '@radix-ui/react-switch'
 import { useQueryClient } from '@tanstack/react-query'
-import { Cable, ExternalLink, Play, Plus, Square } from 'lucide-react'
+import { Cable, ExternalLink, Pencil, Play, Plus, Square } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHashPath } from '../navigation/use-hash-path'
@@ -222,7 +222,7 @@ export function TunnelsView() {
           </label>
           <ul className="presets-list">
             {seedPresets.map((preset) => (
-              <PresetRow key={preset.id} preset={preset} disabled={!chosenHost || starting !== null} busy={starting === preset.id} onStart={() => startPreset(preset)} />
+              <PresetRow key={preset.id} preset={preset} disabled={!chosenHost || starting !== null} busy={starting === preset.id} onStart={() => startPreset(preset)} onEdit={() => setDialog({ initial: draftFor(preset, chosenHost), title: `Start ${preset.label}` })} />
             ))}
           </ul>
           {forwardPresets.length > 0 && (
@@ -230,7 +230,7 @@ export function TunnelsView() {
               <p className="zone-list-title">From LocalForward</p>
               <ul className="presets-list">
                 {forwardPresets.map((preset) => (
-                  <PresetRow key={preset.id} preset={preset} disabled={starting !== null} busy={starting === preset.id} onStart={() => startPreset(preset)} />
+                  <PresetRow key={preset.id} preset={preset} disabled={starting !== null} busy={starting === preset.id} onStart={() => startPreset(preset)} onEdit={() => setDialog({ initial: draftFor(preset, preset.hostId ?? chosenHost), title: `Start ${preset.label}` })} />
                 ))}
               </ul>
             </>
@@ -248,13 +248,17 @@ function draftFor(preset: TunnelPreset, hostId: string): Partial<TunnelDraft> {
   return { hostId, remoteHost: preset.remoteHost, remotePort: String(preset.remotePort), localPort: String(preset.localPort) }
 }
 
-function PresetRow({ preset, onStart, disabled, busy }: { preset: TunnelPreset; onStart: () => void; disabled: boolean; busy: boolean }) {
+/** One click starts it on its ports; the pencil opens it in the New tunnel form with every port editable. */
+function PresetRow({ preset, onStart, onEdit, disabled, busy }: { preset: TunnelPreset; onStart: () => void; onEdit: () => void; disabled: boolean; busy: boolean }) {
   return (
-    <li>
+    <li className="preset-row">
       <button type="button" className="preset-item" onClick={onStart} disabled={disabled} aria-label={`Start ${preset.label}${preset.hostId ? ` on ${preset.hostId}` : ''}`}>
         <Play size={11} aria-hidden="true" className="preset-play" />
         <span className="truncate">{preset.label}</span>
         <span className="preset-port mono">{busy ? '…' : `${preset.localPort}${preset.hostId ? ` · ${preset.hostId}` : ''}`}</span>
+      </button>
+      <button type="button" className="icon-button preset-edit" onClick={onEdit} disabled={disabled} aria-label={`Edit ports and start ${preset.label}${preset.hostId ? ` on ${preset.hostId}` : ''}`} title="Edit the ports, then start">
+        <Pencil size={12} aria-hidden="true" />
       </button>
     </li>
   )
