@@ -9,7 +9,7 @@ import { ActionProgressList } from '../droplets/ActionProgressList'
 import { formatDateTime } from '../fleet/format'
 import { useAudit } from '../rpc/provider-queries'
 import { Drawer } from '../ui/Drawer'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { useActionActivity } from './action-activity'
 
 export function ActivityDrawer({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -46,10 +46,16 @@ function ActivityTabs() {
 function AuditLog() {
   const audit = useAudit()
   const entries = useMemo(() => [...(audit.data ?? [])].sort((a, b) => b.at.localeCompare(a.at)), [audit.data])
-  if (audit.isError && !audit.data) return <ErrorNotice error={audit.error} title="The audit log could not be read" />
-  if (!audit.data) return <p className="faint drawer-empty">Loading…</p>
-  if (entries.length === 0) return <p className="faint drawer-empty">Nothing changed yet. Every droplet and DNS change made from Dropdeck is recorded here.</p>
   return (
+    <QueryState
+      query={audit}
+      layout="drawer"
+      loading="Loading…"
+      failed="The audit log could not be read"
+      isEmpty={() => entries.length === 0}
+      empty={<p className="faint drawer-empty">Nothing changed yet. Every droplet and DNS change made from Dropdeck is recorded here.</p>}
+    >
+      {() => (
     <table className="audit-table" aria-label="Audit log">
       <thead>
         <tr>
@@ -79,5 +85,7 @@ function AuditLog() {
         ))}
       </tbody>
     </table>
+      )}
+    </QueryState>
   )
 }

@@ -6,7 +6,7 @@
  */
 import { useQuery } from '@tanstack/react-query'
 import { useApi } from '../rpc/api-context'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { ContainerStats } from './ContainerStats'
 import { containersKeys, type Container } from './containers-queries'
 import { formatAgo } from '../ui/format'
@@ -59,30 +59,40 @@ export function HealthDetail({ hostId, container }: { hostId: string; container:
         <dd className="mono">{container.id.slice(0, 12)}</dd>
       </dl>
       {!running ? (
-        !tail.data ? (
-          tail.isError ? <ErrorNotice error={tail.error} title="Its last log lines could not be read" /> : <p className="faint small" role="status">Reading its last log lines…</p>
-        ) : tail.data.lines.length === 0 ? (
-          <p className="faint small">It printed nothing before it stopped.</p>
-        ) : (
-          <div>
-            <h5>Last log lines</h5>
-            <pre className="cdetail-output cdetail-tail" aria-label={`Last log lines of ${container.name}`}>
-              {tail.data.lines.map((l, n) => (
-                <span key={n} className={l.stream === 'stderr' ? 'cdetail-stderr' : undefined}>
-                  {l.text}
-                  {'\n'}
-                </span>
-              ))}
-            </pre>
-          </div>
-        )
+        <QueryState
+          query={tail}
+          layout="detail"
+          loading="Reading its last log lines…"
+          failed="Its last log lines could not be read"
+          isEmpty={(t) => t.lines.length === 0}
+          empty={<p className="faint small">It printed nothing before it stopped.</p>}
+        >
+          {(t) => (
+            <div>
+              <h5>Last log lines</h5>
+              <pre className="cdetail-output cdetail-tail" aria-label={`Last log lines of ${container.name}`}>
+                {t.lines.map((l, n) => (
+                  <span key={n} className={l.stream === 'stderr' ? 'cdetail-stderr' : undefined}>
+                    {l.text}
+                    {'\n'}
+                  </span>
+                ))}
+              </pre>
+            </div>
+          )}
+        </QueryState>
       ) : container.health === null ? (
         <p className="faint small">No health check is configured for this container.</p>
-      ) : !health.data ? (
-        health.isError ? <ErrorNotice error={health.error} title="The health check results could not be read" /> : <p className="faint small" role="status">Reading health check results…</p>
-      ) : health.data.length === 0 ? (
-        <p className="faint small">The health check has not run yet.</p>
       ) : (
+        <QueryState
+          query={health}
+          layout="detail"
+          loading="Reading health check results…"
+          failed="The health check results could not be read"
+          isEmpty={(results) => results.length === 0}
+          empty={<p className="faint small">The health check has not run yet.</p>}
+        >
+          {(results) => (
         <table className="cdetail-checks" aria-label={`Health check results for ${container.name}`}>
           <thead>
             <tr>
@@ -92,7 +102,7 @@ export function HealthDetail({ hostId, container }: { hostId: string; container:
             </tr>
           </thead>
           <tbody>
-            {[...health.data].reverse().map((r) => (
+            {[...results].reverse().map((r) => (
               <tr key={r.start} className={r.exitCode === 0 ? '' : 'is-failed'}>
                 <td className="nowrap" title={new Date(r.end).toLocaleString()}>
                   {formatAgo(r.end)}
@@ -105,6 +115,8 @@ export function HealthDetail({ hostId, container }: { hostId: string; container:
             ))}
           </tbody>
         </table>
+          )}
+        </QueryState>
       )}
     </div>
   )
