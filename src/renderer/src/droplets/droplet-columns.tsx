@@ -46,11 +46,13 @@ export const dropletColumns = [
     id: 'tags',
     header: 'Tags',
     size: 130,
+    // Each chip shrinks to an ellipsis rather than the column cutting the last one in half; the
+    // cell's title lists them all.
     cell: ({ row }) => (
-      <span className="chips">
+      <span className="chips chips-fit" title={row.original.tags.join(', ')}>
         {row.original.tags.map((tag) => (
-          <span key={tag} className="chip">
-            {tag}
+          <span key={tag} className="chip chip-fit" title={tag}>
+            <span className="chip-text">{tag}</span>
           </span>
         ))}
       </span>
