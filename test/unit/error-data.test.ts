@@ -56,6 +56,12 @@ describe('errorData', () => {
     expect(errorData(new DropdeckError('DEPLOY_LOCKED', 'x', { data: { holder: null } }), 'DEPLOY_LOCKED')).toEqual({ holder: null })
   })
 
+  it('reads a validator’s words from VALIDATION_FAILED only', () => {
+    const refused = new DropdeckError('VALIDATION_FAILED', 'x', { data: { path: '/etc/nginx/nginx.conf', validator: 'nginx', output: 'nginx: [emerg] unexpected "}"', backupPath: '/etc/nginx/.nginx.conf.bak', restored: true } })
+    expect(errorData(refused, 'VALIDATION_FAILED')?.output).toBe('nginx: [emerg] unexpected "}"')
+    expect(errorData(new DropdeckError('UPSTREAM', 'x', { data: { output: 'not a validator' } }), 'VALIDATION_FAILED')).toBeUndefined()
+  })
+
   it('finds a provider request id whatever the code', () => {
     expect(providerRequestId(new DropdeckError('NOT_FOUND', 'x', { data: { provider: 'digitalocean', requestId: 'r-1' } }))).toBe('r-1')
     expect(providerRequestId(new DropdeckError('UPSTREAM', 'x', { data: { requestId: 7 } }))).toBeUndefined()

@@ -8,6 +8,7 @@ import * as Dialog from '@radix-ui/react-dialog'
 import { Eye, RotateCcw, Save, X } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import type { Result } from '../../../shared/contract'
+import { errorData } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
 import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
@@ -81,7 +82,8 @@ export function FileEditorPanel({ hostId, file, onClose, onReopen }: { hostId: s
   }
 
   const code = failure instanceof DropdeckError ? failure.code : undefined
-  const output = failure instanceof DropdeckError ? (failure.data as { output?: string } | undefined)?.output : undefined
+  // the validator's own words (nginx -t): only VALIDATION_FAILED carries them
+  const output = errorData(failure, 'VALIDATION_FAILED')?.output
 
   return (
     <section className="files-editor" aria-label={`Editing ${file.path}`}>
