@@ -58,6 +58,7 @@ describe.skipIf(!nginxReady)('Files in Chromium', () => {
     await page.goto(`${app.running.host.url.split('#')[0]}#/files`)
     await page.getByRole('heading', { name: 'Files', level: 2 }).waitFor()
     await page.getByRole('navigation', { name: 'Bookmarks' }).getByText('/etc/nginx/sites-enabled').waitFor()
+    expect(await page.getByRole('combobox', { name: 'Host' }).inputValue()).toBe(HOST)
     await goTo(join(root, 'many'))
     await page.getByText('100,000 items').waitFor({ timeout: 60_000 })
     const rows = await page.locator('.files-scroll [role="row"]').count()
