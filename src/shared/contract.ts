@@ -107,7 +107,7 @@ export const methods = {
       key: SecretKeySchema,
       // Provider tokens are long opaque strings of visible ASCII; whitespace or a control character is a paste
       // accident, and one in an Authorization header would make HTTP quote the token back in its error.
-      value: z.string().min(1).max(4096).regex(/^[\x21-\x7E]+$/, 'a token is visible ASCII: no spaces, line breaks or control characters'),
+      value: z.string().min(1).max(4096).regex(/^[\x21-\x7E]+$/, 'a token has no spaces, line breaks or control characters'),
       /** DigitalOcean only: the team the token belongs to; the active one when omitted. */
       context: ContextNameSchema.optional(),
       /**

@@ -6,11 +6,13 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DO_TEST_TOKEN, startDigitalOceanStub, type DigitalOceanStub } from '../fleet/provider-stubs'
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { launchChromium, openPage, type WatchedPage } from '../support/browser'
 import { runHost, type RunningHost } from '../support/host-harness'
 
 let keyring: SecretService
+let digitalocean: DigitalOceanStub
 let running: RunningHost
 let browser: Browser
 let view: WatchedPage
@@ -20,7 +22,9 @@ const areas = ['Droplets', 'DNS', 'Hosts', 'Containers', 'Logs', 'Terminals', 'T
 beforeAll(async () => {
   keyring = await startSecretService()
   Object.assign(process.env, keyring.env)
-  running = await runHost()
+  // A token is checked with the provider before it is stored: the spec-validated DigitalOcean stub answers.
+  digitalocean = await startDigitalOceanStub({ droplets: 3, host: '127.0.163.1' })
+  running = await runHost({ env: { ...process.env, DROPDECK_DO_API: digitalocean.url } })
   browser = await launchChromium()
   view = await openPage(browser, running.host.url)
 })
@@ -28,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await running?.stop()
+  await digitalocean?.stop()
   await keyring?.stop()
 })
 
@@ -49,18 +54,28 @@ describe('the app frame in Chromium', () => {
     await page.keyboard.press('Control+Comma')
     await page.getByRole('heading', { name: 'Provider tokens' }).waitFor()
     await page.getByText('Stored in', { exact: false }).or(page.getByText('Not set')).first().waitFor()
-    const token = 'dop_v1_' + 'e2e0'.repeat(16)
+    const token = DO_TEST_TOKEN
+    const form = page.getByRole('form', { name: 'DigitalOcean token' })
     const field = page.getByLabel('DigitalOcean', { exact: true })
     await field.fill('has a space')
-    await page.getByRole('form', { name: 'DigitalOcean token' }).getByRole('button', { name: 'Save' }).click()
+    await form.getByRole('button', { name: 'Save' }).click()
     await page.getByText('a token has no spaces', { exact: false }).waitFor()
     await field.fill(token)
-    await page.getByRole('form', { name: 'DigitalOcean token' }).getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('form', { name: 'DigitalOcean token' }).getByText('Stored in Secret Service (Linux)').waitFor()
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.getByText('Stored in Secret Service (Linux)').waitFor()
     expect(await field.inputValue()).toBe('')
     expect(await running.services.secrets.token('digitalocean')).toBe(token)
     expect(await page.content()).not.toContain(token)
     await view.screenshot('settings-token-stored')
+    // A token the provider refuses never replaces the one that works.
+    const refused = 'dop_v1_' + 'bad0'.repeat(16)
+    await field.fill(refused)
+    await form.getByRole('button', { name: 'Replace' }).click()
+    await expect.poll(async () => (await page.locator('#token-input-digitalocean-error').textContent()) ?? '').toMatch(/refused/i)
+    await form.getByRole('button', { name: 'Store without checking' }).waitFor()
+    expect(await running.services.secrets.token('digitalocean')).toBe(token)
+    // The field keeps what the operator typed (to store it anyway); no message repeats it.
+    expect(await page.locator('#token-input-digitalocean-error').textContent()).not.toContain(refused)
     expect(view.problems).toEqual([])
   })
 

@@ -19,7 +19,7 @@ describe('Settings: provider tokens', () => {
     fireEvent.change(input, { target: { value: 'dop v1 pasted with spaces' } })
     fireEvent.click(within(input.closest('form')!).getByRole('button', { name: 'Save' }))
 
-    const error = await screen.findByText('A token has no spaces or line breaks')
+    const error = await screen.findByText('A token has no spaces, line breaks or control characters')
     expect(error.id).toBe('token-input-digitalocean-error')
     expect(input.getAttribute('aria-invalid')).toBe('true')
     expect(fake.tokens.digitalocean).toBe(false)

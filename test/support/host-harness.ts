@@ -15,9 +15,9 @@ export interface RunningHost {
   stop(): Promise<void>
 }
 
-export async function runHost(options: { rendererDir?: string } = {}): Promise<RunningHost> {
+export async function runHost(options: { rendererDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dropdeck-host-'))
-  const services = createServices({ dataDir, version: '0.0.0-test' })
+  const services = createServices({ dataDir, version: '0.0.0-test', ...(options.env ? { env: options.env } : {}) })
   // DROPDECK_RENDERER_DIR: a renderer built somewhere else than out/renderer (what `npm run build` makes).
   const host = await startHost({ services, rendererDir: options.rendererDir ?? (process.env.DROPDECK_RENDERER_DIR || join(repoRoot, 'out/renderer')) })
   return {
