@@ -36,6 +36,25 @@ interface Tab {
 }
 
 const INITIAL = { cols: 80, rows: 24 }
+/**
+ * The open tabs, per browser tab (sessionStorage), so a page reload opens them again (new shells in
+ * the same tabs). Leaving the view closes its shells and forgets them.
+ */
+const SAVED_TABS = 'dropdeck.terminals.tabs'
+type SavedTab = Pick<Tab, 'kind' | 'hostId' | 'container'>
+
+function loadSavedTabs(): SavedTab[] {
+  try {
+    const saved: unknown = JSON.parse(sessionStorage.getItem(SAVED_TABS) ?? '[]')
+    if (!Array.isArray(saved)) return []
+    return saved.filter(
+      (t): t is SavedTab =>
+        typeof t === 'object' && t !== null && ['remote', 'local', 'container'].includes((t as SavedTab).kind) && typeof (t as SavedTab).hostId === 'string' && ((t as SavedTab).kind !== 'container' || typeof (t as SavedTab).container === 'string')
+    )
+  } catch {
+    return []
+  }
+}
 const LOCAL_LABEL = 'local shell'
 let nextKey = 1
 
@@ -47,6 +66,7 @@ export function TerminalsView() {
   const hosts = useHosts()
   useSavedCommandsEvents()
   const [tabs, setTabs] = useState<Tab[]>([])
+  const [restore] = useState(loadSavedTabs)
   const [active, setActive] = useState<number | null>(null)
   const [pick, setPick] = useState('')
   const [failure, setFailure] = useState<unknown>(null)
@@ -113,6 +133,12 @@ export function TerminalsView() {
   useEffect(() => {
     openRequested.current = openTab
   })
+  useEffect(() => {
+    for (const t of restore) openRequested.current({ ...t, key: nextKey++, connecting: true })
+  }, [restore])
+  useEffect(() => {
+    sessionStorage.setItem(SAVED_TABS, JSON.stringify(tabs.map(({ kind, hostId, container }) => ({ kind, hostId, ...(container ? { container } : {}) }))))
+  }, [tabs])
   useEffect(
     () =>
       takeTerminalRequests((r) =>
@@ -133,6 +159,7 @@ export function TerminalsView() {
     live.current = tabs
   })
   useEffect(() => () => {
+    sessionStorage.removeItem(SAVED_TABS)
     for (const t of live.current) if (t.id && !t.ended) void terminals.close(t.id).catch(() => undefined)
   }, [terminals])
 
