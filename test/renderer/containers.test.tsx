@@ -42,4 +42,36 @@ describe('Containers', () => {
     // only the connected host is asked
     expect(fake.calls.filter((c) => c.method === 'containers.list').every((c) => (c.params as { hostId: string }).hostId === 'web-1')).toBe(true)
   })
+
+  it('with several hosts connected, filters by host and by Compose project', async () => {
+    const lists: Record<string, Container[]> = {
+      'web-1': [container({ id: 'a', name: 'odoo-odoo-1', project: 'odoo' }), container({ id: 'b', name: 'e2i-mlflow-1', project: 'e2i' })],
+      'web-2': [container({ id: 'c', name: 'odoo-worker-1', project: 'odoo' }), container({ id: 'd', name: 'tax-rules-service' })]
+    }
+    renderApp(
+      {
+        handlers: {
+          'hosts.list': () => [host(), host({ id: 'web-2', name: 'web-2' })],
+          'containers.list': ({ hostId }) => lists[hostId] ?? []
+        }
+      },
+      '#/containers'
+    )
+    await screen.findByText('odoo-worker-1')
+    await screen.findByText('e2i-mlflow-1')
+    const hostFilter = screen.getByRole('combobox', { name: 'Host' }) as HTMLSelectElement
+    const projectFilter = screen.getByRole('combobox', { name: 'Compose project' }) as HTMLSelectElement
+    await waitFor(() => expect(Array.from(projectFilter.options).map((o) => o.textContent)).toEqual(['All projects', 'No Compose project', 'e2i', 'odoo']))
+
+    fireEvent.change(projectFilter, { target: { value: 'odoo' } })
+    await waitFor(() => expect(screen.queryByText('e2i-mlflow-1')).toBeNull())
+    expect(screen.getByText('odoo-odoo-1')).toBeTruthy()
+    expect(screen.getByText('odoo-worker-1')).toBeTruthy()
+    expect(screen.queryByText('tax-rules-service')).toBeNull()
+
+    fireEvent.change(hostFilter, { target: { value: 'web-2' } })
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Containers on web-1' })).toBeNull())
+    expect(screen.getByText('odoo-worker-1')).toBeTruthy()
+    expect(screen.queryByText('odoo-odoo-1')).toBeNull()
+  })
 })
