@@ -93,7 +93,9 @@ describe('terminals in the app', () => {
     await page.reload()
     await page.getByText('Connected', { exact: true }).waitFor()
     await page.keyboard.press('Alt+6')
-    await openTab(app.droplets.droplets[0].name)
+    // A reload opens the same tab again, with a new shell.
+    await expect.poll(() => page.locator('.term-pane').count()).toBe(1)
+    await expect.poll(() => page.locator('.term-pane:not([hidden])').getAttribute('data-terminal'), { timeout: 15_000 }).not.toBe('')
     expect(await pane.getAttribute('data-renderer')).toBe('dom')
   })
 
