@@ -22,6 +22,7 @@ import { createLogsServices } from '../logs/logs-service'
 import { createFilesServices, type FilesTuning } from '../files/files-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
 import { createDeploysServices, type DeploysTuning } from '../deploys/deploys-service'
+import { createDropletGuard } from '../deploys/droplet-guard'
 import type { OpsDeps } from './ops-deps'
 
 export interface ServicesOptions {
@@ -86,8 +87,9 @@ export function createServices(options: ServicesOptions): Services {
   const facts = createFactsServices(opsDeps)
   const logs = createLogsServices(opsDeps)
   const files = createFilesServices(opsDeps, options.filesTuning)
-  const deploys = createDeploysServices(opsDeps, options.deploysTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
+  const dropletGuard = createDropletGuard({ hostSource: async (id) => (await ssh.hosts.resolve(id)).source, droplets: () => providers.droplets(), assertWritable: (id, unlock, what) => providers.assertDropletWritable(id, unlock, what) })
+  const deploys = createDeploysServices({ ...opsDeps, dropletGuard }, options.deploysTuning)
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {

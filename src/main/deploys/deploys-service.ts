@@ -32,6 +32,7 @@ import { builtAt, HostDocker, splitImage } from './host-docker'
 import { HostState, publicLock, type LockInfo } from './host-state'
 import { discoverServices, listedHealth, type FoundService } from './service-discovery'
 import { recover } from './recovery'
+import type { DropletGuard } from './droplet-guard'
 
 type DeploysMethodName = keyof typeof deploysMethods & MethodName
 
@@ -67,7 +68,7 @@ export interface DeploysServices {
   dispose(): Promise<void>
 }
 
-export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {}): DeploysServices {
+export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGuard }, tuning: DeploysTuning = {}): DeploysServices {
   const state = new HostState((hostId, command, options) => deps.ssh.exec(hostId, command, options))
   const audit = new AuditLog(deps.dataDir, deps.bus, deps.log)
   const settingsFile = new JsonFile<Record<string, Partial<DeploySettings>>>({
@@ -127,9 +128,11 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
 
   const emitChanged = (hostId: string) => deps.bus.emit('deploys.changed', { hostId })
 
-  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext): Promise<{ deployId: string }> {
+  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext, unlock: boolean | undefined): Promise<{ deployId: string }> {
     const live = liveRunFor(hostId, serviceId)
     if (live) throw lockedError(serviceId, live.run.lockInfo())
+    // Before anything reaches the host: a droplet without the managed tag is read-only unless unlocked for this action.
+    await deps.dropletGuard?.(hostId, unlock, `${action} ${serviceId}:${tag}`)
     // The run's own kept-open Engine channel (a deploy makes dozens of requests), from the first lookup on.
     const runDocker = new HostDocker(deps.engine, hostId, true)
     let svc: FoundService
@@ -306,11 +309,11 @@ export function createDeploysServices(deps: OpsDeps, tuning: DeploysTuning = {})
 
   const handlers: Pick<Handlers, DeploysMethodName> = {
     'deploys.services': ({ hostId }) => listServices(hostId),
-    'deploys.start': ({ hostId, serviceId, tag }, ctx) => begin(hostId, serviceId, tag, 'deploy', ctx),
-    'deploys.rollback': async ({ hostId, serviceId, tag, confirm }, ctx) => {
+    'deploys.start': ({ hostId, serviceId, tag, unlock }, ctx) => begin(hostId, serviceId, tag, 'deploy', ctx, unlock),
+    'deploys.rollback': async ({ hostId, serviceId, tag, confirm, unlock }, ctx) => {
       const name = serviceId.replace(/^(compose:[^/]+\/|container:)/, '')
       if (confirm !== name) throw new DropdeckError('CONFIRMATION_REQUIRED', `Rolling ${serviceId} on ${hostId} back to ${tag} replaces the running version; confirm with the service's name.`, { data: { expected: name } })
-      return begin(hostId, serviceId, tag, 'rollback', ctx)
+      return begin(hostId, serviceId, tag, 'rollback', ctx, unlock)
     },
     'deploys.history': async ({ hostId, serviceId, limit }) => {
       const all = await state.history(hostId, serviceId ? 5000 : (limit ?? 200))

@@ -44,6 +44,8 @@ export interface ProviderServices {
   storeToken(params: Params<'secrets.set'>): Promise<Result<'secrets.set'>>
   /** The active team's droplets, from the cache when there is one (for SSH hosts). */
   droplets(): Promise<Droplet[]>
+  /** The managed-tag lock of one droplet (fetched fresh), for actions that reach it from elsewhere (deploys). */
+  assertDropletWritable(dropletId: number, unlock: boolean | undefined, what: string): Promise<void>
   dispose(): Promise<void>
 }
 
@@ -115,6 +117,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
     handlers,
     storeToken: (params) => accounts.storeToken(params),
     droplets: () => droplets.list(false),
+    assertDropletWritable: lock,
     async dispose() {
       unsubscribe()
       await droplets.dispose()

@@ -160,6 +160,13 @@ export const defaultDeploySettings: DeploySettings = { healthUrl: null, expectSt
 
 const HostService = { hostId: HostIdSchema, serviceId: ServiceIdSchema }
 
+/**
+ * For a host that is a droplet without the managed tag (settings.managedTag, when enforced): true unlocks
+ * it for this one deploy or rollback, as for droplet actions; without it the call fails with
+ * CONFIRMATION_REQUIRED and `data.readOnly: true`. Ignored for hosts that are not droplets.
+ */
+const Unlock = { unlock: z.boolean().optional() }
+
 export const deploysMethods = {
   /** The host's deployable services (one docker round per container), with running version, retained versions and the lock. */
   'deploys.services': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ services: z.array(DeployServiceSchema), compose: ComposeCliSchema.nullable() }) },
@@ -168,9 +175,9 @@ export const deploysMethods = {
    * (holder in `data`) when another deploy holds the service's lock. The caller gets its progress
    * (deploys.data / deploys.state) as if it had called deploys.open; a window closed meanwhile does not stop it.
    */
-  'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema }).strict(), result: z.object({ deployId: z.string() }) },
+  'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema, ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
   /** Like deploys.start, to a retained version; `confirm` must equal the service's name (CONFIRMATION_REQUIRED otherwise). */
-  'deploys.rollback': { params: z.object({ ...HostService, tag: ImageTagSchema, confirm: z.string().max(300).optional() }).strict(), result: z.object({ deployId: z.string() }) },
+  'deploys.rollback': { params: z.object({ ...HostService, tag: ImageTagSchema, confirm: z.string().max(300).optional(), ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
   /** The host's history, newest first; one service's with serviceId. */
   'deploys.history': { params: z.object({ hostId: HostIdSchema, serviceId: ServiceIdSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(), result: z.array(DeployEntrySchema) },
   /** Cancels a running deploy before its switch (the old version keeps running); refused after it. */

@@ -8,6 +8,7 @@ import { useApi } from '../rpc/api-context'
 import { Callout } from '../ui/Callout'
 import { DialogActions } from '../ui/DialogActions'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { formatAgo } from '../ui/format'
 import type { Service } from './deploys-queries'
 
@@ -34,18 +35,22 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
   const [error, setError] = useState<unknown>(null)
   const valid = TAG.test(tag) && tag !== running
   const onHost = service.retained.some((r) => r.tag === tag)
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
+  // unlock: the operator's answer to the managed-tag refusal of a droplet host, for this one deploy.
+  const start = (unlock?: boolean) => {
     if (!valid || busy) return
     setBusy(true)
     setError(null)
-    api.call('deploys.start', { hostId, serviceId: service.id, tag }).then(
+    api.call('deploys.start', { hostId, serviceId: service.id, tag, ...(unlock ? { unlock } : {}) }).then(
       ({ deployId }) => onStarted(deployId),
       (err: unknown) => {
         setError(err)
         setBusy(false)
       }
     )
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    start()
   }
   return (
     <Dialog.Content className="dialog-content dialog-wide" aria-describedby={`${id}-what`}>
@@ -94,7 +99,7 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
             </p>
           )}
         </div>
-        {error !== null && <ErrorNotice error={error} title={`${service.name} could not be deployed`} />}
+        {error !== null && (isLockedRefusal(error) ? <LockedRefusal error={error} busy={busy} onUnlock={() => start(true)} /> : <ErrorNotice error={error} title={`${service.name} could not be deployed`} />)}
         <DialogActions label={`Deploy ${tag || 'version'}`} busyLabel="Starting…" busy={busy} disabled={!valid || busy} />
       </form>
     </Dialog.Content>

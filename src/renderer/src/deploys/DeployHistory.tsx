@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatAgo } from '../ui/format'
 import { deploysKeys, tagOf, type Service } from './deploys-queries'
@@ -17,13 +18,16 @@ export function DeployHistory({ hostId, service, onStarted }: { hostId: string; 
   const [target, setTarget] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  const [typedName, setTypedName] = useState('')
   const retained = new Set(service.retained.map((r) => r.tag))
   const running = service.running?.tag
-  const rollback = (typed: string) => {
+  // unlock: the operator's answer to the managed-tag refusal of a droplet host, for this one rollback.
+  const rollback = (typed: string, unlock?: boolean) => {
     if (!target) return
     setBusy(true)
     setError(null)
-    api.call('deploys.rollback', { hostId, serviceId: service.id, tag: target, confirm: typed }).then(
+    setTypedName(typed)
+    api.call('deploys.rollback', { hostId, serviceId: service.id, tag: target, confirm: typed, ...(unlock ? { unlock } : {}) }).then(
       ({ deployId }) => {
         setBusy(false)
         setTarget(null)
@@ -105,7 +109,13 @@ export function DeployHistory({ hostId, service, onStarted }: { hostId: string; 
         confirmLabel="Roll back"
         busy={busy}
         onConfirm={rollback}
-        error={error !== null ? <ErrorNotice error={error} title="The rollback could not start" /> : undefined}
+        error={
+          error === null ? undefined : isLockedRefusal(error) ? (
+            <LockedRefusal error={error} busy={busy} onUnlock={() => rollback(typedName, true)} />
+          ) : (
+            <ErrorNotice error={error} title="The rollback could not start" />
+          )
+        }
       />
     </>
   )
