@@ -47,6 +47,8 @@ export interface RunRequest {
   tag: string
   /** The lock, when start already took it (the image was on the host). */
   lockHeld: boolean
+  /** The X-Registry-Auth header for the pull, built in memory for this run only (./registry-auth.ts). */
+  registryAuth?: string
 }
 
 const DEPLOY_TAG = /^deploy_[0-9a-f]{8}$/
@@ -126,7 +128,7 @@ export class DeployRun {
             shown = Date.now()
             progress(`pulling ${this.toImage}`, last)
           }
-        }, this.controller.signal)
+        }, this.controller.signal, this.req.registryAuth)
         return { detail: `pulled ${this.toImage}${last.total ? ` (${mb(last.total)})` : ''}` }
       })
       if (!locked) {

@@ -33,6 +33,7 @@ import { HostState, publicLock, type LockInfo } from './host-state'
 import { discoverServices, listedHealth, type FoundService } from './service-discovery'
 import { recover } from './recovery'
 import type { DropletGuard } from './droplet-guard'
+import { registryAuthHeader, registryOf } from './registry-auth'
 
 type DeploysMethodName = keyof typeof deploysMethods & MethodName
 
@@ -128,7 +129,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
 
   const emitChanged = (hostId: string) => deps.bus.emit('deploys.changed', { hostId })
 
-  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext, unlock: boolean | undefined): Promise<{ deployId: string }> {
+  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext, unlock: boolean | undefined, login?: { username: string; password: string }): Promise<{ deployId: string }> {
     const live = liveRunFor(hostId, serviceId)
     if (live) throw lockedError(serviceId, live.run.lockInfo())
     // Before anything reaches the host: a droplet without the managed tag is read-only unless unlocked for this action.
@@ -171,7 +172,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         },
         pause: tuning.pause ? (point) => tuning.pause!(deployId, point) : undefined
       },
-      { deployId, hostId, service: svc, action, tag, lockHeld: false }
+      { deployId, hostId, service: svc, action, tag, lockHeld: false, ...(login ? { registryAuth: registryAuthHeader({ ...login, serveraddress: registryOf(svc.repo) }) } : {}) }
     )
     // With the image already on the host there is nothing to do outside the lock: take it now, so a
     // second deploy of the same service fails right here with DEPLOY_LOCKED and the holder.
@@ -309,7 +310,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
 
   const handlers: Pick<Handlers, DeploysMethodName> = {
     'deploys.services': ({ hostId }) => listServices(hostId),
-    'deploys.start': ({ hostId, serviceId, tag, unlock }, ctx) => begin(hostId, serviceId, tag, 'deploy', ctx, unlock),
+    'deploys.start': ({ hostId, serviceId, tag, unlock, registry }, ctx) => begin(hostId, serviceId, tag, 'deploy', ctx, unlock, registry),
     'deploys.rollback': async ({ hostId, serviceId, tag, confirm, unlock }, ctx) => {
       const name = serviceId.replace(/^(compose:[^/]+\/|container:)/, '')
       if (confirm !== name) throw new DropdeckError('CONFIRMATION_REQUIRED', `Rolling ${serviceId} on ${hostId} back to ${tag} replaces the running version; confirm with the service's name.`, { data: { expected: name } })

@@ -4,6 +4,7 @@
  * from another's configuration, started, stopped, renamed, removed, and its last log lines.
  */
 import type { DockerEngine, EngineResponse, EngineSession } from '../docker/engine'
+import { isLoginRefused, registryOf } from './registry-auth'
 import { DropdeckError } from '../../shared/errors'
 
 export interface ListedContainer {
@@ -165,12 +166,13 @@ export class HostDocker {
    * they arrive. Throws UPSTREAM with docker's own words when the pull fails (no such tag, auth refused,
    * no space left); nothing on the host changed then.
    */
-  async pull(repo: string, tag: string, onProgress: (current: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+  async pull(repo: string, tag: string, onProgress: (current: number, total: number) => void, signal?: AbortSignal, registryAuth?: string): Promise<void> {
     let stream
+    const headers = registryAuth ? { 'X-Registry-Auth': registryAuth } : undefined
     try {
-      stream = await this.engine.stream(this.hostId, 'POST', `/images/create?fromImage=${enc(repo)}&tag=${enc(tag)}`, { signal, timeoutMs: 60_000 })
+      stream = await this.engine.stream(this.hostId, 'POST', `/images/create?fromImage=${enc(repo)}&tag=${enc(tag)}`, { signal, timeoutMs: 60_000, headers })
     } catch (err) {
-      throw pullFailed(this.hostId, `${repo}:${tag}`, err instanceof Error ? err.message : String(err))
+      throw pullFailed(this.hostId, `${repo}:${tag}`, err instanceof Error ? err.message : String(err), Boolean(registryAuth))
     }
     const layers = new Map<string, { current: number; total: number }>()
     let failure: string | null = null
@@ -205,7 +207,7 @@ export class HostDocker {
       stream.body.once('error', (err: Error) => reject(err))
     }).finally(() => stream.close())
     if (signal?.aborted) throw new DropdeckError('TIMEOUT', `The pull of ${repo}:${tag} was cancelled.`)
-    if (failure) throw pullFailed(this.hostId, `${repo}:${tag}`, failure)
+    if (failure) throw pullFailed(this.hostId, `${repo}:${tag}`, failure, Boolean(registryAuth))
     if (!(await this.image(`${repo}:${tag}`))) throw pullFailed(this.hostId, `${repo}:${tag}`, 'the pull ended without the image (the connection may have been cut)')
   }
 
@@ -274,7 +276,10 @@ export function demux(body: Buffer): string {
   return Buffer.concat(parts).toString('utf8')
 }
 
-function pullFailed(hostId: string, ref: string, why: string): DropdeckError {
+function pullFailed(hostId: string, ref: string, why: string, withLogin = false): DropdeckError {
   const clean = why.replace(new RegExp(`^${hostId}: `), '')
+  if (withLogin && isLoginRefused(clean)) {
+    return new DropdeckError('AUTH_FAILED', `The registry ${registryOf(splitImage(ref).repo)} refused the login for ${ref} (${clean}). Nothing on the host was changed; check the registry's user name and password or token.`, { data: { image: ref, registry: registryOf(splitImage(ref).repo) } })
+  }
   return new DropdeckError('UPSTREAM', `Pulling ${ref} on ${hostId} failed: ${clean}. Nothing on the host was changed; check the tag and the host's registry login.`, { data: { image: ref } })
 }

@@ -34,6 +34,8 @@ export interface StreamOptions {
   signal?: AbortSignal
   /** How long to wait for the response's status line; the body itself may run for ever. */
   timeoutMs?: number
+  /** More request headers, e.g. X-Registry-Auth for a pull. */
+  headers?: Record<string, string>
 }
 
 /** A long Engine API response (`/events`, `/containers/{id}/logs?follow=1`) on its own channel. */
@@ -114,7 +116,7 @@ export class DockerEngine {
   async stream(hostId: string, method: string, path: string, options: StreamOptions = {}): Promise<EngineStream> {
     const { signal } = options
     if (signal?.aborted) throw aborted(hostId, method, path)
-    const opened = await this.dialled(hostId, (client, command) => this.openRaw(hostId, client, command, method, path, options.timeoutMs ?? 30_000, signal))
+    const opened = await this.dialled(hostId, (client, command) => this.openRaw(hostId, client, command, method, path, options.timeoutMs ?? 30_000, signal, options.headers ? { headers: options.headers } : undefined))
     const { body, channel, status } = opened
     if (status >= 300 && status !== 304) {
       try {

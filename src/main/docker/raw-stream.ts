@@ -13,6 +13,8 @@ export interface RawRequestOptions {
   /** Ask docker to hijack the connection (exec start with a TTY); `body` goes as JSON. */
   upgrade?: boolean
   body?: unknown
+  /** More request headers (e.g. X-Registry-Auth for a pull); values must be single-line. */
+  headers?: Record<string, string>
 }
 
 export interface RawHead {
@@ -89,6 +91,11 @@ export function requestRaw(channel: ClientChannel, method: string, path: string,
       `${method} ${path} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`
     )
     channel.write(payload)
-  } else channel.write(`${method} ${path} HTTP/1.0\r\nHost: docker\r\nAccept: application/json\r\n\r\n`)
+  } else {
+    const extra = Object.entries(options.headers ?? {})
+      .map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, '')}\r\n`)
+      .join('')
+    channel.write(`${method} ${path} HTTP/1.0\r\nHost: docker\r\nAccept: application/json\r\n${extra}\r\n`)
+  }
   return splitter
 }

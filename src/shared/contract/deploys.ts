@@ -167,6 +167,13 @@ const HostService = { hostId: HostIdSchema, serviceId: ServiceIdSchema }
  */
 const Unlock = { unlock: z.boolean().optional() }
 
+/**
+ * A registry login for this deploy's pull only: sent to the host's Docker as the X-Registry-Auth header,
+ * never written anywhere (neither the operator's disk nor the host's ~/.docker). Without it the host's own
+ * registry login is used.
+ */
+export const RegistryLoginSchema = z.object({ username: z.string().min(1).max(500), password: z.string().min(1).max(10_000) }).strict()
+
 export const deploysMethods = {
   /** The host's deployable services (one docker round per container), with running version, retained versions and the lock. */
   'deploys.services': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ services: z.array(DeployServiceSchema), compose: ComposeCliSchema.nullable() }) },
@@ -175,7 +182,7 @@ export const deploysMethods = {
    * (holder in `data`) when another deploy holds the service's lock. The caller gets its progress
    * (deploys.data / deploys.state) as if it had called deploys.open; a window closed meanwhile does not stop it.
    */
-  'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema, ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
+  'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema, ...Unlock, registry: RegistryLoginSchema.optional() }).strict(), result: z.object({ deployId: z.string() }) },
   /** Like deploys.start, to a retained version; `confirm` must equal the service's name (CONFIRMATION_REQUIRED otherwise). */
   'deploys.rollback': { params: z.object({ ...HostService, tag: ImageTagSchema, confirm: z.string().max(300).optional(), ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
   /** The host's history, newest first; one service's with serviceId. */

@@ -1,0 +1,151 @@
+// Pulls with a registry login built in memory (the Engine API's X-Registry-Auth header), against a REAL
+// registry: Debian's docker-registry (distribution's `registry`) with htpasswd auth on 127.0.0.1:<free
+// port>, plain HTTP on loopback (which dockerd allows by default). The bench image is pushed into it
+// through the Engine API with auth, then deployed through the router over the real sshd + dockerd: with
+// the right login it is pulled and runs; with a wrong one the deploy fails saying the registry refused
+// the login, and nothing on the host changed. The password is written nowhere on the operator's side.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { createServices, type Services } from '../../src/main/app/services'
+import { createCallContext } from '../../src/main/rpc/context'
+import { registryAuthHeader } from '../../src/main/deploys/registry-auth'
+import { routerCalls } from '../support/router-calls'
+import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import { dockerCall, listContainers, streamError } from '../fleet/docker-api'
+import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
+import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { isPortFree } from '../fleet/net'
+import { findExecutable, run, waitFor } from '../fleet/proc'
+import { memoryKeychain } from '../ssh/support/ssh-env'
+import type { DeployEntry } from '../../src/shared/contract/deploys'
+
+const REGISTRY = '/usr/bin/docker-registry'
+const ready = Boolean(findDockerd() && findExecutable('docker') && existsSync(SSHD_PATH) && existsSync(REGISTRY) && findExecutable('htpasswd'))
+if (!ready) console.warn('[deploys] skipping registry tests: dockerd, docker, sshd, docker-registry or htpasswd (apache2-utils) is missing')
+
+const HOST = 'registry-host'
+const USER = 'deployer'
+const PASSWORD = 'bench-Registry-pass-41'
+const HEALTHCHECK = { Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/health || exit 1'], Interval: 500e6, Timeout: 2e9, Retries: 2, StartPeriod: 0 }
+
+async function freePort(from: number): Promise<number> {
+  for (let p = from; p < from + 500; p++) if (await isPortFree('127.0.0.1', p)) return p
+  throw new Error('no free port')
+}
+
+/** An Engine API request with headers of its own (the fleet helper sends none), body read whole. */
+function engine(socketPath: string, method: string, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method, path: urlPath, headers: { Host: 'docker', ...headers } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name)
+    return statSync(p).isDirectory() ? filesUnder(p) : [p]
+  })
+}
+
+describe.skipIf(!ready)('deploys pulling from a registry with a login held in memory (real docker-registry, dockerd, sshd)', { timeout: 180_000 }, () => {
+  let dir: string
+  let docker: DockerDaemon
+  let droplets: Droplets
+  let registry: ChildProcess
+  let services: Services
+  let repo: string
+  const ctx = createCallContext('test:deploys-registry', () => services.bus)
+  const { call } = routerCalls(() => services, ctx)
+  const app = async () => (await listContainers(docker.socketPath, undefined, { all: true })).filter((c) => c.Names.some((n) => n === '/regapp' || n.startsWith('/regapp-dropdeck-')))
+  const hasImage = async (ref: string) => (await engine(docker.socketPath, 'GET', `/images/${ref}/json`)).status === 200
+
+  async function finished(deployId: string): Promise<DeployEntry> {
+    for (;;) {
+      const runView = (await call('deploys.active', {})).find((r) => r.deployId === deployId)
+      if (runView?.entry) return runView.entry
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync('/tmp/ddr-')
+    const port = await freePort(41_500)
+    repo = `127.0.0.1:${port}/dropdeck/web`
+    writeFileSync(path.join(dir, 'htpasswd'), await run('htpasswd', ['-Bbn', USER, PASSWORD]))
+    writeFileSync(
+      path.join(dir, 'registry.yml'),
+      ['version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${path.join(dir, 'registry')}`, 'http:', `  addr: 127.0.0.1:${port}`, 'auth:', '  htpasswd:', '    realm: dropdeck-bench', `    path: ${path.join(dir, 'htpasswd')}`, ''].join('\n')
+    )
+    registry = spawn(REGISTRY, ['serve', path.join(dir, 'registry.yml')], { stdio: 'ignore' })
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status === 401, { timeoutMs: 20_000, what: 'the registry answering 401 without a login' })
+
+    docker = await startDocker({ dir: path.join(dir, 'd') })
+    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.41.10', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: path.join(dir, 'state') } })
+    const files = writeSshClientFiles(dir, droplets.droplets)
+    await seedImages(docker)
+    // The bench's versions under the registry's name; deploy_aaaaaaaa is pushed (with the login), then untagged here.
+    for (const tag of ['deploy_aaaaaaaa', 'deploy_bbbbbbbb']) await dockerCall(docker.socketPath, 'POST', `/images/dropdeck/web:${tag}/tag`, { query: { repo, tag } })
+    const auth = registryAuthHeader({ username: USER, password: PASSWORD, serveraddress: `127.0.0.1:${port}` })
+    const pushed = await engine(docker.socketPath, 'POST', `/images/${repo}/push?tag=deploy_aaaaaaaa`, { 'X-Registry-Auth': auth })
+    expect(pushed.status).toBe(200)
+    expect(streamError(pushed.text)).toBeUndefined()
+    await dockerCall(docker.socketPath, 'DELETE', `/images/${repo}:deploy_aaaaaaaa`)
+    expect(await hasImage(`${repo}:deploy_aaaaaaaa`)).toBe(false)
+
+    const created = await dockerCall(docker.socketPath, 'POST', '/containers/create', {
+      query: { name: 'regapp' },
+      body: { Image: `${repo}:deploy_bbbbbbbb`, Env: ['PORT=8080'], Labels: { 'com.dropdeck.fleet': 'test' }, Healthcheck: HEALTHCHECK, HostConfig: { NetworkMode: 'none' } }
+    })
+    await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
+    await waitFor(async () => (await app())[0]?.Status.includes('(healthy)'), { timeoutMs: 30_000, what: 'regapp healthy' })
+    services = createServices({
+      dataDir: path.join(dir, 'data'),
+      version: '0.0.0-test',
+      keychain: memoryKeychain(),
+      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath },
+      log: () => undefined,
+      deploysTuning: { lockTimeoutMs: 60_000, reconnectWaitMs: 30_000 }
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    await ctx.dispose()
+    await services?.dispose()
+    await droplets?.stop()
+    await docker?.stop()
+    registry?.kill()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('a wrong login: the deploy fails saying the registry refused the login, and nothing on the host changed', async () => {
+    const before = (await app()).map((c) => `${c.Id} ${c.Image} ${c.State}`)
+    const { deployId } = await call('deploys.start', { hostId: HOST, serviceId: 'container:regapp', tag: 'deploy_aaaaaaaa', registry: { username: USER, password: 'not-the-password' } })
+    const entry = await finished(deployId)
+    expect(entry.result).toBe('failed')
+    expect(entry.reason).toMatch(new RegExp(`The registry 127\\.0\\.0\\.1:\\d+ refused the login for ${repo.replace(/[.]/g, '\\.')}:deploy_aaaaaaaa`))
+    expect(entry.reason).toMatch(/Nothing on the host was changed/)
+    expect((await app()).map((c) => `${c.Id} ${c.Image} ${c.State}`)).toEqual(before)
+    expect(await hasImage(`${repo}:deploy_aaaaaaaa`)).toBe(false)
+    expect((await call('deploys.services', { hostId: HOST })).services.find((s) => s.id === 'container:regapp')?.lock).toBeNull()
+  })
+
+  it('the right login: pulled from the registry through the Engine API, deployed and healthy; the password is on no file of the app', async () => {
+    const { deployId } = await call('deploys.start', { hostId: HOST, serviceId: 'container:regapp', tag: 'deploy_aaaaaaaa', registry: { username: USER, password: PASSWORD } })
+    const entry = await finished(deployId)
+    expect(entry).toMatchObject({ result: 'succeeded', toImage: `${repo}:deploy_aaaaaaaa` })
+    expect(await hasImage(`${repo}:deploy_aaaaaaaa`)).toBe(true)
+    const now = await app()
+    expect(now.map((c) => [c.Names[0], c.Image])).toEqual([['/regapp', `${repo}:deploy_aaaaaaaa`]])
+    const leaked = filesUnder(dir).filter((f) => !f.startsWith(path.join(dir, 'd')) && !f.startsWith(path.join(dir, 'registry')) && !f.endsWith('htpasswd') && readFileSync(f).includes(PASSWORD))
+    expect(leaked).toEqual([])
+  })
+})
