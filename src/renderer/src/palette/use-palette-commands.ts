@@ -7,6 +7,8 @@ import { areas } from '../navigation/areas'
 import type { Route } from '../navigation/route'
 import { routeShortcut, type KeyCombo } from '../navigation/shortcuts'
 import { goTo as goToPath } from '../navigation/use-hash-path'
+import { useLogSession } from '../logs/use-log-session'
+import { fleetCommands, type FleetContext } from './fleet-commands'
 import { useApi } from '../rpc/api-context'
 import { useTunnelPresets } from '../ssh/ssh-queries'
 import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
@@ -18,7 +20,7 @@ import { resolveTheme } from '../theme/apply-theme'
 
 export interface PaletteCommand {
   id: string
-  group: 'Go to' | 'Actions' | 'Droplets' | 'DNS zones' | 'Preferences' | 'Tokens'
+  group: 'Go to' | 'Actions' | 'Hosts' | 'Containers' | 'Droplets' | 'Tunnels' | 'DNS zones' | 'DNS records' | 'Preferences' | 'Tokens'
   label: string
   /** The name of what the command opens or acts on (a droplet's, a zone's): exact and prefix matches of it rank first. */
   title?: string
@@ -27,17 +29,20 @@ export interface PaletteCommand {
   keywords?: string[]
   /** An element to focus once the palette has closed (after the command has run). */
   focusId?: string
+  /** Disruptive commands ask first: the palette shows this confirm and runs the command only on its button. */
+  confirm?: { title: string; description: string; confirmLabel: string }
   run: () => void
 }
 
 /** Droplets listed for a search, at most this many: cmdk renders every item it is given. */
 const MAX_DROPLETS = 40
 
-export function usePaletteCommands(route: Route, navigate: (to: Route) => void, search = ''): PaletteCommand[] {
+export function usePaletteCommands(route: Route, navigate: (to: Route) => void, search = '', onFailure: FleetContext['onFailure'] = () => undefined): PaletteCommand[] {
   const settings = useSettings().data
   const secrets = useSecretsStatus().data
   const api = useApi()
   const client = useQueryClient()
+  const logSession = useLogSession(api)
   const { openActivity, openSnapshots, openFirewalls } = useShellUi()
   // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
   const droplets = useDroplets({ enabled: false }).data
@@ -175,5 +180,5 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       run: () => goToPath('dns', [zone.provider, zone.id])
     }))
 
-  return [...goTo.filter((command) => command.id !== `go-${route}`), ...actions, ...dropletCommands, ...zoneCommands, ...preferences, ...tokens]
+  return [...goTo.filter((command) => command.id !== `go-${route}`), ...actions, ...fleetCommands({ client, api, logSession, onFailure }, search), ...dropletCommands, ...zoneCommands, ...preferences, ...tokens]
 }
