@@ -4,6 +4,9 @@
 // through the Engine API with auth, then deployed through the router over the real sshd + dockerd: with
 // the right login it is pulled and runs; with a wrong one the deploy fails saying the registry refused
 // the login, and nothing on the host changed. The password is written nowhere on the operator's side.
+// The same registry then stands in for the team's DigitalOcean Container Registry (DROPDECK_DOCR_HOST):
+// the spec-validated DigitalOcean stub lists its tags and hands out its login as short-lived docker
+// credentials, which the deploy uses with no login typed.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -21,6 +24,8 @@ import { isPortFree } from '../fleet/net'
 import { findExecutable, run, waitFor } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
 import type { DeployEntry } from '../../src/shared/contract/deploys'
+import { startDigitalOceanStub, type DigitalOceanStub } from '../fleet/provider-stubs'
+import { validateResponse } from '../fleet/spec-validate'
 
 const REGISTRY = '/usr/bin/docker-registry'
 const ready = Boolean(findDockerd() && findExecutable('docker') && existsSync(SSHD_PATH) && existsSync(REGISTRY) && findExecutable('htpasswd'))
@@ -63,6 +68,8 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
   let registry: ChildProcess
   let services: Services
   let repo: string
+  let docrRepo: string
+  let dos: DigitalOceanStub
   const ctx = createCallContext('test:deploys-registry', () => services.bus)
   const { call } = routerCalls(() => services, ctx)
   const app = async () => (await listContainers(docker.socketPath, undefined, { all: true })).filter((c) => c.Names.some((n) => n === '/regapp' || n.startsWith('/regapp-dropdeck-')))
@@ -101,20 +108,48 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
     await dockerCall(docker.socketPath, 'DELETE', `/images/${repo}:deploy_aaaaaaaa`)
     expect(await hasImage(`${repo}:deploy_aaaaaaaa`)).toBe(false)
 
-    const created = await dockerCall(docker.socketPath, 'POST', '/containers/create', {
-      query: { name: 'regapp' },
-      body: { Image: `${repo}:deploy_bbbbbbbb`, Env: ['PORT=8080'], Labels: { 'com.dropdeck.fleet': 'test' }, Healthcheck: HEALTHCHECK, HostConfig: { NetworkMode: 'none' } }
+    // The team's DigitalOcean registry "bench" (here the same local registry): bench/web.
+    docrRepo = `127.0.0.1:${port}/bench/web`
+    for (const tag of ['deploy_aaaaaaaa', 'deploy_bbbbbbbb']) await dockerCall(docker.socketPath, 'POST', `/images/dropdeck/web:${tag}/tag`, { query: { repo: docrRepo, tag } })
+    const pushedDocr = await engine(docker.socketPath, 'POST', `/images/${docrRepo}/push?tag=deploy_aaaaaaaa`, { 'X-Registry-Auth': auth })
+    expect(streamError(pushedDocr.text)).toBeUndefined()
+    await dockerCall(docker.socketPath, 'DELETE', `/images/${docrRepo}:deploy_aaaaaaaa`)
+    dos = await startDigitalOceanStub({
+      droplets: 0,
+      registry: {
+        name: 'bench',
+        host: `127.0.0.1:${port}`,
+        credentials: { username: USER, password: PASSWORD },
+        repositories: [
+          {
+            name: 'web',
+            tags: [
+              { tag: 'deploy_bbbbbbbb', updatedAt: '2026-01-10T09:00:00Z', sizeBytes: 5_861_888, compressedSizeBytes: 2_803_255, digest: `sha256:${'b'.repeat(64)}` },
+              { tag: 'deploy_aaaaaaaa', updatedAt: '2026-02-01T12:30:00Z', sizeBytes: 5_900_000, compressedSizeBytes: 2_810_000, digest: `sha256:${'a'.repeat(64)}` },
+              { tag: 'v0.9', updatedAt: '2025-12-24T18:00:00Z', sizeBytes: 5_700_000, compressedSizeBytes: 2_700_000, digest: `sha256:${'9'.repeat(64)}` }
+            ]
+          }
+        ]
+      }
     })
-    await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
+
+    for (const [name, image] of [['regapp', `${repo}:deploy_bbbbbbbb`], ['docrapp', `${docrRepo}:deploy_bbbbbbbb`]]) {
+      const created = await dockerCall(docker.socketPath, 'POST', '/containers/create', {
+        query: { name },
+        body: { Image: image, Env: ['PORT=8080'], Labels: { 'com.dropdeck.fleet': 'test' }, Healthcheck: HEALTHCHECK, HostConfig: { NetworkMode: 'none' } }
+      })
+      await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
+    }
     await waitFor(async () => (await app())[0]?.Status.includes('(healthy)'), { timeoutMs: 30_000, what: 'regapp healthy' })
     services = createServices({
       dataDir: path.join(dir, 'data'),
       version: '0.0.0-test',
       keychain: memoryKeychain(),
-      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath },
+      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath, DROPDECK_DO_API: dos.url, DROPDECK_DOCR_HOST: `127.0.0.1:${port}` },
       log: () => undefined,
       deploysTuning: { lockTimeoutMs: 60_000, reconnectWaitMs: 30_000 }
     })
+    await services.secrets.set('digitalocean', dos.token)
   }, 180_000)
 
   afterAll(async () => {
@@ -122,6 +157,7 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
     await services?.dispose()
     await droplets?.stop()
     await docker?.stop()
+    await dos?.stop()
     registry?.kill()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
@@ -147,5 +183,30 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
     expect(now.map((c) => [c.Names[0], c.Image])).toEqual([['/regapp', `${repo}:deploy_aaaaaaaa`]])
     const leaked = filesUnder(dir).filter((f) => !f.startsWith(path.join(dir, 'd')) && !f.startsWith(path.join(dir, 'registry')) && !f.endsWith('htpasswd') && readFileSync(f).includes(PASSWORD))
     expect(leaked).toEqual([])
+  })
+
+  it('lists the tags of an image in the team\'s DigitalOcean registry, newest first with dates and sizes, from spec-valid answers', async () => {
+    const listed = await call('deploys.tags', { hostId: HOST, serviceId: 'container:docrapp' })
+    expect(listed).toMatchObject({ source: 'docr', image: docrRepo, registry: 'bench' })
+    expect(listed.tags.map((t) => [t.tag, t.updatedAt, t.sizeBytes, t.compressedSizeBytes])).toEqual([
+      ['deploy_aaaaaaaa', '2026-02-01T12:30:00Z', 5_900_000, 2_810_000],
+      ['deploy_bbbbbbbb', '2026-01-10T09:00:00Z', 5_861_888, 2_803_255],
+      ['v0.9', '2025-12-24T18:00:00Z', 5_700_000, 2_700_000]
+    ])
+    // An image in another registry (or another DigitalOcean registry than the team's): the operator types the tag.
+    expect(await call('deploys.tags', { hostId: HOST, serviceId: 'container:regapp' })).toEqual({ source: 'typed', image: repo, registry: null, tags: [] })
+    for (const p of ['/v2/registries', '/v2/registries/bench/repositoriesV2', '/v2/registries/bench/repositories/web/tags', '/v2/registries/bench/docker-credentials?expiry_seconds=900']) {
+      const res = await fetch(`${dos.url}${p}`, { headers: { Authorization: `Bearer ${dos.token}` } })
+      const v = validateResponse('digitalocean', 'GET', p.split('?')[0], res.status, await res.json(), { headers: res.headers })
+      expect(v.errors, p).toEqual([])
+    }
+  })
+
+  it('deploys from the team\'s DigitalOcean registry with its short-lived docker credentials, no login typed', async () => {
+    const from = dos.requests.length
+    const { deployId } = await call('deploys.start', { hostId: HOST, serviceId: 'container:docrapp', tag: 'deploy_aaaaaaaa' })
+    expect(await finished(deployId)).toMatchObject({ result: 'succeeded', toImage: `${docrRepo}:deploy_aaaaaaaa` })
+    expect(dos.requests.slice(from).filter((r) => r.path === '/v2/registries/bench/docker-credentials').map((r) => r.query)).toEqual([expect.stringContaining('expiry_seconds=900')])
+    expect(await hasImage(`${docrRepo}:deploy_aaaaaaaa`)).toBe(true)
   })
 })

@@ -143,3 +143,33 @@ export function doDomain(zone: ZoneSpec, droplets: DropletSpec[]): DoDomain {
 export function requestId(n: number): string {
   return uuidFrom(`request:${n}:${Date.now()}`)
 }
+
+/** A DigitalOcean Container Registry for the stub: its repositories' tags, and the docker login its credentials carry. */
+export interface RegistrySpec {
+  name: string
+  region?: string
+  /** The docker host the credentials are for (default registry.digitalocean.com; a local registry in tests). */
+  host?: string
+  repositories: Array<{ name: string; tags: Array<{ tag: string; updatedAt: string; sizeBytes: number; compressedSizeBytes: number; digest: string }> }>
+  /** The user name and password docker-credentials hands out (base64 `user:password` in config.json form). */
+  credentials: { username: string; password: string }
+}
+
+export function doRegistry(r: RegistrySpec) {
+  return { name: r.name, created_at: '2025-11-02T10:00:00Z', region: r.region ?? 'fra1', storage_usage_bytes: r.repositories.reduce((n, repo) => n + repo.tags.reduce((m, t) => m + t.compressedSizeBytes, 0), 0), storage_usage_bytes_updated_at: '2026-01-01T00:00:00Z' }
+}
+
+export function doRepositoryTag(r: RegistrySpec, repository: string, t: RegistrySpec['repositories'][number]['tags'][number]) {
+  return { registry_name: r.name, repository, tag: t.tag, manifest_digest: t.digest, compressed_size_bytes: t.compressedSizeBytes, size_bytes: t.sizeBytes, updated_at: t.updatedAt }
+}
+
+export function doRepositoryV2(r: RegistrySpec, repo: RegistrySpec['repositories'][number]) {
+  const latest = [...repo.tags].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
+  return {
+    registry_name: r.name,
+    name: repo.name,
+    tag_count: repo.tags.length,
+    manifest_count: repo.tags.length,
+    ...(latest ? { latest_manifest: { digest: latest.digest, registry_name: r.name, repository: repo.name, compressed_size_bytes: latest.compressedSizeBytes, size_bytes: latest.sizeBytes, updated_at: latest.updatedAt, tags: [latest.tag], blobs: [] } } : {})
+  }
+}

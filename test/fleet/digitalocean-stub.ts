@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { startStubServer, type Fault, type ProviderAdapter, type Route, type StubRequest, type StubResponse, type StubServer } from './stub-server'
 import { fleetDroplets, intId, SIZES, seedDoDomains, uuidFrom, type DropletSpec, type ZoneSpec } from './fleet-model'
-import { doAccount, doDomain, doDroplet, doRegion, requestId, type DoDroplet, type DoRecord } from './digitalocean-fixtures'
+import { doAccount, doDomain, doDroplet, doRegion, doRegistry, doRepositoryTag, doRepositoryV2, requestId, type DoDroplet, type DoRecord, type RegistrySpec } from './digitalocean-fixtures'
 
 /** A token in DigitalOcean's format; deterministic so a person can paste it from the README. */
 export const DO_TEST_TOKEN = 'dop_v1_' + createHash('sha256').update('dropdeck-fleet-bench').digest('hex')
@@ -21,6 +21,8 @@ export interface DigitalOceanStubOptions {
   faults?: Fault[]
   /** How long an action stays in-progress. Default 1500 ms. */
   actionDurationMs?: number
+  /** The team's Container Registry (none by default: GET /v2/registries lists nothing). */
+  registry?: RegistrySpec
   /** Enforce DigitalOcean's limits (5000/hour, 250/minute by default) with real 429s. */
   rateLimit?: { perHour?: number; perMinute?: number; enforce?: boolean }
 }
@@ -201,7 +203,39 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
     return { status: 204 }
   }
 
+  const registry = opts.registry
+  const registryNamed = (name: string) => (registry && registry.name === name ? registry : undefined)
   const routes: Route[] = [
+    { method: 'GET', path: '/v2/registries', handler: () => ({ status: 200, body: { registries: registry ? [doRegistry(registry)] : [] } }) },
+    {
+      method: 'GET',
+      path: '/v2/registries/{registry_name}/repositoriesV2',
+      handler: (req) => {
+        const r = registryNamed(req.params.registry_name)
+        return r ? paginate(req, 'repositories', r.repositories.map((repo) => doRepositoryV2(r, repo))) : notFound()
+      }
+    },
+    {
+      method: 'GET',
+      path: '/v2/registries/{registry_name}/repositories/{repository_name}/tags',
+      handler: (req) => {
+        const r = registryNamed(req.params.registry_name)
+        const repo = r?.repositories.find((x) => x.name === decodeURIComponent(req.params.repository_name))
+        return r && repo ? paginate(req, 'tags', repo.tags.map((t) => doRepositoryTag(r, repo.name, t))) : notFound()
+      }
+    },
+    {
+      method: 'GET',
+      path: '/v2/registries/{registry_name}/docker-credentials',
+      handler: (req) => {
+        const r = registryNamed(req.params.registry_name)
+        if (!r) return notFound()
+        const expiry = req.query.get('expiry_seconds')
+        if (expiry !== null && !/^[1-9]\d*$/.test(expiry)) return { status: 422, body: doError(422, 'expiry_seconds must be a positive integer') }
+        const auth = Buffer.from(`${r.credentials.username}:${r.credentials.password}`).toString('base64')
+        return { status: 200, body: { auths: { [r.host ?? 'registry.digitalocean.com']: { auth } } } }
+      }
+    },
     { method: 'GET', path: '/v2/account', handler: () => ({ status: 200, body: { account: doAccount(droplets.length) } }) },
     {
       method: 'GET',

@@ -89,7 +89,7 @@ export function createServices(options: ServicesOptions): Services {
   const files = createFilesServices(opsDeps, options.filesTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
   const dropletGuard = createDropletGuard({ hostSource: async (id) => (await ssh.hosts.resolve(id)).source, droplets: () => providers.droplets(), assertWritable: (id, unlock, what) => providers.assertDropletWritable(id, unlock, what) })
-  const deploys = createDeploysServices({ ...opsDeps, dropletGuard }, options.deploysTuning)
+  const deploys = createDeploysServices({ ...opsDeps, dropletGuard, docr: providers.registry }, options.deploysTuning)
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
   const handlers: Handlers = {

@@ -34,6 +34,7 @@ import { discoverServices, listedHealth, type FoundService } from './service-dis
 import { recover } from './recovery'
 import type { DropletGuard } from './droplet-guard'
 import { registryAuthHeader, registryOf } from './registry-auth'
+import type { DoRegistry } from '../providers/digitalocean/registry'
 
 type DeploysMethodName = keyof typeof deploysMethods & MethodName
 
@@ -61,6 +62,8 @@ function emitTo<E extends 'deploys.data' | 'deploys.state'>(event: E, payload: E
 
 const SettingsFileSchema = z.record(z.string(), DeploySettingsSchema.partial())
 const KEEP_FINISHED_MS = 10 * 60_000
+/** DigitalOcean's docker credentials for a pull live this long: enough for a slow pull, useless soon after. */
+const DOCR_CREDENTIALS_SECONDS = 900
 
 export interface DeploysServices {
   handlers: Pick<Handlers, DeploysMethodName>
@@ -69,7 +72,7 @@ export interface DeploysServices {
   dispose(): Promise<void>
 }
 
-export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGuard }, tuning: DeploysTuning = {}): DeploysServices {
+export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGuard; docr?: DoRegistry }, tuning: DeploysTuning = {}): DeploysServices {
   const state = new HostState((hostId, command, options) => deps.ssh.exec(hostId, command, options))
   const audit = new AuditLog(deps.dataDir, deps.bus, deps.log)
   const settingsFile = new JsonFile<Record<string, Partial<DeploySettings>>>({
@@ -183,6 +186,10 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         if (!got.acquired) throw lockedError(serviceId, got.holder)
         run.req.lockHeld = true
       } else {
+        // An image in the team's DigitalOcean registry is pulled with DigitalOcean's short-lived docker
+        // credentials (asked for now, held in memory for this pull), unless the operator typed a login.
+        const inDocr = !login && deps.docr ? await deps.docr.locate(svc.repo) : null
+        if (inDocr) run.req.registryAuth = registryAuthHeader(await deps.docr!.dockerCredentials(inDocr.registry, DOCR_CREDENTIALS_SECONDS))
         const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
         if (held && !publicLock(held).stale) throw lockedError(serviceId, held)
       }
@@ -315,6 +322,12 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
       const name = serviceId.replace(/^(compose:[^/]+\/|container:)/, '')
       if (confirm !== name) throw new DropdeckError('CONFIRMATION_REQUIRED', `Rolling ${serviceId} on ${hostId} back to ${tag} replaces the running version; confirm with the service's name.`, { data: { expected: name } })
       return begin(hostId, serviceId, tag, 'rollback', ctx, unlock)
+    },
+    'deploys.tags': async ({ hostId, serviceId }) => {
+      const svc = await find(hostId, serviceId)
+      const inDocr = deps.docr ? await deps.docr.locate(svc.repo) : null
+      if (!inDocr) return { source: 'typed' as const, image: svc.repo, registry: null, tags: [] }
+      return { source: 'docr' as const, image: svc.repo, registry: inDocr.registry, tags: await deps.docr!.tags(inDocr.registry, inDocr.repository) }
     },
     'deploys.history': async ({ hostId, serviceId, limit }) => {
       const all = await state.history(hostId, serviceId ? 5000 : (limit ?? 200))

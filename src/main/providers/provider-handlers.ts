@@ -13,6 +13,7 @@ import { AccountsService } from './accounts/accounts-service'
 import { AuditLog } from './audit/audit-log'
 import { CfApi } from './cloudflare/cf-api'
 import { DoApi } from './digitalocean/do-api'
+import { DOCR_HOST, DoRegistry } from './digitalocean/registry'
 import { DnsService } from './dns/dns-service'
 import { DropletsService, type DropletsTuning } from './droplets/droplets-service'
 import { FirewallsService } from './droplets/firewalls-service'
@@ -46,6 +47,8 @@ export interface ProviderServices {
   droplets(): Promise<Droplet[]>
   /** The managed-tag lock of one droplet (fetched fresh), for actions that reach it from elsewhere (deploys). */
   assertDropletWritable(dropletId: number, unlock: boolean | undefined, what: string): Promise<void>
+  /** The team's DigitalOcean Container Registry (tags, short-lived docker credentials), for deploys. */
+  registry: DoRegistry
   dispose(): Promise<void>
 }
 
@@ -59,6 +62,8 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
   const doHttp = new ProviderHttp({ provider: 'digitalocean', baseUrl: doBaseUrl, token: () => secrets.token('digitalocean'), fetch: fetchImpl, log, ...httpTuning })
   const cfHttp = new ProviderHttp({ provider: 'cloudflare', baseUrl: cfBaseUrl, token: () => secrets.token('cloudflare'), fetch: fetchImpl, log, ...httpTuning })
   const digitalocean = new DoApi(doHttp)
+  // DROPDECK_DOCR_HOST: a stand-in registry host for tests (the real one is registry.digitalocean.com).
+  const registry = new DoRegistry(doHttp, deps.env.DROPDECK_DOCR_HOST?.trim() || DOCR_HOST)
   const cloudflare = new CfApi(cfHttp)
   // Clients for a token not stored yet (its verification), kept apart from the stored token's
   // rate-limit and error bookkeeping that providers.health reports.
@@ -118,6 +123,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
     storeToken: (params) => accounts.storeToken(params),
     droplets: () => droplets.list(false),
     assertDropletWritable: lock,
+    registry,
     async dispose() {
       unsubscribe()
       await droplets.dispose()

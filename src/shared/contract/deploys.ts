@@ -185,6 +185,20 @@ export const deploysMethods = {
   'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema, ...Unlock, registry: RegistryLoginSchema.optional() }).strict(), result: z.object({ deployId: z.string() }) },
   /** Like deploys.start, to a retained version; `confirm` must equal the service's name (CONFIRMATION_REQUIRED otherwise). */
   'deploys.rollback': { params: z.object({ ...HostService, tag: ImageTagSchema, confirm: z.string().max(300).optional(), ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
+  /**
+   * The versions a registry offers for the service's image: for an image in the team's DigitalOcean
+   * Container Registry (`registry.digitalocean.com/<registry>/<repository>`), its tags with dates and sizes,
+   * newest first (`source: 'docr'`); for any other image none (`source: 'typed'`: the operator types a tag).
+   */
+  'deploys.tags': {
+    params: z.object({ ...HostService }).strict(),
+    result: z.object({
+      source: z.enum(['docr', 'typed']),
+      image: z.string(),
+      registry: z.string().nullable(),
+      tags: z.array(z.object({ tag: z.string(), updatedAt: z.string(), sizeBytes: z.number(), compressedSizeBytes: z.number(), digest: z.string() }))
+    })
+  },
   /** The host's history, newest first; one service's with serviceId. */
   'deploys.history': { params: z.object({ hostId: HostIdSchema, serviceId: ServiceIdSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(), result: z.array(DeployEntrySchema) },
   /** Cancels a running deploy before its switch (the old version keeps running); refused after it. */

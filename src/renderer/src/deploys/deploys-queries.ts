@@ -12,6 +12,7 @@ export type Service = DeployServices['services'][number]
 export const deploysKeys = {
   services: (hostId: string) => ['deploys', hostId, 'services'] as const,
   history: (hostId: string, serviceId: string) => ['deploys', hostId, 'history', serviceId] as const,
+  tags: (hostId: string, serviceId: string) => ['deploys', hostId, 'tags', serviceId] as const,
   active: (hostId: string) => ['deploys', hostId, 'active'] as const,
   all: (hostId: string) => ['deploys', hostId] as const
 }
