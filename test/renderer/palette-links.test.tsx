@@ -110,3 +110,34 @@ describe('Command palette: links into the fleet', () => {
     await waitFor(() => expect(window.location.hash).toBe(`#/dns/cloudflare/${cfZone.id}`))
   })
 })
+
+describe('Links from a host or a droplet to the other areas', () => {
+  it('a connected host row opens a terminal on it and links to its containers, health, deploys and a new tunnel', async () => {
+    const { fake } = renderApp({ handlers: { 'hosts.list': () => [host('odoo-erp-prod'), { ...host('idle-1'), state: 'idle' }], 'tunnels.list': () => [] } }, '#/hosts')
+    const links = await screen.findByRole('group', { name: 'Open odoo-erp-prod in' })
+    expect(screen.queryByRole('group', { name: 'Open idle-1 in' })).toBeNull()
+    expect(within(links).getByRole('link', { name: 'Containers on odoo-erp-prod' }).getAttribute('href')).toBe('#/containers')
+    expect(within(links).getByRole('link', { name: 'Health of odoo-erp-prod' }).getAttribute('href')).toBe('#/health')
+    expect(within(links).getByRole('link', { name: 'Deploys on odoo-erp-prod' }).getAttribute('href')).toBe('#/deploys/odoo-erp-prod')
+    expect(within(links).getByRole('link', { name: 'Tunnel to odoo-erp-prod' }).getAttribute('href')).toBe('#/tunnels/new')
+    fireEvent.click(within(links).getByRole('button', { name: 'Terminal on odoo-erp-prod' }))
+    await waitFor(() => expect(window.location.hash).toBe('#/terminals'))
+    await waitFor(() => expect(fake.calls.some((c) => c.method.startsWith('terminals.open') && (c.params as { hostId?: string }).hostId === 'odoo-erp-prod')).toBe(true))
+  })
+
+  it("a droplet that is also a host links to that host's terminal and deploys from its details", async () => {
+    renderApp({
+      tokens: { digitalocean: true },
+      handlers: {
+        'droplets.list': () => seedDroplets,
+        'droplets.get': ({ id }) => makeDetail(seedDroplets.find((d) => d.id === id)!),
+        'hosts.list': () => [host('odoo-erp-prod')]
+      }
+    })
+    window.location.hash = '#/droplets/3164444'
+    const panel = await screen.findByRole('complementary', { name: 'odoo-erp-prod' })
+    const links = await within(panel).findByRole('group', { name: 'Open odoo-erp-prod in' })
+    expect(within(links).getByRole('link', { name: 'Deploys on odoo-erp-prod' }).getAttribute('href')).toBe('#/deploys/odoo-erp-prod')
+    expect(within(links).getByRole('button', { name: 'Terminal on odoo-erp-prod' })).toBeTruthy()
+  })
+})

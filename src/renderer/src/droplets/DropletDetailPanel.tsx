@@ -12,6 +12,8 @@ import { describeRules, summarizeRules } from '../firewalls/firewall-rules'
 import { AttachFirewallDialog, CreateFirewallDialog } from '../firewalls/FirewallDialogs'
 import { useDroplet, type Droplet, type DropletDetail, type Snapshot } from '../rpc/provider-queries'
 import { DeleteSnapshotDialog } from '../snapshots/DeleteSnapshotDialog'
+import { HostLinks } from '../ssh/HostLinks'
+import { useHosts } from '../ssh/ssh-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { ActionProgressList } from './ActionProgressList'
 import { DropletActions } from './DropletActions'
@@ -20,6 +22,8 @@ import { DropletTags } from './DropletTags'
 
 export function DropletDetailPanel({ droplet: listed, onClose }: { droplet: Droplet; onClose: () => void }) {
   const detail = useDroplet(listed.id)
+  // A droplet the operator can reach over SSH is a host of the same name: link to its terminal, containers...
+  const hosts = useHosts()
   // The list refreshes more often than the detail; prefer whichever is newer for the shared fields.
   // The list is refreshed on a schedule and after every change; its copy of the shared fields is the one to show.
   const droplet = listed
@@ -62,6 +66,7 @@ export function DropletDetailPanel({ droplet: listed, onClose }: { droplet: Drop
         {detail.isError && detail.data && <StaleBadge error={detail.error} />}
       </header>
       <div className="sheet-body">
+        {hosts.data?.some((host) => host.id === droplet.name) && <HostLinks hostId={droplet.name} />}
         <DropletActions droplet={droplet} unlocked={unlocked} onUnlockedChange={setUnlocked} />
         <ActionProgressList actions={activity} label={`Actions on ${droplet.name}`} />
 

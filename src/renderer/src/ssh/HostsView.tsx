@@ -13,6 +13,7 @@ import { AddHostDialog } from './AddHostDialog'
 import { upsertHost, useHosts, type Host } from './ssh-queries'
 import { useSshFlow } from './use-ssh-flow'
 import { ConnectionState } from './ConnectionState'
+import { HostLinks } from './HostLinks'
 import { RetryNote } from './RetryNote'
 
 const sourceLabels: Record<Host['source'], string> = { 'ssh-config': 'ssh-config', droplet: 'droplet', manual: 'manual' }
@@ -152,6 +153,7 @@ export function HostsView() {
                           </span>
                         </td>
                         <td className="row-actions">
+                          {live && <HostLinks hostId={host.id} />}
                           {live ? (
                             <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => ((host.inUse ?? 0) > 0 ? setDisconnecting(host) : act(host, 'disconnect'))} aria-label={`Disconnect ${host.id}`}>
                               <Unplug size={12} aria-hidden="true" />
