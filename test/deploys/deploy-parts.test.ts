@@ -7,6 +7,7 @@ import { discoverServices, listedHealth } from '../../src/main/deploys/service-d
 import { recreatePlan, switchMode } from '../../src/main/deploys/recreate-config'
 import { demux, splitImage, type ContainerInspect, type ListedContainer } from '../../src/main/deploys/host-docker'
 import { lockKey, publicLock, sq } from '../../src/main/deploys/host-state'
+import { isLoginRefused, registryAuthHeader, registryOf } from '../../src/main/deploys/registry-auth'
 
 describe('Compose detection', () => {
   // Captured: `docker compose version --short` (plugin 2.24.6; v2.0.x printed a leading v) and
@@ -123,3 +124,25 @@ describe('small parts', () => {
     expect(publicLock(info, Date.parse('2026-01-01T00:11:30Z')).stale).toBe(true)
   })
 })
+
+describe('registry logins', () => {
+  it('finds the registry of an image reference as docker does', () => {
+    expect(registryOf('nginx')).toBe('docker.io')
+    expect(registryOf('dropdeck/web')).toBe('docker.io')
+    expect(registryOf('registry.digitalocean.com/team/web')).toBe('registry.digitalocean.com')
+    expect(registryOf('127.0.0.1:5000/dropdeck/web')).toBe('127.0.0.1:5000')
+    expect(registryOf('localhost/web')).toBe('localhost')
+  })
+  it('encodes X-Registry-Auth as URL-safe base64 JSON with its padding', () => {
+    const header = registryAuthHeader({ username: 'u', password: 'p?>>', serveraddress: 'r.example' })
+    expect(header).not.toMatch(/[+/]/)
+    expect(header.length % 4).toBe(0)
+    expect(JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'))).toEqual({ username: 'u', password: 'p?>>', serveraddress: 'r.example' })
+  })
+  it('tells a refused login from other pull failures, in the words registries and docker use', () => {
+    expect(isLoginRefused('Head "http://127.0.0.1:41500/v2/dropdeck/web/manifests/deploy_aaaaaaaa": no basic auth credentials')).toBe(false)
+    expect(isLoginRefused('unauthorized: authentication required')).toBe(true)
+    expect(isLoginRefused('manifest for dropdeck/web:nope not found: manifest unknown')).toBe(false)
+  })
+})
+
