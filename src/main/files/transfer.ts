@@ -8,9 +8,9 @@
  *   meanwhile), then starts again from the first byte not yet confirmed, on a new SFTP session;
  * - cancel stops the requests and removes the temporary file.
  */
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { constants, createReadStream } from 'node:fs'
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { SFTPWrapper, Stats } from 'ssh2'
 import type { TransferState } from '../../shared/contract/files'
@@ -76,9 +76,13 @@ function isDrop(err: unknown): boolean {
   return typeof code !== 'number' || /connection|channel|closed|No response/i.test((err as Error).message)
 }
 
+/** A fresh random suffix each time, and the file is created exclusively: nothing planted at the name is followed. */
 export function uploadTempPath(remotePath: string): string {
-  return `${dirname(remotePath)}/.${basename(remotePath)}.dropdeck-upload`
+  return `${dirname(remotePath)}/.${basename(remotePath)}.dropdeck-upload-${randomBytes(6).toString('hex')}`
 }
+
+const S_IFMT = 0o170000
+const S_IFREG = 0o100000
 
 export function downloadPartPath(localPath: string): string {
   return `${localPath}.part`
@@ -97,6 +101,10 @@ export class Transfer {
   /** Bytes of the files already copied and verified (a folder), and the file being copied. */
   private doneBytes = 0
   private current?: FileJob
+  /** The current upload's temporary name (random, so cleanup must remember it). */
+  private currentTemp?: string
+  /** The current download's .part once this transfer created it (a refused one is not removed). */
+  private currentPart?: string
   private verifiedFiles = 0
 
   constructor(
@@ -235,6 +243,8 @@ export class Transfer {
       this.doneBytes += file.size
       this.ranges.reset(0)
       this.current = undefined
+      this.currentTemp = undefined
+      this.currentPart = undefined
       if (!folder) this.sha256 = hash
       else this.verifiedFiles++
     }
@@ -243,7 +253,8 @@ export class Transfer {
   private async downloadFile(file: FileJob): Promise<string> {
     const { hostId } = this.params
     const part = downloadPartPath(file.local)
-    const local = await open(part, 'w', 0o600)
+    const local = await openPart(part)
+    this.currentPart = part
     try {
       await this.resumable(async (sftp, from) => {
         await local.truncate(from)
@@ -266,6 +277,10 @@ export class Transfer {
       throw new DropdeckError('UPSTREAM', `The download of ${file.remote} does not match the file on ${hostId} (${size} of ${file.size} bytes, sha256 ${mine.slice(0, 12)}… here, ${theirs.slice(0, 12)}… there); the file may have changed while it was copied. Download it again.`, { data: { size, total: file.size } })
     }
     this.check()
+    // rename() moves the name itself (a symlink at either end is replaced, never followed); the lstat
+    // makes sure the .part is still the file written above.
+    const [written, now] = await Promise.all([stat(part), lstat(part)])
+    if (!now.isFile() || now.ino !== written.ino) throw new DropdeckError('BAD_REQUEST', `${part} was replaced while it was downloaded; nothing was renamed. Remove it and download again.`)
     await rename(part, file.local)
     this.setState('running')
     return mine
@@ -274,6 +289,7 @@ export class Transfer {
   private async uploadFile(file: FileJob): Promise<string> {
     const { hostId } = this.params
     const temp = uploadTempPath(file.remote)
+    this.currentTemp = temp
     const local = await open(file.local, 'r').catch((err: NodeJS.ErrnoException) => {
       throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_REQUEST', `${file.local} cannot be read here (${err.code ?? err.message}).`)
     })
@@ -282,7 +298,9 @@ export class Transfer {
       await this.resumable(async (sftp, from) => {
         // The first time the temporary file starts empty; after a drop it is reopened and cut back to
         // the last confirmed byte (writes past it may or may not have landed).
-        const handle = await sftpCall<Buffer>((cb) => sftp.open(temp, fresh ? 'w' : 'r+', { mode: file.mode }, cb))
+        // 'wx' is CREAT|EXCL: a name that exists (a planted symlink) fails instead of being followed.
+        if (!fresh) await assertRemoteRegular(sftp, temp, hostId)
+        const handle = await sftpCall<Buffer>((cb) => sftp.open(temp, fresh ? 'wx' : 'r+', { mode: file.mode }, cb))
         fresh = false
         try {
           await sftpCall((cb) => sftp.fsetstat(handle, { size: from } as never, cb))
@@ -298,7 +316,7 @@ export class Transfer {
     this.setState('verifying')
     const [mine, theirs] = await Promise.all([localSha256(file.local), remoteSha256(this.deps.exec, hostId, temp)])
     const sftp = await this.deps.sessions.get(hostId)
-    const size = (await sftpCall<Stats>((cb) => sftp.stat(temp, cb))).size
+    const size = (await assertRemoteRegular(sftp, temp, hostId)).size
     if (size !== file.size || mine !== theirs) {
       throw new DropdeckError('UPSTREAM', `The upload to ${file.remote} does not match ${file.local} (${size} of ${file.size} bytes, sha256 ${theirs.slice(0, 12)}… there, ${mine.slice(0, 12)}… here); nothing was replaced. Upload it again.`, { data: { size, total: file.size } })
     }
@@ -361,12 +379,34 @@ export class Transfer {
     const file = this.current
     if (!file) return
     if (this.params.direction === 'download') {
-      await rm(downloadPartPath(file.local), { force: true })
+      if (this.currentPart) await rm(this.currentPart, { force: true })
       return
     }
+    const temp = this.currentTemp
+    if (!temp) return
     const sftp = await this.deps.sessions.get(this.params.hostId)
-    await sftpCall((cb) => sftp.unlink(uploadTempPath(file.remote), cb)).catch((err) => (isNoSuchFile(err) || isPermissionDenied(err) ? undefined : Promise.reject(err)))
+    await sftpCall((cb) => sftp.unlink(temp, cb)).catch((err) => (isNoSuchFile(err) || isPermissionDenied(err) ? undefined : Promise.reject(err)))
   }
+}
+
+/** The upload's temporary file, looked at without following: a symlink or anything but a file is refused. */
+async function assertRemoteRegular(sftp: SFTPWrapper, temp: string, hostId: string): Promise<Stats> {
+  const st = await sftpCall<Stats>((cb) => sftp.lstat(temp, cb))
+  if ((st.mode & S_IFMT) !== S_IFREG) throw new DropdeckError('BAD_REQUEST', `${temp} on ${hostId} is no longer a plain file (something replaced it, perhaps a symlink); nothing was written through it. Upload again.`, { data: { path: temp } })
+  return st
+}
+
+/**
+ * The download's `.part`, created exclusively and never through a symlink (O_EXCL|O_NOFOLLOW). A plain
+ * file left by an earlier attempt is removed first; a symlink or anything else there is refused.
+ */
+async function openPart(part: string): Promise<FileHandle> {
+  const there = await lstat(part).catch(() => undefined)
+  if (there && !there.isFile()) throw new DropdeckError('BAD_REQUEST', `${part} already exists here and is ${there.isSymbolicLink() ? 'a symlink' : 'not a plain file'}; nothing was written through it. Remove it, then download again.`, { data: { path: part } })
+  if (there) await rm(part)
+  return open(part, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
+    throw new DropdeckError('BAD_REQUEST', `${part} cannot be created here (${err.code ?? err.message}); remove whatever is at that name, then download again.`, { data: { path: part } })
+  })
 }
 
 interface FileJob {
