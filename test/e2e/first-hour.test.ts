@@ -132,7 +132,7 @@ describe('the first hour with a populated fleet', () => {
     expect(await screen().innerText()).not.toContain('logs odoo')
     await input.press('Enter')
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/logs')
-    await expect.poll(() => page.getByRole('main').innerText(), { timeout: 15_000 }).toContain('odoo-odoo-1')
+    await expect.poll(() => page.getByRole('list', { name: 'Followed logs' }).innerText(), { timeout: 20_000 }).toMatch(new RegExp(`${HOST}/odoo-odoo-1\\s+following`))
     await view.screenshot('first-hour-logs')
     expect(problems()).toEqual([])
   })

@@ -114,7 +114,8 @@ export function HostsView() {
                   <col style={{ width: 96 }} />
                   <col style={{ width: '14%' }} />
                   <col />
-                  <col style={{ width: 150 }} />
+                  {/* The host's links (terminal, containers, health, deploys, tunnel) and Connect/Disconnect. */}
+                  <col style={{ width: 280 }} />
                 </colgroup>
                 <thead>
                   <tr>
