@@ -17,6 +17,8 @@ import { AuditLog } from '../providers/audit/audit-log'
 import type { CallContext } from '../rpc/context'
 import type { Handlers } from '../rpc/router'
 import { BookmarksStore, defaultBookmarks } from './bookmarks-store'
+import { explainMissing } from './missing-path'
+import { isRootPath, normalRemotePath } from './remote-path'
 import { assertDir, listOverSftp, listWithSudo, statOverSftp, typeOfMode } from './remote-listing'
 import { shellQuote, sudoRefusal } from './remote-shell'
 import { SafeEdits } from './safe-edit'
@@ -47,7 +49,13 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
   const edits = new SafeEdits({ sessions, exec, userOf })
   const transfers = new TransferQueue({ sessions, pool: deps.ssh.pool, exec, userOf, tuning }, tuning.concurrentTransfers ?? 3)
 
-  const failure = async (err: unknown, hostId: string, doing: string, path: string) => sftpFailure(err, hostId, await userOf(hostId).catch(() => 'the SSH user'), doing, path)
+  /** `missing`: the path whose absence a NO_SUCH_FILE is explained by (a rename's destination). */
+  const failure = async (err: unknown, hostId: string, doing: string, path: string, missing = path) => {
+    const e = sftpFailure(err, hostId, await userOf(hostId).catch(() => 'the SSH user'), doing, path)
+    if (e.code !== 'NOT_FOUND' || err instanceof DropdeckError) return e
+    const why = await sessions.get(hostId).then((sftp) => explainMissing(sftp, missing)).catch(() => undefined)
+    return why ? new DropdeckError('NOT_FOUND', `${hostId} could not ${doing} ${path}: ${why}.`, { data: e.data }) : e
+  }
 
   /** Runs one SFTP operation; a refused or failed one becomes an error in the operator's words. */
   async function onSftp<T>(hostId: string, doing: string, path: string, run: (sftp: Awaited<ReturnType<SftpSessions['get']>>) => Promise<T>): Promise<T> {
@@ -95,7 +103,7 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
   }
 
   async function remove(hostId: string, path: string, confirm: string | undefined): Promise<void> {
-    if (path === '/' || /^\/+$/.test(path)) throw new DropdeckError('BAD_REQUEST', 'The root folder cannot be deleted from Dropdeck.')
+    if (isRootPath(path)) throw new DropdeckError('BAD_REQUEST', 'The root folder cannot be deleted from Dropdeck.')
     const entry = await statEntry(hostId, path)
     if (entry.type === 'dir') {
       if (confirm !== entry.name) {
@@ -114,10 +122,15 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
   }
 
   async function rename(hostId: string, from: string, to: string): Promise<FileEntry> {
+    if (isRootPath(from)) throw new DropdeckError('BAD_REQUEST', 'The root folder cannot be renamed from Dropdeck.')
     await onSftp(hostId, 'rename', from, async (sftp) => {
       const there = await sftpCall<Stats>((cb) => sftp.lstat(to, cb)).catch((err) => (isNoSuchFile(err) ? undefined : Promise.reject(err)))
       if (there) throw new DropdeckError('BAD_REQUEST', `${to} already exists on ${hostId}; rename it or delete it first.`, { data: { path: to } })
-      await sftpCall((cb) => sftp.rename(from, to, cb))
+      await sftpCall((cb) => sftp.rename(from, to, cb)).catch(async (err) => {
+        // NO_SUCH_FILE names neither end: when the source is there, it is the destination's folder.
+        if (!isNoSuchFile(err) || !(await sftpCall<Stats>((cb) => sftp.lstat(from, cb)).then(() => true, () => false))) throw err
+        throw await failure(err, hostId, `move ${from} to`, to)
+      })
     })
     return statEntry(hostId, to)
   }
@@ -135,19 +148,26 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
   }
 
   const handlers: Pick<Handlers, FilesMethodName> = {
-    'files.list': async ({ hostId, path }) => {
+    'files.list': async ({ hostId, path: raw }) => {
+      const path = normalRemotePath(raw)
       const listing = await list(hostId, path)
       return encodeFileListing(listing.path, listing.access, listing.entries)
     },
-    'files.stat': ({ hostId, path }) => statEntry(hostId, path),
+    'files.stat': async ({ hostId, path }) => statEntry(hostId, normalRemotePath(path)),
     'files.home': async ({ hostId }) => ({ path: await onSftp(hostId, 'find the home folder', '.', (sftp) => sftpCall<string>((cb) => sftp.realpath('.', cb))) }),
-    'files.mkdir': ({ hostId, path }, ctx) =>
-      audited(ctx, 'files.mkdir', hostId, path, async () => {
+    'files.mkdir': async ({ hostId, path: raw }, ctx) => {
+      const path = normalRemotePath(raw)
+      return audited(ctx, 'files.mkdir', hostId, path, async () => {
         await onSftp(hostId, 'create the folder', path, (sftp) => sftpCall((cb) => sftp.mkdir(path, cb)))
         return statEntry(hostId, path)
-      }),
-    'files.rename': ({ hostId, from, to }, ctx) => audited(ctx, 'files.rename', hostId, `${from} -> ${to}`, () => rename(hostId, from, to)),
-    'files.delete': async ({ hostId, path, confirm }, ctx) => {
+      })
+    },
+    'files.rename': async ({ hostId, from: rawFrom, to: rawTo }, ctx) => {
+      const [from, to] = [normalRemotePath(rawFrom), normalRemotePath(rawTo)]
+      return audited(ctx, 'files.rename', hostId, `${from} -> ${to}`, () => rename(hostId, from, to))
+    },
+    'files.delete': async ({ hostId, path: raw, confirm }, ctx) => {
+      const path = normalRemotePath(raw)
       try {
         await remove(hostId, path, confirm)
       } catch (err) {
@@ -158,18 +178,21 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
       await audit.append(ctx, { action: 'files.delete', target: `${hostId}:${path}`, result: 'ok' })
       return { deleted: true as const }
     },
-    'files.chmod': ({ hostId, path, mode }, ctx) =>
-      audited(ctx, 'files.chmod', hostId, path, async () => {
+    'files.chmod': async ({ hostId, path: raw, mode }, ctx) => {
+      const path = normalRemotePath(raw)
+      return audited(ctx, 'files.chmod', hostId, path, async () => {
         await onSftp(hostId, 'change the mode of', path, (sftp) => sftpCall((cb) => sftp.chmod(path, mode, cb)))
         return statEntry(hostId, path)
-      }, () => `mode ${mode.toString(8).padStart(4, '0')}`),
+      }, () => `mode ${mode.toString(8).padStart(4, '0')}`)
+    },
     'files.bookmarks.list': async ({ hostId }) => ({ bookmarks: await hostBookmarks(hostId) }),
     'files.bookmarks.set': async ({ hostId, bookmarks: list }) => {
       await deps.ssh.hosts.get(hostId)
       return { bookmarks: await bookmarks.set(hostId, list) }
     },
-    'files.read': ({ hostId, path }) => edits.read(hostId, path),
-    'files.save': async ({ hostId, path, content, expected, dryRun }, ctx) => {
+    'files.read': async ({ hostId, path }) => edits.read(hostId, normalRemotePath(path)),
+    'files.save': async ({ hostId, path: raw, content, expected, dryRun }, ctx) => {
+      const path = normalRemotePath(raw)
       if (dryRun) return edits.save(hostId, path, content, expected, true)
       try {
         const result = await edits.save(hostId, path, content, expected, false)
@@ -184,7 +207,9 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
         throw err
       }
     },
-    'files.transfers.open': async (params, ctx) => {
+    'files.transfers.open': async (raw, ctx) => {
+      const params = { ...raw, remotePath: normalRemotePath(raw.remotePath) }
+      if (params.remotePath === '/') throw new DropdeckError('BAD_REQUEST', 'The root folder cannot be a transfer\'s destination or source; choose a folder or file below it.')
       await deps.ssh.hosts.get(params.hostId) // NOT_FOUND before anything is queued
       const id = randomUUID()
       const ownership = ctx.own({ dispose: () => transfers.cancel(id) })

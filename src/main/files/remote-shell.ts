@@ -42,7 +42,8 @@ export function firstLine(s: string): string {
 export async function remoteSha256(exec: Exec, hostId: string, path: string, sudo = false): Promise<string> {
   const args = `-- ${shellQuote(path)}`
   const r = await exec(hostId, sudo ? sudoTool('sha256sum', args) : `sha256sum ${args}`, { timeoutMs: 600_000 })
-  const hash = /^([0-9a-f]{64})\b/.exec(r.stdout)?.[1]
+  // A name with a line break or backslash makes sha256sum escape the line and start it with a backslash.
+  const hash = /^\\?([0-9a-f]{64})\b/.exec(r.stdout)?.[1]
   if (r.code !== 0 || !hash) {
     throw new DropdeckError('UPSTREAM', `sha256sum ${path} failed on ${hostId} (${firstLine(r.stderr) || `exit ${r.code}`}); is coreutils' sha256sum installed there?`)
   }

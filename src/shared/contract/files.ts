@@ -6,10 +6,13 @@
 import { z } from 'zod'
 import { HostIdSchema } from './ssh'
 
-/** An absolute POSIX path, without NUL or newline (both would be read as something else by a shell or a listing). */
-export const RemotePathSchema = z.string().min(1).max(4096).regex(/^\/[^\0\n]*$/, 'an absolute path such as /etc/nginx/sites-enabled')
+/**
+ * An absolute POSIX path, without NUL (the one byte no path holds). A line break is allowed: SFTP carries
+ * names as length-prefixed strings, the sudo listing is NUL-separated and shell commands quote the path.
+ */
+export const RemotePathSchema = z.string().min(1).max(4096).regex(/^\/[^\0]*$/, 'an absolute path such as /etc/nginx/sites-enabled')
 /** A path on the machine Dropdeck runs on. */
-export const LocalPathSchema = z.string().min(1).max(4096).regex(/^\/[^\0\n]*$/, 'an absolute local path')
+export const LocalPathSchema = z.string().min(1).max(4096).regex(/^\/[^\0]*$/, 'an absolute local path')
 
 export const FileTypeSchema = z.enum(['file', 'dir', 'symlink', 'other'])
 export type FileType = z.infer<typeof FileTypeSchema>
