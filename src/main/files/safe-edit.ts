@@ -13,6 +13,7 @@ import type { SFTPWrapper, Stats } from 'ssh2'
 import type { Result } from '../../shared/contract'
 import type { FileVersion, Validator } from '../../shared/contract/files'
 import { DropdeckError } from '../../shared/errors'
+import { explainMissing } from './missing-path'
 import { namesFromLongname } from './remote-listing'
 import { firstLine, isSudoRefusal, shellQuote, sudoRefusal, sudoTool, type Exec } from './remote-shell'
 import { sftpCall } from './sftp-call'
@@ -55,16 +56,28 @@ function decodeText(bytes: Buffer, hostId: string, path: string): string {
   }
 }
 
-/** 20260106T013000Z: sorts by time, no characters a shell or a glob would read. */
+/** 20260106T013000123Z: sorts by time (to the millisecond), no characters a shell or a glob would read. */
 function stamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  return d.toISOString().replace(/[-:.]/g, '')
+}
+
+function changed(hostId: string, path: string, current: FileVersion, expected: FileVersion): DropdeckError {
+  return new DropdeckError('FILE_CHANGED', `${path} changed on ${hostId} since it was opened (now ${current.size} bytes, modified ${new Date(current.mtime).toISOString()}); nothing was written. Reopen it to see the new content and make the edit again.`, {
+    data: { path, current, expected }
+  })
 }
 
 export class SafeEdits {
+  /** The save running (or last queued) per host and path: saves of one file take turns. */
+  private readonly saving = new Map<string, Promise<unknown>>()
+
   constructor(private readonly deps: EditDeps) {}
 
   private async failure(err: unknown, hostId: string, doing: string, path: string): Promise<DropdeckError> {
-    return sftpFailure(err, hostId, await this.deps.userOf(hostId).catch(() => 'the SSH user'), doing, path)
+    const e = sftpFailure(err, hostId, await this.deps.userOf(hostId).catch(() => 'the SSH user'), doing, path)
+    if (e.code !== 'NOT_FOUND' || err instanceof DropdeckError) return e
+    const why = await this.deps.sessions.get(hostId).then((sftp) => explainMissing(sftp, path)).catch(() => undefined)
+    return why ? new DropdeckError('NOT_FOUND', `${hostId} could not ${doing} ${path}: ${why}.`, { data: e.data }) : e
   }
 
   private async current(hostId: string, path: string): Promise<Current> {
@@ -127,13 +140,27 @@ export class SafeEdits {
     return { path, content: cur.text, version: cur.version, mode: cur.attrs.mode & 0o7777, owner: cur.owner, group: cur.group, validator, access: cur.access }
   }
 
+  /**
+   * Two saves of one file at once take turns, so the second sees the first's result and gets
+   * FILE_CHANGED instead of silently replacing it (the version check and the rename would otherwise
+   * interleave).
+   */
   async save(hostId: string, path: string, content: string, expected: FileVersion, dryRun: boolean): Promise<Result<'files.save'>> {
-    const cur = await this.current(hostId, path)
-    if (cur.version.sha256 !== expected.sha256) {
-      throw new DropdeckError('FILE_CHANGED', `${path} changed on ${hostId} since it was opened (now ${cur.version.size} bytes, modified ${new Date(cur.version.mtime).toISOString()}); nothing was written. Reopen it to see the new content and make the edit again.`, {
-        data: { path, current: cur.version, expected }
-      })
+    if (dryRun) return this.saveInTurn(hostId, path, content, expected, true)
+    const key = `${hostId}\0${path}`
+    const run = (this.saving.get(key) ?? Promise.resolve()).then(() => this.saveInTurn(hostId, path, content, expected, false))
+    const tail = run.catch(() => undefined)
+    this.saving.set(key, tail)
+    try {
+      return await run
+    } finally {
+      if (this.saving.get(key) === tail) this.saving.delete(key)
     }
+  }
+
+  private async saveInTurn(hostId: string, path: string, content: string, expected: FileVersion, dryRun: boolean): Promise<Result<'files.save'>> {
+    const cur = await this.current(hostId, path)
+    if (cur.version.sha256 !== expected.sha256) throw changed(hostId, path, cur.version, expected)
     const { diff, added, removed } = textDiff(path, cur.text, content)
     if (dryRun || (!added && !removed)) return { diff, added, removed, saved: false, version: cur.version }
     if (cur.access === 'sudo') {
@@ -161,6 +188,14 @@ export class SafeEdits {
       await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
       throw err
     })
+    // Checked again right before the rename: a change by anything else (another name for the file, a
+    // shell on the host) since the read above is not overwritten.
+    const now = await sftpCall<Buffer>((cb) => sftp.readFile(cur.real, cb)).catch(() => undefined)
+    if (!now || !now.equals(cur.bytes)) {
+      await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
+      const st = await sftpCall<Stats>((cb) => sftp.stat(cur.real, cb)).catch(() => undefined)
+      throw changed(hostId, path, now ? versionOf(now, st?.mtime ?? 0) : { sha256: '', size: 0, mtime: 0 }, expected)
+    }
     await this.commitTemp(sftp, hostId, cur, temp)
     const after = await sftpCall<Stats>((cb) => sftp.stat(cur.real, cb))
     const version = versionOf(next, after.mtime)
@@ -183,9 +218,10 @@ export class SafeEdits {
    * suffix is no unit type).
    */
   private async backup(sftp: SFTPWrapper, hostId: string, cur: Current): Promise<string> {
-    const target = `${dirname(cur.real)}/.${basename(cur.real)}.dropdeck-backup-${stamp()}`
+    // Milliseconds and a random suffix, created exclusively: an existing backup is never overwritten.
+    const target = `${dirname(cur.real)}/.${basename(cur.real)}.dropdeck-backup-${stamp()}-${randomBytes(3).toString('hex')}`
     try {
-      await writeWhole(sftp, target, cur.bytes, cur.attrs.mode & 0o7777)
+      await writeWhole(sftp, target, cur.bytes, cur.attrs.mode & 0o7777, undefined, 'wx')
     } catch (err) {
       throw await this.failure(err, hostId, 'write a backup of', cur.real)
     }
@@ -200,7 +236,7 @@ export class SafeEdits {
   private async writeTemp(sftp: SFTPWrapper, hostId: string, cur: Current, bytes: Buffer): Promise<string> {
     const temp = `${dirname(cur.real)}/.${basename(cur.real)}.dropdeck-edit-${randomBytes(4).toString('hex')}`
     try {
-      await writeWhole(sftp, temp, bytes, cur.attrs.mode & 0o7777, { uid: cur.attrs.uid, gid: cur.attrs.gid })
+      await writeWhole(sftp, temp, bytes, cur.attrs.mode & 0o7777, { uid: cur.attrs.uid, gid: cur.attrs.gid }, 'wx')
       return temp
     } catch (err) {
       await sftpCall((cb) => sftp.unlink(temp, cb)).catch(() => undefined)
@@ -238,8 +274,8 @@ async function ownerNames(sftp: SFTPWrapper, path: string): Promise<{ owner?: st
 }
 
 /** Writes a whole file, mode set on the open handle; owner and group kept when they differ from the writer's. */
-async function writeWhole(sftp: SFTPWrapper, path: string, bytes: Buffer, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
-  const handle = await sftpCall<Buffer>((cb) => sftp.open(path, 'w', { mode }, cb))
+async function writeWhole(sftp: SFTPWrapper, path: string, bytes: Buffer, mode: number, owner: { uid: number; gid: number } | undefined, flags: 'w' | 'wx'): Promise<void> {
+  const handle = await sftpCall<Buffer>((cb) => sftp.open(path, flags, { mode }, cb))
   try {
     let pos = 0
     while (pos < bytes.length) {
