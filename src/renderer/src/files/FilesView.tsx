@@ -87,7 +87,8 @@ export function FilesView() {
     [transfers, client]
   )
 
-  const run = async (what: () => Promise<unknown>) => {
+  /** `closeOnError`: the dialog closes on a failure too, so the error shows in the view where it can be read (deletes). */
+  const run = async (what: () => Promise<unknown>, closeOnError = false) => {
     setBusy(true)
     setFailure(null)
     try {
@@ -95,6 +96,7 @@ export function FilesView() {
       setAsk(null)
       refresh()
     } catch (err) {
+      if (closeOnError) setAsk(null)
       setFailure(err)
     } finally {
       setBusy(false)
@@ -306,7 +308,7 @@ export function FilesView() {
         description={`It is removed from ${host} at once; there is no trash.`}
         confirmLabel="Delete"
         busy={busy}
-        onConfirm={() => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name) }))}
+        onConfirm={() => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name) }), true)}
       />
       <TypedConfirmDialog
         open={ask?.kind === 'delete' && isFolder(ask.entry) && ask.entry.type === 'dir'}
@@ -316,7 +318,7 @@ export function FilesView() {
         expected={ask?.kind === 'delete' ? ask.entry.name : ''}
         confirmLabel="Delete folder"
         busy={busy}
-        onConfirm={(typed) => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name), confirm: typed }))}
+        onConfirm={(typed) => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name), confirm: typed }), true)}
       />
     </div>
   )

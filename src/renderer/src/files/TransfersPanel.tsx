@@ -53,7 +53,22 @@ export function TransfersPanel({ store }: { store: TransfersStore }) {
                   {active && t.rate > 0 && <span>{formatRate(t.rate)}</span>}
                   {t.state === 'done' && t.sha256 && <span title={t.sha256}>sha256 {t.sha256.slice(0, 12)}…</span>}
                 </div>
+                {t.direction === 'download' && (
+                  <p className="files-transfer-message">
+                    To <span className="mono">{t.localPath}</span>
+                  </p>
+                )}
                 {t.message && t.state !== 'done' && <p className="files-transfer-message">{t.message}</p>}
+                {t.state === 'error' && t.code === 'BAD_REQUEST' && /already exists/.test(t.message ?? '') && (
+                  <div className="files-transfer-line">
+                    <button type="button" className="button button-small" onClick={() => void store.retryExisting(t.id, 'overwrite')}>
+                      Overwrite
+                    </button>
+                    <button type="button" className="button button-small" onClick={() => void store.retryExisting(t.id, 'rename')}>
+                      Keep both (new name)
+                    </button>
+                  </div>
+                )}
               </div>
               {active && (
                 <button type="button" className="icon-button" aria-label={`Cancel ${name}`} onClick={() => void store.cancel(t.id)}>

@@ -41,6 +41,21 @@ export class TransfersStore {
     return this.client.close(id)
   }
 
+  /**
+   * A transfer refused because its destination exists, started again: over it (`overwrite`) or under a
+   * free name beside it (`name (1).ext`); the refused one is forgotten.
+   */
+  async retryExisting(id: string, how: 'overwrite' | 'rename'): Promise<string> {
+    const t = this.items.get(id)
+    if (!t) throw new Error('That transfer is no longer listed.')
+    const params = { hostId: t.hostId, direction: t.direction, localPath: t.localPath, remotePath: t.remotePath }
+    const dest = t.direction === 'upload' ? 'remotePath' : 'localPath'
+    const next = how === 'overwrite' ? { ...params, overwrite: true } : { ...params, [dest]: numbered(params[dest]) }
+    this.items.delete(id)
+    this.changed()
+    return this.start(next)
+  }
+
   /** Forgets finished transfers. */
   clearFinished(): void {
     for (const [id, t] of this.items) if (['done', 'error', 'cancelled'].includes(t.state)) this.items.delete(id)
@@ -64,6 +79,16 @@ export class TransfersStore {
   }
 
   getSnapshot = (): TransferStatus[] => this.snapshot
+}
+
+/** `/a/b/name.ext` → `/a/b/name (1).ext`, `name (1).ext` → `name (2).ext`. */
+export function numbered(path: string): string {
+  const slash = path.lastIndexOf('/')
+  const [dir, file] = [path.slice(0, slash + 1), path.slice(slash + 1)]
+  const dot = file.lastIndexOf('.')
+  const [stem, ext] = dot > 0 ? [file.slice(0, dot), file.slice(dot)] : [file, '']
+  const m = /^(.*) \((\d+)\)$/.exec(stem)
+  return `${dir}${m ? `${m[1]} (${Number(m[2]) + 1})` : `${stem} (1)`}${ext}`
 }
 
 const stores = new WeakMap<DropdeckApi, TransfersStore>()
