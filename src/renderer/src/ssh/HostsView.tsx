@@ -6,7 +6,8 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Plug, Plus, Search, Server, Trash2, Unplug } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
-import { useContractMutation } from '../rpc/contract-queries'
+import { useApi } from '../rpc/api-context'
+import { contractKey, useContractMutation } from '../rpc/contract-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { AddHostDialog } from './AddHostDialog'
@@ -25,6 +26,7 @@ export function hostAddress(host: Host): string {
 export function HostsView() {
   const hosts = useHosts()
   const client = useQueryClient()
+  const api = useApi()
   const connect = useContractMutation('hosts.connect', { onSuccess: (host) => upsertHost(client, host) })
   const disconnect = useContractMutation('hosts.disconnect', { onSuccess: (host) => upsertHost(client, host) })
   const removeHost = useContractMutation('hosts.remove')
@@ -46,6 +48,19 @@ export function HostsView() {
     setBusy((b) => ({ ...b, [host.id]: true }))
     const action = () => (what === 'connect' ? connect : disconnect).mutateAsync({ hostId: host.id })
     void flow.run(host.id, action).finally(() => setBusy((b) => ({ ...b, [host.id]: false })))
+  }
+
+  // What uses the connection changes without a hosts.changed (a tunnel or a log follow starting), so the
+  // cached inUse may be old: ask the host service now, and ask the operator when anything still uses it.
+  const askOrDisconnect = async (host: Host) => {
+    setBusy((b) => ({ ...b, [host.id]: true }))
+    const now = await client
+      .fetchQuery({ queryKey: contractKey('hosts.list'), queryFn: () => api.call('hosts.list'), staleTime: 0 })
+      .then((listed) => listed.find((h) => h.id === host.id) ?? host)
+      .catch(() => host)
+      .finally(() => setBusy((b) => ({ ...b, [host.id]: false })))
+    if ((now.inUse ?? 0) > 0) setDisconnecting(now)
+    else act(now, 'disconnect')
   }
 
   const remove = () => {
@@ -156,7 +171,7 @@ export function HostsView() {
                         <td className="row-actions">
                           {live && <HostLinks hostId={host.id} />}
                           {live ? (
-                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => ((host.inUse ?? 0) > 0 ? setDisconnecting(host) : act(host, 'disconnect'))} aria-label={`Disconnect ${host.id}`}>
+                            <button type="button" className="button button-small" disabled={busy[host.id]} onClick={() => void askOrDisconnect(host)} aria-label={`Disconnect ${host.id}`}>
                               <Unplug size={12} aria-hidden="true" />
                               Disconnect
                             </button>
