@@ -2,13 +2,14 @@
 /**
  * bench:charts: how long the Health area takes to draw 7 days of metrics for 10 hosts, in Debian's
  * Chromium with the built renderer (out/renderer, served by the headless host). The page's WebSocket is
- * answered by this script (playwright's routeWebSocket) with 10 connected hosts and, for each, the 498
- * points a 7-day metrics.host answer has (20-minute means), so only the renderer is measured: from the
- * Alt+8 keydown to the frame after every chart's lines are in the DOM (10 hosts x 5 charts, 60 lines).
+ * answered by this script (playwright's routeWebSocket) with 10 connected hosts and, for each, the 299
+ * points a 7-day metrics.host answer has (33.75-minute means), so only the renderer is measured: from the
+ * Alt+8 keydown to the frame after the lines of every host whose charts are on screen are in the DOM
+ * (charts further down are drawn when they come within a screen of the view).
  * Prints figures; asserts nothing beyond the charts appearing. Goal: under 200 ms.
  *
  *   npm run bench:charts
- *   BENCH_RUNS=5 BENCH_HOSTS=10 BENCH_POINTS=498    runs, hosts, points a series
+ *   BENCH_RUNS=5 BENCH_HOSTS=10 BENCH_POINTS=299    runs, hosts, points a series
  *   BENCH_PROFILE=1                                  the renderer's top functions by self time (CDP profiler)
  *   BENCH_DEBUG=1                                    time to the first card, per run
  */
@@ -21,13 +22,12 @@ import { repoRoot, runHost } from '../support/host-harness'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 10)
-const LINES = HOSTS * 6 // CPU, memory, disk, load, network in + out
 
 if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) throw new Error('out/renderer is missing: run npm run build first')
 
 const now = Date.now()
-const step = 1215_000
-const POINTS = Number(process.env.BENCH_POINTS ?? 498)
+const step = 2025_000
+const POINTS = Number(process.env.BENCH_POINTS ?? 299)
 const points: MetricPoint[] = Array.from({ length: POINTS }, (_, i) => ({ t: now - (POINTS - i) * step, cpu: 20 + ((i * 37) % 60), load1: 0.5 + ((i * 13) % 30) / 10, mem: 40 + ((i * 7) % 35), swap: 1, disk: 60 + (i % 25), rx: 1000 + ((i * 97) % 50_000), tx: 500 + ((i * 53) % 20_000) }))
 const hosts = Array.from({ length: HOSTS }, (_, i) => ({ id: `web-${i + 1}`, name: `web-${i + 1}`, hostname: `10.0.0.${i + 1}`, port: 22, user: 'root', source: 'ssh-config', identityFiles: [], localForwards: [], state: 'connected' }))
 
@@ -55,6 +55,7 @@ function answer(ws: WebSocketRoute, message: string | Buffer): void {
 const running = await runHost()
 const browser = await launchChromium()
 const times: number[] = []
+let drawnHosts = 0
 try {
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 1360, height: 860 } })
@@ -69,19 +70,24 @@ try {
       let first = 0
       const mo = new MutationObserver(() => {
         if (!first && document.querySelector('.hcard')) { first = performance.now(); window.__firstCard = first - start }
-        if (document.querySelectorAll('.hchart .recharts-line-curve').length < ${LINES}) return
+        // Charts are drawn when they come near the view: wait for those on screen.
+        const sections = [...document.querySelectorAll('.hcharts')]
+        const near = sections.filter((el) => el.getBoundingClientRect().top < innerHeight)
+        if (sections.length < ${HOSTS} || near.some((el) => el.querySelectorAll('.recharts-line-curve').length < 6)) return
         mo.disconnect()
-        requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)))
+        requestAnimationFrame(() => setTimeout(() => resolve([performance.now() - start, near.length])))
       })
       mo.observe(document.body, { childList: true, subtree: true })
-    })`) as Promise<number>
+    })`) as Promise<[number, number]>
     const cdp = process.env.BENCH_PROFILE ? await context.newCDPSession(page) : undefined
     if (cdp) {
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.start')
     }
     await page.keyboard.press('Alt+8')
-    times.push(await done)
+    const [ms, drawn] = await done
+    times.push(ms)
+    drawnHosts = drawn
     if (cdp) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[] } }
       const self = new Map<number, number>()
@@ -101,6 +107,6 @@ try {
   await running.stop()
 }
 const sorted = [...times].sort((a, b) => a - b)
-console.log(`charts: ${HOSTS} hosts x 5 charts, 7 days (${points.length} points a series, ${LINES} lines): Alt+8 to drawn, ${RUNS} runs`)
+console.log(`charts: ${HOSTS} hosts, 5 charts each, 7 days (${points.length} points a series): Alt+8 to the charts on screen drawn (${drawnHosts} hosts, ${drawnHosts * 6} lines; the others draw as they scroll near), ${RUNS} runs`)
 console.log(`  median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms (goal < 200 ms)`)
 process.exit(0)

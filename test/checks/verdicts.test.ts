@@ -131,7 +131,7 @@ describe('the metrics store', () => {
   })
   const point = (t: number, v: number): MetricPoint => ({ t, cpu: v, load1: v / 100, mem: v, swap: 0, disk: 50, rx: 10, tx: 20 })
 
-  it('keeps samples across a restart and answers a range with at most ~500 points', async () => {
+  it('keeps samples across a restart and answers a range with at most ~300 points', async () => {
     dir = await mkdtemp(join(tmpdir(), 'dd-metrics-'))
     const now = Date.UTC(2026, 0, 8)
     const a = new MetricsStore(dir, () => undefined, () => now)
@@ -141,8 +141,8 @@ describe('the metrics store', () => {
     const hour = await b.query('web-1', '1h')
     expect(hour.points).toHaveLength(240) // every 15 s sample of the last hour
     const day = await b.query('web-1', '24h')
-    expect(day.points.length).toBeLessThanOrEqual(500)
-    expect(day.stepSeconds).toBe(180)
+    expect(day.points.length).toBeLessThanOrEqual(300)
+    expect(day.stepSeconds).toBe(300)
     expect(day.points.every((p) => p.cpu !== null && p.cpu >= 0 && p.cpu < 100)).toBe(true)
   })
 

@@ -14,8 +14,8 @@ export const RAW_KEEP_MS = 7 * DAY
 export const OLD_KEEP_MS = 90 * DAY
 export const OLD_STEP_MS = 5 * 60_000
 const COMPACT_EVERY_MS = 60 * 60_000
-/** Charts get at most about this many points per series. */
-export const CHART_POINTS = 500
+/** Charts get at most about this many points per series: a host's chart is ~250 px wide, and recharts' cost grows with points. */
+export const CHART_POINTS = 300
 
 export const RANGE_MS: Record<MetricsRange, number> = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': DAY, '7d': 7 * DAY }
 

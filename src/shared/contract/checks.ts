@@ -230,7 +230,7 @@ export const checksMethods = {
   'alerts.webhook.set': { params: WebhookSchema.strict(), result: WebhookSchema },
   /** Posts a test message to the webhook; UPSTREAM when it does not answer 2xx. */
   'alerts.webhook.test': { params: z.object({}).strict(), result: z.object({ status: z.number().int() }) },
-  /** A host's sampled facts over the range, at most ~500 points (averaged down). */
+  /** A host's sampled facts over the range, at most ~300 points (averaged down). */
   'metrics.host': {
     params: z.object({ hostId: HostIdSchema, range: MetricsRangeSchema }).strict(),
     result: z.object({ hostId: z.string(), range: MetricsRangeSchema, stepSeconds: z.number(), points: z.array(MetricPointSchema) })

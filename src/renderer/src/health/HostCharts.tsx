@@ -3,7 +3,7 @@
  * alert threshold drawn as a line, and network in/out,, values on hover, and a 1 h / 6 h / 24 h / 7 d picker. Colours come
  * from the theme's CSS variables, so both themes read alike.
  */
-import { useState } from 'react'
+import { useEffect, useRef, useState, type RefObject } from 'react'
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { MetricPoint, MetricsRange } from '../../../shared/contract'
 import { useMetrics } from './checks-queries'
@@ -33,19 +33,53 @@ const fullFormat = new Intl.DateTimeFormat([], { dateStyle: 'medium', timeStyle:
 const timeOf = (range: MetricsRange) => (range === '7d' ? (t: number) => dayFormat.format(t) : (t: number) => timeFormat.format(t))
 const whenOf = (t: unknown) => fullFormat.format(Number(t))
 
+/**
+ * True once the element has come within a screen of the viewport: a host's charts are drawn when they are
+ * about to be seen, not all at once for every host (recharts costs tens of ms a chart).
+ */
+function useNearView<T extends Element>(): [RefObject<T | null>, boolean] {
+  const ref = useRef<T>(null)
+  const [near, setNear] = useState(typeof IntersectionObserver === 'undefined')
+  useEffect(() => {
+    const el = ref.current
+    if (near || !el) return
+    // The area scrolls inside its own container: observe against it, so the margin reaches below its fold.
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true)
+      },
+      { root: scrollParent(el), rootMargin: '100% 0px' }
+    )
+    io.observe(el)
+    return () => io.disconnect()
+  }, [near])
+  return [ref, near]
+}
+
+function scrollParent(el: Element): Element | null {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const { overflowY } = getComputedStyle(p)
+    if (overflowY === 'auto' || overflowY === 'scroll') return p
+  }
+  return null
+}
+
 export function HostCharts({ hostId, threshold }: { hostId: string; threshold: number }) {
   const [range, setRange] = useState<MetricsRange>('1h')
+  const [ref, near] = useNearView<HTMLElement>()
   const metrics = useMetrics(hostId, range)
   const points = metrics.data?.points ?? []
   const tick = timeOf(range)
   return (
-    <section className="hcharts" aria-label={`Charts for ${hostId}`}>
+    <section className="hcharts" aria-label={`Charts for ${hostId}`} ref={ref}>
       <div className="hcharts-head">
         <h4>Over time</h4>
         <Segmented name={`range-${hostId}`} label={`Time range for ${hostId}`} value={range} options={RANGES.map((r) => ({ value: r, label: r }))} onChange={setRange} />
         <span className="faint small">{metrics.data ? `${points.length} points${metrics.data.stepSeconds > 15 ? `, ${metrics.data.stepSeconds} s averages` : ', every 15 s'}` : ''}</span>
       </div>
-      {points.length < 2 ? (
+      {!near ? (
+        <div className="hcharts-placeholder" />
+      ) : points.length < 2 ? (
         <p className="faint small hcharts-empty">{metrics.isError ? 'Metrics could not be read.' : 'Collecting samples: a point every 15 s while the host is connected.'}</p>
       ) : (
         <div className="hcharts-grid">
@@ -91,7 +125,8 @@ export function HostCharts({ hostId, threshold }: { hostId: string; threshold: n
                   contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 6, fontSize: 12, color: 'var(--text)' }}
                 />
                 <Line type="monotone" dataKey="rx" className="hchart-rx" stroke="currentColor" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
-                <Line type="monotone" dataKey="tx" className="hchart-tx" stroke="currentColor" strokeOpacity={0.5} strokeDasharray="3 2" strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
+                {/* No dash pattern: recharts measures a dashed path's length (getTotalLength), a layout per line. */}
+                <Line type="monotone" dataKey="tx" className="hchart-tx" stroke="currentColor" strokeOpacity={0.45} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls />
               </LineChart>
             </ResponsiveContainer>
           </figure>
