@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { defaultSettings } from '../../src/shared/contract'
 import { DropdeckError } from '../../src/shared/errors'
 import { createCallContext } from '../../src/main/rpc/context'
+import { EventBus } from '../../src/main/rpc/event-bus'
 import { createRouter, type Handlers } from '../../src/main/rpc/router'
 
 /** The core methods only; the router is generic over the contract, so the rest never get called here. */
@@ -19,7 +20,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   } as Handlers
 }
 
-const ctx = createCallContext('test')
+const ctx = createCallContext('test', new EventBus())
 
 describe('router', () => {
   it('calls the service with validated params and returns its result', async () => {
