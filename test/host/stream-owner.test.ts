@@ -146,6 +146,28 @@ describe.skipIf(!ready)('stream events go to their owner only (real host, sshd, 
     const bLog = (await b.call('logs.open', { hostId: HOST, source: { kind: 'file', path: bench.filePath }, tail: 1 })).id as string
     await until('B to follow its file', () => ofStream(b, 'logs.state', bLog).some((f) => f.payload.state === 'following'))
 
+    // B steers A's streams by id: each control call answers as for an unknown id, and A's streams go on.
+    const errorOf = (call: Promise<unknown>) => call.then(() => 'ok', (err: Error) => err.message.replace(/^[\w.]+: /, ''))
+    const unknownWrite = await errorOf(b.call('terminals.write', { id: '00000000-0000-4000-8000-000000000000', data: 'x' }))
+    expect(unknownWrite).toContain('NOT_FOUND')
+    const foreignWrite = await errorOf(b.call('terminals.write', { id: aTerm, data: `echo ${label}-intruder-$((6*7))\r` }))
+    expect(foreignWrite.replace(aTerm, '<id>')).toBe(unknownWrite.replace('00000000-0000-4000-8000-000000000000', '<id>'))
+    expect(await errorOf(b.call('terminals.resize', { id: aTerm, cols: 20, rows: 5 }))).toContain('NOT_FOUND')
+    expect(await errorOf(b.call('terminals.ack', { id: aTerm, bytes: 1_000_000 }))).toBe('ok')
+    expect(await errorOf(b.call('terminals.close', { id: aTerm }))).toBe('ok')
+    expect(await errorOf(b.call('logs.ack', { id: aLog, seq: 1_000_000 }))).toBe('ok')
+    expect(await errorOf(b.call('logs.close', { id: aLog }))).toBe('ok')
+    expect(await errorOf(b.call('containers.watch.close', { id: aWatch }))).toBe('ok')
+    expect(await errorOf(b.call('files.transfers.close', { id: aLog }))).toBe('ok')
+    await a.call('terminals.write', { id: aTerm, data: `echo ${label}-a-still-$((6*7))\r` })
+    await until('A\'s shell to go on', () => termText(a, aTerm).includes(`${label}-a-still-42`))
+    expect(termText(a, aTerm)).not.toContain(`${label}-intruder-42`)
+    const aLines = logText(a, aLog).length
+    const lastSeq = Math.max(0, ...ofStream(a, 'logs.data', aLog).map((f) => (f.payload as { seq?: number }).seq ?? 0))
+    await a.call('logs.ack', { id: aLog, seq: lastSeq }) // the log waits for acks; B's close must not have ended it
+    await until('A\'s log to go on', () => logText(a, aLog).length > aLines + 3)
+    expect(ofStream(a, 'terminals.state', aTerm)).toEqual([])
+
     // A container appears and goes: A's watch reports it. A saved command: shared, so both hear of it.
     const scratch = (await dockerCall(bench.docker.socketPath, 'POST', '/containers/create', { query: { name: `${label}-scratch` }, body: { Image: BASE_IMAGE, Cmd: ['true'] } })).json<{ Id: string }>().Id
     await dockerCall(bench.docker.socketPath, 'DELETE', `/containers/${scratch}`, { query: { force: true } })

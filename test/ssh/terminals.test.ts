@@ -163,7 +163,9 @@ describe.skipIf(!hasSshd)('terminals', () => {
     const before = env.ssh.terminals.size
     const ctx = createCallContext('window-2', env.bus)
     const { id } = await env.ssh.handlers['terminals.open']({ hostId: 'prod', cols: 80, rows: 24 }, ctx)
-    await run(id, 'echo pid-$$', /pid-\d+/)
+    // Only the context that opened the terminal controls it: its writes reach the shell.
+    await env.ssh.handlers['terminals.write']({ id, data: 'echo pid-$$\n' }, ctx)
+    await waitUntil(() => /pid-\d+/.test(out(id).text), 20_000, 'pid echo')
     const pid = /pid-(\d+)/.exec(out(id).text)![1]
     expect(ctx.disposables.size).toBe(1)
     expect(env.ssh.terminals.size).toBe(before + 1)

@@ -115,8 +115,8 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
       return deps.terminals.attach(session, ctx)
     },
     'containers.watch.open': ({ hostId }, ctx) => watches.open(hostId, ctx),
-    'containers.watch.close': ({ id }) => {
-      watches.close(id)
+    'containers.watch.close': ({ id }, ctx) => {
+      if (ctx.owns(id)) watches.close(id) // another client's watch is closed as an unknown one: not at all
       return { closed: true as const }
     },
     'containers.df': ({ hostId }) => diskUsage(engine, hostId),

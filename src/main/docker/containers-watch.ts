@@ -198,7 +198,7 @@ export class ContainersWatches {
     host.watches.set(id, watch)
     this.watches.set(id, watch)
     // Owned once registered: a client already gone closes it at once.
-    watch.ownership = ctx.own({ dispose: () => this.close(id) })
+    watch.ownership = ctx.own({ dispose: () => this.close(id) }, id)
     return { id, status: host.status }
   }
 

@@ -212,7 +212,7 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
       if (params.remotePath === '/') throw new DropdeckError('BAD_REQUEST', 'The root folder cannot be a transfer\'s destination or source; choose a folder or file below it.')
       await deps.ssh.hosts.get(params.hostId) // NOT_FOUND before anything is queued
       const id = randomUUID()
-      const ownership = ctx.own({ dispose: () => transfers.cancel(id) })
+      const ownership = ctx.own({ dispose: () => transfers.cancel(id) }, id)
       transfers.add(id, params, {
         progress: (bytes, total, rate) => ctx.emit('files.transfers.data', { id, bytes, total, rate }),
         state: (s) => {
@@ -227,8 +227,8 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
       })
       return { id }
     },
-    'files.transfers.close': ({ id }) => {
-      transfers.cancel(id)
+    'files.transfers.close': ({ id }, ctx) => {
+      if (ctx.owns(id)) transfers.cancel(id) // another client's transfer is closed as an unknown one: not at all
       return { closed: true as const }
     },
     'files.local.list': async ({ path }) => {

@@ -61,7 +61,7 @@ export function createLogsServices(deps: OpsDeps, tuning: StreamTuning = {}): Lo
     })
     streams.set(id, stream)
     // Owned once registered: a client already gone closes it at once.
-    const ownership: Ownership = ctx.own({ dispose: () => close(id) })
+    const ownership: Ownership = ctx.own({ dispose: () => close(id) }, id)
     return { id }
   }
 
@@ -74,12 +74,12 @@ export function createLogsServices(deps: OpsDeps, tuning: StreamTuning = {}): Lo
 
   const handlers: Pick<Handlers, LogsMethodName> = {
     'logs.open': (p, ctx) => open(p, ctx),
-    'logs.ack': ({ id, seq }) => {
-      streams.get(id)?.ack(seq) // acks can trail a closed stream
+    'logs.ack': ({ id, seq }, ctx) => {
+      if (ctx.owns(id)) streams.get(id)?.ack(seq) // acks can trail a closed stream
       return { ok: true as const }
     },
-    'logs.close': async ({ id }) => {
-      await close(id)
+    'logs.close': async ({ id }, ctx) => {
+      if (ctx.owns(id)) await close(id) // another client's stream is closed as an unknown one: not at all
       return { closed: true as const }
     }
   }

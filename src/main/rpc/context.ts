@@ -54,7 +54,13 @@ export interface CallContext {
    * Makes `resource` this client's: it is disposed when the client goes away (window closed, socket
    * dropped). A client that is already gone disposes it at once.
    */
-  own(resource: Disposable): Ownership
+  own(resource: Disposable, streamId?: string): Ownership
+  /**
+   * Whether `streamId` names a stream this client opened and still holds. Control calls on a stream
+   * (write, resize, ack, close) answer a stream of another client exactly as an unknown id
+   *, so one client can neither steer nor probe another's streams.
+   */
+  owns(streamId: string): boolean
   /** An event of a stream this client owns: delivered to this client only, never to the others. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
 }
@@ -63,16 +69,28 @@ export interface CallContext {
 export function createCallContext(clientId: string, bus: EventBus | (() => EventBus)): CallContext & Disposable {
   const disposables = new DisposableStore()
   const busOf = typeof bus === 'function' ? bus : () => bus
+  const streams = new Map<string, Disposable>()
   return {
     clientId,
     disposables,
-    own(resource) {
+    own(resource, streamId) {
       disposables.add(resource)
-      return { release: () => disposables.delete(resource) }
+      if (streamId !== undefined) streams.set(streamId, resource)
+      return {
+        release: () => {
+          disposables.delete(resource)
+          if (streamId !== undefined && streams.get(streamId) === resource) streams.delete(streamId)
+        }
+      }
     },
+    owns: (streamId) => streams.has(streamId),
     emit(event, payload) {
       busOf().emit(event, payload, clientId)
     },
-    dispose: () => disposables.dispose()
+    dispose: () => {
+      streams.clear()
+      return disposables.dispose()
+    }
   }
 }
+

@@ -13,20 +13,21 @@ export function createTerminalHandlers(terminals: TerminalsService, hosts: { get
       await hosts.get(p.hostId) // NOT_FOUND for an unknown host before anything connects
       return terminals.open(p, ctx)
     },
-    'terminals.write': ({ id, data }) => {
-      terminals.write(id, data)
+    'terminals.write': ({ id, data }, ctx) => {
+      terminals.write(id, data, ctx)
       return { ok: true as const }
     },
-    'terminals.resize': ({ id, cols, rows }) => {
-      terminals.resize(id, cols, rows)
+    'terminals.resize': ({ id, cols, rows }, ctx) => {
+      terminals.resize(id, cols, rows, ctx)
       return { ok: true as const }
     },
-    'terminals.ack': ({ id, bytes }) => {
-      terminals.ack(id, bytes)
+    'terminals.ack': ({ id, bytes }, ctx) => {
+      terminals.ack(id, bytes, ctx)
       return { ok: true as const }
     },
-    'terminals.close': async ({ id }) => {
-      await terminals.close(id)
+    'terminals.close': async ({ id }, ctx) => {
+      // Another client's terminal is closed as an unknown one: not at all.
+      if (ctx.owns(id)) await terminals.close(id)
       return { closed: true as const }
     },
     'terminals.commands.list': ({ hostId }) => terminals.listCommands(hostId),

@@ -102,19 +102,21 @@ export class TerminalsService {
       done()
     })
     // Owned once registered: a client already gone closes it at once.
-    t.ownership = ctx.own({ dispose: () => this.close(id) })
+    t.ownership = ctx.own({ dispose: () => this.close(id) }, id)
     return { id }
   }
 
-  write(id: string, data: string): void {
-    this.get(id).session.write(data)
+  /** `by`: the calling client; a terminal it does not own is NOT_FOUND, as an unknown one. */
+  write(id: string, data: string, by?: CallContext): void {
+    this.get(id, by).session.write(data)
   }
 
-  resize(id: string, cols: number, rows: number): void {
-    this.get(id).session.resize(cols, rows)
+  resize(id: string, cols: number, rows: number, by?: CallContext): void {
+    this.get(id, by).session.resize(cols, rows)
   }
 
-  ack(id: string, bytes: number): void {
+  ack(id: string, bytes: number, by?: CallContext): void {
+    if (by && !by.owns(id)) return
     this.terminals.get(id)?.outbox.ack(bytes) // acks can trail a closed terminal
   }
 
@@ -145,9 +147,9 @@ export class TerminalsService {
     })
   }
 
-  private get(id: string): Terminal {
+  private get(id: string, by?: CallContext): Terminal {
     const t = this.terminals.get(id)
-    if (!t) throw new DropdeckError('NOT_FOUND', `No terminal ${id}: it was closed or its connection ended. Open a new one.`)
+    if (!t || (by && !by.owns(id))) throw new DropdeckError('NOT_FOUND', `No terminal ${id}: it was closed or its connection ended. Open a new one.`)
     return t
   }
 
