@@ -233,7 +233,7 @@ export function FilesView() {
                 <button type="button" className="button button-small" disabled={!chosen || isFolder(chosen) || !looksEditable(chosen)} onClick={() => chosen && void openFile(chosen)}>
                   <FileEdit size={14} aria-hidden="true" /> Edit
                 </button>
-                <button type="button" className="button button-small" disabled={!chosen || (chosen.type === 'symlink' && !chosen.targetType)} onClick={() => chosen && download(chosen)}>
+                <button type="button" className="button button-small" disabled={!chosen || (chosen.type === 'symlink' && !chosen.targetType)} title={downloadDir() ? `Download into ${downloadDir()} on this machine` : undefined} onClick={() => chosen && download(chosen)}>
                   <Download size={14} aria-hidden="true" /> Download
                 </button>
                 <button type="button" className="button button-small" disabled={!chosen} onClick={() => chosen && setAsk({ kind: 'rename', entry: chosen })}>
