@@ -4,6 +4,7 @@
  * (node-fetch.ts) and SSH routes (ssh/proxy-route.ts) both ask here, so one PAC file routes both alike.
  * No answer (undefined) means no PAC is configured: HTTPS_PROXY / NO_PROXY and DROPDECK_SSH_PROXY apply.
  */
+import { DropdeckError } from '../../shared/errors'
 import { parseProxyAnswer, type ProxyHop } from './proxy-answer'
 import { loadPacScript, type PacLimits, type PacScript } from './pac-script'
 import { createTrustStore } from './trust-store'
@@ -36,7 +37,12 @@ export interface ProxyResolver {
  * as HTTPS does (a CONNECT tunnel), so it is asked about as https://host:port/.
  */
 export function sshProbeUrl(host: string, port: number): URL {
-  return new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}/`)
+  try {
+    return new URL(`https://${host.includes(':') ? `[${host}]` : host}:${port}/`)
+  } catch {
+    // A host name no URL can hold (e.g. `1.2.3.4.5`, from an ssh config): the operator's to fix, not a retry.
+    throw new DropdeckError('BAD_REQUEST', `${JSON.stringify(host.slice(0, 120))} is not a valid host address; correct the host's HostName to an IP address or a host name.`)
+  }
 }
 
 export interface PacResolverOptions {

@@ -4,7 +4,7 @@
  * Assembled into the one contract in ../contract.ts; documented in docs/api.md ("SSH methods").
  */
 import { z } from 'zod'
-import { HostAddressSchema } from './host-address'
+import { HostAddressSchema, isJumpHop, isLoginName, JUMP_HOSTS_HINT, LOGIN_NAME_HINT } from './host-address'
 
 const NoParams = z.object({}).strict()
 
@@ -52,9 +52,9 @@ export const ManualHostInputSchema = z.object({
   /** An IP address or an RFC 1123 host name: it is written to known_hosts and sent in CONNECT requests. */
   hostname: HostAddressSchema,
   port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().min(1).max(64),
+  user: z.string().refine(isLoginName, LOGIN_NAME_HINT),
   identityFiles: z.array(z.string().min(1)).max(10).default([]),
-  proxyJump: z.string().min(1).max(1000).optional(),
+  proxyJump: z.string().min(1).max(1000).refine((text) => text.split(',').every(isJumpHop), JUMP_HOSTS_HINT).optional(),
   /** `http://user:pass@host:port` or `socks5://host:port`; overrides DROPDECK_SSH_PROXY for this host. */
   proxy: z.string().min(1).max(1000).optional()
 }).strict()
