@@ -65,7 +65,8 @@ describe.skipIf(!ready)('files.* with hostile names against a real sshd', () => 
     mkdirSync(path.join(d, 'real'), { recursive: true })
     writeFileSync(path.join(d, 'real', 'precious'), 'data\n')
     symlinkSync(path.join(d, 'real'), path.join(d, 'dirlink'))
-    await fleet.call('files.delete', { hostId: host, path: `${d}/dirlink/` })
+    // confirm as a folder's delete would ask it: the link must still be removed as a link
+    await fleet.call('files.delete', { hostId: host, path: `${d}/dirlink/`, confirm: 'dirlink' })
     expect(existsSync(path.join(d, 'dirlink'))).toBe(false)
     expect(readFileSync(path.join(d, 'real', 'precious'), 'utf8')).toBe('data\n')
     for (const root of ['/', '/.', '//', '/tmp/..', `${d}/../../../../../../../..`]) {
