@@ -191,12 +191,14 @@ describe('a client that does not read its answers', () => {
     }
   })
 
-  it('is closed once its unread answers pass the close threshold', async () => {
-    const running = await hostWith({ pauseReadingBytes: 64 * 1024 * 1024, closeBufferedBytes: 256 * 1024 })
+  it('is closed once its unread answers stay past the close threshold without draining', async () => {
+    const running = await hostWith({ pauseReadingBytes: 64 * 1024 * 1024, closeBufferedBytes: 256 * 1024, stalledReadMs: 1000 })
     const url = `ws://127.0.0.1:${running.host.port}/rpc?token=${running.host.token}`
     const { ws, closed } = await floodWithoutReading(url, 2000)
     try {
-      await closed
+      // The client reads nothing, so it learns of the close only when it writes again.
+      const poke = setInterval(() => ws.readyState === ws.OPEN && ws.send('{}'), 200)
+      await closed.finally(() => clearInterval(poke))
       const other = await RpcSocket.open(url)
       expect((await other.call('app.info')).result).toMatchObject({ name: 'Dropdeck' })
       other.close()
@@ -205,4 +207,50 @@ describe('a client that does not read its answers', () => {
       await running.stop()
     }
   })
+
+  /** A batch of 100 listings of a folder of 1,000 long names: one answer of about 25 MB. */
+  async function largeAnswerFolder(): Promise<{ batch: string }> {
+    const folder = join(dir, 'wide')
+    await mkdir(folder, { recursive: true })
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => writeFile(join(folder, `${String(i).padStart(4, '0')}-${'n'.repeat(200)}`), '')))
+    return { batch: JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'files.local.list', params: { path: folder } }))) }
+  }
+
+  it('is not closed for one answer larger than the close threshold while it reads', async () => {
+    const { batch } = await largeAnswerFolder()
+    const running = await hostWith({ pauseReadingBytes: 512 * 1024, closeBufferedBytes: 1024 * 1024, stalledReadMs: 2000, maxAnswerBytes: 64 * 1024 * 1024 })
+    const url = `ws://127.0.0.1:${running.host.port}/rpc?token=${running.host.token}`
+    const socket = await RpcSocket.open(url)
+    let closed = false
+    socket.ws.once('close', () => (closed = true))
+    try {
+      socket.sendRaw(batch)
+      const answer = (await socket.waitFor((f) => Array.isArray(f), 60_000)) as Array<{ result?: { entries: unknown[] } }>
+      expect(answer).toHaveLength(100)
+      expect(answer.every((r) => r.result?.entries.length === 1000)).toBe(true)
+      expect(closed).toBe(false)
+      expect((await socket.call('app.info')).result).toMatchObject({ name: 'Dropdeck' })
+    } finally {
+      socket.close()
+      await running.stop()
+    }
+  }, 90_000)
+
+  it('answers a call whose answer is over the size cap with BAD_REQUEST naming the size, and serves the socket after', async () => {
+    const { batch } = await largeAnswerFolder()
+    const running = await hostWith({ maxAnswerBytes: 1024 * 1024 })
+    const url = `ws://127.0.0.1:${running.host.port}/rpc?token=${running.host.token}`
+    const socket = await RpcSocket.open(url)
+    try {
+      socket.sendRaw(batch)
+      const answer = (await socket.waitFor((f) => Array.isArray(f), 60_000)) as Array<{ id: number; error?: { message: string; data: { code: string } } }>
+      expect(answer.map((r) => r.id)).toEqual(Array.from({ length: 100 }, (_, i) => i))
+      expect(answer.every((r) => r.error?.data.code === 'BAD_REQUEST')).toBe(true)
+      expect(answer[0].error?.message).toMatch(/^The answer would be \d+\.\d MB, more than the 1 MB the host sends at once; narrow the request or split the batch\.$/)
+      expect((await socket.call('app.info')).result).toMatchObject({ name: 'Dropdeck' })
+    } finally {
+      socket.close()
+      await running.stop()
+    }
+  }, 90_000)
 })

@@ -17,8 +17,14 @@ export interface HostLimits {
   maxInFlight: number
   /** Stop reading a socket's requests while this many bytes of answers wait to go out... */
   pauseReadingBytes: number
-  /** ...and close it when this many do: the client has stopped reading. */
+  /**
+   * ...and close it when more than this many stay unread for `stalledReadMs` without going down: the
+   * client has stopped reading. One large answer to a client that reads is not that: it drains.
+   */
   closeBufferedBytes: number
+  stalledReadMs: number
+  /** One answer (or one batch's answers) larger than this is replaced by a BAD_REQUEST saying so. */
+  maxAnswerBytes: number
   /** A connection must send its request headers within this long (also the idle limit between requests). */
   headersTimeoutMs: number
   /** A whole HTTP request, body included. */
@@ -32,6 +38,8 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   maxInFlight: 256,
   pauseReadingBytes: 1024 * 1024,
   closeBufferedBytes: 16 * 1024 * 1024,
+  stalledReadMs: 10_000,
+  maxAnswerBytes: 16 * 1024 * 1024,
   headersTimeoutMs: 5_000,
   requestTimeoutMs: 15_000
 }
@@ -46,11 +54,38 @@ export function allowedHost(host: string | undefined, port: number): boolean {
 
 /**
  * Flow control for one WebSocket: call `sent()` after every send. Reading pauses while the client
- * is behind, resumes once it caught up, and a client that lets answers pile up past the close
- * threshold is dropped (its calls' resources go with its context).
+ * is behind, resumes once it caught up, and a client whose unread answers stay past the close
+ * threshold without draining for `stalledReadMs` is dropped (its calls' resources go with its context).
+ * Judged over time, not right after a send: a large answer to a client that reads drains.
  */
-export function socketFlow(ws: WebSocket, limits: Pick<HostLimits, 'pauseReadingBytes' | 'closeBufferedBytes'>, onOverflow: () => void) {
+export function socketFlow(ws: WebSocket, limits: Pick<HostLimits, 'pauseReadingBytes' | 'closeBufferedBytes' | 'stalledReadMs'>, onOverflow: () => void) {
   let paused = false
+  let watch: NodeJS.Timeout | undefined
+  const checks = 5
+  const watchStall = () => {
+    let last = ws.bufferedAmount
+    let stalled = 0
+    watch = setInterval(() => {
+      const now = ws.bufferedAmount
+      if (ws.readyState !== ws.OPEN || now <= limits.closeBufferedBytes) {
+        clearInterval(watch)
+        watch = undefined
+        return
+      }
+      stalled = now < last ? 0 : stalled + 1
+      last = now
+      if (stalled >= checks) {
+        clearInterval(watch)
+        watch = undefined
+        onOverflow()
+        ws.terminate()
+      }
+    }, Math.max(10, limits.stalledReadMs / checks))
+    watch.unref()
+  }
+  ws.once('close', () => {
+    if (watch) clearInterval(watch)
+  })
   const drained = () => {
     if (paused && ws.bufferedAmount < limits.pauseReadingBytes / 2) {
       paused = false
@@ -62,10 +97,8 @@ export function socketFlow(ws: WebSocket, limits: Pick<HostLimits, 'pauseReading
     drained,
     sent() {
       const buffered = ws.bufferedAmount
-      if (buffered > limits.closeBufferedBytes) {
-        onOverflow()
-        ws.terminate()
-      } else if (!paused && buffered > limits.pauseReadingBytes) {
+      if (buffered > limits.closeBufferedBytes && !watch) watchStall()
+      if (!paused && buffered > limits.pauseReadingBytes) {
         paused = true
         ws.pause()
       }

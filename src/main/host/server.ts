@@ -93,9 +93,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
   function serveClient(ws: WebSocket, clientId: string): void {
     const ctx = createCallContext(clientId, services.bus)
     const flow = socketFlow(ws, limits, () => log(`host: ${clientId} stopped reading its answers; closed it`))
-    const send = (frame: object) => {
+    const send = (frame: object | string) => {
       if (ws.readyState !== ws.OPEN) return
-      ws.send(JSON.stringify(frame), flow.drained)
+      ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame), flow.drained)
       flow.sent()
     }
     const calls = { inFlight: 0 }
@@ -115,7 +115,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })
   }
 
-  async function handleFrame(text: string, ctx: ReturnType<typeof createCallContext>, send: (frame: object) => void, calls: { inFlight: number }): Promise<void> {
+  async function handleFrame(text: string, ctx: ReturnType<typeof createCallContext>, send: (frame: object | string) => void, calls: { inFlight: number }): Promise<void> {
     const frame = parseFrame(text, limits.maxBatch)
     if (frame.kind === 'parse-error') {
       send(errorResponse(null, PARSE_ERROR, { code: 'BAD_REQUEST', message: 'Parse error: the frame is not valid JSON.', retryable: false }))
@@ -140,12 +140,18 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return request.id === undefined ? undefined : envelopeToResponse(request.id, envelope)
       })
     )
-    const replies = responses.filter((r): r is object => r !== undefined)
-    if (frame.batch) {
-      if (replies.length > 0) send(replies)
-    } else if (replies[0]) {
-      send(replies[0])
+    const replies = responses.filter((r): r is { id: string | number | null } => r !== undefined)
+    if (replies.length === 0) return
+    const answer = JSON.stringify(frame.batch ? replies : replies[0])
+    const bytes = Buffer.byteLength(answer)
+    if (bytes <= limits.maxAnswerBytes) {
+      send(answer)
+      return
     }
+    // Too large to send whole: every call of the frame is told so, and nothing is buffered for it.
+    const mb = (bytes / (1024 * 1024)).toFixed(1)
+    const tooLarge = replies.map((r) => errorResponse(r.id, SERVER_ERROR, { code: 'BAD_REQUEST', message: `The answer would be ${mb} MB, more than the ${Math.round(limits.maxAnswerBytes / (1024 * 1024))} MB the host sends at once; narrow the request${frame.batch ? ' or split the batch' : ''}.`, retryable: false, data: { bytes, maxAnswerBytes: limits.maxAnswerBytes } }))
+    send(frame.batch ? tooLarge : tooLarge[0])
   }
 
   await new Promise<void>((resolve, reject) => {
