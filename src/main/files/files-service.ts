@@ -5,9 +5,7 @@
  * audit log.
  */
 import { randomUUID } from 'node:crypto'
-import { readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
 import type { Stats } from 'ssh2'
 import type { MethodName } from '../../shared/contract'
 import { encodeFileListing, type FileEntry, type filesMethods } from '../../shared/contract/files'
@@ -17,9 +15,10 @@ import { AuditLog } from '../providers/audit/audit-log'
 import type { CallContext } from '../rpc/context'
 import type { Handlers } from '../rpc/router'
 import { BookmarksStore, defaultBookmarks } from './bookmarks-store'
+import { listLocalFolder } from './local-listing'
 import { explainMissing } from './missing-path'
 import { isRootPath, normalRemotePath } from './remote-path'
-import { assertDir, listOverSftp, listWithSudo, statOverSftp, typeOfMode } from './remote-listing'
+import { assertDir, listOverSftp, listWithSudo, statOverSftp } from './remote-listing'
 import { shellQuote, sudoRefusal } from './remote-shell'
 import { SafeEdits } from './safe-edit'
 import { sftpCall } from './sftp-call'
@@ -231,19 +230,7 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
       if (ctx.owns(id)) transfers.cancel(id) // another client's transfer is closed as an unknown one: not at all
       return { closed: true as const }
     },
-    'files.local.list': async ({ path }) => {
-      const dir = path ?? homedir()
-      const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
-        throw new DropdeckError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'PERMISSION_DENIED', `${dir} cannot be read here (${err.code}).`)
-      })
-      const entries = await Promise.all(
-        names.map(async (name) => {
-          const st = await stat(join(dir, name)).catch(() => undefined)
-          return st ? { name, type: typeOfMode(st.mode), size: st.size, mtime: st.mtimeMs } : undefined
-        })
-      )
-      return { path: dir, entries: entries.filter((e) => e !== undefined) }
-    }
+    'files.local.list': ({ path }) => listLocalFolder(path ?? homedir())
   }
 
   return {

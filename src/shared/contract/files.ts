@@ -195,7 +195,7 @@ export const filesMethods = {
   /** Files on the machine Dropdeck runs on, for the headless host's upload picker (the browser cannot give a path). */
   'files.local.list': {
     params: z.object({ path: LocalPathSchema.optional() }).strict(),
-    result: z.object({ path: z.string(), entries: z.array(z.object({ name: z.string(), type: FileTypeSchema, size: z.number(), mtime: z.number() })) })
+    result: z.object({ path: z.string(), entries: z.array(z.object({ name: z.string(), type: FileTypeSchema, size: z.number(), mtime: z.number() })), truncated: z.literal(true).optional(), total: z.number().int().optional() })
   }
 } as const
 
