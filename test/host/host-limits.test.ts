@@ -32,14 +32,14 @@ function get(port: number, path: string, host: string): Promise<{ status: number
   })
 }
 
-async function hostWith(limits: Partial<HostLimits> = {}): Promise<{ host: Host; calls: () => number; stop(): Promise<void> }> {
+async function hostWith(limits: Partial<HostLimits> = {}, log?: (line: string) => void): Promise<{ host: Host; calls: () => number; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(join(dir, 'data-'))
   const services = createServices({ dataDir, version: '0.0.0-test' })
   // Counts what the router was asked to run: what the host read off the wire.
   let calls = 0
   const call = services.router.call.bind(services.router)
   services.router.call = (...args) => (calls++, call(...args))
-  const host = await startHost({ services, rendererDir, limits })
+  const host = await startHost({ services, rendererDir, limits, log })
   return {
     host,
     calls: () => calls,
@@ -89,7 +89,8 @@ describe('Host header', () => {
       const { port, token } = running.host
       expect((await get(port, '/', `127.0.0.1:${port}`)).status).toBe(200)
       expect((await get(port, '/', `localhost:${port}`)).status).toBe(200)
-      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1']) {
+      // Not [::1] either: the host listens on 127.0.0.1 only.
+      for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1', `[::1]:${port}`]) {
         expect((await get(port, '/', host)).status, host).toBe(421)
       }
       // No Origin (not a browser), the right token: still refused under a foreign Host.
@@ -97,6 +98,25 @@ describe('Host header', () => {
       const own = await RpcSocket.open(`ws://127.0.0.1:${port}/rpc?token=${token}`)
       expect((await own.call('app.info')).result).toMatchObject({ name: 'Dropdeck' })
       own.close()
+    } finally {
+      await running.stop()
+    }
+  })
+
+  it('logs refused upgrades with client headers cut to 120 characters, one line per burst', async () => {
+    const lines: string[] = []
+    const running = await hostWith({}, (line) => lines.push(line))
+    try {
+      const { port, token } = running.host
+      const origin = `http://evil.example/${'x'.repeat(12 * 1024)}`
+      for (let i = 0; i < 30; i++) {
+        await expect(RpcSocket.open(`ws://127.0.0.1:${port}/rpc?token=${token}`, { origin })).rejects.toMatchObject({ status: 403 })
+      }
+      const refusals = lines.filter((l) => l.includes('refused WebSocket'))
+      expect(refusals.length).toBeGreaterThan(0)
+      expect(refusals.length).toBeLessThan(30)
+      expect(refusals[0]).toContain('Origin "http://evil.example/xxx')
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(300)
     } finally {
       await running.stop()
     }

@@ -46,10 +46,17 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
 
 /**
  * DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends `Host:
- * evil.example:PORT`. Only our own names for the loopback port are served.
+ * evil.example:PORT`. Only our own names for the loopback port are served; not `[::1]`, since the
+ * host listens on 127.0.0.1 only.
  */
 export function allowedHost(host: string | undefined, port: number): boolean {
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`
+}
+
+/** A client-sent value (a Host or Origin header) as it may appear in a log line or a refusal: 120 characters at most. */
+export function clipHeader(value: string | undefined): string {
+  const text = JSON.stringify(value ?? '')
+  return text.length > 120 ? `${text.slice(0, 117)}…" (${text.length - 2} characters)` : text
 }
 
 /**

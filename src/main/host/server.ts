@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Services } from '../app/services'
 import { createCallContext } from '../rpc/context'
 import { envelopeToResponse, errorResponse, INVALID_REQUEST, notification, PARSE_ERROR, parseFrame, SERVER_ERROR, type JsonRpcRequest } from './json-rpc'
-import { allowedHost, DEFAULT_HOST_LIMITS, socketFlow, type HostLimits } from './limits'
+import { allowedHost, clipHeader, DEFAULT_HOST_LIMITS, socketFlow, type HostLimits } from './limits'
 import { createStaticHandler } from './static-files'
 
 export interface HostOptions {
@@ -50,7 +50,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const server: Server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1000 }, (req, res) => {
     if (!allowedHost(req.headers.host, port)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' })
-      res.end(`This is Dropdeck on 127.0.0.1:${port}; open http://127.0.0.1:${port}/ instead of ${JSON.stringify(req.headers.host ?? '')}.\n`)
+      res.end(`This is Dropdeck on 127.0.0.1:${port}; open http://127.0.0.1:${port}/ instead of ${clipHeader(req.headers.host)}.\n`)
       return
     }
     if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/rpc') {
@@ -77,13 +77,25 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (dropped++ === 0) setTimeout(() => (log(`host: closed ${dropped} connection(s) at once: ${limits.maxConnections} were open, the most the host holds`), (dropped = 0)), 1000).unref()
   })
 
+  // Refused upgrades: the first of a burst is logged at once, the rest counted in one line a second later.
+  let refusedSince = 0
+  const logRefusal = (line: string) => {
+    if (refusedSince++ === 0) {
+      log(line)
+      setTimeout(() => {
+        if (refusedSince > 1) log(`host: refused ${refusedSince - 1} more WebSocket(s) within a second`)
+        refusedSince = 0
+      }, 1000).unref()
+    }
+  }
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   let clients = 0
 
   server.on('upgrade', (req, socket, head) => {
     const refusal = refuseUpgrade(req, token, port) ?? (wss.clients.size >= limits.maxClients ? { status: '503 Service Unavailable', reason: `${limits.maxClients} clients are connected, the most the host serves; close one and retry.` } : undefined)
     if (refusal) {
-      log(`host: refused WebSocket from ${req.socket.remoteAddress}: ${refusal.reason}`)
+      logRefusal(`host: refused WebSocket from ${req.socket.remoteAddress}: ${refusal.reason}`)
       socket.end(`HTTP/1.1 ${refusal.status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}\n`)
       return
     }
@@ -176,13 +188,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
 }
 
 function refuseUpgrade(req: IncomingMessage, token: string, port: number): { status: string; reason: string } | undefined {
-  if (!allowedHost(req.headers.host, port)) return { status: '421 Misdirected Request', reason: `Connect to 127.0.0.1:${port}, not ${JSON.stringify(req.headers.host ?? '')}.` }
+  if (!allowedHost(req.headers.host, port)) return { status: '421 Misdirected Request', reason: `Connect to 127.0.0.1:${port}, not ${clipHeader(req.headers.host)}.` }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
   if (url.pathname !== '/rpc') return { status: '404 Not Found', reason: 'The only WebSocket endpoint is /rpc.' }
   // Browsers always send Origin; a page on another site must never reach the services.
   const origin = req.headers.origin
   if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
-    return { status: '403 Forbidden', reason: `Origin ${origin} is not allowed.` }
+    return { status: '403 Forbidden', reason: `Origin ${clipHeader(origin)} is not allowed.` }
   }
   const auth = req.headers.authorization
   const presented = url.searchParams.get('token') ?? (auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined)
