@@ -183,6 +183,9 @@ describe.skipIf(!hasSshd)('terminals', () => {
     await waitUntil(() => out(id).exit !== undefined, 5000, 'exit event')
     expect(out(id).exit?.reason).toBe('Connection to prod lost.')
     expect(env.ssh.terminals.size).toBe(0)
+    // An operator's disconnect holds the host down until they connect it again; the next test starts from there.
+    await expect(open()).rejects.toThrow(/stays down until you connect it again/)
+    env.ssh.pool.allow('prod')
   })
 
   it('ends with a reason when the session is killed on the server, and a new shell opens once the pool reconnects', async () => {
