@@ -1,12 +1,14 @@
 /**
  * One container: an expand toggle (Overview: state, live CPU and memory, health or last log lines;
  * Inspect), name, image, ports, state and health chips, and its links (a shell inside it in
- * Terminals, its logs in Logs, Deploys) and start/stop/restart/remove. While an action runs the row
- * says so ("restarting…"); the live watch then shows the state Docker reports.
+ * Terminals, its logs in Logs, Deploys) and start/stop/restart/remove; a port published on the host
+ * links to a New tunnel to it. While an action runs the row says so ("restarting…"); the live watch
+ * then shows the state Docker reports.
  */
 import { ChevronDown, ChevronRight, Play, Rocket, RotateCw, ScrollText, Square, SquareTerminal, Trash2 } from 'lucide-react'
 import { Fragment, useState } from 'react'
 import { hashFor } from '../navigation/use-hash-path'
+import { publishedTcpPort } from '../tunnels/host-ports'
 import type { Container } from './containers-queries'
 import { HealthDetail } from './HealthDetail'
 import { InspectPanel } from './InspectPanel'
@@ -43,7 +45,7 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
         </td>
         <td className="faint crow-image truncate" title={c.image}>{c.image}</td>
         <td className="faint crow-ports mono truncate" title={c.ports.join(', ')}>
-          {c.ports.length ? c.ports.join(', ') : '—'}
+          {c.ports.length ? c.ports.map((entry, i) => <Fragment key={`${i}:${entry}`}>{i > 0 && ', '}<PortEntry hostId={hostId} name={c.name} entry={entry} /></Fragment>) : '—'}
         </td>
         <td className="crow-state">
           {pending ? (
@@ -107,5 +109,16 @@ export function ContainerRow({ hostId, container: c, expanded, onToggle, pending
         </tr>
       )}
     </Fragment>
+  )
+}
+
+/** A published TCP port opens New tunnel set to the host's 127.0.0.1:<port>; others are plain text. */
+function PortEntry({ hostId, name, entry }: { hostId: string; name: string; entry: string }) {
+  const port = publishedTcpPort(entry)
+  if (port === undefined) return <>{entry}</>
+  return (
+    <a className="crow-port-link" href={hashFor('tunnels', ['new'], { host: hostId, port })} aria-label={`Tunnel to ${name} port ${port}`} title={`Tunnel to this port (${hostId} 127.0.0.1:${port})`}>
+      {entry}
+    </a>
   )
 }

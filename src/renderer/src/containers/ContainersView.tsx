@@ -1,12 +1,14 @@
 /**
  * Containers: every container on each connected host, grouped by Compose project, kept live from
  * Docker's events stream (./HostContainers.tsx). Read through the Engine API over SSH. With more
- * than one host connected, a filter by host and by Compose project.
+ * than one host connected, a filter by host and by Compose project. The host filter lives in the hash
+ * (#/containers?host=<id>), so a link from a host opens its containers alone.
  */
 import { useQueries } from '@tanstack/react-query'
 import { Container as ContainerIcon } from 'lucide-react'
 import { useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
+import { goTo, useHashQuery } from '../navigation/use-hash-path'
 import { useHosts } from '../ssh/ssh-queries'
 import { QueryState } from '../ui/QueryState'
 import { containersKeys, type Container } from './containers-queries'
@@ -18,13 +20,16 @@ const NO_PROJECT = ''
 export function ContainersView() {
   const hosts = useHosts()
   const connected = (hosts.data ?? []).filter((h) => h.state === 'connected')
-  const [host, setHost] = useState(ALL)
+  const routed = useHashQuery().get('host')
+  // A host that is not (or no longer) connected filters nothing rather than showing an empty list.
+  const host = routed && connected.some((h) => h.id === routed) ? routed : ALL
+  const setHost = (next: string) => goTo('containers', [], next === ALL ? {} : { host: next })
   const [project, setProject] = useState(ALL)
   // The projects come from the lists the host sections keep live (read from the cache, never fetched here).
   const lists = useQueries({ queries: connected.map((h) => ({ queryKey: containersKeys.list(h.id), queryFn: (): Container[] => [], enabled: false })) })
   const projects = [...new Set(lists.flatMap((l, i) => (host === ALL || connected[i]?.id === host ? (l.data ?? []).map((c) => c.project ?? NO_PROJECT) : [])))].sort()
   const filtering = connected.length > 1
-  const shown = connected.filter((h) => !filtering || host === ALL || h.id === host)
+  const shown = connected.filter((h) => host === ALL || h.id === host)
   return (
     <div className="fleet-view ssh-view">
       <div className="toolbar">

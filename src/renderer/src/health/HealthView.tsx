@@ -3,11 +3,13 @@
  * over time, containers and units, refreshed every 30 s while shown and by the Refresh button; others
  * are listed with their state and a Connect button (nothing connects on its own, so a host with an
  * unknown key waits for the operator to check its fingerprint). Checks, Alerts, and the audit Report.
+ * A link from a host (#/health?host=<id>) puts that host's card first and brings it into view.
  */
 import { useIsFetching, useQueryClient } from '@tanstack/react-query'
 import { HeartPulse, Plug } from 'lucide-react'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
+import { useHashQuery } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
 import { useSettings } from '../rpc/queries'
 import { ConnectionState } from '../ssh/ConnectionState'
@@ -32,10 +34,23 @@ export function HealthView() {
   const threshold = settings.data?.alertThresholdPercent ?? 85
   const refresh = useRefreshHealth()
   const fetching = useIsFetching({ queryKey: healthKeys.all })
-  const sorted = useMemo(() => [...(hosts.data ?? [])].sort((a, b) => a.id.localeCompare(b.id)), [hosts.data])
+  const focus = useHashQuery().get('host')
+  const sorted = useMemo(() => [...(hosts.data ?? [])].sort((a, b) => Number(b.id === focus) - Number(a.id === focus) || a.id.localeCompare(b.id)), [hosts.data, focus])
   const connected = sorted.filter((h) => h.state === 'connected')
   const others = sorted.filter((h) => h.state !== 'connected')
   const [tab, setTab] = useState<Tab>('hosts')
+  // A link to one host's health shows the Hosts tab with that host's card (or its Connect row) in view.
+  const [linkedFocus, setLinkedFocus] = useState(focus)
+  if (focus !== linkedFocus) {
+    setLinkedFocus(focus)
+    if (focus) setTab('hosts')
+  }
+  const focusShown = sorted.some((h) => h.id === focus)
+  useEffect(() => {
+    if (!focus || !focusShown) return
+    const target = [...document.querySelectorAll<HTMLElement>('[data-health-host]')].find((el) => el.dataset.healthHost === focus)
+    target?.scrollIntoView?.({ block: 'start' })
+  }, [focus, focusShown])
   const firing = (useAlerts().data ?? []).filter((a) => a.state === 'firing').length
   const tabs = [
     { value: 'hosts' as const, label: 'Hosts' },
@@ -112,7 +127,7 @@ function NotConnected({ hosts }: { hosts: Host[] }) {
       {failure && <ErrorNotice error={failure.error} title={`${failure.hostId} did not connect`} onDismiss={() => setFailure(null)} />}
       <ul>
         {hosts.map((h) => (
-          <li key={h.id}>
+          <li key={h.id} data-health-host={h.id}>
             <span className="mono nowrap">{h.id}</span>
             <ConnectionState state={h.state} error={h.error} />
             {h.error && <span className="faint small truncate">{h.error.message}</span>}

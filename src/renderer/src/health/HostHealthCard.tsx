@@ -15,7 +15,7 @@ export function HostHealthCard({ host, threshold }: { host: Host; threshold: num
   const flags = facts.data?.flags ?? []
   const level = flags.some((f) => f.severity === 'critical') ? 'critical' : flags.length ? 'warning' : 'ok'
   return (
-    <article className={`hcard hcard-${level}`} aria-label={`Health of ${host.id}`}>
+    <article className={`hcard hcard-${level}`} aria-label={`Health of ${host.id}`} data-health-host={host.id}>
       <header className="hcard-head">
         <h3>{host.id}</h3>
         <span className="faint small mono">

@@ -20,12 +20,24 @@ function readPath(): string[] {
     .map((part) => decodeURIComponent(part))
 }
 
-export function hashFor(route: Route, path: Array<string | number> = []): string {
-  return `#/${[route, ...path.map((part) => encodeURIComponent(String(part)))].join('/')}`
+/** What follows `?` in the hash (#/containers?host=web-1): a filter a link from another area sets. */
+function readQuery(): string {
+  const hash = window.location.hash
+  const at = hash.indexOf('?')
+  return at === -1 ? '' : hash.slice(at + 1)
 }
 
-export function goTo(route: Route, path: Array<string | number> = []): void {
-  const hash = hashFor(route, path)
+export type HashQuery = Record<string, string | number | undefined>
+
+export function hashFor(route: Route, path: Array<string | number> = [], query: HashQuery = {}): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') search.set(key, String(value))
+  const text = search.toString()
+  return `#/${[route, ...path.map((part) => encodeURIComponent(String(part)))].join('/')}${text ? `?${text}` : ''}`
+}
+
+export function goTo(route: Route, path: Array<string | number> = [], query: HashQuery = {}): void {
+  const hash = hashFor(route, path, query)
   if (window.location.hash !== hash) window.location.hash = hash
 }
 
@@ -35,4 +47,10 @@ export function useHashPath(route: Route): [string[], (path: Array<string | numb
   const path = joined ? joined.split('\u0000') : []
   const set = useCallback((next: Array<string | number>) => goTo(route, next), [route])
   return [path, set]
+}
+
+/** The hash's `?key=value` pairs (a host filter set by a link from another area), read live. */
+export function useHashQuery(): URLSearchParams {
+  const query = useSyncExternalStore(subscribe, readQuery)
+  return new URLSearchParams(query)
 }

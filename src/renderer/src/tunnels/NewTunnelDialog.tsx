@@ -1,15 +1,20 @@
 /**
- * Start a tunnel: host, remote host and port, local port (optional). A taken local port shows who
- * holds it and offers the free port the service suggests.
+ * Start a tunnel: host, remote host and port, local port (optional). A connected host's published
+ * container ports are offered to pick from. A taken local port shows who holds it and offers the free
+ * port the service suggests.
  */
 import * as Dialog from '@radix-ui/react-dialog'
+import { useQuery } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { errorData, type ErrorData } from '../../../shared/error-data'
 import { useContractMutation } from '../rpc/contract-queries'
+import { useApi } from '../rpc/api-context'
 import { errorMessage } from '../rpc/errors'
+import { containersListQuery } from '../containers/containers-queries'
 import { useHosts } from '../ssh/ssh-queries'
 import { useSshFlow } from '../ssh/use-ssh-flow'
 import { DialogActions } from '../ui/DialogActions'
+import { hostPorts } from './host-ports'
 
 export interface TunnelDraft {
   hostId: string
@@ -32,6 +37,11 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
   const [startOnLaunch, setStartOnLaunch] = useState(false)
   const flow = useSshFlow((e) => setError(e))
   const hostId = draft.hostId || hosts[0]?.id || ''
+  // Only a connected host's containers are read: listing must not connect a host by itself.
+  const api = useApi()
+  const connected = hosts.some((h) => h.id === hostId && h.state === 'connected')
+  const containers = useQuery({ ...containersListQuery(api, hostId), enabled: connected })
+  const ports = connected ? hostPorts(containers.data ?? []) : []
   const set = (key: keyof TunnelDraft, value: string) => {
     setDraft((d) => ({ ...d, [key]: value }))
     setError(null)
@@ -99,6 +109,26 @@ export function NewTunnelDialog({ initial, initialError, title, onClose }: { ini
                   <input id={`${id}-lport`} className="input input-mono" inputMode="numeric" placeholder="same, or any free" value={draft.localPort} onChange={(e) => set('localPort', e.target.value)} />
                 </div>
               </div>
+              {ports.length > 0 && (
+                <div className="tunnel-ports" role="group" aria-label={`Ports published on ${hostId}`}>
+                  <span className="faint small">Published on {hostId}:</span>
+                  {ports.map((p) => (
+                    <button
+                      key={p.port}
+                      type="button"
+                      className={`button button-small mono${draft.remotePort === String(p.port) ? ' is-active' : ''}`}
+                      aria-pressed={draft.remotePort === String(p.port)}
+                      title={`${p.containers.join(', ')} on ${hostId}'s 127.0.0.1:${p.port}`}
+                      onClick={() => {
+                        setDraft((d) => ({ ...d, remoteHost: '127.0.0.1', remotePort: String(p.port) }))
+                        setError(null)
+                      }}
+                    >
+                      {p.port} <span className="faint">{p.containers.join(', ')}</span>
+                    </button>
+                  ))}
+                </div>
+              )}
               <label className="checkbox-row tunnel-launch-row">
                 <input type="checkbox" checked={startOnLaunch} onChange={(e) => setStartOnLaunch(e.target.checked)} />
                 Start on launch <span className="faint">(keeps running when this window closes)</span>

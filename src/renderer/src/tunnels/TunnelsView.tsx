@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Cable, ExternalLink, Pencil, Play, Plus, Square } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
-import { useHashPath } from '../navigation/use-hash-path'
+import { useHashPath, useHashQuery } from '../navigation/use-hash-path'
 import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
@@ -36,10 +36,12 @@ export function TunnelsView() {
   const [starting, setStarting] = useState<string | null>(null)
   const flow = useSshFlow((error) => setFailure(error))
 
-  // #/tunnels/new (and #/tunnels/new/<preset>) opens the dialog: the palette's way in.
+  // #/tunnels/new (and #/tunnels/new/<preset>) opens the dialog: the palette's way in. A link from a
+  // host or a container adds ?host=<id> (and &port=<n>, a port published on that host's 127.0.0.1).
   const wantNew = path[0] === 'new'
+  const query = useHashQuery()
   const presetFromPath = wantNew && path[1] ? presets.data?.find((p) => p.id === path[1]) : undefined
-  const openDialog: DialogState = dialog ?? (wantNew ? { initial: presetFromPath ? draftFor(presetFromPath, presetFromPath.hostId ?? '') : {}, title: presetFromPath ? `Start ${presetFromPath.label}` : undefined } : null)
+  const openDialog: DialogState = dialog ?? (wantNew ? { initial: presetFromPath ? draftFor(presetFromPath, presetFromPath.hostId ?? '') : draftFromQuery(query), title: presetFromPath ? `Start ${presetFromPath.label}` : undefined } : null)
   const closeDialog = () => {
     setDialog(null)
     if (wantNew) setPath([])
@@ -242,6 +244,12 @@ export function TunnelsView() {
       {flow.dialog}
     </div>
   )
+}
+
+function draftFromQuery(query: URLSearchParams): Partial<TunnelDraft> {
+  const hostId = query.get('host')
+  const port = query.get('port')
+  return { ...(hostId ? { hostId } : {}), ...(port && /^\d+$/.test(port) ? { remoteHost: '127.0.0.1', remotePort: port } : {}) }
 }
 
 function draftFor(preset: TunnelPreset, hostId: string): Partial<TunnelDraft> {
