@@ -151,7 +151,8 @@ export function toContainer(i: InspectResult): Container {
     createdAt: i.Created,
     startedAt: i.State.StartedAt && !ZERO_TIME.test(i.State.StartedAt) ? i.State.StartedAt : null,
     finishedAt: !running && i.State.FinishedAt && !ZERO_TIME.test(i.State.FinishedAt) ? i.State.FinishedAt : null,
-    project: i.Config.Labels?.['com.docker.compose.project'] ?? null
+    project: i.Config.Labels?.['com.docker.compose.project'] ?? null,
+    projectDir: i.Config.Labels?.['com.docker.compose.project.working_dir'] ?? null
   }
 }
 

@@ -30,7 +30,9 @@ export const ContainerSchema = z.object({
   /** ISO 8601: when it last stopped, for containers that are not running; else null. */
   finishedAt: z.string().nullable(),
   /** The Compose project label (`com.docker.compose.project`). */
-  project: z.string().nullable()
+  project: z.string().nullable(),
+  /** The Compose project's folder on the host (`com.docker.compose.project.working_dir`), when labelled. */
+  projectDir: z.string().nullable().optional()
 })
 export type Container = z.infer<typeof ContainerSchema>
 

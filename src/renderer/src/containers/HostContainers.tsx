@@ -19,6 +19,10 @@ import { PruneDialog, type PruneResult } from './PruneDialog'
 import { useLogSession } from '../logs/use-log-session'
 import { requestTerminal } from '../terminals/terminal-requests'
 import { goTo } from '../navigation/use-hash-path'
+import { OpenInFilesButton } from '../files/OpenInFilesButton'
+
+/** A Compose project's folder on the host, from the first of its containers that carries the label. */
+const projectDirOf = (items: Container[]): string | undefined => items.find((c) => c.projectDir?.startsWith('/'))?.projectDir ?? undefined
 
 /** `project`: show only that Compose project (`''`: containers outside any), or every one when undefined. */
 export function HostContainers({ hostId, project: onlyProject }: { hostId: string; project?: string }) {
@@ -112,7 +116,10 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
       >
         {() => [...groups.entries()].map(([project, items]) => (
           <div key={project} role="group" aria-label={project ? `Project ${project}` : 'No project'}>
-            <h4>{project || 'No Compose project'}</h4>
+            <h4>
+              {project || 'No Compose project'}
+              {project && projectDirOf(items) && <OpenInFilesButton hostId={hostId} path={projectDirOf(items)!} what={`project ${project}'s folder`} />}
+            </h4>
             <table className="rtable ctable">
               <colgroup>
                 <col className="ctable-name" />

@@ -8,6 +8,7 @@ import { Eye, EyeOff } from 'lucide-react'
 import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { OpenInFilesButton } from '../files/OpenInFilesButton'
 import { containersKeys } from './containers-queries'
 
 export function InspectPanel({ hostId, containerId, name }: { hostId: string; containerId: string; name: string }) {
@@ -99,6 +100,7 @@ export function InspectPanel({ hostId, containerId, name }: { hostId: string; co
           {i.mounts.map((m) => (
             <li key={m.destination} className="mono">
               {m.source || '(anonymous)'} → {m.destination} <span className="faint">({m.type}{m.readOnly ? ', read-only' : ''})</span>
+              {m.source.startsWith('/') && <OpenInFilesButton hostId={hostId} path={m.source} what={`${m.source}, mounted at ${m.destination}`} />}
             </li>
           ))}
         </ul>

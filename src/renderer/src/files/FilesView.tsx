@@ -4,18 +4,22 @@
  * progress that survive a dropped connection, and safe edits of text files (./FileEditorPanel.tsx).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { Bookmark, BookmarkPlus, Download, FileEdit, FolderOpen, FolderPlus, KeyRound, Pencil, Trash2, Upload, X } from 'lucide-react'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { Bookmark, BookmarkPlus, Download, FileEdit, FolderOpen, FolderPlus, KeyRound, Pencil, ScrollText, SquareTerminal, Trash2, Upload, X } from 'lucide-react'
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { Result } from '../../../shared/contract'
 import { decodeFileListing } from '../../../shared/contract/files'
 import { EmptyState } from '../areas/EmptyState'
+import { useLogSession } from '../logs/use-log-session'
+import { goTo } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
 import { useHosts } from '../ssh/ssh-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { requestTerminal } from '../terminals/terminal-requests'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { FileEditorPanel } from './FileEditorPanel'
 import { FileTable } from './FileTable'
+import { parseFilesHash } from './files-links'
 import { isFolder, joinPath, looksEditable, parentOf, sortEntries, type RemoteEntry, type Sort, type SortKey } from './file-list'
 import { LocalFilePicker } from './LocalFilePicker'
 import { PathBar } from './PathBar'
@@ -26,6 +30,11 @@ import { transfersFor } from './transfers-store'
 interface Nav {
   stack: string[]
   index: number
+}
+
+function subscribeHash(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener)
+  return () => window.removeEventListener('hashchange', listener)
 }
 
 type Ask = { kind: 'mkdir' } | { kind: 'rename'; entry: RemoteEntry } | { kind: 'chmod'; entry: RemoteEntry } | { kind: 'delete'; entry: RemoteEntry } | null
@@ -47,6 +56,27 @@ export function FilesView() {
   const [busy, setBusy] = useState(false)
   const [editing, setEditing] = useState<Result<'files.read'> | null>(null)
   const transfers = transfersFor(api)
+  const logSession = useLogSession(api)
+
+  // A link from another area (#/files/<host>?path=…): show that host at that folder, as a step in its
+  // history. Applied while rendering, once per hash (React's pattern for state that follows an input).
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash)
+  const [appliedHash, setAppliedHash] = useState<string | null>(null)
+  if (hash !== appliedHash) {
+    setAppliedHash(hash)
+    const target = parseFilesHash(hash)
+    if (target) {
+      setHostId(target.hostId)
+      setSelected(null)
+      setEditing(null)
+      setNav((all) => {
+        const cur = all[target.hostId] ?? { stack: [], index: -1 }
+        if (cur.stack[cur.index] === target.path) return all
+        const stack = [...cur.stack.slice(0, cur.index + 1), target.path].slice(-100)
+        return { ...all, [target.hostId]: { stack, index: stack.length - 1 } }
+      })
+    }
+  }
 
   const home = useQuery({ queryKey: ['files.home', host], queryFn: () => api.call('files.home', { hostId: host }), enabled: Boolean(host) && !nav[host], retry: false })
   const here = nav[host] ? nav[host].stack[nav[host].index] : home.data?.path
@@ -133,6 +163,22 @@ export function FilesView() {
     if (!here) return
     const name = localPath.split('/').pop()!
     void transfers.start({ hostId: host, direction: 'upload', localPath, remotePath: joinPath(here, name) }).catch(setFailure)
+  }
+
+  /** A shell on the host in the selected folder, else in the one shown. */
+  const terminalHere = () => {
+    if (!here) return
+    requestTerminal({ hostId: host, cwd: chosen && isFolder(chosen) ? joinPath(here, chosen.name) : here })
+  }
+
+  /** Follows the selected file in Logs (tail -F from its end; already followed, it is just shown). */
+  const followLog = (entry: RemoteEntry) => {
+    if (!here) return
+    const path = joinPath(here, entry.name)
+    if (!logSession.sources.some((s) => s.hostId === host && s.source.kind === 'file' && s.source.path === path)) {
+      void logSession.add(host, { kind: 'file', path }).catch(setFailure)
+    }
+    goTo('logs')
   }
 
   const marked = bookmarks.data?.bookmarks ?? []
@@ -229,7 +275,13 @@ export function FilesView() {
                 <button type="button" className="button button-small" disabled={!here} onClick={() => setPicking(true)}>
                   <Upload size={14} aria-hidden="true" /> Upload
                 </button>
+                <button type="button" className="button button-small" disabled={!here} title={`A shell on ${host} in ${chosen && isFolder(chosen) && here ? joinPath(here, chosen.name) : (here ?? '')}`} onClick={terminalHere}>
+                  <SquareTerminal size={14} aria-hidden="true" /> Terminal here
+                </button>
                 <span className="files-actions-sep" />
+                <button type="button" className="button button-small" disabled={!chosen || isFolder(chosen)} title="Follow it in Logs (tail -F)" onClick={() => chosen && followLog(chosen)}>
+                  <ScrollText size={14} aria-hidden="true" /> Follow log
+                </button>
                 <button type="button" className="button button-small" disabled={!chosen || isFolder(chosen) || !looksEditable(chosen)} onClick={() => chosen && void openFile(chosen)}>
                   <FileEdit size={14} aria-hidden="true" /> Edit
                 </button>

@@ -15,6 +15,7 @@ import { useSshFlow } from '../ssh/use-ssh-flow'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { setActiveTerminal } from './active-terminal'
 import { takeTerminalRequests } from './terminal-requests'
+import { shellQuote } from '../files/files-links'
 import type { XtermHandle } from './create-xterm'
 import { FindBar } from './FindBar'
 import { SavedCommands } from './SavedCommands'
@@ -28,6 +29,8 @@ interface Tab {
   hostId: string
   /** For a shell inside a container: its name on the host. */
   container?: string
+  /** A host folder the shell is taken to as it opens (Files' "Terminal here"). */
+  cwd?: string
   /** The current shell. */
   id?: string
   connecting: boolean
@@ -88,7 +91,7 @@ export function TerminalsView() {
     }))
   } }), [terminals])
 
-  const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId' | 'container'>) => {
+  const connect = (tab: Pick<Tab, 'key' | 'kind' | 'hostId' | 'container' | 'cwd'>) => {
     setFailure(null)
     patch(tab.key, { connecting: true, ended: undefined })
     const term = handles.get(tab.key)?.term
@@ -112,6 +115,8 @@ export function TerminalsView() {
       // A container's shell is a terminal like any other once open (containers.shell returns its id).
       const { id } = tab.kind === 'container' && tab.container ? await api.call('containers.shell', { hostId: tab.hostId, id: tab.container, ...size }) : await terminals.open({ hostId: tab.hostId, ...size })
       opened(id)
+      // Typed as the operator would, so it shows in the scrollback and the shell's history.
+      if (tab.kind === 'remote' && tab.cwd) void api.call('terminals.write', { id, data: `cd ${shellQuote(tab.cwd)}\r` }).catch((error: unknown) => setFailure(error))
     }).then((ok) => {
       // Failed, or waiting on a host-key or passphrase dialog (whose retry replaces this).
       if (!ok) setTabs((old) => old.map((t) => (t.key === tab.key && t.connecting ? { ...t, connecting: false, ended: { message: `Not connected to ${t.hostId}`, lost: true } } : t)))
@@ -142,7 +147,7 @@ export function TerminalsView() {
   useEffect(
     () =>
       takeTerminalRequests((r) =>
-        openRequested.current(r.container ? { key: nextKey++, kind: 'container', hostId: r.hostId, container: r.container, connecting: true } : { key: nextKey++, kind: 'remote', hostId: r.hostId, connecting: true })
+        openRequested.current(r.container ? { key: nextKey++, kind: 'container', hostId: r.hostId, container: r.container, connecting: true } : { key: nextKey++, kind: 'remote', hostId: r.hostId, ...(r.cwd ? { cwd: r.cwd } : {}), connecting: true })
       ),
     []
   )

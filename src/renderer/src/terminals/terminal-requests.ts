@@ -9,6 +9,8 @@ export interface TerminalRequest {
   hostId: string
   /** A shell inside this container (id or name) on the host, rather than on the host itself. */
   container?: string
+  /** A folder on the host the shell starts in: `cd '<folder>'` is typed into it once it opens (Files' "Terminal here"). */
+  cwd?: string
 }
 
 const queue: TerminalRequest[] = []
