@@ -73,6 +73,10 @@ describe.skipIf(!ready)('containers over SSH (real dockerd and sshd)', () => {
     expect(byName.get('odoo-odoo-1')).toMatchObject({ state: 'running', health: 'unhealthy', project: 'odoo', exitCode: null })
     expect(byName.get('odoo-ocr-adapter-1')).toMatchObject({ state: 'exited', project: 'odoo', exitCode: 1 })
     expect(byName.get('tax-rules-service')).toMatchObject({ state: 'running', health: null, project: null })
+    // A Compose project's folder on the host comes from its working_dir label (Files opens it from the project header).
+    expect(byName.get('e2i-mlflow-1')?.projectDir).toBe('/opt/e2i_causal_analytics/docker')
+    expect(byName.get('odoo-odoo-1')?.projectDir).toBe('/opt/odoo')
+    expect(byName.get('tax-rules-service')?.projectDir).toBeNull()
     const mlflow = byName.get('e2i-mlflow-1')!
     expect(mlflow.id).toBe(seeded.find((s) => s.name === 'e2i-mlflow-1')!.id)
     expect(Date.parse(mlflow.createdAt)).toBeGreaterThan(0)
