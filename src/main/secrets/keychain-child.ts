@@ -60,7 +60,9 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 if (parentPort) {
   parentPort.on('message', (event) => void handle(event.data).then((reply) => parentPort.postMessage(reply)))
 } else {
-  process.on('message', (request: Request) => void handle(request).then((reply) => process.send?.(reply)))
+  // A reply can outlive the app (it quit, or dropped this helper as hung): send only while connected, and
+  // let a send that races the disconnect fail quietly rather than crash with an unhandled EPIPE.
+  process.on('message', (request: Request) => void handle(request).then((reply) => process.connected && process.send?.(reply, undefined, undefined, () => {})))
   // The app went away (or dropped us as hung): nothing is left to answer.
   process.on('disconnect', () => process.exit(0))
 }
