@@ -2,19 +2,8 @@
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extname, join, normalize, sep } from 'node:path'
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8'
-}
+import { join, normalize, sep } from 'node:path'
+import { rendererContentType } from '../security/renderer-content-type'
 
 /** The same policy as the renderer's meta tag, plus the host's WebSocket. */
 export function contentSecurityPolicy(port: number): string {
@@ -67,7 +56,7 @@ export function createStaticHandler(root: string, port: () => number) {
       return
     }
     res.writeHead(200, {
-      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'content-type': rendererContentType(file),
       'content-length': info.size,
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
       'content-security-policy': contentSecurityPolicy(port()),

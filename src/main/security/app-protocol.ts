@@ -6,8 +6,9 @@
  * one exact origin to trust.
  */
 import { readFile, realpath, stat } from 'node:fs/promises'
-import { extname, join, sep } from 'node:path'
+import { join, sep } from 'node:path'
 import { electronContentSecurityPolicy } from './electron-csp'
+import { rendererContentType } from './renderer-content-type'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'dropdeck'
@@ -23,18 +24,6 @@ export const APP_RENDERER_URL = `${APP_ORIGIN}/index.html`
 export function rendererEntryUrl(options: { isPackaged: boolean; devServerUrl?: string }): string {
   if (!options.isPackaged && options.devServerUrl) return options.devServerUrl
   return APP_RENDERER_URL
-}
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8'
 }
 
 /**
@@ -91,7 +80,7 @@ export async function appResponse(root: string, request: { url: string; method: 
   }
   const file = await resolveAppFile(root, request.url)
   if (!file) return new Response('Not found', { status: 404, headers: headers('text/plain; charset=utf-8', true) })
-  const type = contentTypes[extname(file)] ?? 'application/octet-stream'
+  const type = rendererContentType(file)
   const body = request.method === 'HEAD' ? null : await readFile(file)
   return new Response(body, { status: 200, headers: headers(type, file.endsWith('index.html')) })
 }
