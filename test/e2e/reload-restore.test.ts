@@ -24,6 +24,9 @@ describe('page reload', () => {
   it('reopens the terminal tabs and follows the same logs again', async () => {
     const hostId = app.droplets.droplets[0].name
     await page.evaluate(() => (window.location.hash = '#/terminals'))
+    // Pick the host: a click before the host list has loaded would open a local shell instead.
+    await expect.poll(() => page.getByLabel('Host', { exact: true }).locator('option').allTextContents(), { timeout: 30_000 }).toContain(hostId)
+    await page.getByLabel('Host', { exact: true }).selectOption(hostId)
     await page.getByRole('button', { name: 'New terminal' }).click()
     const trust = page.getByRole('dialog', { name: new RegExp(`Trust the host key of ${hostId}`) })
     if (await trust.waitFor({ timeout: 5000 }).then(() => true, () => false)) await trust.getByRole('button', { name: 'Trust and connect' }).click()
