@@ -16,6 +16,11 @@ export interface StartDockerOptions {
   startTimeoutMs?: number
   /** Extra dockerd flags, e.g. ['--exec-opt', 'native.cgroupdriver=cgroupfs']. */
   extraArgs?: string[]
+  /**
+   * Puts the data root on a tmpfs of this many MiB (needs root), so a test can fill Docker's disk
+   * for real (a pull that ends in "no space left on device"); stop() unmounts it.
+   */
+  dataRootSizeMb?: number
 }
 
 export interface DockerDaemon {
@@ -91,6 +96,11 @@ export async function startDocker(opts: StartDockerOptions): Promise<DockerDaemo
   if (containerdSock.length > MAX_SOCKET_PATH) throw new Error(`docker dir path too long for unix sockets (${containerdSock}); use a shorter dir`)
   mkdirSync(dataRoot, { recursive: true })
   mkdirSync(execRoot, { recursive: true })
+  if (opts.dataRootSizeMb) {
+    // a size-limited tmpfs: vfs storage works on it, and its limit is the disk Docker sees as full
+    if (mountsUnder(dataRoot).includes(dataRoot)) await run('umount', [dataRoot])
+    await run('mount', ['-t', 'tmpfs', '-o', `size=${Math.floor(opts.dataRootSizeMb)}m,mode=0711`, 'tmpfs', dataRoot])
+  }
   // a pid file left by a crashed run makes dockerd refuse to start
   if (existsSync(pidFile) && !isAlive(Number(readFileSync(pidFile, 'utf8')))) rmSync(pidFile)
   rmSync(socketPath, { force: true })

@@ -12,7 +12,7 @@ import type { Client } from 'ssh2'
 import type { ComposeCli, DeployEntry, DeployResult, DeploySettings, DeployStep, DeployStepName } from '../../shared/contract/deploys'
 import { DropdeckError } from '../../shared/errors'
 import type { HostDocker } from './host-docker'
-import { builtAt, splitImage } from './host-docker'
+import { builtAt, containerBytes, requireRoom, splitImage } from './host-docker'
 import type { DeployJournal, Exec, HostState, LockInfo } from './host-state'
 import { sq } from './host-state'
 import { healthGate, type GateResult } from './health-gate'
@@ -120,6 +120,8 @@ export class DeployRun {
     try {
       await this.step('pull', async (progress) => {
         if (await docker.image(this.toImage)) return { status: 'skipped', detail: `${this.toImage} is already on the host` }
+        // A nearly full disk refuses here, before a pull that would fill it (the pull itself says so too).
+        requireRoom(this.req.hostId, await docker.diskRoom(this.deps.exec).catch(() => null), 0, `pulling ${this.toImage}`)
         let shown = 0
         let last = { current: 0, total: 0 }
         await docker.pull(this.req.service.repo, this.req.tag, (current, total) => {
@@ -210,23 +212,12 @@ export class DeployRun {
 
   private async checks(): Promise<void> {
     await this.step('checks', async () => {
-      const [image, df] = await Promise.all([
-        this.deps.docker.image(this.toImage),
-        this.deps.docker.rootDir().then(
-          (root) => (root ? this.deps.exec(this.req.hostId, `df -Pk ${sq(root)} 2>/dev/null | tail -n 1`, { timeoutMs: 15_000 }).then((r) => ({ root, r })) : null),
-          () => null
-        ).catch(() => null)
-      ])
+      const [image, room] = await Promise.all([this.deps.docker.image(this.toImage), this.deps.docker.diskRoom(this.deps.exec).catch(() => null)])
       if (!image) throw new DropdeckError('NOT_FOUND', `${this.toImage} is not on ${this.req.hostId}.`)
+      // Room for the new container (vfs copies the whole image into it) and Docker's own margin.
+      requireRoom(this.req.hostId, room, containerBytes(room, image.Size), `starting ${this.toImage}`)
       const notes = [`${this.toImage} is on the host (${mb(image.Size)})`]
-      if (df) {
-        const { root } = df
-        const availKb = Number(df.r.stdout.trim().split(/\s+/)[3])
-        if (Number.isFinite(availKb)) {
-          if (availKb * 1024 < 100 * 1024 * 1024) throw new DropdeckError('UPSTREAM', `${this.req.hostId} has only ${mb(availKb * 1024)} free for Docker (${root}); free some space (Containers → Prune) and retry.`)
-          notes.push(`${mb(availKb * 1024)} free`)
-        }
-      }
+      if (room) notes.push(`${mb(room.freeBytes)} free`)
       return { detail: notes.join(', ') }
     })
   }

@@ -6,6 +6,7 @@
 import type { DockerEngine, EngineResponse, EngineSession } from '../docker/engine'
 import { isLoginRefused, registryOf } from './registry-auth'
 import { DropdeckError } from '../../shared/errors'
+import { sq, type Exec } from './host-state'
 
 export interface ListedContainer {
   Id: string
@@ -163,8 +164,8 @@ export class HostDocker {
 
   /**
    * Pulls `repo:tag` through the Engine API's progress stream, reporting bytes (summed over layers) as
-   * they arrive. Throws UPSTREAM with docker's own words when the pull fails (no such tag, auth refused,
-   * no space left); nothing on the host changed then.
+   * they arrive. Throws UPSTREAM with docker's own words when the pull fails (no such tag, auth refused),
+   * or saying the disk is full and what to do (no space left); nothing on the host changed then.
    */
   async pull(repo: string, tag: string, onProgress: (current: number, total: number) => void, signal?: AbortSignal, registryAuth?: string): Promise<void> {
     let stream
@@ -256,12 +257,60 @@ export class HostDocker {
     return demux(res.body).split('\n').filter((l) => l.length > 0).slice(-lines)
   }
 
-  /** Free bytes on the filesystem holding Docker's data (from /info's DockerRootDir), or null if unknown. */
+  /** The folder holding Docker's data (from /info's DockerRootDir), or null if unknown. */
   async rootDir(): Promise<string | null> {
     const info = (await this.request('GET', '/info')).json<{ DockerRootDir?: string }>()
     return info.DockerRootDir ?? null
   }
+
+  /**
+   * The free space on the filesystem holding Docker's data: the folder and storage driver from /info,
+   * the free bytes from `df` on the host (the Engine API does not say). Null when it cannot be read.
+   */
+  async diskRoom(exec: Exec): Promise<DiskRoom | null> {
+    const info = (await this.request('GET', '/info')).json<{ DockerRootDir?: string; Driver?: string }>()
+    if (!info.DockerRootDir) return null
+    const r = await exec(this.hostId, `df -Pk ${sq(info.DockerRootDir)} 2>/dev/null | tail -n 1`, { timeoutMs: 15_000 })
+    const availKb = Number(r.stdout.trim().split(/\s+/)[3])
+    if (!Number.isFinite(availKb)) return null
+    return { root: info.DockerRootDir, driver: info.Driver ?? null, freeBytes: availKb * 1024 }
+  }
 }
+
+/** Below this, a deploy refuses before pulling or starting anything: Docker and the service need room to run. */
+export const MIN_FREE_BYTES = 100 * 1024 * 1024
+
+export interface DiskRoom {
+  root: string
+  driver: string | null
+  freeBytes: number
+}
+
+/**
+ * Throws a disk-full error when `room` has less than `needBytes` free (at least MIN_FREE_BYTES).
+ * `what` says what the room is for ("to pull …", "to start …").
+ */
+export function requireRoom(hostId: string, room: DiskRoom | null, needBytes: number, what: string): void {
+  if (!room) return
+  const need = Math.max(needBytes, MIN_FREE_BYTES)
+  if (room.freeBytes >= need) return
+  throw diskFullError(hostId, `only ${mb(room.freeBytes)} is free for Docker (${room.root}), ${what} needs ${mb(need)}`, room.freeBytes)
+}
+
+/** The bytes a new container of `image` takes: vfs copies the whole image per container, other drivers a thin layer. */
+export function containerBytes(room: DiskRoom | null, imageSize: number): number {
+  return room?.driver === 'vfs' ? imageSize : 0
+}
+
+function diskFullError(hostId: string, detail: string, freeBytes: number | null, image?: string): DropdeckError {
+  return new DropdeckError(
+    'UPSTREAM',
+    `The disk of ${hostId} is full: ${detail}. Nothing on the host was changed. Free some space (Containers → Disk shows what a prune of unused images and build cache frees) and retry.`,
+    { data: { diskFull: true, freeBytes, ...(image ? { image } : {}) } }
+  )
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 /** Docker's log stream for a container without a TTY: 8-byte frame headers (stream, 0, 0, 0, size); with a TTY, raw text. */
 export function demux(body: Buffer): string {
@@ -278,6 +327,8 @@ export function demux(body: Buffer): string {
 
 function pullFailed(hostId: string, ref: string, why: string, withLogin = false): DropdeckError {
   const clean = why.replace(new RegExp(`^${hostId}: `), '')
+  // Docker discards the partial download when a write fails: the images and containers are as before.
+  if (/no space left on device/i.test(clean)) return diskFullError(hostId, `pulling ${ref} stopped with "no space left on device" (${clean})`, null, ref)
   if (withLogin && isLoginRefused(clean)) {
     return new DropdeckError('AUTH_FAILED', `The registry ${registryOf(splitImage(ref).repo)} refused the login for ${ref} (${clean}). Nothing on the host was changed; check the registry's user name and password or token.`, { data: { image: ref, registry: registryOf(splitImage(ref).repo) } })
   }
