@@ -10,6 +10,7 @@
  *   npm run bench:logs                   # 2,000,000 lines
  *   BENCH_LINES=500000 npm run bench:logs
  *   BENCH_PAGE_PROF=/tmp/page.cpuprofile npm run bench:logs   # the page's CPU profile too
+ *   DROPDECK_RENDERER_DIR=/tmp/x/renderer BENCH_ADDRESS=127.0.48.40   # another build; the sshd's address
  *
  * The producer's own rate (the container, writing to docker's json-file log) is printed too: the end
  * to end rate cannot beat it.
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   try {
     keyring = await startSecretService()
     Object.assign(process.env, keyring.env)
-    bench = await startLogBench(dir, '127.0.43.40')
+    // BENCH_ADDRESS: the loopback address of the bench's sshd (two benches at once need two).
+    bench = await startLogBench(dir, process.env.BENCH_ADDRESS ?? '127.0.43.40')
     process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, bench.droplets.droplets).sshConfigPath
     running = await runHost()
     browser = await launchChromium()

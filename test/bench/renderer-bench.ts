@@ -21,6 +21,7 @@
  *
  *   npx tsx test/bench/renderer-bench.ts        (also run at the end of `npm run bench:fleet`)
  *   BENCH_RENDER_RUNS=5  BENCH_SCROLL_FRAMES=300
+ *   DROPDECK_RENDERER_DIR=/tmp/x/renderer   a renderer built elsewhere (electron-vite build --outDir /tmp/x)
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -238,6 +239,12 @@ const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0)
 const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(1))
 
 function ensureRendererBuilt(): void {
+  // DROPDECK_RENDERER_DIR: a renderer built elsewhere (an A/B of two builds); runHost serves it.
+  const dir = process.env.DROPDECK_RENDERER_DIR
+  if (dir) {
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`DROPDECK_RENDERER_DIR=${dir} has no index.html: build it with electron-vite build --outDir`)
+    return
+  }
   if (existsSync(join(repoRoot, 'out/renderer/index.html'))) return
   console.log('renderer-bench: out/renderer is missing; building it (electron-vite build)…')
   const result = spawnSync(join(repoRoot, 'node_modules/.bin/electron-vite'), ['build'], { cwd: repoRoot, stdio: 'inherit' })

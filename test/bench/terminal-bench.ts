@@ -12,6 +12,8 @@
  *   BENCH_PROFILE=1      # extra rounds: CPU per process (Chromium's renderer, GPU, network; sshd; app main),
  *                        # the page's CPU profile and Performance metrics, for the app and the ceiling
  *   BENCH_TRACE=1        # extra rounds under a devtools.timeline trace: the renderer main thread's task kinds
+ *   DROPDECK_RENDERER_DIR=/tmp/x/renderer   # a renderer built elsewhere (electron-vite build --outDir /tmp/x)
+ *   BENCH_ADDRESS=127.0.48.20               # the bench sshd's loopback address
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -282,7 +284,9 @@ async function profileRound(page: Page, label: string, round: () => Promise<numb
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(repoRoot, 'out/renderer/index.html'))) throw new Error('No renderer build: run `npm run build` first.')
+  // DROPDECK_RENDERER_DIR: a renderer built elsewhere (an A/B of two builds); runHost serves it.
+  const rendererDir = process.env.DROPDECK_RENDERER_DIR || join(repoRoot, 'out/renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No renderer build in ${rendererDir}: run \`npm run build\` first.`)
   const dir = mkdtempSync(join(tmpdir(), 'dd-bench-term-'))
   const file = join(dir, 'big.txt')
   // Random bytes as base64 lines of 120 characters: printable, incompressible, one byte per character.
@@ -292,7 +296,8 @@ async function main(): Promise<void> {
   const chunks: string[] = []
   for (let i = 0; i < text.length; i += CHUNK) chunks.push(text.slice(i, i + CHUNK))
 
-  const app = await startSshApp('127.0.45.20')
+  // BENCH_ADDRESS: the loopback address of the bench's sshd (two benches at once need two).
+  const app = await startSshApp(process.env.BENCH_ADDRESS ?? '127.0.45.20')
   try {
     const { page } = app.view
     // tsx keeps function names with an `__name` helper that the page lacks; give it a stand-in.
