@@ -97,11 +97,14 @@ export const defaultSettings: Settings = {
   terminalShortcutsToShell: false
 }
 
-export const methods = {
+export const appMethods = {
   'app.info': {
     params: NoParams,
     result: z.object({ name: z.string(), version: z.string() })
-  },
+  }
+} as const
+
+export const secretsMethods = {
   'secrets.set': {
     params: z.object({
       key: SecretKeySchema,
@@ -130,7 +133,10 @@ export const methods = {
   'secrets.keychain': {
     params: NoParams,
     result: KeychainStatusSchema
-  },
+  }
+} as const
+
+export const settingsMethods = {
   'settings.get': {
     params: NoParams,
     result: SettingsSchema
@@ -138,7 +144,13 @@ export const methods = {
   'settings.update': {
     params: SettingsSchema.partial().strict(),
     result: SettingsSchema
-  },
+  }
+} as const
+
+export const methods = {
+  ...appMethods,
+  ...secretsMethods,
+  ...settingsMethods,
   ...providerMethods,
   ...sshMethods,
   ...terminalMethods,

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net'
 import { EventBus } from '../rpc/event-bus'
-import { createRouter, type Handlers, type Router } from '../rpc/router'
+import { createRouter, type Router } from '../rpc/router'
 import { createKeychain, type Keychain } from '../secrets/keychain'
 import { SecretsService } from '../secrets/secrets-service'
 import { SettingsStore } from '../settings/settings-store'
@@ -24,6 +24,10 @@ import { createHealthServices, type HealthTuning } from '../checks/health-servic
 import { createDeploysServices, type DeploysTuning } from '../deploys/deploys-service'
 import { createDropletGuard } from '../deploys/droplet-guard'
 import type { OpsDeps } from './ops-deps'
+import { capability, composeCapabilities, resource, type Capability } from './capability'
+import { createAppCapability } from './app-handlers'
+import { createSecretsCapability } from '../secrets/secrets-handlers'
+import { createSettingsCapability } from '../settings/settings-handlers'
 
 export interface ServicesOptions {
   dataDir: string
@@ -92,33 +96,37 @@ export function createServices(options: ServicesOptions): Services {
   const deploys = createDeploysServices({ ...opsDeps, dropletGuard, docr: providers.registry }, options.deploysTuning)
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
 
-  const handlers: Handlers = {
-    'app.info': () => ({ name: 'Dropdeck', version: options.version }),
-    'secrets.set': (params) => providers.storeToken(params),
-    'secrets.delete': ({ key, context }) => secrets.delete(key, context),
-    'secrets.status': () => secrets.status(),
-    'secrets.keychain': () => secrets.keychainStatus(),
-    'settings.get': () => settings.get(),
-    'settings.update': (patch) => settings.update(patch),
-    ...providers.handlers,
-    ...ssh.handlers,
-    ...containers.handlers,
-    ...units.handlers,
-    ...health.handlers,
-    ...facts.handlers,
-    ...logs.handlers,
-    ...files.handlers,
-    ...deploys.handlers,
-    ...createNetworkHandlers({
-      env,
-      proxyResolver,
-      credentials: proxyCredentials,
-      resolveHost: (id) => ssh.hosts.resolve(id),
-      ...(options.fetch ? { providerStack: "Chromium's network stack (system proxy, PAC/WPAD, OS certificates); this test follows the same route from Node" } : {})
-    })
-  }
+  // In order of creation: disposed in reverse, so nothing goes while something built on it still runs.
+  const capabilities: Capability[] = [
+    createSettingsCapability(settings),
+    createSecretsCapability({ secrets, keychain, storeToken: (params) => providers.storeToken(params) }),
+    resource('proxy resolver', () => proxyResolver.dispose()),
+    resource('node fetch', () => nodeFetch?.close()),
+    capability('providers', providers),
+    capability('ssh', ssh),
+    capability('containers', containers),
+    capability('units', units),
+    capability('facts', facts),
+    capability('logs', logs),
+    capability('files', files),
+    capability('health', health),
+    capability('deploys', deploys),
+    {
+      name: 'network',
+      handlers: createNetworkHandlers({
+        env,
+        proxyResolver,
+        credentials: proxyCredentials,
+        resolveHost: (id) => ssh.hosts.resolve(id),
+        ...(options.fetch ? { providerStack: "Chromium's network stack (system proxy, PAC/WPAD, OS certificates); this test follows the same route from Node" } : {})
+      }),
+      dispose: () => {}
+    },
+    createAppCapability(options.version)
+  ]
+  const composed = composeCapabilities(capabilities, log)
 
-  const router = createRouter(handlers, log)
+  const router = createRouter(composed.handlers, log)
   health.start()
   return {
     router,
@@ -126,16 +134,7 @@ export function createServices(options: ServicesOptions): Services {
     secrets,
     settings,
     ssh,
-    async dispose() {
-      await health.dispose()
-      containers.dispose()
-      await Promise.allSettled([logs.dispose(), files.dispose(), units.dispose(), facts.dispose(), deploys.dispose()])
-      await ssh.dispose()
-      await providers.dispose()
-      await nodeFetch?.close()
-      proxyResolver.dispose()
-      keychain.dispose?.()
-    }
+    dispose: () => composed.dispose()
   }
 }
 

@@ -10,6 +10,8 @@ import type { CallContext } from './context'
 
 export type Handler<M extends MethodName> = (params: ParsedParams<M>, ctx: CallContext) => Promise<Result<M>> | Result<M>
 export type Handlers = { [M in MethodName]: Handler<M> }
+/** The handlers of one contract file's methods, e.g. `HandlersFor<typeof tunnelsMethods>`. */
+export type HandlersFor<T> = Pick<Handlers, keyof T & MethodName>
 
 export interface Router {
   call(method: unknown, params: unknown, ctx: CallContext): Promise<RpcEnvelope>
