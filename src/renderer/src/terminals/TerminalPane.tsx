@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import { useApi } from '../rpc/api-context'
+import { useContractCall } from '../rpc/contract-queries'
 import { useSettings } from '../rpc/queries'
 import { createXterm, type RendererKind, type XtermHandle } from './create-xterm'
 import { pipeTerminalOutput } from './terminal-output'
@@ -23,6 +24,8 @@ interface Props {
 
 export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle }: Props) {
   const api = useApi()
+  const write = useContractCall('terminals.write')
+  const resizeShell = useContractCall('terminals.resize')
   const host = useRef<HTMLDivElement>(null)
   const [handle, setHandle] = useState<XtermHandle | null>(null)
   const [renderer, setRenderer] = useState<RendererKind>('dom')
@@ -47,7 +50,7 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
         if (data.includes('\r')) live.current.onReconnect()
         return
       }
-      if (current) api.call('terminals.write', { id: current, data }).catch(ignore)
+      if (current) write({ id: current, data }).catch(ignore)
     })
     setHandle(h)
     onHandle(h)
@@ -58,7 +61,7 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
     }
     // onHandle is the parent's stable setter; the xterm must not be rebuilt when it changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api])
+  }, [write])
 
   // The shell behind it: output in, acks out, its size kept in step with the pane.
   useEffect(() => {
@@ -74,7 +77,7 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
       const size = `${term.cols}x${term.rows}`
       if (size === last) return
       last = size
-      api.call('terminals.resize', { id, cols: term.cols, rows: term.rows }).catch(ignore)
+      resizeShell({ id, cols: term.cols, rows: term.rows }).catch(ignore)
     }
     const observer = new ResizeObserver(resize)
     observer.observe(el)
@@ -83,7 +86,7 @@ export function TerminalPane({ id, active, ended, onReconnect, onFind, onHandle 
       observer.disconnect()
       offData()
     }
-  }, [api, handle, id])
+  }, [api, resizeShell, handle, id])
 
   useEffect(() => {
     if (active && handle) {
