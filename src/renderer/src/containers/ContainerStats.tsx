@@ -1,14 +1,10 @@
 /** Live CPU and memory of a running container: one Engine API reading every few seconds while shown. */
-import { useQuery } from '@tanstack/react-query'
-import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { formatBytes } from '../ui/format'
-import { containersKeys } from './containers-queries'
-
-const EVERY_MS = 5000
 
 export function ContainerStats({ hostId, containerId }: { hostId: string; containerId: string }) {
-  const api = useApi()
-  const stats = useQuery({ queryKey: containersKeys.stats(hostId, containerId), queryFn: () => api.call('containers.stats', { hostId, id: containerId }), refetchInterval: EVERY_MS })
+  // read again every few seconds while shown (method-options.ts)
+  const stats = useContractQuery('containers.stats', { hostId, id: containerId })
   const s = stats.data
   if (!s) return <>{stats.isError ? <span className="faint">not readable</span> : <span className="faint">reading…</span>}</>
   const memPct = s.memoryLimitBytes > 0 ? (s.memoryBytes / s.memoryLimitBytes) * 100 : 0

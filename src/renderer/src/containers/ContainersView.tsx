@@ -11,7 +11,8 @@ import { EmptyState } from '../areas/EmptyState'
 import { goTo, useHashQuery } from '../navigation/use-hash-path'
 import { useHosts } from '../ssh/ssh-queries'
 import { QueryState } from '../ui/QueryState'
-import { containersKeys, type Container } from './containers-queries'
+import type { Container } from './containers-queries'
+import { contractKey } from '../rpc/contract-queries'
 import { HostContainers } from './HostContainers'
 
 const ALL = '\u0000all'
@@ -26,7 +27,7 @@ export function ContainersView() {
   const setHost = (next: string) => goTo('containers', [], next === ALL ? {} : { host: next })
   const [project, setProject] = useState(ALL)
   // The projects come from the lists the host sections keep live (read from the cache, never fetched here).
-  const lists = useQueries({ queries: connected.map((h) => ({ queryKey: containersKeys.list(h.id), queryFn: (): Container[] => [], enabled: false })) })
+  const lists = useQueries({ queries: connected.map((h) => ({ queryKey: contractKey('containers.list', { hostId: h.id }), queryFn: (): Container[] => [], enabled: false })) })
   const projects = [...new Set(lists.flatMap((l, i) => (host === ALL || connected[i]?.id === host ? (l.data ?? []).map((c) => c.project ?? NO_PROJECT) : [])))].sort()
   const filtering = connected.length > 1
   const shown = connected.filter((h) => host === ALL || h.id === host)

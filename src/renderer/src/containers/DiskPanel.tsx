@@ -2,10 +2,8 @@
  * Docker's disk use on a host (containers.df): images, containers, volumes and build cache, with
  * what a prune could free. A full disk (seed 002: 97 %) starts here.
  */
-import { useQuery } from '@tanstack/react-query'
-import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { QueryState } from '../ui/QueryState'
-import { containersKeys } from './containers-queries'
 import { formatBytes } from '../ui/format'
 import { RefreshButton } from '../ui/RefreshButton'
 
@@ -17,8 +15,7 @@ const KINDS = [
 ] as const
 
 export function DiskPanel({ hostId, onPrune }: { hostId: string; onPrune: () => void }) {
-  const api = useApi()
-  const df = useQuery({ queryKey: containersKeys.df(hostId), queryFn: () => api.call('containers.df', { hostId }), staleTime: 30_000 })
+  const df = useContractQuery('containers.df', { hostId })
   return (
     <div className="cdisk" role="region" aria-label={`Docker disk use on ${hostId}`}>
       <QueryState query={df} layout="detail" loading="Reading disk use…" failed="Docker's disk use could not be read">

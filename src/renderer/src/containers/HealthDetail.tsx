@@ -4,26 +4,16 @@
  * unhealthy container shows what its check printed. A stopped one: that it exited, with which code
  * and when, and its last log lines (what it said before it stopped).
  */
-import { useQuery } from '@tanstack/react-query'
-import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { QueryState } from '../ui/QueryState'
 import { ContainerStats } from './ContainerStats'
-import { containersKeys, type Container } from './containers-queries'
+import type { Container } from './containers-queries'
 import { formatAgo } from '../ui/format'
 
 export function HealthDetail({ hostId, container }: { hostId: string; container: Container }) {
-  const api = useApi()
   const running = container.state === 'running' || container.state === 'restarting' || container.state === 'paused'
-  const health = useQuery({
-    queryKey: containersKeys.health(hostId, container.id),
-    queryFn: () => api.call('containers.health', { hostId, id: container.id }),
-    enabled: container.health !== null && running
-  })
-  const tail = useQuery({
-    queryKey: containersKeys.tail(hostId, container.id),
-    queryFn: () => api.call('containers.tail', { hostId, id: container.id, lines: 20 }),
-    enabled: !running
-  })
+  const health = useContractQuery('containers.health', { hostId, id: container.id }, { enabled: container.health !== null && running })
+  const tail = useContractQuery('containers.tail', { hostId, id: container.id, lines: 20 }, { enabled: !running })
   return (
     <div className="cdetail">
       <dl className="cdetail-facts">

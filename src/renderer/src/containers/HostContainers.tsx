@@ -6,13 +6,14 @@ import { useQueryClient } from '@tanstack/react-query'
 import { HardDrive } from 'lucide-react'
 import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
+import { contractKey, useContractMutation } from '../rpc/contract-queries'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { ContainerRow, type RowAction } from './ContainerRow'
-import { containersKeys, useLiveContainers, type Container, type WatchStatus } from './containers-queries'
+import { useLiveContainers, type Container, type WatchStatus } from './containers-queries'
 import { DiskPanel } from './DiskPanel'
 import { formatBytes } from '../ui/format'
 import { PruneDialog, type PruneResult } from './PruneDialog'
@@ -38,16 +39,17 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
   const [diskOpen, setDiskOpen] = useState(false)
   const [pruneOpen, setPruneOpen] = useState(false)
   const [pruned, setPruned] = useState<PruneResult | null>(null)
+  const containerAction = useContractMutation('containers.action')
 
   const run = (c: Container, action: RowAction, confirm?: string) => {
     setPending((p) => ({ ...p, [c.id]: action }))
     setFailure(null)
-    return api
-      .call('containers.action', { hostId, id: c.id, action, confirm })
+    return containerAction
+      .mutateAsync({ hostId, id: c.id, action, confirm })
       .then(
         (after) => {
           // The watch reports it too; this keeps the row right when live updates are down.
-          client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => (old ? (after.state === 'removed' ? old.filter((x) => x.id !== c.id) : old.map((x) => (x.id === c.id ? after : x))) : old))
+          client.setQueryData<Container[]>(contractKey('containers.list', { hostId }), (old) => (old ? (after.state === 'removed' ? old.filter((x) => x.id !== c.id) : old.map((x) => (x.id === c.id ? after : x))) : old))
           if (action === 'remove') setRemoving(null)
         },
         (error: unknown) => setFailure({ error, title: `${c.name} did not ${action}` })
@@ -163,11 +165,7 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
         hostId={hostId}
         open={pruneOpen}
         onOpenChange={setPruneOpen}
-        onPruned={(r) => {
-          setPruned(r)
-          void client.invalidateQueries({ queryKey: containersKeys.df(hostId) })
-          void client.invalidateQueries({ queryKey: containersKeys.list(hostId) })
-        }}
+        onPruned={setPruned}
       />
     </section>
   )

@@ -3,23 +3,22 @@
  * shows one, fetched then by name so masked values never reach the window before), mounts, ports,
  * networks, labels and restart policy.
  */
-import { useQuery } from '@tanstack/react-query'
 import { Eye, EyeOff } from 'lucide-react'
 import { useState } from 'react'
-import { useApi } from '../rpc/api-context'
+import { useContractCall, useContractQuery } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { OpenInFilesButton } from '../files/OpenInFilesButton'
-import { containersKeys } from './containers-queries'
 
 export function InspectPanel({ hostId, containerId, name }: { hostId: string; containerId: string; name: string }) {
-  const api = useApi()
-  const inspect = useQuery({ queryKey: containersKeys.inspect(hostId, containerId), queryFn: () => api.call('containers.inspect', { hostId, id: containerId }) })
+  const inspect = useContractQuery('containers.inspect', { hostId, id: containerId })
+  // The value is kept in this panel only, never in a cache, so hiding it forgets it.
+  const revealEnv = useContractCall('containers.revealEnv')
   const [shown, setShown] = useState<Record<string, string>>({})
   const [failure, setFailure] = useState<unknown>(null)
   if (!inspect.data) return inspect.isError ? <ErrorNotice error={inspect.error} title={`${name} could not be inspected`} /> : <p className="faint small" role="status">Inspecting {name}…</p>
   const i = inspect.data
   const reveal = (env: string) =>
-    api.call('containers.revealEnv', { hostId, id: containerId, name: env }).then(
+    revealEnv({ hostId, id: containerId, name: env }).then(
       (r) => setShown((s) => ({ ...s, [env]: r.value })),
       (error: unknown) => setFailure(error)
     )

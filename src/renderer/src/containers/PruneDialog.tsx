@@ -3,10 +3,9 @@
  * unused volumes only when ticked) is listed before anything is deleted, and the prune runs only
  * once the operator types the host's name (sent as `confirm`, checked again by the service).
  */
-import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { Result } from '../../../shared/contract'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation, useContractQuery } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatBytes } from '../ui/format'
@@ -21,17 +20,13 @@ interface PruneDialogProps {
 }
 
 export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialogProps) {
-  const api = useApi()
   const [volumes, setVolumes] = useState(false)
-  const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<unknown>(null)
-  const preview = useQuery({
-    queryKey: ['containers', hostId, 'prunePreview', volumes],
-    queryFn: () => api.call('containers.prunePreview', { hostId, volumes }),
-    enabled: open,
-    staleTime: 0,
-    gcTime: 0
-  })
+  // never cached: what a prune would delete right now (method-options.ts)
+  const preview = useContractQuery('containers.prunePreview', { hostId, volumes }, { enabled: open })
+  // its success makes the host's containers.list and containers.df stale (method-options.ts)
+  const pruneCall = useContractMutation('containers.prune')
+  const busy = pruneCall.isPending
   const p = preview.data
   const empty = p !== undefined && p.containers.length === 0 && p.images.length === 0 && p.buildCache.count === 0 && p.volumes.length === 0
 
@@ -43,18 +38,14 @@ export function PruneDialog({ hostId, open, onOpenChange, onPruned }: PruneDialo
     onOpenChange(next)
   }
   const prune = (confirm: string) => {
-    setBusy(true)
     setFailure(null)
-    api
-      .call('containers.prune', { hostId, volumes, confirm })
-      .then(
-        (result) => {
-          onPruned(result)
-          change(false)
-        },
-        (error: unknown) => setFailure(error)
-      )
-      .finally(() => setBusy(false))
+    pruneCall.mutateAsync({ hostId, volumes, confirm }).then(
+      (result) => {
+        onPruned(result)
+        change(false)
+      },
+      (error: unknown) => setFailure(error)
+    )
   }
 
   return (

@@ -1,28 +1,22 @@
-/** Query keys and the live watch that keeps a host's container list current from Docker's events. */
+/** The live watch that keeps a host's container list current from Docker's events. */
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { DropdeckApi, EventPayload, Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
+import { contractKey, contractKeyMatching } from '../rpc/contract-queries'
+import { readOptions } from '../rpc/method-options'
 import { streamClient } from '../rpc/stream-client'
 
 export type Container = Result<'containers.list'>[number]
 export type WatchStatus = Result<'containers.watch.open'>['status']
 
-export const containersKeys = {
-  list: (hostId: string) => ['containers', hostId] as const,
-  health: (hostId: string, id: string) => ['containers', hostId, 'health', id] as const,
-  df: (hostId: string) => ['containers', hostId, 'df'] as const,
-  inspect: (hostId: string, id: string) => ['containers', hostId, 'inspect', id] as const,
-  stats: (hostId: string, id: string) => ['containers', hostId, 'stats', id] as const,
-  tail: (hostId: string, id: string) => ['containers', hostId, 'tail', id] as const
-}
-
 /**
- * containers.list for one host: the one definition of its cache, which the Containers, Health and Logs
- * views share. Callers add only what is theirs (enabled, a live view's staleTime).
+ * containers.list for one host as react-query options: the one definition of its cache (key and
+ * freshness from the data layer), which the Containers, Health and Logs views share. Callers add only
+ * what is theirs (enabled, a live view's staleTime).
  */
 export function containersListQuery(api: DropdeckApi, hostId: string) {
-  return { queryKey: containersKeys.list(hostId), queryFn: () => api.call('containers.list', { hostId }), staleTime: 10_000 }
+  return { queryKey: contractKey('containers.list', { hostId }), queryFn: () => api.call('containers.list', { hostId }), ...readOptions['containers.list'] }
 }
 
 /** Sorted as containers.list sorts: by project (none last), then name. */
@@ -47,19 +41,21 @@ export function useLiveContainers(hostId: string) {
     let gone = false
     const onData = (data: EventPayload<'containers.watch.data'>) => {
       if (data.kind === 'synced') {
-        client.setQueryData(containersKeys.list(hostId), sorted(data.containers))
+        client.setQueryData(contractKey('containers.list', { hostId }), sorted(data.containers))
         return
       }
       const { container } = data
-      client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => {
+      client.setQueryData<Container[]>(contractKey('containers.list', { hostId }), (old) => {
         if (!old) return old // the first sync fills it
         const rest = old.filter((c) => c.id !== container.id)
         return 'removed' in container ? rest : sorted([...rest, container])
       })
       if (!('removed' in container)) {
-        void client.invalidateQueries({ queryKey: containersKeys.health(hostId, container.id) })
-        void client.invalidateQueries({ queryKey: containersKeys.tail(hostId, container.id) })
-        void client.invalidateQueries({ queryKey: containersKeys.inspect(hostId, container.id) })
+        // partial keys: the tail's cache also carries its line count
+        const which = { hostId, id: container.id }
+        void client.invalidateQueries({ queryKey: contractKeyMatching('containers.health', which) })
+        void client.invalidateQueries({ queryKey: contractKeyMatching('containers.tail', which) })
+        void client.invalidateQueries({ queryKey: contractKeyMatching('containers.inspect', which) })
       }
     }
     watches.open({ hostId }).then(

@@ -7,7 +7,6 @@
 import * as Switch from '@radix-ui/react-switch'
 import { Globe, Pencil, Plus, Search, Trash2, TriangleAlert } from 'lucide-react'
 import { useMemo, useState } from 'react'
-import { useQueryClient } from '@tanstack/react-query'
 import type { Provider } from '../../../shared/contract'
 import { EmptyState } from '../areas/EmptyState'
 import { ApiBudget } from '../fleet/ApiBudget'
@@ -15,8 +14,7 @@ import { providerNames, providerShort } from '../fleet/format'
 import { ProviderListErrors } from '../fleet/ProviderListErrors'
 import { StaleBadge } from '../fleet/StaleBadge'
 import { useHashPath } from '../navigation/use-hash-path'
-import { providerKeys, useMissingHostnames, useRecords, useZones, type DnsRecord, type DnsRecordInput, type Zone } from '../rpc/provider-queries'
-import { useApi } from '../rpc/api-context'
+import { useMissingHostnames, useRecords, useRefreshRecords, useZones, type DnsRecord, type DnsRecordInput, type Zone } from '../rpc/provider-queries'
 import { Callout } from '../ui/Callout'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
@@ -139,8 +137,7 @@ export function ProviderBadge({ provider }: { provider: Provider }) {
 
 function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) => void }) {
   const records = useRecords(zone)
-  const api = useApi()
-  const client = useQueryClient()
+  const refreshRecords = useRefreshRecords()
   const [query, setQuery] = useState('')
   const [onlyDangling, setOnlyDangling] = useState(false)
   const [deleting, setDeleting] = useState<DnsRecord | null>(null)
@@ -167,10 +164,7 @@ function ZoneRecords({ zone, onEdit }: { zone: Zone; onEdit: (form: FormState) =
 
   const refresh = () => {
     setRefreshing(true)
-    void client
-      .fetchQuery({ queryKey: providerKeys.records(zone.provider, zone.id), queryFn: () => api.call('dns.records.list', { provider: zone.provider, zoneId: zone.id, refresh: true }), staleTime: 0 })
-      .catch(() => undefined)
-      .finally(() => setRefreshing(false))
+    void refreshRecords(zone).finally(() => setRefreshing(false))
   }
 
   return (

@@ -10,7 +10,7 @@ import { useMemo, useState } from 'react'
 import type { Result } from '../../../shared/contract'
 import { errorData } from '../../../shared/error-data'
 import { DropdeckError } from '../../../shared/errors'
-import { useApi } from '../rpc/api-context'
+import { useContractCall } from '../rpc/contract-queries'
 import { errorMessage } from '../rpc/errors'
 import { Callout } from '../ui/Callout'
 import { CodeEditor, DiffView } from './CodeEditor'
@@ -23,7 +23,8 @@ type Saved = Result<'files.save'>
 const VALIDATOR_WORDS = { nginx: 'nginx -t', sshd: 'sshd -t', compose: 'docker compose config', systemd: 'systemd-analyze verify' } as const
 
 export function FileEditorPanel({ hostId, file, onClose, onReopen }: { hostId: string; file: Opened; onClose: () => void; onReopen: () => void }) {
-  const api = useApi()
+  const saveFile = useContractCall('files.save')
+  const unitAction = useContractCall('units.action')
   const [text, setText] = useState(file.content)
   const [version, setVersion] = useState(file.version)
   const [base, setBase] = useState(file.content)
@@ -42,7 +43,7 @@ export function FileEditorPanel({ hostId, file, onClose, onReopen }: { hostId: s
     setFailure(null)
     setSaved(null)
     try {
-      const dry = await api.call('files.save', { hostId, path: file.path, content: text, expected: version, dryRun: true })
+      const dry = await saveFile({ hostId, path: file.path, content: text, expected: version, dryRun: true })
       if (!dry.added && !dry.removed) setSaved(dry)
       else setPreview(dry)
     } catch (err) {
@@ -55,7 +56,7 @@ export function FileEditorPanel({ hostId, file, onClose, onReopen }: { hostId: s
   const save = async () => {
     setBusy(true)
     try {
-      const result = await api.call('files.save', { hostId, path: file.path, content: text, expected: version })
+      const result = await saveFile({ hostId, path: file.path, content: text, expected: version })
       setPreview(null)
       setSaved(result)
       setReloaded(null)
@@ -72,7 +73,7 @@ export function FileEditorPanel({ hostId, file, onClose, onReopen }: { hostId: s
   const reload = async (unit: string) => {
     setBusy(true)
     try {
-      await api.call('units.action', { hostId, unit, action: 'reload' })
+      await unitAction({ hostId, unit, action: 'reload' })
       setReloaded(unit)
     } catch (err) {
       setFailure(err)

@@ -3,7 +3,7 @@
  * a virtualized listing sorted by name, size or modified time (hidden files on demand), transfers with
  * progress that survive a dropped connection, and safe edits of text files (./FileEditorPanel.tsx).
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQueryClient } from '@tanstack/react-query'
 import { Bookmark, BookmarkPlus, Download, FileEdit, FolderOpen, FolderPlus, KeyRound, Pencil, ScrollText, SquareTerminal, Trash2, Upload, X } from 'lucide-react'
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { Result } from '../../../shared/contract'
@@ -12,6 +12,7 @@ import { EmptyState } from '../areas/EmptyState'
 import { useLogSession } from '../logs/use-log-session'
 import { goTo } from '../navigation/use-hash-path'
 import { useApi } from '../rpc/api-context'
+import { contractKey, contractKeyMatching, useContractCall, useContractQuery } from '../rpc/contract-queries'
 import { useHosts } from '../ssh/ssh-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
@@ -78,11 +79,19 @@ export function FilesView() {
     }
   }
 
-  const home = useQuery({ queryKey: ['files.home', host], queryFn: () => api.call('files.home', { hostId: host }), enabled: Boolean(host) && !nav[host], retry: false })
+  const home = useContractQuery('files.home', { hostId: host }, { enabled: Boolean(host) && !nav[host] })
   const here = nav[host] ? nav[host].stack[nav[host].index] : home.data?.path
-  const listing = useQuery({ queryKey: ['files.list', host, here], queryFn: async () => decodeFileListing(await api.call('files.list', { hostId: host, path: here! })), enabled: Boolean(host && here), retry: false })
-  const bookmarks = useQuery({ queryKey: ['files.bookmarks.list', host], queryFn: () => api.call('files.bookmarks.list', { hostId: host }), enabled: Boolean(host), retry: false })
-  const localHome = useQuery({ queryKey: ['files.local.list', '~'], queryFn: () => api.call('files.local.list', {}), staleTime: Infinity })
+  // decodeFileListing is stable, so react-query decodes each answer once
+  const listing = useContractQuery('files.list', { hostId: host, path: here ?? '' }, { enabled: Boolean(host && here), select: decodeFileListing })
+  const bookmarks = useContractQuery('files.bookmarks.list', { hostId: host }, { enabled: Boolean(host) })
+  // only for where downloads go: this machine's home does not move while the app runs
+  const localHome = useContractQuery('files.local.list', {}, { staleTime: Infinity })
+  const readFile = useContractCall('files.read')
+  const setBookmarks = useContractCall('files.bookmarks.set')
+  const mkdir = useContractCall('files.mkdir')
+  const rename = useContractCall('files.rename')
+  const chmod = useContractCall('files.chmod')
+  const remove = useContractCall('files.delete')
 
   const entries = useMemo(() => sortEntries(listing.data?.entries ?? [], sort, showHidden), [listing.data, sort, showHidden])
   const chosen = entries.find((e) => e.name === selected) ?? null
@@ -108,11 +117,11 @@ export function FilesView() {
       return { ...all, [host]: { ...cur, index } }
     })
 
-  const refresh = useCallback(() => void client.invalidateQueries({ queryKey: ['files.list', host] }), [client, host])
+  const refresh = useCallback(() => void client.invalidateQueries({ queryKey: contractKeyMatching('files.list', { hostId: host }) }), [client, host])
   useEffect(
     () =>
       transfers.whenDone((t) => {
-        if (t.direction === 'upload') void client.invalidateQueries({ queryKey: ['files.list', t.hostId, parentOf(t.remotePath)] })
+        if (t.direction === 'upload') void client.invalidateQueries({ queryKey: contractKey('files.list', { hostId: t.hostId, path: parentOf(t.remotePath) }) })
       }),
     [transfers, client]
   )
@@ -140,7 +149,7 @@ export function FilesView() {
     if (!looksEditable(entry)) return download(entry)
     setFailure(null)
     try {
-      setEditing(await api.call('files.read', { hostId: host, path }))
+      setEditing(await readFile({ hostId: host, path }))
     } catch (err) {
       setFailure(err)
     }
@@ -186,7 +195,7 @@ export function FilesView() {
   const toggleBookmark = () =>
     void run(async () => {
       const next = isMarked ? marked.filter((b) => b.path !== here) : [...marked, { path: here! }]
-      client.setQueryData(['files.bookmarks.list', host], await api.call('files.bookmarks.set', { hostId: host, bookmarks: next }))
+      client.setQueryData(contractKey('files.bookmarks.list', { hostId: host }), await setBookmarks({ hostId: host, bookmarks: next }))
     })
 
   const onSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, descending: !s.descending } : { key, descending: key !== 'name' }))
@@ -252,7 +261,7 @@ export function FilesView() {
               hostId={host}
               file={editing}
               onClose={() => setEditing(null)}
-              onReopen={() => void api.call('files.read', { hostId: host, path: editing.path }).then(setEditing, setFailure)}
+              onReopen={() => void readFile({ hostId: host, path: editing.path }).then(setEditing, setFailure)}
             />
           ) : (
             <>
@@ -330,7 +339,7 @@ export function FilesView() {
         initial=""
         confirmLabel="Create"
         busy={busy}
-        onConfirm={(name) => void run(() => api.call('files.mkdir', { hostId: host, path: joinPath(here!, name) }))}
+        onConfirm={(name) => void run(() => mkdir({ hostId: host, path: joinPath(here!, name) }))}
       />
       <PromptDialog
         open={ask?.kind === 'rename'}
@@ -340,7 +349,7 @@ export function FilesView() {
         initial={ask?.kind === 'rename' ? ask.entry.name : ''}
         confirmLabel="Rename"
         busy={busy}
-        onConfirm={(name) => ask?.kind === 'rename' && void run(() => api.call('files.rename', { hostId: host, from: joinPath(here!, ask.entry.name), to: joinPath(here!, name) }))}
+        onConfirm={(name) => ask?.kind === 'rename' && void run(() => rename({ hostId: host, from: joinPath(here!, ask.entry.name), to: joinPath(here!, name) }))}
       />
       <PromptDialog
         open={ask?.kind === 'chmod'}
@@ -351,7 +360,7 @@ export function FilesView() {
         pattern={/^[0-7]{3,4}$/}
         confirmLabel="Change mode"
         busy={busy}
-        onConfirm={(mode) => ask?.kind === 'chmod' && void run(() => api.call('files.chmod', { hostId: host, path: joinPath(here!, ask.entry.name), mode: parseInt(mode, 8) }))}
+        onConfirm={(mode) => ask?.kind === 'chmod' && void run(() => chmod({ hostId: host, path: joinPath(here!, ask.entry.name), mode: parseInt(mode, 8) }))}
       />
       <ConfirmDialog
         open={ask?.kind === 'delete' && !isFolder(ask.entry)}
@@ -360,7 +369,7 @@ export function FilesView() {
         description={`It is removed from ${host} at once; there is no trash.`}
         confirmLabel="Delete"
         busy={busy}
-        onConfirm={() => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name) }), true)}
+        onConfirm={() => ask?.kind === 'delete' && void run(() => remove({ hostId: host, path: joinPath(here!, ask.entry.name) }), true)}
       />
       <TypedConfirmDialog
         open={ask?.kind === 'delete' && isFolder(ask.entry) && ask.entry.type === 'dir'}
@@ -370,7 +379,7 @@ export function FilesView() {
         expected={ask?.kind === 'delete' ? ask.entry.name : ''}
         confirmLabel="Delete folder"
         busy={busy}
-        onConfirm={(typed) => ask?.kind === 'delete' && void run(() => api.call('files.delete', { hostId: host, path: joinPath(here!, ask.entry.name), confirm: typed }), true)}
+        onConfirm={(typed) => ask?.kind === 'delete' && void run(() => remove({ hostId: host, path: joinPath(here!, ask.entry.name), confirm: typed }), true)}
       />
     </div>
   )

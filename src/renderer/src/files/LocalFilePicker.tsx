@@ -3,18 +3,16 @@
  * tab, which can hand over a file's bytes but never its path; the host reads the file itself, so the
  * picker lists this machine's folders through files.local.list. A file or the folder shown can be picked.
  */
-import { useQuery } from '@tanstack/react-query'
 import { ArrowUp, File, Folder } from 'lucide-react'
 import { useState } from 'react'
-import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatSize, joinPath, parentOf } from './file-list'
 
 export function LocalFilePicker({ open, onOpenChange, onPick, target }: { open: boolean; onOpenChange: (open: boolean) => void; onPick: (path: string) => void; target: string }) {
-  const api = useApi()
   const [dir, setDir] = useState<string | undefined>(undefined)
-  const listing = useQuery({ queryKey: ['files.local.list', dir ?? '~'], queryFn: () => api.call('files.local.list', dir ? { path: dir } : {}), enabled: open })
+  const listing = useContractQuery('files.local.list', dir ? { path: dir } : {}, { enabled: open })
   const here = listing.data?.path ?? dir ?? ''
   const entries = [...(listing.data?.entries ?? [])].filter((e) => !e.name.startsWith('.')).sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || a.name.localeCompare(b.name))
   return (

@@ -7,8 +7,9 @@
  */
 import type { QueryClient } from '@tanstack/react-query'
 import { Cable, Globe, HeartPulse, RotateCw, ScrollText, SquareTerminal } from 'lucide-react'
-import type { DropdeckApi, Result } from '../../../shared/contract'
-import { containersKeys, type Container } from '../containers/containers-queries'
+import type { Params, Result } from '../../../shared/contract'
+import type { Container } from '../containers/containers-queries'
+import { contractKey } from '../rpc/contract-queries'
 import type { LogSession } from '../logs/log-session'
 import { goTo } from '../navigation/use-hash-path'
 import { sshKeys, type Host, type Tunnel } from '../ssh/ssh-queries'
@@ -23,7 +24,8 @@ const MAX_PER_KIND = 40
 
 export interface FleetContext {
   client: QueryClient
-  api: DropdeckApi
+  /** containers.action, through the data layer (useContractCall). */
+  containerAction: (params: Params<'containers.action'>) => Promise<Result<'containers.action'>>
   logSession: LogSession
   /** Says why a background action failed (a restart, a log follow). */
   onFailure: (error: unknown, title: string) => void
@@ -95,8 +97,8 @@ function containerCommands(context: FleetContext, hostId: string, containers: Co
           },
           run: () => {
             goTo('containers')
-            context.api.call('containers.action', { hostId, id: c.id, action: 'restart' }).then(
-              (after) => context.client.setQueryData<Container[]>(containersKeys.list(hostId), (old) => old?.map((x) => (x.id === c.id ? after : x))),
+            context.containerAction({ hostId, id: c.id, action: 'restart' }).then(
+              (after) => context.client.setQueryData<Container[]>(contractKey('containers.list', { hostId }), (old) => old?.map((x) => (x.id === c.id ? after : x))),
               (error: unknown) => context.onFailure(error, `${c.name} did not restart`)
             )
           }
@@ -138,8 +140,11 @@ export function fleetCommands(context: FleetContext, search: string): PaletteCom
   const hosts = client.getQueryData<Host[]>(sshKeys.hosts) ?? []
   const tunnels = client.getQueryData<Tunnel[]>(sshKeys.tunnels) ?? []
   const containers = client
-    .getQueriesData<Container[]>({ queryKey: ['containers'] })
-    .flatMap(([key, data]) => (key.length === 2 && Array.isArray(data) ? containerCommands(context, String(key[1]), data) : []))
+    .getQueriesData<Container[]>({ queryKey: ['containers.list'] })
+    .flatMap(([key, data]) => {
+      const hostId = (key[1] as Params<'containers.list'> | undefined)?.hostId
+      return hostId && Array.isArray(data) ? containerCommands(context, hostId, data) : []
+    })
   const records = client.getQueriesData<DnsRecord[]>({ queryKey: ['dns.records.list'] }).flatMap(([, data]) => (Array.isArray(data) ? data : []))
   const matching = (commands: PaletteCommand[]) => commands.filter((command) => commandScore(command, search) > 0).slice(0, MAX_PER_KIND)
   return [...matching(hostCommands(hosts)), ...matching(containers), ...matching(tunnelCommands(tunnels)), ...matching(recordCommands(records))]

@@ -10,6 +10,7 @@ import { goTo as goToPath } from '../navigation/use-hash-path'
 import { useLogSession } from '../logs/use-log-session'
 import { fleetCommands, type FleetContext } from './fleet-commands'
 import { useApi } from '../rpc/api-context'
+import { useContractCall } from '../rpc/contract-queries'
 import { useTunnelPresets } from '../ssh/ssh-queries'
 import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
 import { useSecretsStatus, useSettings, useUpdateSettings } from '../rpc/queries'
@@ -43,6 +44,7 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
   const api = useApi()
   const client = useQueryClient()
   const logSession = useLogSession(api)
+  const containerAction = useContractCall('containers.action')
   const { openActivity, openSnapshots, openFirewalls } = useShellUi()
   // Read the caches the Droplets and DNS views fill; the palette never fetches on its own.
   const droplets = useDroplets({ enabled: false }).data
@@ -180,5 +182,5 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       run: () => goToPath('dns', [zone.provider, zone.id])
     }))
 
-  return [...goTo.filter((command) => command.id !== `go-${route}`), ...actions, ...fleetCommands({ client, api, logSession, onFailure }, search), ...dropletCommands, ...zoneCommands, ...preferences, ...tokens]
+  return [...goTo.filter((command) => command.id !== `go-${route}`), ...actions, ...fleetCommands({ client, containerAction, logSession, onFailure }, search), ...dropletCommands, ...zoneCommands, ...preferences, ...tokens]
 }

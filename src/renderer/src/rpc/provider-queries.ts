@@ -119,6 +119,19 @@ export function useRecords(zone: Zone | undefined) {
   })
 }
 
+/** Reads a zone's records past the service's own cache (`refresh: true`) into the cache useRecords reads; resolves either way. */
+export function useRefreshRecords(): (zone: Zone) => Promise<void> {
+  const api = useApi()
+  const client = useQueryClient()
+  return (zone) =>
+    client
+      .fetchQuery({ queryKey: providerKeys.records(zone.provider, zone.id), queryFn: () => api.call('dns.records.list', { provider: zone.provider, zoneId: zone.id, refresh: true }), staleTime: 0 })
+      .then(
+        () => undefined,
+        () => undefined
+      )
+}
+
 export function useMissingHostnames(enabled = true) {
   const api = useApi()
   return useQuery({ queryKey: providerKeys.missing, queryFn: () => api.call('dns.missing'), enabled, staleTime: 5 * MINUTE })

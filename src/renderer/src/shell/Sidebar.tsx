@@ -1,10 +1,9 @@
 /** The left rail: the areas in groups, Settings at the bottom, each with its shortcut. */
 import { Settings } from 'lucide-react'
-import { useQuery } from '@tanstack/react-query'
 import { areas, type Area, type AreaId } from '../navigation/areas'
 import type { Route } from '../navigation/route'
 import { routeShortcut } from '../navigation/shortcuts'
-import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { BrandMark } from './BrandMark'
 import { NavItem } from './NavItem'
 import { AlertsBadge } from '../health/AlertsBadge'
@@ -19,8 +18,7 @@ const groups: Array<{ label: string; ids: AreaId[] }> = [
 const byId = new Map<AreaId, Area>(areas.map((area) => [area.id, area]))
 
 export function Sidebar({ route }: { route: Route }) {
-  const api = useApi()
-  const info = useQuery({ queryKey: ['app.info'], queryFn: () => api.call('app.info'), staleTime: Infinity })
+  const info = useContractQuery('app.info')
 
   return (
     <aside className="sidebar">

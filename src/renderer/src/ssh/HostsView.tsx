@@ -6,8 +6,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Plug, Plus, Search, Server, Trash2, Unplug } from 'lucide-react'
 import { useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
-import { useApi } from '../rpc/api-context'
-import { contractKey, useContractMutation } from '../rpc/contract-queries'
+import { useContractFetch, useContractMutation } from '../rpc/contract-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { AddHostDialog } from './AddHostDialog'
@@ -26,7 +25,7 @@ export function hostAddress(host: Host): string {
 export function HostsView() {
   const hosts = useHosts()
   const client = useQueryClient()
-  const api = useApi()
+  const fetchHosts = useContractFetch('hosts.list')
   const connect = useContractMutation('hosts.connect', { onSuccess: (host) => upsertHost(client, host) })
   const disconnect = useContractMutation('hosts.disconnect', { onSuccess: (host) => upsertHost(client, host) })
   const removeHost = useContractMutation('hosts.remove')
@@ -54,8 +53,7 @@ export function HostsView() {
   // cached inUse may be old: ask the host service now, and ask the operator when anything still uses it.
   const askOrDisconnect = async (host: Host) => {
     setBusy((b) => ({ ...b, [host.id]: true }))
-    const now = await client
-      .fetchQuery({ queryKey: contractKey('hosts.list'), queryFn: () => api.call('hosts.list'), staleTime: 0 })
+    const now = await fetchHosts()
       .then((listed) => listed.find((h) => h.id === host.id) ?? host)
       .catch(() => host)
       .finally(() => setBusy((b) => ({ ...b, [host.id]: false })))

@@ -8,6 +8,7 @@ import { ListChecks, Plus, RotateCw, X } from 'lucide-react'
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { LOCAL_COMMANDS_HOST } from '../../../shared/contract/terminals'
 import { useApi } from '../rpc/api-context'
+import { useContractCall } from '../rpc/contract-queries'
 import { errorMessage } from '../rpc/errors'
 import { streamClient } from '../rpc/stream-client'
 import { useHosts } from '../ssh/ssh-queries'
@@ -66,6 +67,8 @@ const titleOf = (tab: Pick<Tab, 'kind' | 'hostId' | 'container'>) => (tab.kind =
 export function TerminalsView() {
   const api = useApi()
   const terminals = streamClient(api, 'terminals')
+  const write = useContractCall('terminals.write')
+  const containerShell = useContractCall('containers.shell')
   const hosts = useHosts()
   useSavedCommandsEvents()
   const [tabs, setTabs] = useState<Tab[]>([])
@@ -113,10 +116,10 @@ export function TerminalsView() {
     }
     void flow.run(tab.hostId, async () => {
       // A container's shell is a terminal like any other once open (containers.shell returns its id).
-      const { id } = tab.kind === 'container' && tab.container ? await api.call('containers.shell', { hostId: tab.hostId, id: tab.container, ...size }) : await terminals.open({ hostId: tab.hostId, ...size })
+      const { id } = tab.kind === 'container' && tab.container ? await containerShell({ hostId: tab.hostId, id: tab.container, ...size }) : await terminals.open({ hostId: tab.hostId, ...size })
       opened(id)
       // Typed as the operator would, so it shows in the scrollback and the shell's history.
-      if (tab.kind === 'remote' && tab.cwd) void api.call('terminals.write', { id, data: `cd ${shellQuote(tab.cwd)}\r` }).catch((error: unknown) => setFailure(error))
+      if (tab.kind === 'remote' && tab.cwd) void write({ id, data: `cd ${shellQuote(tab.cwd)}\r` }).catch((error: unknown) => setFailure(error))
     }).then((ok) => {
       // Failed, or waiting on a host-key or passphrase dialog (whose retry replaces this).
       if (!ok) setTabs((old) => old.map((t) => (t.key === tab.key && t.connecting ? { ...t, connecting: false, ended: { message: `Not connected to ${t.hostId}`, lost: true } } : t)))
@@ -174,7 +177,7 @@ export function TerminalsView() {
   const currentId = current?.id
   /** Types a saved command into the front tab's shell and runs it. */
   const typeInto = (id: string, handle: XtermHandle | undefined, command: string) => {
-    void api.call('terminals.write', { id, data: command + '\r' }).catch((error: unknown) => setFailure(error))
+    void write({ id, data: command + '\r' }).catch((error: unknown) => setFailure(error))
     handle?.term.focus()
   }
 
@@ -187,11 +190,11 @@ export function TerminalsView() {
       scope: currentScope,
       title: currentTitle,
       run: (command) => {
-        void api.call('terminals.write', { id: currentId, data: command + '\r' }).catch(() => undefined)
+        void write({ id: currentId, data: command + '\r' }).catch(() => undefined)
         currentHandle?.term.focus()
       }
     })
-  }, [api, canRun, currentId, currentScope, currentTitle, currentHandle])
+  }, [write, canRun, currentId, currentScope, currentTitle, currentHandle])
   useEffect(() => () => setActiveTerminal(null), [])
 
   const onKeyDown = (e: KeyboardEvent) => {
