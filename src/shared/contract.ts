@@ -16,6 +16,7 @@ import { reportMethods } from './contract/report'
 import { filesEvents, filesMethods } from './contract/files'
 import { deploysEvents, deploysMethods } from './contract/deploys'
 import { networkMethods } from './contract/network'
+import { metricsMethods } from './contract/metrics'
 
 export * from './contract/providers'
 export * from './contract/ssh'
@@ -30,6 +31,7 @@ export * from './contract/files'
 export * from './contract/streams'
 export * from './contract/deploys'
 export * from './contract/network'
+export * from './contract/metrics'
 
 const NoParams = z.object({}).strict()
 
@@ -159,6 +161,7 @@ export const methods = {
   ...factsMethods,
   ...logsMethods,
   ...checksMethods,
+  ...metricsMethods,
   ...reportMethods,
   ...filesMethods,
   ...deploysMethods,

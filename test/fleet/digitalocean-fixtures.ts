@@ -173,3 +173,145 @@ export function doRepositoryV2(r: RegistrySpec, repo: RegistrySpec['repositories
     ...(latest ? { latest_manifest: { digest: latest.digest, registry_name: r.name, repository: repo.name, compressed_size_bytes: latest.compressedSizeBytes, size_bytes: latest.sizeBytes, updated_at: latest.updatedAt, tags: [latest.tag], blobs: [] } } : {})
   }
 }
+
+/**
+ * What a droplet's metrics agent reports, for the stub's /v2/monitoring/metrics/droplet/* answers.
+ * Rates are constant unless `wave` is set (then CPU busy time and bandwidth swing by that fraction over
+ * `wavePeriodSeconds`), so a test can state the figure Dropdeck must compute from the counters.
+ */
+export interface MonitoringProfile {
+  vcpus: number
+  /** Busy share of total CPU time (user, system, softirq, steal), 0-1; idle and iowait make up the rest. */
+  cpuBusy: number
+  iowait: number
+  load1: number
+  load5: number
+  load15: number
+  memTotalBytes: number
+  memAvailableBytes: number
+  memFreeBytes: number
+  memCachedBytes: number
+  fsSizeBytes: number
+  fsFreeBytes: number
+  /** Public interface, megabits per second as DigitalOcean reports bandwidth. */
+  publicInMbps: number
+  publicOutMbps: number
+  privateInMbps: number
+  privateOutMbps: number
+  wave: number
+  wavePeriodSeconds: number
+}
+
+/** A droplet's default profile, varied by its id so fleets look alive but stay deterministic. */
+export function monitoringProfile(d: { id: number; memory?: unknown; vcpus?: unknown; disk?: unknown }): MonitoringProfile {
+  const k = (d.id % 97) / 97
+  const memTotal = (typeof d.memory === 'number' ? d.memory : 2048) * 1024 * 1024
+  const fsSize = (typeof d.disk === 'number' ? d.disk : 50) * 1024 ** 3
+  return {
+    vcpus: typeof d.vcpus === 'number' ? d.vcpus : 2,
+    cpuBusy: 0.08 + 0.5 * k,
+    iowait: 0.01,
+    load1: Math.round((0.2 + 1.6 * k) * 100) / 100,
+    load5: Math.round((0.2 + 1.4 * k) * 100) / 100,
+    load15: Math.round((0.2 + 1.2 * k) * 100) / 100,
+    memTotalBytes: memTotal,
+    memAvailableBytes: Math.round(memTotal * (0.75 - 0.5 * k)),
+    memFreeBytes: Math.round(memTotal * (0.4 - 0.3 * k)),
+    memCachedBytes: Math.round(memTotal * 0.2),
+    fsSizeBytes: fsSize,
+    fsFreeBytes: Math.round(fsSize * (0.7 - 0.6 * k)),
+    publicInMbps: 0.5 + 4 * k,
+    publicOutMbps: 0.2 + 2 * k,
+    privateInMbps: 0.1,
+    privateOutMbps: 0.1,
+    wave: 0.3,
+    wavePeriodSeconds: 3 * 3600,
+  }
+}
+
+/** The metrics the stub serves: DigitalOcean's path names under /v2/monitoring/metrics/droplet/. */
+export const DROPLET_METRICS = ['cpu', 'load_1', 'load_5', 'load_15', 'memory_total', 'memory_available', 'memory_free', 'memory_cached', 'filesystem_size', 'filesystem_free', 'bandwidth'] as const
+export type DropletMetric = (typeof DROPLET_METRICS)[number]
+
+/**
+ * DigitalOcean picks the resolution from the window (the spec's 6-hour example is at 120 s); the stub
+ * does the same so a 7-day window is ~170 points, not 10,000.
+ */
+export function monitoringStepSeconds(windowSeconds: number): number {
+  if (windowSeconds <= 3 * 3600) return 60
+  if (windowSeconds <= 12 * 3600) return 120
+  if (windowSeconds <= 2 * 86_400) return 600
+  return 3600
+}
+
+/** One metric of one droplet over [start, end] as the API's Prometheus-style matrix `data`. */
+export function doMetricsData(
+  dropletId: number,
+  profile: MonitoringProfile,
+  metric: DropletMetric,
+  start: number,
+  end: number,
+  opts: { interface?: string; direction?: string; origin?: number } = {},
+): { resultType: 'matrix'; result: { metric: Record<string, string>; values: [number, string][] }[] } {
+  const step = monitoringStepSeconds(end - start)
+  const times: number[] = []
+  for (let t = Math.ceil(start / step) * step; t <= end; t += step) times.push(t)
+  const host = String(dropletId)
+  const origin = opts.origin ?? 1_700_000_000
+  const w = profile.wave
+  const P = profile.wavePeriodSeconds
+  // the wave's integral, so counters are exact sums of the swinging rate
+  const swing = (t: number) => (t - origin) + (w * P * (1 - Math.cos((2 * Math.PI * (t - origin)) / P))) / (2 * Math.PI)
+  const rate = (t: number) => 1 + w * Math.sin((2 * Math.PI * (t - origin)) / P)
+  const fixed = (v: number, digits = 2) => String(Math.round(v * 10 ** digits) / 10 ** digits)
+  const series = (labels: Record<string, string>, value: (t: number) => string) => ({ metric: { host_id: host, ...labels }, values: times.map((t): [number, string] => [t, value(t)]) })
+  switch (metric) {
+    case 'cpu': {
+      const busy = (t: number) => profile.vcpus * profile.cpuBusy * swing(t)
+      const wall = (t: number) => profile.vcpus * (t - origin)
+      const iowait = (t: number) => profile.vcpus * profile.iowait * (t - origin)
+      const modes: Record<string, (t: number) => number> = {
+        idle: (t) => wall(t) - busy(t) - iowait(t),
+        iowait,
+        irq: () => 0,
+        nice: () => 0,
+        softirq: (t) => busy(t) * 0.03,
+        steal: (t) => busy(t) * 0.02,
+        system: (t) => busy(t) * 0.25,
+        user: (t) => busy(t) * 0.7,
+      }
+      return { resultType: 'matrix', result: Object.entries(modes).map(([mode, f]) => series({ mode }, (t) => fixed(f(t)))) }
+    }
+    case 'load_1':
+    case 'load_5':
+    case 'load_15': {
+      const v = metric === 'load_1' ? profile.load1 : metric === 'load_5' ? profile.load5 : profile.load15
+      return { resultType: 'matrix', result: [series({}, () => fixed(v))] }
+    }
+    case 'memory_total':
+    case 'memory_available':
+    case 'memory_free':
+    case 'memory_cached': {
+      const v = { memory_total: profile.memTotalBytes, memory_available: profile.memAvailableBytes, memory_free: profile.memFreeBytes, memory_cached: profile.memCachedBytes }[metric]
+      return { resultType: 'matrix', result: [series({}, () => String(v))] }
+    }
+    case 'filesystem_size':
+    case 'filesystem_free': {
+      const v = metric === 'filesystem_size' ? profile.fsSizeBytes : profile.fsFreeBytes
+      const boot = metric === 'filesystem_size' ? 104_607_744 : 98_000_000
+      return {
+        resultType: 'matrix',
+        result: [
+          series({ device: '/dev/vda1', fstype: 'ext4', mountpoint: '/' }, () => String(v)),
+          series({ device: '/dev/vda15', fstype: 'vfat', mountpoint: '/boot/efi' }, () => String(boot)),
+        ],
+      }
+    }
+    case 'bandwidth': {
+      const iface = opts.interface ?? 'public'
+      const dir = opts.direction ?? 'inbound'
+      const base = iface === 'public' ? (dir === 'inbound' ? profile.publicInMbps : profile.publicOutMbps) : dir === 'inbound' ? profile.privateInMbps : profile.privateOutMbps
+      return { resultType: 'matrix', result: [series({ direction: dir, interface: iface }, (t) => String(base * rate(t)))] }
+    }
+  }
+}

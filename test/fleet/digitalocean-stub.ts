@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { startStubServer, type Fault, type ProviderAdapter, type Route, type StubRequest, type StubResponse, type StubServer } from './stub-server'
 import { fleetDroplets, intId, SIZES, seedDoDomains, uuidFrom, type DropletSpec, type ZoneSpec } from './fleet-model'
-import { doAccount, doDomain, doDroplet, doRegion, doRegistry, doRepositoryTag, doRepositoryV2, requestId, type DoDroplet, type DoRecord, type RegistrySpec } from './digitalocean-fixtures'
+import { doAccount, doDomain, doDroplet, doMetricsData, doRegion, doRegistry, doRepositoryTag, doRepositoryV2, DROPLET_METRICS, monitoringProfile, requestId, type DoDroplet, type DoRecord, type MonitoringProfile, type RegistrySpec } from './digitalocean-fixtures'
 
 /** A token in DigitalOcean's format; deterministic so a person can paste it from the README. */
 export const DO_TEST_TOKEN = 'dop_v1_' + createHash('sha256').update('dropdeck-fleet-bench').digest('hex')
@@ -25,6 +25,13 @@ export interface DigitalOceanStubOptions {
   registry?: RegistrySpec
   /** Enforce DigitalOcean's limits (5000/hour, 250/minute by default) with real 429s. */
   rateLimit?: { perHour?: number; perMinute?: number; enforce?: boolean }
+  /**
+   * What a droplet's metrics agent reports (by droplet id), over its default profile. Only droplets with
+   * the `monitoring` feature have data; the others answer an empty matrix, as DigitalOcean does.
+   */
+  monitoring?: Record<number, Partial<MonitoringProfile>>
+  /** Droplets (by id) whose agent reports nothing although they have the `monitoring` feature (an agent that stopped). */
+  silentAgents?: number[]
 }
 
 export interface DigitalOceanStub extends StubServer {
@@ -517,6 +524,34 @@ export async function startDigitalOceanStub(opts: DigitalOceanStubOptions = {}):
     { method: 'POST', path: '/v2/tags/{tag_id}/resources', handler: (req) => tagResources(req, true) },
     { method: 'DELETE', path: '/v2/tags/{tag_id}/resources', handler: (req) => tagResources(req, false) },
   ]
+
+  // GET /v2/monitoring/metrics/droplet/{metric}?host_id&start&end[&interface&direction]: the agent's
+  // series as a Prometheus matrix; a droplet without the agent has none.
+  for (const metric of DROPLET_METRICS) {
+    routes.push({
+      method: 'GET',
+      path: `/v2/monitoring/metrics/droplet/${metric}`,
+      handler: (req) => {
+        const hostId = req.query.get('host_id') ?? ''
+        const start = Number(req.query.get('start'))
+        const end = Number(req.query.get('end'))
+        if (!/^\d+$/.test(hostId)) return { status: 400, body: doError(400, 'host_id is required') }
+        if (!Number.isInteger(start) || !Number.isInteger(end) || start <= 0 || end < start) return { status: 400, body: doError(400, 'start and end must be UNIX timestamps, start before end') }
+        const iface = req.query.get('interface') ?? undefined
+        const direction = req.query.get('direction') ?? undefined
+        if (metric === 'bandwidth' && (!['public', 'private'].includes(iface ?? '') || !['inbound', 'outbound'].includes(direction ?? ''))) {
+          return { status: 400, body: doError(400, 'interface (public, private) and direction (inbound, outbound) are required') }
+        }
+        const d = findDroplet(hostId)
+        if (!d) return notFound()
+        const features = Array.isArray(d.features) ? (d.features as string[]) : []
+        if (!features.includes('monitoring') || opts.silentAgents?.includes(d.id)) return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } }
+        const profile = { ...monitoringProfile(d), ...opts.monitoring?.[d.id] }
+        const origin = Math.floor(Date.parse(String(d.created_at)) / 1000) || undefined
+        return { status: 200, body: { status: 'success', data: doMetricsData(d.id, profile, metric, start, end, { interface: iface, direction, origin }) } }
+      },
+    })
+  }
 
   const adapter: ProviderAdapter = {
     basePath: '',

@@ -21,6 +21,7 @@ import { createFactsServices } from '../facts/facts-service'
 import { createLogsServices } from '../logs/logs-service'
 import { createFilesServices, type FilesTuning } from '../files/files-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
+import { createMetricsHistoryServices, type MetricsHistoryTuning } from '../metrics/metrics-history-services'
 import { createDeploysServices, type DeploysTuning } from '../deploys/deploys-service'
 import { createDropletGuard } from '../deploys/droplet-guard'
 import type { OpsDeps } from './ops-deps'
@@ -42,6 +43,8 @@ export interface ServicesOptions {
   proxyResolver?: (credentials: ProxyCredentialStore) => ProxyResolver
   /** Faster check scheduling and metrics sampling, for tests. */
   healthTuning?: HealthTuning
+  /** Faster container sampling and another DigitalOcean monitoring budget, for tests. */
+  metricsHistoryTuning?: MetricsHistoryTuning
   /** Shorter backoff and polling, for tests. */
   providerTuning?: ProviderDeps['tuning']
   /** Shorter keepalives, backoff and waits, for tests. */
@@ -92,6 +95,7 @@ export function createServices(options: ServicesOptions): Services {
   const logs = createLogsServices(opsDeps)
   const files = createFilesServices(opsDeps, options.filesTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
+  const metricsHistory = createMetricsHistoryServices({ dataDir: options.dataDir, env, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, bus, log, token: () => secrets.token('digitalocean'), droplets: () => providers.droplets(), resolveHost: (id) => ssh.hosts.get(id), engine: containers.engine, tuning: options.metricsHistoryTuning })
   const dropletGuard = createDropletGuard({ hostSource: async (id) => (await ssh.hosts.resolve(id)).source, droplets: () => providers.droplets(), assertWritable: (id, unlock, what) => providers.assertDropletWritable(id, unlock, what) })
   const deploys = createDeploysServices({ ...opsDeps, dropletGuard, docr: providers.registry }, options.deploysTuning)
   void ssh.startLaunchTunnels().catch((err: Error) => log(`tunnels: launch tunnels failed: ${err.message}`))
@@ -110,6 +114,7 @@ export function createServices(options: ServicesOptions): Services {
     capability('logs', logs),
     capability('files', files),
     capability('health', health),
+    capability('metrics history', metricsHistory),
     capability('deploys', deploys),
     {
       name: 'network',
@@ -128,6 +133,7 @@ export function createServices(options: ServicesOptions): Services {
 
   const router = createRouter(composed.handlers, log)
   health.start()
+  metricsHistory.start()
   return {
     router,
     bus,
