@@ -1,18 +1,18 @@
 /** Settings: provider tokens (write-only, in the keychain), appearance, droplet safety, hosts, watched DNS names, terminal keys. */
 import type { Settings } from '../../../shared/contract'
+import { modKey } from '../navigation/shortcuts'
 import { errorMessage } from '../rpc/errors'
 import { useKeychainStatus, useSecretsStatus, useSettings } from '../rpc/queries'
 import { useVerifyAccount } from '../rpc/provider-queries'
 import { Callout } from '../ui/Callout'
 import { AccountStatus } from './AccountStatus'
 import { DigitalOceanTeams } from './DigitalOceanTeams'
-import { EnforcementSwitch } from './EnforcementSwitch'
 import { KeychainCallout } from './KeychainCallout'
 import { NetworkSection } from './NetworkSection'
 import { SettingsSection } from './SettingsSection'
+import { SettingSwitch } from './SettingSwitch'
 import { SettingTextField } from './SettingTextField'
 import { TeamSshUserField } from './TeamSshUserField'
-import { TerminalShortcutsSwitch } from './TerminalShortcutsSwitch'
 import { ThemeField } from './ThemeField'
 import { TokenField } from './TokenField'
 import { WatchedHostnamesField } from './WatchedHostnamesField'
@@ -83,7 +83,12 @@ function Preferences({ settings }: { settings: Settings }) {
       </SettingsSection>
       <SettingsSection id="safety" title="Droplet safety" description="Guards against changing droplets that other tooling manages.">
         <SettingTextField field="managedTag" label="Managed tag" description="The tag that marks droplets Dropdeck may change." value={settings.managedTag} />
-        <EnforcementSwitch enforced={settings.managedTagEnforced} managedTag={settings.managedTag} />
+        <SettingSwitch
+          setting="managedTagEnforced"
+          checked={settings.managedTagEnforced}
+          label="Enforce the managed tag"
+          description={`When on, droplets without “${settings.managedTag}” are read-only unless you unlock them for one action.`}
+        />
       </SettingsSection>
       <SettingsSection id="hosts" title="Hosts and alerts">
         <SettingTextField field="defaultSshUser" label="Default SSH user" description="Used for droplets that ~/.ssh/config does not name a User for." value={settings.defaultSshUser} />
@@ -101,7 +106,12 @@ function Preferences({ settings }: { settings: Settings }) {
         <WatchedHostnamesField value={settings.watchedHostnames} />
       </SettingsSection>
       <SettingsSection id="terminals" title="Terminals">
-        <TerminalShortcutsSwitch toShell={settings.terminalShortcutsToShell} />
+        <SettingSwitch
+          setting="terminalShortcutsToShell"
+          checked={settings.terminalShortcutsToShell}
+          label="Send the app’s shortcuts to the shell"
+          description={`With a terminal focused, Alt+digit, ${modKey}+K and ${modKey}+, go to Dropdeck. Turn this on to send them to the shell instead (as bash uses Ctrl+K to cut to the end of the line).`}
+        />
       </SettingsSection>
     </>
   )
