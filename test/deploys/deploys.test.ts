@@ -263,6 +263,8 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
         journal: { kind: 'container', name: 'shop', oldContainerId: shop.Id, fromImage: shop.Image, toImage: 'dropdeck/web:deploy_cccccccc', tempName: 'shop-dropdeck-0123abcd', newContainerId: tempId, oldStopped: true }
       })
     ).toEqual({ acquired: true })
+    // Staleness is judged on the host's clock: the lock's info was last written an hour ago there.
+    await run('touch', ['-d', `@${Math.floor(Date.parse(old) / 1000)}`, path.join(stateDir, 'locks', 'container_shop', 'info.json')])
 
     const listed = await service('container:shop')
     expect(listed.lock).toMatchObject({ who: 'alice', machine: 'alice-laptop', stale: true, step: 'start' })

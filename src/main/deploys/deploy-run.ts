@@ -456,7 +456,7 @@ export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false
   if (err instanceof DropdeckError) {
     if (err.code === 'TIMEOUT' && /cancelled/i.test(err.message)) return false
-    return (err.code === 'UPSTREAM' || err.code === 'TIMEOUT') && /channel|did not answer|disconnected|connection|not connected|closed|socket|ECONN|session/i.test(err.message)
+    return (err.code === 'UPSTREAM' || err.code === 'TIMEOUT') && /channel|did not answer|no response|disconnected|connection|not connected|closed|socket|ECONN|session/i.test(err.message)
   }
   return /channel|Not connected|No response|ECONNRESET|socket hang up|closed|EPIPE|exited/i.test(err.message)
 }

@@ -45,6 +45,8 @@ export interface DeploysTuning {
   reconnectWaitMs?: number
   /** Test seam: awaited at named points of each run (see DeployRun). */
   pause?: (deployId: string, point: string) => Promise<void>
+  /** The operator's clock (default Date.now); a test sets it off. Locks are judged stale on the host's clock, not this one. */
+  now?: () => number
 }
 
 interface Tracked {
@@ -87,6 +89,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
   const runs = new Map<string, Tracked>()
   const composeByHost = new Map<string, Promise<ComposeCli | null>>()
   const lockTimeoutMs = tuning.lockTimeoutMs ?? 15 * 60_000
+  const now = tuning.now ?? Date.now
   const who = (() => {
     try {
       return userInfo().username
@@ -191,7 +194,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         const inDocr = !login && deps.docr ? await deps.docr.locate(svc.repo) : null
         if (inDocr) run.req.registryAuth = registryAuthHeader(await deps.docr!.dockerCredentials(inDocr.registry, DOCR_CREDENTIALS_SECONDS))
         const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
-        if (held && !publicLock(held).stale) throw lockedError(serviceId, held)
+        if (held && !publicLock(held, now()).stale) throw lockedError(serviceId, held)
       }
     } catch (err) {
       runDocker.close()
@@ -257,7 +260,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         switchMode: s.switchMode,
         gapReason: s.gapReason,
         compose: s.compose ? { ...s.compose, overrideFile: `${statePath}/compose/${s.project}/${s.name}.override.yml` } : null,
-        lock: lock ? publicLock(lock) : null,
+        lock: lock ? publicLock(lock, now()) : null,
         lastDeploy: history.find((e) => e.serviceId === s.id) ?? null
       }
     })
@@ -268,7 +271,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
   async function takeover(hostId: string, serviceId: string, confirm: string | undefined, clientId: string): Promise<{ deployId: string }> {
     const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
     if (!held) throw new DropdeckError('NOT_FOUND', `${serviceId} on ${hostId} is not locked.`)
-    const view = publicLock(held)
+    const view = publicLock(held, now())
     const mine = runs.get(held.deployId)
     if (!view.stale || (mine && mine.view.phase === 'running')) throw lockedError(serviceId, held)
     const name = serviceId.replace(/^(compose:[^/]+\/|container:)/, '')
@@ -276,7 +279,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
     const deployId = randomBytes(8).toString('hex')
     const docker = new HostDocker(deps.engine, hostId)
     const settings = await settingsOf(hostId, serviceId)
-    const startedAt = new Date().toISOString()
+    const startedAt = new Date(now()).toISOString()
     const mineInfo: LockInfo = { deployId, hostId, serviceId, who, machine, what: `recover after ${held.who}'s ${held.what}`, since: startedAt, updatedAt: startedAt, timeoutMs: lockTimeoutMs }
     if (!(await state.breakLock(hostId, serviceId, held.deployId))) throw lockedError(serviceId, held)
     const got = await state.acquire(mineInfo)
@@ -302,7 +305,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
       fromImage: held.journal?.fromImage ?? null,
       toImage: held.journal?.toImage ?? held.what,
       startedAt,
-      finishedAt: new Date().toISOString(),
+      finishedAt: new Date(now()).toISOString(),
       result,
       reason,
       gapMs: null,

@@ -206,10 +206,14 @@ export class HostDocker {
       stream.body.once('end', () => resolve())
       stream.body.once('close', () => resolve())
       stream.body.once('error', (err: Error) => reject(err))
-    }).finally(() => stream.close())
+    })
+      .catch((err: Error) => {
+        throw pullCut(this.hostId, `${repo}:${tag}`, err.message)
+      })
+      .finally(() => stream.close())
     if (signal?.aborted) throw new DropdeckError('TIMEOUT', `The pull of ${repo}:${tag} was cancelled.`)
     if (failure) throw pullFailed(this.hostId, `${repo}:${tag}`, failure, Boolean(registryAuth))
-    if (!(await this.image(`${repo}:${tag}`))) throw pullFailed(this.hostId, `${repo}:${tag}`, 'the pull ended without the image (the connection may have been cut)')
+    if (!(await this.image(`${repo}:${tag}`))) throw pullCut(this.hostId, `${repo}:${tag}`, 'the pull ended without the image')
   }
 
   async tag(source: string, repo: string, tag: string): Promise<void> {
@@ -323,6 +327,11 @@ export function demux(body: Buffer): string {
     at += 8 + size
   }
   return Buffer.concat(parts).toString('utf8')
+}
+
+/** The pull's stream broke (the connection was cut): nothing was switched; pulling again resumes with the layers Docker kept. */
+function pullCut(hostId: string, ref: string, why: string): DropdeckError {
+  return new DropdeckError('UPSTREAM', `Pulling ${ref} on ${hostId} was cut off: the connection to the host dropped (${why}). Nothing on the host was changed; deploy again once the host answers.`, { retryable: true, data: { image: ref } })
 }
 
 function pullFailed(hostId: string, ref: string, why: string, withLogin = false): DropdeckError {

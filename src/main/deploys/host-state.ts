@@ -17,9 +17,14 @@ export interface Exec {
 /** What the holder writes into the lock: the contract's lock minus `stale`, plus its recovery journal. */
 export interface LockInfo extends Omit<DeployLock, 'stale'> {
   hostId: string
-  /** Last time the holder wrote the lock; a lock quiet for longer than timeoutMs is stale. */
+  /** Last time the holder wrote the lock, on the holder's clock (shown; staleness uses quietMs). */
   updatedAt: string
   journal?: DeployJournal
+  /**
+   * Read, never written: how long the lock has gone unwritten, on the host's clock (see locksAt).
+   * A lock quiet for longer than timeoutMs is stale.
+   */
+  quietMs?: number
 }
 
 /** Enough for another app (or this one after a cut) to put the service back to one running version. */
@@ -62,6 +67,9 @@ export class HostState {
 
   private async run(hostId: string, script: string, what: string): Promise<string> {
     const r = await this.exec(hostId, `S=${STATE_DIR}; ${script}`, { timeoutMs: 30_000 })
+    // No exit status: the channel closed under the command (the connection was cut), which a deploy
+    // recovers from once the host answers, unlike a command that failed.
+    if (r.code === null) throw new Error(`${what} on ${hostId} was cut off: the SSH channel closed before the command ended`)
     if (r.code !== 0) throw new Error(`${what} on ${hostId} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 300) || 'no output'}`)
     return r.stdout
   }
@@ -106,14 +114,27 @@ export class HostState {
 
   /** Every lock on the host. A lock folder whose info is not written yet shows as held by someone unknown. */
   async locks(hostId: string): Promise<LockInfo[]> {
-    const out = await this.run(hostId, `for d in "$S"/locks/*/; do [ -d "$d" ] || continue; echo "@@${'$'}(basename "$d") ${'$'}(stat -c %Y "$d")"; cat "$d/info.json" 2>/dev/null; echo; done`, 'reading the deploy locks')
+    return (await this.locksAt(hostId)).locks
+  }
+
+  /**
+   * Every lock on the host, each with how long it has been quiet judged on the host's own clock (the
+   * host's `date +%s` against its info.json's modification time, read in the same command), so an
+   * operator whose clock is off neither breaks a live lock nor misses a stale one.
+   */
+  async locksAt(hostId: string): Promise<{ locks: LockInfo[]; hostNow: number }> {
+    const out = await this.run(hostId, `date +%s; for d in "$S"/locks/*/; do [ -d "$d" ] || continue; echo "@@${'$'}(basename "$d") ${'$'}(stat -c %Y "$d/info.json" 2>/dev/null || stat -c %Y "$d")"; cat "$d/info.json" 2>/dev/null; echo; done`, 'reading the deploy locks')
+    const hostNow = Number(out.slice(0, out.indexOf('\n')).trim()) * 1000
     const locks: LockInfo[] = []
     for (const block of out.split('@@').slice(1)) {
       const nl = block.indexOf('\n')
+      const written = Number(block.slice(0, nl).trim().split(' ')[1]) * 1000
       const info = parseInfo(block.slice(nl + 1))
-      if (info) locks.push(info)
+      if (!info) continue
+      if (Number.isFinite(hostNow) && Number.isFinite(written)) info.quietMs = Math.max(0, hostNow - written)
+      locks.push(info)
     }
-    return locks
+    return { locks, hostNow: Number.isFinite(hostNow) ? hostNow : Date.now() }
   }
 
   async appendHistory(hostId: string, entry: DeployEntry): Promise<void> {
@@ -159,9 +180,12 @@ function parseInfo(text: string): LockInfo | null {
   }
 }
 
-/** The contract's view of a lock: stale once quiet for longer than its timeout. */
+/**
+ * The contract's view of a lock: stale once quiet for longer than its timeout, judged on the host's
+ * clock when the lock was read with locksAt; `now` (the operator's clock) only for a lock read otherwise.
+ */
 export function publicLock(info: LockInfo, now = Date.now()): DeployLock {
-  const last = Date.parse(info.updatedAt || info.since)
+  const quiet = info.quietMs ?? now - Date.parse(info.updatedAt || info.since)
   return {
     deployId: info.deployId,
     serviceId: info.serviceId,
@@ -170,7 +194,7 @@ export function publicLock(info: LockInfo, now = Date.now()): DeployLock {
     what: info.what,
     since: info.since,
     timeoutMs: info.timeoutMs,
-    stale: !Number.isFinite(last) || now - last > info.timeoutMs,
+    stale: !Number.isFinite(quiet) || quiet > info.timeoutMs,
     ...(info.step ? { step: info.step } : {})
   }
 }
