@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatAge, formatAgo, formatBytes, formatDuration, formatSince } from '../../src/renderer/src/ui/format'
+import { formatAge, formatAgo, formatByteRate, formatBytes, formatDuration, formatSince } from '../../src/renderer/src/ui/format'
 
 describe('formatBytes names its base', () => {
   it('si: 1000s, as transfer counters read', () => {
@@ -20,6 +20,12 @@ describe('formatBytes names its base', () => {
     expect(formatBytes(912 * 1024, 'docker')).toBe('912 KB')
     expect(formatBytes(50 * 1024, 'docker')).toBe('50.0 KB')
     expect(formatBytes(1.4 * 1024 ** 3, 'docker')).toBe('1.4 GB')
+  })
+
+  it('formatByteRate: a size per second in the base it names, whole bytes', () => {
+    expect(formatByteRate(1_250_000, 'si')).toBe('1.3 MB/s')
+    expect(formatByteRate(1536.4, 'iec')).toBe('1.5 KiB/s')
+    expect(formatByteRate(12.6, 'iec')).toBe('13 B/s')
   })
 })
 

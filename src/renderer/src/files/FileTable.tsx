@@ -5,7 +5,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { ArrowDown, ArrowUp, File, FileSymlink, Folder, FolderSymlink } from 'lucide-react'
 import { useRef, type KeyboardEvent } from 'react'
-import { formatSize, formatTime, isFolder, modeString, type RemoteEntry, type Sort, type SortKey } from './file-list'
+import { formatBytes } from '../ui/format'
+import { formatTime, isFolder, modeString, type RemoteEntry, type Sort, type SortKey } from './file-list'
 
 const ROW_HEIGHT = 30
 
@@ -77,7 +78,7 @@ export function FileTable({ entries, sort, onSort, selected, onSelect, onOpen }:
                   <span className="files-name">{e.name}</span>
                   {e.type === 'symlink' && <span className={`files-link${e.targetType ? '' : ' is-dangling'}`}>→ {e.target ?? '?'}</span>}
                 </span>
-                <span role="gridcell" className="files-col-size">{isFolder(e) ? '' : formatSize(e.size)}</span>
+                <span role="gridcell" className="files-col-size">{isFolder(e) ? '' : formatBytes(e.size, 'iec')}</span>
                 <span role="gridcell" className="files-col-time">{formatTime(e.mtime)}</span>
                 <span role="gridcell" className="files-col-mode">{modeString(e.type, e.mode)}</span>
                 <span role="gridcell" className="files-col-owner">

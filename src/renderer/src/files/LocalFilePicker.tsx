@@ -8,7 +8,8 @@ import { useState } from 'react'
 import { useContractQuery } from '../rpc/contract-queries'
 import { Drawer } from '../ui/Drawer'
 import { ErrorNotice } from '../ui/ErrorNotice'
-import { formatSize, joinPath, parentOf } from './file-list'
+import { formatBytes } from '../ui/format'
+import { joinPath, parentOf } from './file-list'
 
 export function LocalFilePicker({ open, onOpenChange, onPick, target }: { open: boolean; onOpenChange: (open: boolean) => void; onPick: (path: string) => void; target: string }) {
   const [dir, setDir] = useState<string | undefined>(undefined)
@@ -36,7 +37,7 @@ export function LocalFilePicker({ open, onOpenChange, onPick, target }: { open: 
             <button type="button" className="files-picker-item" onClick={() => (e.type === 'dir' ? setDir(joinPath(here, e.name)) : onPick(joinPath(here, e.name)))}>
               {e.type === 'dir' ? <Folder size={15} aria-hidden="true" /> : <File size={15} aria-hidden="true" />}
               <span>{e.name}</span>
-              {e.type !== 'dir' && <span className="files-picker-size">{formatSize(e.size)}</span>}
+              {e.type !== 'dir' && <span className="files-picker-size">{formatBytes(e.size, 'iec')}</span>}
             </button>
           </li>
         ))}

@@ -1,7 +1,7 @@
 /** Transfers in flight and finished: direction, file, bytes, rate, state, cancel. */
 import { ArrowDownToLine, ArrowUpFromLine, X } from 'lucide-react'
 import { useSyncExternalStore } from 'react'
-import { formatRate, formatSize } from './file-list'
+import { formatByteRate, formatBytes } from '../ui/format'
 import type { TransfersStore } from './transfers-store'
 
 const STATE_WORDS: Record<string, string> = {
@@ -48,9 +48,9 @@ export function TransfersPanel({ store }: { store: TransfersStore }) {
                 </div>
                 <div className="files-transfer-line files-transfer-meta">
                   <span>
-                    {formatSize(t.bytes)} of {formatSize(t.total)}
+                    {formatBytes(t.bytes, 'iec')} of {formatBytes(t.total, 'iec')}
                   </span>
-                  {active && t.rate > 0 && <span>{formatRate(t.rate)}</span>}
+                  {active && t.rate > 0 && <span>{formatByteRate(t.rate, 'iec')}</span>}
                   {t.state === 'done' && t.sha256 && <span title={t.sha256}>sha256 {t.sha256.slice(0, 12)}…</span>}
                 </div>
                 {t.direction === 'download' && (

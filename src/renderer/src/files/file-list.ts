@@ -28,22 +28,6 @@ export function isFolder(e: RemoteEntry): boolean {
   return e.type === 'dir' || e.targetType === 'dir'
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let v = bytes / 1024
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`
-}
-
-export function formatRate(bytesPerSecond: number): string {
-  return `${formatSize(Math.round(bytesPerSecond))}/s`
-}
-
 /** `drwxr-x---` from the type and mode bits, with setuid/setgid/sticky as ls shows them. */
 export function modeString(type: RemoteEntry['type'], mode: number): string {
   const t = type === 'dir' ? 'd' : type === 'symlink' ? 'l' : type === 'file' ? '-' : '?'

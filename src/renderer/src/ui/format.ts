@@ -26,6 +26,11 @@ export function formatBytes(bytes: number, base: ByteBase): string {
   return `${unit === 0 || value >= decimalsBelow ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
 }
 
+/** A transfer or network rate: "1.2 MB/s" (si, as links are rated), "3.4 MiB/s" (iec). */
+export function formatByteRate(bytesPerSecond: number, base: ByteBase): string {
+  return `${formatBytes(Math.round(bytesPerSecond), base)}/s`
+}
+
 /** Seconds from an ISO time to `now`; undefined when the time does not parse. */
 function elapsedSeconds(iso: string, now: number): number | undefined {
   const t = Date.parse(iso)
