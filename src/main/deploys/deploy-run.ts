@@ -18,8 +18,11 @@ import { sq } from './host-state'
 import { healthGate, type GateResult } from './health-gate'
 import { recreatePlan } from './recreate-config'
 import { DEPLOY_LABEL, type FoundService } from './service-discovery'
-import { composeUp, type ComposeTarget } from './compose-cli'
+import { composeUp, overrideFile, type ComposeTarget } from './compose-cli'
 import { recover } from './recovery'
+import { absoluteFiles, buildScript, checkout, lastLines, restoreCheckout, type GitPlan } from './git-source'
+import { runStreamed, type CommandOutput } from './host-command'
+import { lockKey } from './host-state'
 
 export interface RunDeps {
   docker: HostDocker
@@ -49,7 +52,16 @@ export interface RunRequest {
   lockHeld: boolean
   /** The X-Registry-Auth header for the pull, built in memory for this run only (./registry-auth.ts). */
   registryAuth?: string
+  /** A git deploy: the commit to build (outside the lock) and check out (under it); `tag` is then `deploy_<id8 of the commit>`. */
+  git?: GitPlan
 }
+
+/** How long a build may run on the host. */
+const BUILD_TIMEOUT_MS = 30 * 60_000
+
+type StepOutput = { lines: string[]; total: number }
+type Progress = (detail: string, bytes?: { current: number; total: number }, output?: StepOutput) => void
+type StepResult = { status?: 'ok' | 'skipped' | 'failed'; detail: string; output?: StepOutput }
 
 const DEPLOY_TAG = /^deploy_[0-9a-f]{8}$/
 
@@ -62,6 +74,9 @@ export class DeployRun {
   private logTail: string[] = []
   private gapMs: number | null = null
   private lock: LockInfo | null = null
+  private warnings: string[] = []
+  /** What the service's folder had checked out before a git deploy's checkout (put back if the deploy does not stay). */
+  private checkedOut: { dir: string; before: string; label: string } | null = null
   private journal: DeployJournal
   readonly toImage: string
 
@@ -118,7 +133,8 @@ export class DeployRun {
     let reason: string | null
     let locked = this.req.lockHeld
     try {
-      await this.step('pull', async (progress) => {
+      if (this.req.git) await this.step('build', (progress) => this.build(progress))
+      else await this.step('pull', async (progress) => {
         if (await docker.image(this.toImage)) return { status: 'skipped', detail: `${this.toImage} is already on the host` }
         // A nearly full disk refuses here, before a pull that would fill it (the pull itself says so too).
         requireRoom(this.req.hostId, await docker.diskRoom(this.deps.exec).catch(() => null), 0, `pulling ${this.toImage}`)
@@ -187,7 +203,9 @@ export class DeployRun {
       reason,
       gapMs: this.gapMs,
       healthOutput: this.healthOutput,
-      logTail: this.logTail
+      logTail: this.logTail,
+      ...(this.req.git ? { git: { ref: this.req.git.ref, commit: this.req.git.commit, subject: this.req.git.subject } } : {}),
+      ...(this.warnings.length ? { warnings: this.warnings } : {})
     }
     await this.deps.state.appendHistory(this.req.hostId, entry).catch(() => undefined)
     return entry
@@ -229,6 +247,7 @@ export class DeployRun {
     const svc = this.req.service
     const old = await docker.inspect(svc.container.Id)
     await this.checks()
+    await this.preDeploy()
     const oldImage = await docker.image(old.Image)
     const runImage = await this.tagStep()
     const plan = recreatePlan(old, oldImage?.Config, runImage, { [DEPLOY_LABEL]: this.req.deployId })
@@ -284,6 +303,7 @@ export class DeployRun {
       await docker.rename(this.journal.newContainerId!, this.journal.name)
       return { detail: `${this.journal.name} now runs ${runImage}${this.gapMs !== null ? ` (gap ${this.gapMs} ms)` : ''}` }
     })
+    await this.postDeploy()
     return { result: 'succeeded', reason: null }
   }
 
@@ -303,6 +323,16 @@ export class DeployRun {
       if (missing.length) throw new DropdeckError('NOT_FOUND', `The Compose file ${missing[0]} is not on ${this.req.hostId}; Dropdeck deploys a Compose service with its project's own files.`)
       return { detail: `${cli.command} ${cli.version}, ${files.length} Compose file${files.length > 1 ? 's' : ''}` }
     })
+    // Nothing changed yet: a failing pre-deploy command stops here; then a git deploy's checkout.
+    await this.preDeploy()
+    const git = this.req.git
+    if (git) {
+      await this.step('checkout', async () => {
+        const r = await checkout(this.deps.exec, this.req.hostId, git)
+        this.checkedOut = { dir: git.workingDir, before: r.before, label: r.beforeLabel }
+        return { detail: `checked out ${git.commit.slice(0, 12)} (${git.ref}) in ${git.workingDir}, detached; it had ${r.beforeLabel}` }
+      })
+    }
     const runImage = await this.tagStep()
     const versionLine = (await this.deps.exec(this.req.hostId, `grep -m1 -E '^version:' ${sq(files[0])} || true`, { timeoutMs: 15_000 })).stdout.trim() || null
     const target: ComposeTarget = { cli, project: svc.project!, service: svc.name, workingDir: compose.workingDir, files, versionLine }
@@ -340,6 +370,7 @@ export class DeployRun {
         if (again?.healthyAt) this.gapMs = again.healthyAt - t0
         return { detail: again?.healthy ? `${svc.name} runs ${from} again, ${again.detail}` : `${svc.name} runs ${from} again; ${again?.detail ?? 'its container was not found'}` }
       })
+      await this.putBackCheckout()
       return cancelled
         ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
         : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
@@ -352,6 +383,7 @@ export class DeployRun {
       await this.writeJournal('switch')
       return { detail: `${svc.name} runs ${runImage} (gap ${this.gapMs ?? '?'} ms, from the start of up to healthy)` }
     })
+    await this.postDeploy()
     return { result: 'succeeded', reason: null }
   }
 
@@ -403,6 +435,97 @@ export class DeployRun {
       // `up` may have removed the old container before it failed: bring the version from before back up.
       await composeUp(this.deps.exec, this.deps.state, this.req.hostId, this.journal.compose, this.journal.fromImage)
     }
+    await this.putBackCheckout()
+  }
+
+  // ── Git deploys and the operator's commands ───────────────────────────────────────────────────
+
+  /**
+   * Builds the commit's image outside the lock (nothing the service uses changes): a worktree of the
+   * commit in the state folder, `compose build` with an override naming the image `<repo>:deploy_<id8>`.
+   * An image already built for the commit is reused: no rebuild.
+   */
+  private async build(progress: Progress): Promise<StepResult> {
+    const git = this.req.git!
+    const svc = this.req.service
+    if (await this.deps.docker.image(this.toImage)) return { status: 'skipped', detail: `${this.toImage} was already built for ${git.commit.slice(0, 12)}; no rebuild` }
+    const cli = await this.deps.compose()
+    if (!cli) throw new DropdeckError('UPSTREAM', `Neither \`docker compose\` nor \`docker-compose\` is on ${this.req.hostId}; install the Compose plugin (apt install docker-compose-plugin) and retry.`)
+    const files = absoluteFiles(svc.compose!)
+    const versionLine = (await this.deps.exec(this.req.hostId, `grep -m1 -E '^version:' ${sq(files[0])} || true`, { timeoutMs: 15_000 })).stdout.trim() || null
+    const buildOverride = await this.deps.state.writeFile(this.req.hostId, `compose/${svc.project}/${svc.name}.build.yml`, overrideFile(svc.name, this.toImage, versionLine))
+    const worktree = `${await this.deps.state.path(this.req.hostId)}/builds/${lockKey(svc.id)}-${this.req.deployId.slice(0, 8)}`
+    const what = `${git.ref} (${git.commit.slice(0, 12)})`
+    progress(`building ${what}`)
+    const out = await runStreamed(await this.deps.client(), buildScript({ cli, project: svc.project!, service: svc.name, plan: git, files, buildOverride, worktree }), {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      signal: this.controller.signal,
+      onOutput: (o) => progress(`building ${what}: ${o.total} lines`, undefined, o)
+    })
+    const output = { lines: out.lines, total: out.total }
+    if (this.controller.signal.aborted) throw withOutput(new DropdeckError('TIMEOUT', `The build of ${what} was cancelled.`), output)
+    if (out.code !== 0) {
+      const why = out.timedOut ? `did not finish within ${BUILD_TIMEOUT_MS / 60_000} min` : `exited with ${out.code ?? 'no code'}: ${lastLines(out.lines.join('\n'), 2)}`
+      throw withOutput(new DropdeckError('UPSTREAM', `Building ${what} on ${this.req.hostId} ${why}. Nothing the service runs was changed; the build's last lines are in its step.`), output)
+    }
+    if (!(await this.deps.docker.image(this.toImage))) throw withOutput(new DropdeckError('UPSTREAM', `${cli.command} build of ${what} ended without ${this.toImage}.`), output)
+    return { detail: `built ${this.toImage} from ${what} ${JSON.stringify(git.subject)} (${out.total} lines of output)`, output }
+  }
+
+  /** Puts back what the folder had checked out before this deploy's checkout (the deploy did not stay). */
+  private async putBackCheckout(): Promise<void> {
+    const c = this.checkedOut
+    if (!c) return
+    this.checkedOut = null
+    await this.step('checkout', async () => {
+      await restoreCheckout(this.deps.exec, this.req.hostId, c.dir, c.before)
+      return { detail: `put back ${c.label} in ${c.dir}` }
+    }).catch((err: Error) => this.warnings.push(`the checkout from before could not be put back in ${c.dir}: ${err.message}`))
+  }
+
+  /** The operator's command on the host, with the deploy's facts in its environment. */
+  private async hook(name: 'pre-deploy' | 'post-deploy', command: string, progress: Progress): Promise<CommandOutput> {
+    const svc = this.req.service
+    const dir = svc.compose?.workingDir
+    const env: Record<string, string> = {
+      DROPDECK_SERVICE: svc.id,
+      DROPDECK_FROM_IMAGE: this.journal.fromImage ?? '',
+      DROPDECK_TO_IMAGE: this.runImage ?? this.toImage,
+      DROPDECK_DEPLOY_ID: this.req.deployId,
+      ...(this.req.git ? { DROPDECK_GIT_COMMIT: this.req.git.commit, DROPDECK_GIT_REF: this.req.git.ref } : {})
+    }
+    const script = [dir ? `cd ${sq(dir)} || exit 125` : 'cd', ...Object.entries(env).map(([k, v]) => `export ${k}=${sq(v)}`), command].join('\n')
+    progress(`running the ${name} command`)
+    return runStreamed(await this.deps.client(), script, { timeoutMs: this.deps.settings.commandTimeoutMs, onOutput: (o) => progress(`running the ${name} command: ${o.total} lines`, undefined, o) })
+  }
+
+  /** A failing pre-deploy command stops the deploy before anything changed. */
+  private async preDeploy(): Promise<void> {
+    const command = this.deps.settings.preDeploy?.trim()
+    if (!command) return
+    await this.step('pre-deploy', async (progress) => {
+      const out = await this.hook('pre-deploy', command, progress)
+      const output = { lines: out.lines, total: out.total }
+      if (out.code !== 0) {
+        const why = out.timedOut ? `did not finish within ${Math.round(this.deps.settings.commandTimeoutMs / 1000)} s` : out.code === 125 ? `could not enter ${this.req.service.compose?.workingDir}` : `exited with ${out.code ?? 'no code'}${out.lines.length ? `: ${out.lines.at(-1)}` : ''}`
+        throw withOutput(new DropdeckError('UPSTREAM', `The pre-deploy command ${why}. The deploy stopped before anything changed.`), output)
+      }
+      return { detail: `exited with 0 (${out.total} lines of output)`, output }
+    })
+  }
+
+  /** After the switch: a failing post-deploy command is a warning in the history; the deploy stays. */
+  private async postDeploy(): Promise<void> {
+    const command = this.deps.settings.postDeploy?.trim()
+    if (!command) return
+    await this.step('post-deploy', async (progress) => {
+      const out = await this.hook('post-deploy', command, progress)
+      const output = { lines: out.lines, total: out.total }
+      if (out.code === 0) return { detail: `exited with 0 (${out.total} lines of output)`, output }
+      const why = out.timedOut ? `did not finish within ${Math.round(this.deps.settings.commandTimeoutMs / 1000)} s` : `exited with ${out.code ?? 'no code'}${out.lines.length ? `: ${out.lines.at(-1)}` : ''}`
+      this.warnings.push(`the post-deploy command ${why}; the new version stays`)
+      return { status: 'failed', detail: `${why}; the new version stays`, output }
+    }).catch((err: Error) => this.warnings.push(`the post-deploy command could not run: ${err.message}; the new version stays`))
   }
 
   private async recoverAfterCut(why: string): Promise<{ result: DeployResult; reason: string }> {
@@ -428,16 +551,17 @@ export class DeployRun {
   }
 
   /** Runs one step: a `running` event, then `ok`/`skipped`/`failed` with its duration. */
-  private async step(name: DeployStepName, work: (progress: (detail: string, bytes?: { current: number; total: number }) => void) => Promise<{ status?: 'ok' | 'skipped' | 'failed'; detail: string }>): Promise<void> {
+  private async step(name: DeployStepName, work: (progress: Progress) => Promise<StepResult>): Promise<void> {
     if (this.controller.signal.aborted && this.cancellableNow && name !== 'release' && name !== 'rollback' && name !== 'recover') throw new DropdeckError('TIMEOUT', 'Cancelled.')
     const t = Date.now()
     const at = t - this.started
     this.deps.onStep({ step: name, status: 'running', detail: '', at, durationMs: null })
     try {
-      const r = await work((detail, bytes) => this.deps.onStep({ step: name, status: 'running', detail, at, durationMs: null, ...(bytes ? { bytes } : {}) }))
-      this.deps.onStep({ step: name, status: r.status ?? 'ok', detail: r.detail, at, durationMs: Date.now() - t })
+      const r = await work((detail, bytes, output) => this.deps.onStep({ step: name, status: 'running', detail, at, durationMs: null, ...(bytes ? { bytes } : {}), ...(output ? { output } : {}) }))
+      this.deps.onStep({ step: name, status: r.status ?? 'ok', detail: r.detail, at, durationMs: Date.now() - t, ...(r.output ? { output: r.output } : {}) })
     } catch (err) {
-      this.deps.onStep({ step: name, status: 'failed', detail: (err as Error).message, at, durationMs: Date.now() - t })
+      const output = (err as { stepOutput?: StepOutput }).stepOutput
+      this.deps.onStep({ step: name, status: 'failed', detail: (err as Error).message, at, durationMs: Date.now() - t, ...(output ? { output } : {}) })
       throw err
     }
   }
@@ -459,6 +583,11 @@ export function isConnectionError(err: unknown): boolean {
     return (err.code === 'UPSTREAM' || err.code === 'TIMEOUT') && /channel|did not answer|no response|disconnected|connection|not connected|closed|socket|ECONN|session/i.test(err.message)
   }
   return /channel|Not connected|No response|ECONNRESET|socket hang up|closed|EPIPE|exited/i.test(err.message)
+}
+
+/** Carries a command's output to the step's `failed` event. */
+function withOutput<E extends Error>(err: E, output: StepOutput): E {
+  return Object.assign(err, { stepOutput: output })
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`

@@ -35,6 +35,7 @@ import { recover } from './recovery'
 import type { DropletGuard } from './droplet-guard'
 import { registryAuthHeader, registryOf } from './registry-auth'
 import type { DoRegistry } from '../providers/digitalocean/registry'
+import { listRefs, prepareGitDeploy, requireBuild, type GitPlan } from './git-source'
 
 type DeploysMethodName = keyof typeof deploysMethods & MethodName
 
@@ -135,16 +136,23 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
 
   const emitChanged = (hostId: string) => deps.bus.emit('deploys.changed', { hostId })
 
-  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext, unlock: boolean | undefined, login?: { username: string; password: string }): Promise<{ deployId: string }> {
+  async function begin(hostId: string, serviceId: string, tag: string, action: 'deploy' | 'rollback', caller: CallContext, unlock: boolean | undefined, login?: { username: string; password: string }, gitRef?: string): Promise<{ deployId: string }> {
     const live = liveRunFor(hostId, serviceId)
     if (live) throw lockedError(serviceId, live.run.lockInfo())
     // Before anything reaches the host: a droplet without the managed tag is read-only unless unlocked for this action.
-    await deps.dropletGuard?.(hostId, unlock, `${action} ${serviceId}:${tag}`)
+    await deps.dropletGuard?.(hostId, unlock, `${action} ${serviceId}:${gitRef ? `git ${gitRef}` : tag}`)
     // The run's own kept-open Engine channel (a deploy makes dozens of requests), from the first lookup on.
     const runDocker = new HostDocker(deps.engine, hostId, true)
     let svc: FoundService
+    let git: GitPlan | undefined
     try {
       svc = await find(hostId, serviceId, runDocker)
+      // A git deploy: refused now (no build:, unknown ref, local changes) before any deploy starts; builds deploy_<id8 of the commit>.
+      if (gitRef) {
+        await requireBuild((h, c, o) => deps.ssh.exec(h, c, o), hostId, await composeOf(hostId).catch(() => null), svc)
+        git = await prepareGitDeploy((h, c, o) => deps.ssh.exec(h, c, o), hostId, svc.compose!.workingDir, gitRef)
+        tag = `deploy_${git.commit.slice(0, 8)}`
+      }
     } catch (err) {
       runDocker.close()
       throw err
@@ -178,7 +186,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         },
         pause: tuning.pause ? (point) => tuning.pause!(deployId, point) : undefined
       },
-      { deployId, hostId, service: svc, action, tag, lockHeld: false, ...(login ? { registryAuth: registryAuthHeader({ ...login, serveraddress: registryOf(svc.repo) }) } : {}) }
+      { deployId, hostId, service: svc, action, tag, lockHeld: false, ...(git ? { git } : {}), ...(login ? { registryAuth: registryAuthHeader({ ...login, serveraddress: registryOf(svc.repo) }) } : {}) }
     )
     // With the image already on the host there is nothing to do outside the lock: take it now, so a
     // second deploy of the same service fails right here with DEPLOY_LOCKED and the holder.
@@ -191,7 +199,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
       } else {
         // An image in the team's DigitalOcean registry is pulled with DigitalOcean's short-lived docker
         // credentials (asked for now, held in memory for this pull), unless the operator typed a login.
-        const inDocr = !login && deps.docr ? await deps.docr.locate(svc.repo) : null
+        const inDocr = !login && !git && deps.docr ? await deps.docr.locate(svc.repo) : null
         if (inDocr) run.req.registryAuth = registryAuthHeader(await deps.docr!.dockerCredentials(inDocr.registry, DOCR_CREDENTIALS_SECONDS))
         const held = (await state.locks(hostId)).find((l) => l.serviceId === serviceId)
         if (held && !publicLock(held, now()).stale) throw lockedError(serviceId, held)
@@ -320,7 +328,12 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
 
   const handlers: Pick<Handlers, DeploysMethodName> = {
     'deploys.services': ({ hostId }) => listServices(hostId),
-    'deploys.start': ({ hostId, serviceId, tag, unlock, registry }, ctx) => begin(hostId, serviceId, tag, 'deploy', ctx, unlock, registry),
+    'deploys.start': ({ hostId, serviceId, tag, gitRef, unlock, registry }, ctx) => begin(hostId, serviceId, tag ?? '', 'deploy', ctx, unlock, registry, gitRef),
+    'deploys.refs': async ({ hostId, serviceId }) => {
+      const svc = await find(hostId, serviceId)
+      await requireBuild((h, c, o) => deps.ssh.exec(h, c, o), hostId, await composeOf(hostId).catch(() => null), svc)
+      return listRefs((h, c, o) => deps.ssh.exec(h, c, o), hostId, svc.compose!.workingDir)
+    },
     'deploys.rollback': async ({ hostId, serviceId, tag, confirm, unlock }, ctx) => {
       const name = serviceId.replace(/^(compose:[^/]+\/|container:)/, '')
       if (confirm !== name) throw new DropdeckError('CONFIRMATION_REQUIRED', `Rolling ${serviceId} on ${hostId} back to ${tag} replaces the running version; confirm with the service's name.`, { data: { expected: name } })

@@ -68,7 +68,11 @@ export const DeployEntrySchema = z.object({
   /** The health gate's last outputs (Docker health log or HTTP answers). */
   healthOutput: z.array(z.string()),
   /** The new container's last log lines when it failed its health gate. */
-  logTail: z.array(z.string())
+  logTail: z.array(z.string()),
+  /** A version built from a git ref on the host: the ref asked for and the commit it resolved to. */
+  git: z.object({ ref: z.string(), commit: z.string(), subject: z.string() }).optional(),
+  /** What went wrong without failing the deploy, e.g. a post-deploy command that exited non-zero. */
+  warnings: z.array(z.string()).optional()
 })
 export type DeployEntry = z.infer<typeof DeployEntrySchema>
 
@@ -104,7 +108,7 @@ export const DeployServiceSchema = z.object({
 })
 export type DeployService = z.infer<typeof DeployServiceSchema>
 
-export const DeployStepNameSchema = z.enum(['pull', 'lock', 'checks', 'tag', 'start', 'health', 'switch', 'prune', 'rollback', 'release', 'recover'])
+export const DeployStepNameSchema = z.enum(['pull', 'build', 'lock', 'checks', 'checkout', 'pre-deploy', 'tag', 'start', 'health', 'switch', 'post-deploy', 'prune', 'rollback', 'release', 'recover'])
 export type DeployStepName = z.infer<typeof DeployStepNameSchema>
 
 /** One step of a deploy as it runs: started, then ended (ok or failed). */
@@ -118,7 +122,9 @@ export const DeployStepSchema = z.object({
   /** How long the step took, once it ended. */
   durationMs: z.number().nullable(),
   /** Pull progress in bytes, while pulling. */
-  bytes: z.object({ current: z.number(), total: z.number() }).optional()
+  bytes: z.object({ current: z.number(), total: z.number() }).optional(),
+  /** A command's output (a build, a pre/post-deploy command): its last lines and how many it printed in all. */
+  output: z.object({ lines: z.array(z.string()), total: z.number().int() }).optional()
 })
 export type DeployStep = z.infer<typeof DeployStepSchema>
 
@@ -152,13 +158,45 @@ export const DeploySettingsSchema = z.object({
   /** Consecutive successes needed. */
   successes: z.number().int().min(1).max(20),
   /** How many versions to keep as rollback targets. */
-  keep: z.number().int().min(1).max(50)
+  keep: z.number().int().min(1).max(50),
+  /**
+   * A shell command run on the host (over SSH, in the Compose project's folder, else the login's home)
+   * under the lock before anything changes, e.g. a migration check; exiting non-zero stops the deploy.
+   * It sees DROPDECK_SERVICE, DROPDECK_FROM_IMAGE, DROPDECK_TO_IMAGE, DROPDECK_DEPLOY_ID and, for a git
+   * deploy, DROPDECK_GIT_COMMIT.
+   */
+  preDeploy: z.string().max(4000).nullable(),
+  /** Run the same way once the new version is switched in; exiting non-zero is a warning in the history, the deploy stays. */
+  postDeploy: z.string().max(4000).nullable(),
+  /** How long each of those commands may run before it is stopped (and counts as failed). */
+  commandTimeoutMs: z.number().int().min(1000).max(30 * 60_000)
 })
 export type DeploySettings = z.infer<typeof DeploySettingsSchema>
 
-export const defaultDeploySettings: DeploySettings = { healthUrl: null, expectStatus: 200, healthTimeoutMs: 60_000, successes: 1, keep: 5 }
+export const defaultDeploySettings: DeploySettings = { healthUrl: null, expectStatus: 200, healthTimeoutMs: 60_000, successes: 1, keep: 5, preDeploy: null, postDeploy: null, commandTimeoutMs: 120_000 }
 
 const HostService = { hostId: HostIdSchema, serviceId: ServiceIdSchema }
+
+/** A branch, tag or commit as git names it; no leading "-" (never an option), no spaces or shell characters. */
+export const GitRefSchema = z.string().min(1).max(200).regex(/^(?!-)[a-zA-Z0-9_][a-zA-Z0-9_./@^~+-]*$/, 'a branch, tag or commit (letters, digits and _ . / @ ^ ~ + -)').refine((r) => !r.includes('..') && !r.includes('@{'), 'a single ref, not a range')
+
+const GitCommitSchema = z.object({ name: z.string(), commit: z.string(), date: z.string(), subject: z.string() })
+export const GitRefsSchema = z.object({
+  /** The service's Compose folder on the host, and the clone's top folder. */
+  workingDir: z.string(),
+  repoDir: z.string(),
+  /** What the clone has checked out now: a branch name, or null when detached. */
+  head: z.object({ branch: z.string().nullable(), commit: z.string(), subject: z.string() }),
+  /** Tracked files changed in the working tree (a git deploy refuses to check out over them). */
+  dirty: z.array(z.string()),
+  /** Whether a `git fetch` ran (false without a remote), and what it said when it failed. */
+  fetched: z.boolean(),
+  fetchError: z.string().nullable(),
+  branches: z.array(GitCommitSchema),
+  tags: z.array(GitCommitSchema),
+  commits: z.array(GitCommitSchema)
+})
+export type GitRefs = z.infer<typeof GitRefsSchema>
 
 /**
  * For a host that is a droplet without the managed tag (settings.managedTag, when enforced): true unlocks
@@ -182,7 +220,22 @@ export const deploysMethods = {
    * (holder in `data`) when another deploy holds the service's lock. The caller gets its progress
    * (deploys.data / deploys.state) as if it had called deploys.open; a window closed meanwhile does not stop it.
    */
-  'deploys.start': { params: z.object({ ...HostService, tag: ImageTagSchema, ...Unlock, registry: RegistryLoginSchema.optional() }).strict(), result: z.object({ deployId: z.string() }) },
+  'deploys.start': {
+    params: z
+      .object({ ...HostService, tag: ImageTagSchema.optional(), gitRef: GitRefSchema.optional(), ...Unlock, registry: RegistryLoginSchema.optional() })
+      .strict()
+      .superRefine((p, ctx) => {
+        if ((p.tag === undefined) === (p.gitRef === undefined)) ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give exactly one of tag (an image) or gitRef (a git ref to build on the host)' })
+        if (p.gitRef !== undefined && p.registry) ctx.addIssue({ code: 'custom', path: ['registry'], message: 'a registry login is for pulling a tag; a git deploy builds on the host' })
+      }),
+    result: z.object({ deployId: z.string() })
+  },
+  /**
+   * What a git deploy can build for a Compose service with a `build:` section: after a `git fetch` in the
+   * service's folder on the host, its branches, tags and recent commits, newest first, and whether the
+   * working tree has local changes (a git deploy refuses then). BAD_REQUEST for a service without `build:`.
+   */
+  'deploys.refs': { params: z.object({ ...HostService }).strict(), result: GitRefsSchema },
   /** Like deploys.start, to a retained version; `confirm` must equal the service's name (CONFIRMATION_REQUIRED otherwise). */
   'deploys.rollback': { params: z.object({ ...HostService, tag: ImageTagSchema, confirm: z.string().max(300).optional(), ...Unlock }).strict(), result: z.object({ deployId: z.string() }) },
   /**

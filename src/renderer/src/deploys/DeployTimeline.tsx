@@ -4,13 +4,17 @@
  */
 import { Check, CircleDashed, Loader2, MinusCircle, X } from 'lucide-react'
 import type { DeployStep } from '../../../shared/contract/deploys'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { Callout } from '../ui/Callout'
 import { formatBytes } from '../ui/format'
 import { tagOf, useDeployRun } from './deploys-queries'
 
 const stepNames: Record<DeployStep['step'], string> = {
   pull: 'Pull',
+  build: 'Build',
+  checkout: 'Check out',
+  'pre-deploy': 'Pre-deploy command',
+  'post-deploy': 'Post-deploy command',
   lock: 'Lock',
   checks: 'Checks',
   tag: 'Tag',
@@ -34,7 +38,7 @@ function latestSteps(steps: DeployStep[]): DeployStep[] {
 }
 
 export function DeployTimeline({ deployId, serviceName, onDone }: { deployId: string; serviceName: string; onDone?: () => void }) {
-  const api = useApi()
+  const cancel = useContractMutation('deploys.cancel')
   const run = useDeployRun(deployId)
   if (!run) return <p className="fleet-loading" role="status">Opening the deploy…</p>
   const steps = latestSteps(run.steps)
@@ -47,7 +51,7 @@ export function DeployTimeline({ deployId, serviceName, onDone }: { deployId: st
         </strong>
         <span className="toolbar-spacer" />
         {run.phase === 'running' && (
-          <button type="button" className="button button-small" disabled={!run.cancellable} title={run.cancellable ? 'Stops before the switch; the running version stays' : 'Past the switch: it can no longer be cancelled'} onClick={() => void api.call('deploys.cancel', { deployId }).catch(() => undefined)}>
+          <button type="button" className="button button-small" disabled={!run.cancellable} title={run.cancellable ? 'Stops before the switch; the running version stays' : 'Past the switch: it can no longer be cancelled'} onClick={() => cancel.mutate({ deployId })}>
             Cancel
           </button>
         )}
@@ -65,6 +69,12 @@ export function DeployTimeline({ deployId, serviceName, onDone }: { deployId: st
             <span className="deploy-step-detail">
               {s.detail}
               {s.bytes && s.bytes.total > 0 ? ` — ${formatBytes(s.bytes.current, 'docker')} of ${formatBytes(s.bytes.total, 'docker')}` : ''}
+              {s.output && s.output.lines.length > 0 && (
+                <pre className="deploy-pre deploy-step-output" aria-label={`${stepNames[s.step]} output, last ${s.output.lines.length} of ${s.output.total} lines`}>
+                  {s.output.total > s.output.lines.length ? `… ${s.output.total - s.output.lines.length} earlier lines\n` : ''}
+                  {s.output.lines.join('\n')}
+                </pre>
+              )}
             </span>
             <span className="deploy-step-time faint">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)} s` : ''}</span>
           </li>
@@ -73,6 +83,12 @@ export function DeployTimeline({ deployId, serviceName, onDone }: { deployId: st
       {entry && (
         <Callout tone={entry.result === 'succeeded' ? 'info' : entry.result === 'cancelled' ? 'warning' : 'danger'} title={resultTitle(entry.result, serviceName, entry.toImage)}>
           {entry.reason && <p>{entry.reason}</p>}
+          {entry.git && (
+            <p>
+              Built from <span className="mono">{entry.git.ref}</span> at <span className="mono">{entry.git.commit.slice(0, 12)}</span> {entry.git.subject}
+            </p>
+          )}
+          {entry.warnings?.map((w) => <p key={w}>Warning: {w}</p>)}
           {entry.gapMs !== null && <p>Gap while switching: {entry.gapMs === 0 ? 'none (the new version started beside the old one)' : `${(entry.gapMs / 1000).toFixed(1)} s`}.</p>}
           {entry.result !== 'succeeded' && entry.healthOutput.length > 0 && (
             <details>
