@@ -5,6 +5,7 @@
 import type { DropdeckApi } from '../../../shared/contract'
 import { LogSourceSchema } from '../../../shared/contract/logs'
 import { HostIdSchema } from '../../../shared/contract/ssh'
+import { exposeForTests } from '../test-hooks'
 import { LogSession } from './log-session'
 
 /** The followed sources, per browser tab (sessionStorage), so a page reload follows them again. */
@@ -37,8 +38,8 @@ export function useLogSession(api: DropdeckApi): LogSession {
     session = new LogSession(api)
     sessions.set(api, session)
     restoreFollows(session)
-    // The bench and the e2e read the counters from here.
-    ;(window as unknown as { __dropdeckLogs?: LogSession }).__dropdeckLogs = session
+    // The bench and the e2e read the counters from here (only under the test harness's flag).
+    exposeForTests('__dropdeckLogs', session)
   }
   return session
 }
