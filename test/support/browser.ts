@@ -31,6 +31,8 @@ export interface WatchedPage {
 export async function openPage(browser: Browser, url: string, options: { colorScheme?: 'light' | 'dark'; prepare?: (context: BrowserContext) => Promise<void> } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: options.colorScheme ?? 'light', deviceScaleFactor: 1 })
   await options.prepare?.(context)
+  // Test-only page hooks (src/renderer/src/test-hooks.ts), on every page and reload of this context.
+  await context.addInitScript({ content: 'window.__dropdeckTestHooks = true' })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (msg) => {
