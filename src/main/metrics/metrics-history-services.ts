@@ -21,6 +21,8 @@ type MetricsHistoryMethodName = keyof typeof metricsMethods & MethodName
 export interface MetricsHistoryTuning {
   /** Container sampling period (15 s). */
   containerSampleMs?: number
+  /** The most containers sampled per host a round (25). */
+  containersPerHost?: number
   limiter?: LimiterOptions
 }
 
@@ -78,7 +80,7 @@ export function createMetricsHistoryServices(deps: MetricsHistoryDeps): MetricsH
     if (host.state === 'connected') connected.add(host.id)
     else connected.delete(host.id)
   })
-  const sampler = new ContainerSampler({ store, connected: () => [...connected], withSession: (hostId, work) => sessions.use(hostId, work), log: deps.log, intervalMs: deps.tuning?.containerSampleMs })
+  const sampler = new ContainerSampler({ store, connected: () => [...connected], withSession: (hostId, work) => sessions.use(hostId, work), log: deps.log, intervalMs: deps.tuning?.containerSampleMs, maxPerHost: deps.tuning?.containersPerHost })
 
   return {
     handlers: {
