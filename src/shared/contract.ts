@@ -16,6 +16,7 @@ import { reportMethods } from './contract/report'
 import { filesEvents, filesMethods } from './contract/files'
 import { deploysEvents, deploysMethods } from './contract/deploys'
 import { networkMethods } from './contract/network'
+import { NoParams } from './contract/no-params'
 import { metricsMethods } from './contract/metrics'
 
 export * from './contract/providers'
@@ -33,7 +34,6 @@ export * from './contract/deploys'
 export * from './contract/network'
 export * from './contract/metrics'
 
-const NoParams = z.object({}).strict()
 
 /** Which provider tokens Dropdeck keeps in the OS keychain. */
 export const SecretKeySchema = z.enum(['digitalocean', 'cloudflare'])

@@ -161,6 +161,6 @@ async function dropletHosts(providers: ProviderServices, secrets: SecretsService
 
 /** SSH hosts addressed by name (not by IP): DNS should have a record for each. */
 async function sshHostnames(ssh: SshServices): Promise<Array<{ hostname: string; usedBy: string }>> {
-  const hosts = await ssh.hosts.list()
+  const hosts = await ssh.hosts.configs()
   return hosts.filter((h) => h.source !== 'droplet' && isIP(h.hostname) === 0 && h.hostname.includes('.')).map((h) => ({ hostname: h.hostname, usedBy: `SSH host ${h.id}` }))
 }

@@ -1,16 +1,18 @@
 /**
  * The hosts Dropdeck can reach: ~/.ssh/config aliases (re-read on every list, so edits show up), hosts
- * added by hand (dataDir/hosts.json), and droplets (a hook the providers wire in). Their connection
- * state comes from the pool.
+ * added by hand (dataDir/hosts.json), and droplets (a hook the providers wire in). Settings only:
+ * a host's connection state is the pool's (./host-view.ts puts the two together).
+ *
+ * ~/.ssh/config is read once per lookup: `get` and `resolve` parse it once and evaluate the list from
+ * that parse (each parse evaluates every alias).
  */
 import path from 'node:path'
 import { z } from 'zod'
-import { ManualHostInputSchema, type Host } from '../../shared/contract/ssh'
+import { ManualHostInputSchema } from '../../shared/contract/ssh'
 import { DropdeckError } from '../../shared/errors'
 import { JsonFile, keepValidEntries } from '../storage/json-file'
 import { parseProxyUrl } from './proxy-route'
 import { defaultSshConfigPath, expandPath, readSshConfig, type HostConfig, type SshConfigFile } from './host-config'
-import type { ConnectionPool } from './connection-pool'
 
 export type ManualHostInput = z.output<typeof ManualHostInputSchema>
 
@@ -29,6 +31,8 @@ export interface HostsServiceDeps {
   env: NodeJS.ProcessEnv
   dropletHosts: () => Promise<DropletHostInput[]>
   log: (line: string) => void
+  /** Reads and parses an ssh_config (readSshConfig); the count of reads is what tests measure. */
+  readSshConfig?: (file: string) => Promise<SshConfigFile>
 }
 
 const ManualHostsFileSchema = z.array(ManualHostInputSchema)
@@ -36,7 +40,6 @@ const ManualHostsFileSchema = z.array(ManualHostInputSchema)
 export class HostsService {
   /** Hosts added by hand: dataDir/hosts.json. */
   private readonly manualHosts: JsonFile<ManualHostInput[]>
-  private pool?: ConnectionPool
   /** The last list read, so state events go out synchronously and in order. */
   private known = new Map<string, HostConfig>()
 
@@ -53,12 +56,8 @@ export class HostsService {
     })
   }
 
-  attachPool(pool: ConnectionPool): void {
-    this.pool = pool
-  }
-
   private sshConfig(): Promise<SshConfigFile> {
-    return readSshConfig(defaultSshConfigPath(this.deps.env))
+    return (this.deps.readSshConfig ?? readSshConfig)(defaultSshConfigPath(this.deps.env))
   }
 
   private manual(): Promise<ManualHostInput[]> {
@@ -67,7 +66,10 @@ export class HostsService {
 
   /** Every host, ssh_config first; a later source never shadows an earlier alias. */
   async configs(): Promise<HostConfig[]> {
-    const config = await this.sshConfig()
+    return this.configsFrom(await this.sshConfig())
+  }
+
+  private async configsFrom(config: SshConfigFile): Promise<HostConfig[]> {
     const out = [...config.hosts]
     const seen = new Set(out.map((h) => h.id))
     const droplets = await this.deps.dropletHosts().catch((err: Error) => {
@@ -89,20 +91,25 @@ export class HostsService {
   }
 
   async get(id: string): Promise<HostConfig> {
-    const listed = (await this.sshConfig()).sameAs.get(id) ?? id
-    const found = (await this.configs()).find((h) => h.id === listed)
+    return this.getFrom(await this.sshConfig(), id)
+  }
+
+  private async getFrom(config: SshConfigFile, id: string): Promise<HostConfig> {
+    const listed = config.sameAs.get(id) ?? id
+    const found = (await this.configsFrom(config)).find((h) => h.id === listed)
     if (!found) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}": not in ${defaultSshConfigPath(this.deps.env)}, the droplets, or the hosts added by hand.`)
     return found
   }
 
   /** For the pool: a known host, or a ProxyJump hop written as [user@]host[:port]. */
   async resolve(id: string): Promise<HostConfig> {
-    const listed = (await this.sshConfig()).sameAs.get(id) ?? id
-    const found = (await this.configs()).find((h) => h.id === listed)
+    const config = await this.sshConfig()
+    const listed = config.sameAs.get(id) ?? id
+    const found = (await this.configsFrom(config)).find((h) => h.id === listed)
     if (found) return found
     const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(id)
     if (!m) throw new DropdeckError('NOT_FOUND', `No SSH host "${id}".`)
-    const base = (await this.sshConfig()).compute(m[2].replace(/^\[|\]$/g, ''))
+    const base = config.compute(m[2].replace(/^\[|\]$/g, ''))
     return { ...base, id, name: id, ...(m[1] ? { user: m[1] } : {}), ...(m[3] ? { port: Number(m[3]) } : {}) }
   }
 
@@ -111,39 +118,17 @@ export class HostsService {
     return this.known.get(id)
   }
 
-  view(h: HostConfig): Host {
-    const { state, error, retry, inUse = 0 } = this.pool?.state(h.id) ?? { state: 'idle' as const }
-    return {
-      id: h.id,
-      name: h.name,
-      hostname: h.hostname,
-      port: h.port,
-      user: h.user,
-      source: h.source,
-      identityFiles: h.identityFiles,
-      ...(h.proxyJump ? { proxyJump: h.proxyJump } : {}),
-      localForwards: h.localForwards,
-      state,
-      ...(error ? { error } : {}),
-      ...(retry ? { retry } : {}),
-      inUse
-    }
-  }
-
-  async list(): Promise<Host[]> {
-    return (await this.configs()).map((h) => this.view(h))
-  }
-
-  async add(input: ManualHostInput): Promise<Host> {
+  async add(input: ManualHostInput): Promise<HostConfig> {
     const taken = () => new DropdeckError('BAD_REQUEST', `A host named "${input.id}" already exists; pick another name.`)
-    if ((await this.configs()).some((h) => h.id === input.id)) throw taken()
+    const config = await this.sshConfig()
+    if ((await this.configsFrom(config)).some((h) => h.id === input.id)) throw taken()
     if (input.proxy) parseProxyUrl(input.proxy) // refuse a malformed URL now, not at connect time
     // Checked again in the file's queue: a concurrent add of the same name may have landed meanwhile.
     await this.manualHosts.update((hosts) => {
       if (hosts.some((m) => m.id === input.id)) throw taken()
       hosts.push(input)
     })
-    return this.view(await this.get(input.id))
+    return this.getFrom(config, input.id)
   }
 
   async remove(id: string): Promise<void> {

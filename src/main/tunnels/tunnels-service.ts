@@ -10,7 +10,9 @@ import type { Tunnel as TunnelView } from '../../shared/contract/ssh'
 import { DropdeckError } from '../../shared/errors'
 import type { EventBus } from '../rpc/event-bus'
 import type { CallContext } from '../rpc/context'
-import type { ConnectionPool, HostError, HostState } from '../ssh/connection-pool'
+import type { ConnectionPool } from '../ssh/connection-pool'
+import type { HostConfig } from '../ssh/host-config'
+import type { HostError, HostState } from '../ssh/host-state'
 import { JsonFile, keepValidEntries } from '../storage/json-file'
 import { heldByTunnel, Tunnel } from './tunnel'
 
@@ -41,6 +43,7 @@ export class TunnelsService {
   private readonly tunnels = new Map<string, Tunnel>()
   /** Tunnels to start on launch: dataDir/tunnels.json. */
   private readonly launchFile: JsonFile<LaunchEntry[]>
+  private readonly unsubscribe: () => void
 
   constructor(private readonly deps: { dataDir: string; pool: ConnectionPool; bus: EventBus; log: (line: string) => void; tuning?: TunnelsTuning }) {
     this.launchFile = new JsonFile({
@@ -53,14 +56,15 @@ export class TunnelsService {
       logPrefix: 'tunnels',
       repair: keepValidEntries(LaunchEntrySchema)
     })
+    this.unsubscribe = deps.pool.onState((hostId, state, error) => this.hostChanged(hostId, state, error))
   }
 
   list(): TunnelView[] {
     return [...this.tunnels.values()].map((t) => t.view())
   }
 
-  /** The pool reports a host's state; every tunnel on it follows. */
-  hostChanged(hostId: string, state: HostState, error?: HostError): void {
+  /** Every tunnel on a host follows the host's state, as the pool reports it. */
+  private hostChanged(hostId: string, state: HostState, error?: HostError): void {
     for (const t of this.tunnels.values()) if (t.hostId === hostId) t.hostChanged(state, error)
   }
 
@@ -76,7 +80,8 @@ export class TunnelsService {
     return new Tunnel({ id: randomUUID().slice(0, 8), ...p }, this.deps.pool, (t) => this.emitOne(t), this.deps.tuning?.waitMs ?? 10_000)
   }
 
-  async start(p: StartTunnelParams, ctx?: CallContext): Promise<{ id: string; localPort: number }> {
+  /** `host`: the settings the caller just resolved, so the first connection reads ~/.ssh/config no more. */
+  async start(p: StartTunnelParams, ctx?: CallContext, host?: HostConfig): Promise<{ id: string; localPort: number }> {
     const startOnLaunch = p.startOnLaunch ?? false
     const holder = p.localPort === undefined ? undefined : [...this.tunnels.values()].find((t) => t.localPort === p.localPort && t.state !== 'stopped')
     if (holder && p.localPort !== undefined) throw await heldByTunnel(p.localPort, holder)
@@ -86,7 +91,7 @@ export class TunnelsService {
     this.emitAll()
     try {
       // An operator-started tunnel says at once why it cannot work (unknown host key, no key, refused...).
-      await this.deps.pool.waitReady(p.hostId, this.deps.tuning?.startTimeoutMs ?? 25_000)
+      await this.deps.pool.waitReady(p.hostId, this.deps.tuning?.startTimeoutMs ?? 25_000, host)
     } catch (err) {
       await this.stop(tunnel.id).catch(() => undefined)
       throw err
@@ -183,6 +188,7 @@ export class TunnelsService {
   }
 
   async dispose(): Promise<void> {
+    this.unsubscribe()
     const all = [...this.tunnels.values()]
     this.tunnels.clear()
     await Promise.all(all.map((t) => t.close()))

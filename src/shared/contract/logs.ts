@@ -7,12 +7,13 @@
  */
 import { z } from 'zod'
 import { HostIdSchema } from './ssh'
+import { ContainerIdSchema } from './containers'
 
 const StreamId = z.string().min(1).max(100)
 
 export const LogSourceSchema = z.discriminatedUnion('kind', [
   /** A container by id or name. */
-  z.object({ kind: z.literal('container'), id: z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a container id or name') }).strict(),
+  z.object({ kind: z.literal('container'), id: ContainerIdSchema }).strict(),
   /** A systemd unit, as `journalctl -u` takes it. */
   z.object({ kind: z.literal('unit'), unit: z.string().min(1).max(256).regex(/^[A-Za-z0-9@._:\\-]+$/, 'a unit name such as nginx.service') }).strict(),
   /** Any file the SSH user can read, followed by name (`tail -F`), so rotation is followed. */

@@ -4,11 +4,15 @@
  * ../contract.ts; documented in docs/api.md.
  */
 import { z } from 'zod'
+import { NoParams } from './no-params'
 import { isDnsHostname } from './host-address'
 import { ErrorCodeSchema } from '../errors'
 
-const NoParams = z.object({}).strict()
 const Iso = z.string()
+
+/** A droplet's or firewall's name, as DigitalOcean accepts it. */
+const RESOURCE_NAME = /^[a-zA-Z0-9.-]+$/
+const RESOURCE_NAME_HINT = 'letters, digits, "." and "-" only'
 
 export const ProviderSchema = z.enum(['digitalocean', 'cloudflare'])
 export type Provider = z.infer<typeof ProviderSchema>
@@ -147,7 +151,7 @@ export const DropletActionParamsSchema = z.discriminatedUnion('type', [
   /** Name defaults to `<droplet>-YYYYMMDD-HHMM` (UTC). */
   z.object({ type: z.literal('snapshot'), name: z.string().min(1).max(255).optional() }),
   z.object({ type: z.literal('resize'), size: z.string().min(1), disk: z.boolean().default(false) }),
-  z.object({ type: z.literal('rename'), name: z.string().min(1).max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only') })
+  z.object({ type: z.literal('rename'), name: z.string().min(1).max(255).regex(RESOURCE_NAME, RESOURCE_NAME_HINT) })
 ])
 
 const Guard = {
@@ -290,7 +294,7 @@ export const providerMethods = {
   'firewalls.list': { params: NoParams, result: z.array(FirewallSchema) },
   /** Seed 002's template: inbound 22, 80 and 443 from anywhere; all outbound. */
   'firewalls.createFromTemplate': {
-    params: z.object({ name: z.string().min(2, 'at least 2 characters').max(255).regex(/^[a-zA-Z0-9.-]+$/, 'letters, digits, "." and "-" only'), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
+    params: z.object({ name: z.string().min(2, 'at least 2 characters').max(255).regex(RESOURCE_NAME, RESOURCE_NAME_HINT), dropletIds: z.array(z.number().int().positive()).optional(), tags: z.array(z.string()).optional(), unlock: z.boolean().optional() }).strict(),
     result: FirewallSchema
   },
   'firewalls.attach': {

@@ -5,8 +5,10 @@
  */
 import { z } from 'zod'
 import { HostAddressSchema, isJumpHop, isLoginName, JUMP_HOSTS_HINT, LOGIN_NAME_HINT } from './host-address'
+import { NoParams } from './no-params'
 
-const NoParams = z.object({}).strict()
+/** A TCP port. */
+const Port = z.number().int().min(1).max(65535)
 
 /** A host alias as in ssh_config: no spaces, no wildcards. */
 export const HostIdSchema = z.string().min(1).max(255).regex(/^[^\s*?!,]+$/, 'an alias without spaces or wildcards')
@@ -17,9 +19,9 @@ export const HostSourceSchema = z.enum(['ssh-config', 'droplet', 'manual'])
 export const HostStateSchema = z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'error'])
 
 export const LocalForwardSchema = z.object({
-  localPort: z.number().int().min(1).max(65535),
+  localPort: Port,
   remoteHost: z.string(),
-  remotePort: z.number().int().min(1).max(65535)
+  remotePort: Port
 })
 
 export const HostSchema = z.object({
@@ -51,7 +53,7 @@ export const ManualHostInputSchema = z.object({
   id: HostIdSchema,
   /** An IP address or an RFC 1123 host name: it is written to known_hosts and sent in CONNECT requests. */
   hostname: HostAddressSchema,
-  port: z.number().int().min(1).max(65535).default(22),
+  port: Port.default(22),
   user: z.string().refine(isLoginName, LOGIN_NAME_HINT),
   identityFiles: z.array(z.string().min(1)).max(10).default([]),
   proxyJump: z.string().min(1).max(1000).refine((text) => text.split(',').every(isJumpHop), JUMP_HOSTS_HINT).optional(),
@@ -94,9 +96,7 @@ export const TunnelPresetSchema = z.object({
   source: z.enum(['seed', 'ssh-config'])
 })
 
-const Port = z.number().int().min(1).max(65535)
-
-export const sshMethods = {
+export const hostsMethods = {
   'hosts.list': { params: NoParams, result: z.array(HostSchema) },
   'hosts.add': { params: ManualHostInputSchema, result: HostSchema },
   'hosts.remove': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ removed: z.literal(true) }) },
@@ -129,8 +129,10 @@ export const sshMethods = {
   'hosts.setPassword': {
     params: z.object({ hostId: HostIdSchema, password: z.string().min(1).max(1024), remember: z.boolean().optional() }).strict(),
     result: z.object({ saved: z.literal(true), remembered: z.boolean() })
-  },
+  }
+} as const
 
+export const tunnelsMethods = {
   'tunnels.start': {
     params: z.object({
       hostId: HostIdSchema,
@@ -149,6 +151,8 @@ export const sshMethods = {
   'tunnels.setStartOnLaunch': { params: z.object({ id: z.string().min(1), startOnLaunch: z.boolean() }).strict(), result: TunnelSchema },
   'tunnels.presets': { params: NoParams, result: z.array(TunnelPresetSchema) }
 } as const
+
+export const sshMethods = { ...hostsMethods, ...tunnelsMethods } as const
 
 export const sshEvents = {
   /** One host's connection state changed. */

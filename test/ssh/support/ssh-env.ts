@@ -36,7 +36,7 @@ export function memoryKeychain(): Keychain & { store: Map<string, string> } {
   }
 }
 
-export function createSshEnv(config: string, opts: { env?: NodeJS.ProcessEnv; keychain?: Keychain; tuning?: SshDeps['tuning'] } = {}): SshEnv {
+export function createSshEnv(config: string, opts: { env?: NodeJS.ProcessEnv; keychain?: Keychain; tuning?: SshDeps['tuning']; readSshConfig?: SshDeps['readSshConfig'] } = {}): SshEnv {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dropdeck-ssh-'))
   const configPath = path.join(dataDir, 'ssh_config')
   writeFileSync(configPath, config)
@@ -49,6 +49,7 @@ export function createSshEnv(config: string, opts: { env?: NodeJS.ProcessEnv; ke
     env: { DROPDECK_SSH_CONFIG: configPath, ...opts.env },
     keychain: opts.keychain ?? memoryKeychain(),
     log: () => undefined,
+    ...(opts.readSshConfig ? { readSshConfig: opts.readSshConfig } : {}),
     tuning: opts.tuning ?? { pool: { backoffBaseMs: 100, backoffMaxMs: 1000, readyTimeoutMs: 10_000 }, tunnels: { waitMs: 10_000, startTimeoutMs: 15_000 } }
   })
   const ctx = createCallContext('test', bus)
