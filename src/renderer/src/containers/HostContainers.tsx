@@ -8,6 +8,7 @@ import { useState } from 'react'
 import { useApi } from '../rpc/api-context'
 import { contractKey, useContractMutation } from '../rpc/contract-queries'
 import { Callout } from '../ui/Callout'
+import { HostGroup } from '../ui/HostGroup'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
@@ -81,17 +82,21 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
   }
 
   return (
-    <section className="containers-host" aria-label={`Containers on ${hostId}`}>
-      <div className="containers-host-head">
-        <h3>{hostId}</h3>
-        <LiveChip status={status} />
-        {list.data && <span className="faint small">{summary(list.data)}</span>}
-        <span className="toolbar-spacer" />
-        <button type="button" className="button button-small" aria-expanded={diskOpen} onClick={() => setDiskOpen((o) => !o)}>
-          <HardDrive size={13} aria-hidden="true" />
-          Disk
-        </button>
-      </div>
+    <HostGroup
+      hostId={hostId}
+      label={`Containers on ${hostId}`}
+      head={
+        <>
+          <LiveChip status={status} />
+          {list.data && <span className="faint small">{summary(list.data)}</span>}
+          <span className="toolbar-spacer" />
+          <button type="button" className="button button-small" aria-expanded={diskOpen} onClick={() => setDiskOpen((o) => !o)}>
+            <HardDrive size={13} aria-hidden="true" />
+            Disk
+          </button>
+        </>
+      }
+    >
       {diskOpen && <DiskPanel hostId={hostId} onPrune={() => setPruneOpen(true)} />}
       {pruned && (
         <Callout
@@ -167,7 +172,7 @@ export function HostContainers({ hostId, project: onlyProject }: { hostId: strin
         onOpenChange={setPruneOpen}
         onPruned={setPruned}
       />
-    </section>
+    </HostGroup>
   )
 }
 
