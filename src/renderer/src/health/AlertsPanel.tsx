@@ -3,10 +3,10 @@
  * next step (a link to the area where it is fixed), and can be acknowledged. Desktop notifications are
  * asked for here, on the operator's click; the optional Slack-compatible webhook is set and tested here.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useQueryClient } from '@tanstack/react-query'
 import { Bell, Check as CheckIcon, Send } from 'lucide-react'
 import { useState, useSyncExternalStore, type FormEvent } from 'react'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatAgo } from '../ui/format'
 import { checksKeys, useAlerts, useWebhook } from './checks-queries'
@@ -19,11 +19,10 @@ const subscribe = (f: () => void) => {
 }
 
 export function AlertsPanel() {
-  const api = useApi()
-  const client = useQueryClient()
   const alerts = useAlerts()
   const perm = useSyncExternalStore(subscribe, permission)
-  const ack = useMutation({ mutationFn: (id: string) => api.call('alerts.acknowledge', { id }), onSettled: () => client.invalidateQueries({ queryKey: checksKeys.alerts }) })
+  // refetches the alert list on success (method-options.ts); alerts.changed usually updates it first
+  const ack = useContractMutation('alerts.acknowledge')
   const rows = alerts.data ?? []
   const ask = async () => {
     await Notification.requestPermission()
@@ -59,7 +58,7 @@ export function AlertsPanel() {
                 </span>
                 <span className="toolbar-spacer" />
                 {a.state === 'firing' && !a.acknowledgedAt && (
-                  <button type="button" className="button button-small" onClick={() => ack.mutate(a.id)} aria-label={`Acknowledge ${a.checkName}`}>
+                  <button type="button" className="button button-small" onClick={() => ack.mutate({ id: a.id })} aria-label={`Acknowledge ${a.checkName}`}>
                     <CheckIcon size={12} aria-hidden="true" />
                     Acknowledge
                   </button>
@@ -82,22 +81,20 @@ export function AlertsPanel() {
 }
 
 function WebhookField() {
-  const api = useApi()
   const client = useQueryClient()
   const webhook = useWebhook()
   const [draft, setDraft] = useState<string | null>(null)
   const value = draft ?? webhook.data?.url ?? ''
-  const save = useMutation({
-    mutationFn: () => api.call('alerts.webhook.set', { url: value.trim() || null }),
+  const save = useContractMutation('alerts.webhook.set', {
     onSuccess: (r) => {
       client.setQueryData(checksKeys.webhook, r)
       setDraft(null)
     }
   })
-  const test = useMutation({ mutationFn: () => api.call('alerts.webhook.test', {}) })
+  const test = useContractMutation('alerts.webhook.test')
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    save.mutate()
+    save.mutate({ url: value.trim() || null })
   }
   return (
     <form className="hwebhook" onSubmit={submit} aria-label="Alert webhook">
@@ -105,7 +102,7 @@ function WebhookField() {
       <button type="submit" className="button button-small" disabled={draft === null || save.isPending}>
         Save
       </button>
-      <button type="button" className="button button-small" onClick={() => test.mutate()} disabled={!webhook.data?.url || test.isPending}>
+      <button type="button" className="button button-small" onClick={() => test.mutate({})} disabled={!webhook.data?.url || test.isPending}>
         <Send size={12} aria-hidden="true" />
         Test
       </button>

@@ -3,35 +3,32 @@
  * result in words; run now or delete. "Propose checks" lists what Dropdeck found (records, containers,
  * hosts) to keep or drop before anything is saved; "Add check" makes one by hand.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Pencil, Play, Plus, Sparkles, Trash2 } from 'lucide-react'
 import { Fragment, useState, type FormEvent } from 'react'
 import type { CheckInput } from '../../../shared/contract'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatAgo } from '../ui/format'
 import { KIND_LABEL, stateTone, targetOf } from './check-format'
-import { checksKeys, useChecks, type CheckRow, type Proposal } from './checks-queries'
+import { useChecks, type CheckRow, type Proposal } from './checks-queries'
 import { EditCheckForm } from './EditCheckForm'
 
 export function ChecksPanel() {
-  const api = useApi()
-  const client = useQueryClient()
   const checks = useChecks()
   const [proposals, setProposals] = useState<Proposal[] | null>(null)
   const [adding, setAdding] = useState(false)
-  const refresh = () => client.invalidateQueries({ queryKey: checksKeys.checks })
-  const propose = useMutation({ mutationFn: () => api.call('checks.propose', {}), onSuccess: setProposals })
-  const run = useMutation({ mutationFn: (id: string) => api.call('checks.run', { id }), onSettled: refresh })
-  const remove = useMutation({ mutationFn: (id: string) => api.call('checks.delete', { id }), onSettled: refresh })
+  // each write refetches the checks list (method-options.ts); checks.changed usually updates it first
+  const propose = useContractMutation('checks.propose', { onSuccess: setProposals })
+  const run = useContractMutation('checks.run')
+  const remove = useContractMutation('checks.delete')
   const [editing, setEditing] = useState<string | null>(null)
-  const update = useMutation({ mutationFn: ({ id, check }: { id: string; check: CheckInput }) => api.call('checks.update', { id, check }), onSettled: refresh, onSuccess: () => setEditing(null) })
+  const update = useContractMutation('checks.update', { onSuccess: () => setEditing(null) })
   const rows = checks.data ?? []
 
   return (
     <section className="hpanel" aria-label="Checks">
       <div className="hpanel-bar">
-        <button type="button" className="button button-small" onClick={() => propose.mutate()} disabled={propose.isPending}>
+        <button type="button" className="button button-small" onClick={() => propose.mutate({})} disabled={propose.isPending}>
           <Sparkles size={13} aria-hidden="true" />
           {propose.isPending ? 'Looking…' : 'Propose checks'}
         </button>
@@ -80,13 +77,13 @@ export function ChecksPanel() {
                     {status.detail && status.state === 'down' && <pre className="hdetail">{status.detail}</pre>}
                   </td>
                   <td className="nowrap">
-                    <button type="button" className="button button-small" aria-label={`Run ${check.name} now`} onClick={() => run.mutate(check.id)} disabled={run.isPending && run.variables === check.id}>
+                    <button type="button" className="button button-small" aria-label={`Run ${check.name} now`} onClick={() => run.mutate({ id: check.id })} disabled={run.isPending && run.variables?.id === check.id}>
                       <Play size={12} aria-hidden="true" />
                     </button>{' '}
                     <button type="button" className="button button-small" aria-label={`Edit ${check.name}`} onClick={() => setEditing(editing === check.id ? null : check.id)}>
                       <Pencil size={12} aria-hidden="true" />
                     </button>{' '}
-                    <button type="button" className="button button-small" aria-label={`Delete ${check.name}`} onClick={() => remove.mutate(check.id)}>
+                    <button type="button" className="button button-small" aria-label={`Delete ${check.name}`} onClick={() => remove.mutate({ id: check.id })}>
                       <Trash2 size={12} aria-hidden="true" />
                     </button>
                   </td>
@@ -116,18 +113,25 @@ function StateChip({ status, failuresToDown }: { status: CheckRow['status']; fai
 }
 
 function ProposalList({ proposals, onDone }: { proposals: Proposal[]; onDone: () => void }) {
-  const api = useApi()
-  const client = useQueryClient()
+  const create = useContractMutation('checks.create')
   const [keep, setKeep] = useState(() => new Set(proposals.flatMap((p, i) => (p.exists ? [] : [i]))))
   const [edited, setEdited] = useState<Record<number, CheckInput>>({})
   const [editing, setEditing] = useState<number | null>(null)
-  const save = useMutation({
-    mutationFn: async () => {
-      for (const i of keep) await api.call('checks.create', { check: edited[i] ?? proposals[i].check })
-    },
-    onSettled: () => client.invalidateQueries({ queryKey: checksKeys.checks }),
-    onSuccess: onDone
-  })
+  // one checks.create per kept proposal, in order; the first failure stops and is shown
+  const [saving, setSaving] = useState(false)
+  const [failure, setFailure] = useState<unknown>(null)
+  const save = async () => {
+    setSaving(true)
+    setFailure(null)
+    try {
+      for (const i of keep) await create.mutateAsync({ check: edited[i] ?? proposals[i].check })
+      onDone()
+    } catch (error) {
+      setFailure(error)
+    } finally {
+      setSaving(false)
+    }
+  }
   const toggle = (i: number) =>
     setKeep((k) => {
       const next = new Set(k)
@@ -168,10 +172,10 @@ function ProposalList({ proposals, onDone }: { proposals: Proposal[]; onDone: ()
           ))}
         </ul>
       )}
-      {save.isError && <ErrorNotice error={save.error} title="A check could not be saved" />}
+      {failure !== null && <ErrorNotice error={failure} title="A check could not be saved" />}
       <div className="hpanel-bar">
-        <button type="button" className="button button-small button-primary" disabled={keep.size === 0 || save.isPending} onClick={() => save.mutate()}>
-          {save.isPending ? 'Adding…' : `Add ${keep.size} check${keep.size === 1 ? '' : 's'}`}
+        <button type="button" className="button button-small button-primary" disabled={keep.size === 0 || saving} onClick={() => void save()}>
+          {saving ? 'Adding…' : `Add ${keep.size} check${keep.size === 1 ? '' : 's'}`}
         </button>
         <button type="button" className="button button-small" onClick={onDone}>
           Cancel
@@ -184,16 +188,10 @@ function ProposalList({ proposals, onDone }: { proposals: Proposal[]; onDone: ()
 type AddKind = 'http' | 'tls' | 'dns' | 'tcp'
 
 function AddCheckForm({ onDone }: { onDone: () => void }) {
-  const api = useApi()
-  const client = useQueryClient()
   const [kind, setKind] = useState<AddKind>('http')
   const [target, setTarget] = useState('')
   const [fromHost, setFromHost] = useState('')
-  const create = useMutation({
-    mutationFn: (check: CheckInput) => api.call('checks.create', { check }),
-    onSettled: () => client.invalidateQueries({ queryKey: checksKeys.checks }),
-    onSuccess: onDone
-  })
+  const create = useContractMutation('checks.create', { onSuccess: onDone })
   const submit = (e: FormEvent) => {
     e.preventDefault()
     const t = target.trim()
@@ -207,7 +205,7 @@ function AddCheckForm({ onDone }: { onDone: () => void }) {
           : kind === 'dns'
             ? { kind, name: `DNS ${t}`, hostname: t }
             : { kind, name: `TCP ${t}`, host: h, port: Number(p), ...(host ? { runFrom: 'host' as const, hostId: host } : {}) }
-    create.mutate(check)
+    create.mutate({ check })
   }
   const placeholder = { http: 'https://app.example.com/health', tls: 'app.example.com[:443]', dns: 'app.example.com', tcp: '127.0.0.1:5432' }[kind]
   return (

@@ -10,7 +10,7 @@ import { HeartPulse, Plug } from 'lucide-react'
 import { useEffect, useMemo, useState } from 'react'
 import { EmptyState } from '../areas/EmptyState'
 import { useHashQuery } from '../navigation/use-hash-path'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { useSettings } from '../rpc/queries'
 import { ConnectionState } from '../ssh/ConnectionState'
 import { upsertHost, useHosts, type Host } from '../ssh/ssh-queries'
@@ -111,15 +111,15 @@ export function HealthView() {
 }
 
 function NotConnected({ hosts }: { hosts: Host[] }) {
-  const api = useApi()
   const client = useQueryClient()
+  const hostsConnect = useContractMutation('hosts.connect')
   const [busy, setBusy] = useState<string | null>(null)
   const [failure, setFailure] = useState<{ hostId: string; error: unknown } | null>(null)
   const flow = useSshFlow((error, hostId) => setFailure({ hostId, error }))
   const connect = (h: Host) => {
     setFailure(null)
     setBusy(h.id)
-    void flow.run(h.id, async () => upsertHost(client, await api.call('hosts.connect', { hostId: h.id }))).finally(() => setBusy(null))
+    void flow.run(h.id, async () => upsertHost(client, await hostsConnect.mutateAsync({ hostId: h.id }))).finally(() => setBusy(null))
   }
   return (
     <section className="hidle" aria-label="Hosts not connected">

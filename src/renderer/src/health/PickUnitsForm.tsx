@@ -2,38 +2,33 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type FormEvent } from 'react'
 import { UnitNameSchema } from '../../../shared/contract/units'
-import { useApi } from '../rpc/api-context'
+import { contractKey, useContractMutation } from '../rpc/contract-queries'
 import { ChipInput } from '../ui/ChipInput'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { healthKeys, usePickedUnits } from './health-queries'
 
 export function PickUnitsForm({ hostId, onDone }: { hostId: string; onDone: () => void }) {
-  const api = useApi()
   const client = useQueryClient()
   const id = useId()
   const picked = usePickedUnits(hostId, true)
   // the operator's edit once there is one, else the stored pick
   const [edited, setValues] = useState<string[] | null>(null)
   const values = edited ?? picked.data?.units ?? null
-  const [saving, setSaving] = useState(false)
-  const [failure, setFailure] = useState<unknown>(null)
+  const pick = useContractMutation('units.pick', {
+    onSuccess: async (r) => {
+      client.setQueryData(contractKey('units.picked', { hostId }), r)
+      // the units' states are read for the new pick
+      await client.invalidateQueries({ queryKey: healthKeys.units(hostId) })
+      onDone()
+    }
+  })
+  const saving = pick.isPending
+  const failure = pick.isError ? pick.error : null
 
   const save = (e: FormEvent) => {
     e.preventDefault()
     if (!values) return
-    setSaving(true)
-    setFailure(null)
-    api
-      .call('units.pick', { hostId, units: values })
-      .then(
-        async (r) => {
-          client.setQueryData(healthKeys.picked(hostId), r)
-          await client.invalidateQueries({ queryKey: healthKeys.units(hostId) })
-          onDone()
-        },
-        (error: unknown) => setFailure(error)
-      )
-      .finally(() => setSaving(false))
+    pick.mutate({ hostId, units: values })
   }
 
   return (

@@ -3,9 +3,8 @@
  * here, and exported as Markdown or as a standalone HTML page to print to PDF. The HTML is Dropdeck's
  * own, escaped output with no scripts; its body is shown in the app's styles.
  */
-import { useMutation } from '@tanstack/react-query'
 import { Download, FileSearch } from 'lucide-react'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 
 function download(name: string, type: string, content: string) {
@@ -20,19 +19,18 @@ function download(name: string, type: string, content: string) {
 const bodyOf = (html: string) => html.slice(html.indexOf('<body>') + 6, html.lastIndexOf('</body>'))
 
 export function ReportPanel() {
-  const api = useApi()
-  const generate = useMutation({ mutationFn: () => api.call('report.generate', { format: 'html' }) })
-  const exportMd = useMutation({ mutationFn: () => api.call('report.generate', { format: 'markdown' }), onSuccess: (r) => download(`dropdeck-audit-${r.generatedAt.slice(0, 10)}.md`, 'text/markdown', r.content) })
+  const generate = useContractMutation('report.generate')
+  const exportMd = useContractMutation('report.generate', { onSuccess: (r) => download(`dropdeck-audit-${r.generatedAt.slice(0, 10)}.md`, 'text/markdown', r.content) })
   return (
     <section className="hpanel" aria-label="Audit report">
       <div className="hpanel-bar">
-        <button type="button" className="button button-small button-primary" onClick={() => generate.mutate()} disabled={generate.isPending}>
+        <button type="button" className="button button-small button-primary" onClick={() => generate.mutate({ format: 'html' })} disabled={generate.isPending}>
           <FileSearch size={13} aria-hidden="true" />
           {generate.isPending ? 'Auditing…' : generate.data ? 'Generate again' : 'Generate audit report'}
         </button>
         {generate.data && (
           <>
-            <button type="button" className="button button-small" onClick={() => exportMd.mutate()}>
+            <button type="button" className="button button-small" onClick={() => exportMd.mutate({ format: 'markdown' })}>
               <Download size={13} aria-hidden="true" />
               Markdown
             </button>

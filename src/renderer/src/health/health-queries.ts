@@ -6,6 +6,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import type { Result } from '../../../shared/contract'
 import { useApi } from '../rpc/api-context'
+import { useContractQuery } from '../rpc/contract-queries'
 import { containersListQuery } from '../containers/containers-queries'
 
 export type HostFacts = Result<'hosts.facts'>
@@ -17,8 +18,7 @@ export const REFRESH_MS = 30_000
 export const healthKeys = {
   all: ['health'] as const,
   facts: (hostId: string) => ['health', 'facts', hostId] as const,
-  units: (hostId: string) => ['health', 'units', hostId] as const,
-  picked: (hostId: string) => ['health', 'picked', hostId] as const
+  units: (hostId: string) => ['health', 'units', hostId] as const
 }
 
 const live = { refetchInterval: REFRESH_MS, staleTime: 5_000, retry: false } as const
@@ -34,8 +34,7 @@ export function useUnits(hostId: string) {
 }
 
 export function usePickedUnits(hostId: string, enabled: boolean) {
-  const api = useApi()
-  return useQuery({ queryKey: healthKeys.picked(hostId), queryFn: () => api.call('units.picked', { hostId }), enabled })
+  return useContractQuery('units.picked', { hostId }, { enabled })
 }
 
 export function useHostContainers(hostId: string) {
@@ -50,6 +49,8 @@ export function useRefreshHealth() {
   return () =>
     Promise.all([
       client.invalidateQueries({ queryKey: healthKeys.all }),
+      // the area's contract caches (not DigitalOcean's history: its refreshes are rationed)
+      ...(['metrics.host', 'checks.list', 'alerts.list', 'units.picked'] as const).map((method) => client.invalidateQueries({ queryKey: [method] })),
       client.invalidateQueries({ queryKey: ['containers'] })
     ])
 }
