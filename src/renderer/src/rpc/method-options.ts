@@ -5,14 +5,26 @@
  */
 import type { MethodName } from '../../../shared/contract'
 
+/** A cached read as react-query holds it (what an option computed from the last answer reads). */
+type CachedRead = { state: { data: unknown } }
+
 export interface ReadOptions {
-  staleTime?: number
+  staleTime?: number | ((query: CachedRead) => number)
   refetchOnWindowFocus?: boolean
-  refetchInterval?: number
+  refetchInterval?: number | ((query: CachedRead) => number | false)
   /** false: a failure is shown at once (a missing path, a refused read), never retried. */
   retry?: false
   /** 0: the answer is a one-off preview, not kept once nobody shows it. */
   gcTime?: number
+}
+
+/**
+ * metrics.droplet answers when DigitalOcean may be asked again (nextRefreshAt): the answer stays fresh
+ * until then and is refetched no sooner (at least a minute apart; every 5 minutes when it says nothing).
+ */
+const untilNextRefresh = (query: CachedRead): number => {
+  const next = (query.state.data as { nextRefreshAt?: string | null } | undefined)?.nextRefreshAt
+  return next ? Math.max(60_000, Date.parse(next) - Date.now()) : 300_000
 }
 
 export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
@@ -28,7 +40,12 @@ export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
   'containers.prunePreview': { staleTime: 0, gcTime: 0 },
   'files.home': { retry: false },
   'files.list': { retry: false },
-  'files.bookmarks.list': { retry: false }
+  'files.bookmarks.list': { retry: false },
+  'checks.list': { staleTime: 30_000 },
+  'alerts.list': { staleTime: 30_000 },
+  // a sample every 15 s: a chart refetches at that pace while shown
+  'metrics.host': { refetchInterval: 15_000, staleTime: 10_000, retry: false },
+  'metrics.droplet': { staleTime: untilNextRefresh, refetchInterval: untilNextRefresh, retry: false }
 }
 
 /**
@@ -42,5 +59,12 @@ export const invalidates: Partial<Record<MethodName, MethodName[]>> = {
   'tunnels.start': ['tunnels.list'],
   'tunnels.stop': ['tunnels.list'],
   // what a prune freed shows in Docker's disk use and the host's list at once (the watch may be down)
-  'containers.prune': ['containers.df', 'containers.list']
+  'containers.prune': ['containers.df', 'containers.list'],
+  'checks.create': ['checks.list'],
+  'checks.update': ['checks.list'],
+  'checks.delete': ['checks.list'],
+  'checks.run': ['checks.list'],
+  'alerts.acknowledge': ['alerts.list'],
+  'alerts.webhook.set': ['alerts.webhook.get'],
+  'units.pick': ['units.picked']
 }
