@@ -14,6 +14,7 @@
  *   BENCH_FLIP_COALESCING=1  # also a Dropdeck tunnel with the other write-coalescing choice (A/B in one run)
  *   BENCH_SSH2_BINDING=off   # ssh2 on Node's crypto, as where its native binding is not built
  *   BENCH_PROF_DIR=dir   # --cpu-prof of the Dropdeck tunnel process(es)
+ *   BENCH_BEFORE_TREE=/tmp/old-checkout  # also that checkout's tunnel, interleaved (before/after in one run)
  *
  * Also prints CPU seconds per GB of each client process and of sshd (from /proc): on 2 cores the
  * client, the tunnel process, sshd and the far server compete, so CPU per byte decides throughput.
@@ -225,8 +226,8 @@ async function main(): Promise<void> {
     children.push(blast)
     const { port: blastPort } = await firstJsonLine(blast)
     const prof = process.env.BENCH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF_DIR] : []
-    const startTunnel = async (flip: boolean) => {
-      const child = spawn(node, [...prof, ...tsx, '--tunnel', sshConfigPath, d.name, String(blastPort), ...(flip ? ['--flip'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const startTunnel = async (flip: boolean, script = self) => {
+      const child = spawn(node, [...prof, '--import', 'tsx', script, '--tunnel', sshConfigPath, d.name, String(blastPort), ...(flip ? ['--flip'] : [])], { stdio: ['pipe', 'pipe', 'pipe'], cwd: path.dirname(path.dirname(path.dirname(script))) })
       children.push(child)
       const cipher = new Promise<string>((resolve) => createInterface({ input: child.stderr! }).on('line', (line) => {
         const m = /^ssh: [^:]+: (\S+),/.exec(line)
@@ -239,6 +240,9 @@ async function main(): Promise<void> {
     // "Dropdeck" is what the app does; BENCH_FLIP_COALESCING=1 adds a tunnel with the other coalescing choice.
     const flipped = process.env.BENCH_FLIP_COALESCING === '1' ? await startTunnel(true) : undefined
     const flippedName = dd.binding ? 'Dropdeck+coalesce' : 'Dropdeck-plain'
+    // BENCH_BEFORE_TREE=/path/to/an/older/checkout: its tunnel too, as "before", interleaved with this one (an A/B in one run).
+    const beforeTree = process.env.BENCH_BEFORE_TREE
+    const before = beforeTree ? await startTunnel(false, path.join(beforeTree, 'test/bench/tunnel-bench.ts')) : undefined
     const osshPort = await freePort()
     // -v only to learn the cipher OpenSSH negotiated; BENCH_OPENSSH_CIPHER forces one (e.g. aes128-gcm@openssh.com).
     const forced = process.env.BENCH_OPENSSH_CIPHER ? ['-c', process.env.BENCH_OPENSSH_CIPHER] : []
@@ -255,6 +259,7 @@ async function main(): Promise<void> {
     const peers: Peer[] = [
       { name: 'Dropdeck', port: dd.port, pid: dd.pid },
       ...(flipped ? [{ name: flippedName, port: flipped.port, pid: flipped.pid }] : []),
+      ...(before ? [{ name: 'Dropdeck-before', port: before.port, pid: before.pid }] : []),
       { name: 'OpenSSH', port: osshPort, pid: ossh.pid! }
     ]
     console.log(`bench:tunnel  sshd ${d.host}:${d.port} (OpenSSH), ${MB} MB x ${ROUNDS} rounds each way, ${os.cpus().length} CPUs, Node ${process.version}`)
@@ -289,7 +294,10 @@ async function main(): Promise<void> {
         console.log(`  round ${r + 1} ${p.name.padEnd(14)} down ${down.toFixed(0).padStart(5)} MB/s   up ${up.toFixed(0).padStart(5)} MB/s`)
       }
     }
+    // CPU per connection of each client process over the whole phase (accept, channel open, splice, teardown).
+    const opensCpu0 = peers.map((p) => cpuSeconds([p.pid]))
     for (let i = 0; i < OPENS; i++) for (const p of rotated(i)) results.get(p.name)!.opens.push(await openLatency(p.port))
+    const opensCpu = peers.map((p, k) => ((cpuSeconds([p.pid]) - opensCpu0[k]) * 1e6) / OPENS)
 
     const base = results.get('OpenSSH')!
     const row = (label: string, pick: (r: NonNullable<ReturnType<typeof results.get>>) => number[], unit: string, higherIsBetter: boolean) => {
@@ -304,6 +312,7 @@ async function main(): Promise<void> {
     row('download (remote -> local)', (r) => r.down.rate, 'MB/s', true)
     row('upload (local -> remote)', (r) => r.up.rate, 'MB/s', true)
     row(`new connection (n=${OPENS})`, (r) => r.opens, 'ms', false)
+    console.log(`  ${'CPU per new connection'.padEnd(28)} ${peers.map((p, k) => `${p.name} ${opensCpu[k].toFixed(0)} µs`).join('   ')}`)
     console.log(`\nCPU seconds per GB (medians): each client process + the sshd serving it; ${os.cpus().length} cores shared with the bench client and the far server`)
     for (const dir of ['down', 'up'] as const) {
       const f = (xs: number[]) => median(xs).toFixed(2)

@@ -88,6 +88,29 @@ describe.skipIf(!hasSshd)('tunnels', () => {
     }
   })
 
+  it('counts the bytes of a connection that is still open (no counter waits for it to close)', async () => {
+    const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
+    const s = net.connect({ host: '127.0.0.1', port: localPort })
+    try {
+      const payload = randomBytes(100_000)
+      let got = 0
+      s.on('data', (c: Buffer) => (got += c.length))
+      s.write(payload)
+      await waitUntil(async () => got === payload.length, 5000, 'the echo')
+      // The socket stays open: the counters still follow it (tunnels.list and the next counter event).
+      await waitUntil(async () => (await env.call('tunnels.list', {})).find((t) => t.id === id)?.bytesIn === payload.length, 3000, 'bytesIn of the open connection')
+      expect((await env.call('tunnels.list', {})).find((t) => t.id === id)).toMatchObject({ connections: 1, bytesIn: payload.length, bytesOut: payload.length })
+      s.write(Buffer.from('more'))
+      await waitUntil(async () => got === payload.length + 4, 5000, 'the second echo')
+    } finally {
+      s.destroy()
+    }
+    // Closed: its bytes stay counted.
+    await waitUntil(async () => (await env.call('tunnels.list', {})).find((t) => t.id === id)?.bytesOut === 100_004, 3000, 'the closed connection kept in the counts')
+    expect((await env.call('tunnels.list', {})).find((t) => t.id === id)?.bytesIn).toBe(100_004)
+    await env.call('tunnels.stop', { id })
+  })
+
   it('serves 50 concurrent connections on one tunnel', async () => {
     const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
     const payloads = Array.from({ length: 50 }, () => randomBytes(64 * 1024 + Math.floor(Math.random() * 64 * 1024)))
