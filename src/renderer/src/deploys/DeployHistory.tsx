@@ -3,20 +3,19 @@
  * from → to, the result and why; a deploy that went through can be undone in one click (back to the
  * version it replaced, if the host keeps it; the service's name typed), through the same lock and health gate.
  */
-import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation, useContractQuery } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatAgo } from '../ui/format'
-import { deploysKeys, tagOf, type Service } from './deploys-queries'
+import { tagOf, type Service } from './deploys-queries'
 
 export function DeployHistory({ hostId, service, onStarted }: { hostId: string; service: Service; onStarted: (deployId: string) => void }) {
-  const api = useApi()
-  const history = useQuery({ queryKey: deploysKeys.history(hostId, service.id), queryFn: () => api.call('deploys.history', { hostId, serviceId: service.id, limit: 50 }) })
+  const history = useContractQuery('deploys.history', { hostId, serviceId: service.id, limit: 50 })
+  const rollbackCall = useContractMutation('deploys.rollback')
+  const busy = rollbackCall.isPending
   const [target, setTarget] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const [typedName, setTypedName] = useState('')
   const retained = new Set(service.retained.map((r) => r.tag))
@@ -24,18 +23,16 @@ export function DeployHistory({ hostId, service, onStarted }: { hostId: string; 
   // unlock: the operator's answer to the managed-tag refusal of a droplet host, for this one rollback.
   const rollback = (typed: string, unlock?: boolean) => {
     if (!target) return
-    setBusy(true)
     setError(null)
     setTypedName(typed)
-    api.call('deploys.rollback', { hostId, serviceId: service.id, tag: target, confirm: typed, ...(unlock ? { unlock } : {}) }).then(
-      ({ deployId }) => {
-        setBusy(false)
-        setTarget(null)
-        onStarted(deployId)
-      },
-      (err: unknown) => {
-        setBusy(false)
-        setError(err)
+    rollbackCall.mutate(
+      { hostId, serviceId: service.id, tag: target, confirm: typed, ...(unlock ? { unlock } : {}) },
+      {
+        onSuccess: ({ deployId }) => {
+          setTarget(null)
+          onStarted(deployId)
+        },
+        onError: (err) => setError(err)
       }
     )
   }

@@ -3,11 +3,10 @@
  * versions kept on the host, the lock's holder (a stale one can be taken over after typing the name),
  * the last deploy; Deploy opens the dialog, History the host's record; a running deploy's timeline.
  */
-import { useQueryClient } from '@tanstack/react-query'
 import { History, Lock, Rocket } from 'lucide-react'
 import { Fragment, useState } from 'react'
 import { useHashPath } from '../navigation/use-hash-path'
-import { useApi } from '../rpc/api-context'
+import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { QueryState } from '../ui/QueryState'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
@@ -15,17 +14,16 @@ import { formatAgo } from '../ui/format'
 import { DeployDialog } from './DeployDialog'
 import { DeployHistory } from './DeployHistory'
 import { DeployTimeline } from './DeployTimeline'
-import { deploysKeys, tagOf, useDeployServices, type Service } from './deploys-queries'
+import { tagOf, useDeployServices, type Service } from './deploys-queries'
 
 export function HostDeploys({ hostId }: { hostId: string }) {
-  const api = useApi()
-  const client = useQueryClient()
   const { services, active } = useDeployServices(hostId)
+  // Its success refetches the services and the history (method-options.ts).
+  const takeoverCall = useContractMutation('deploys.takeover')
   const [deploying, setDeploying] = useState<Service | null>(null)
   const [historyOf, setHistoryOf] = useState<Set<string>>(() => new Set())
   const [watching, setWatching] = useState<Record<string, string>>({})
   const [takeover, setTakeover] = useState<Service | null>(null)
-  const [takeoverBusy, setTakeoverBusy] = useState(false)
   const [failure, setFailure] = useState<unknown>(null)
   // #/deploys/<host>/<service> (the palette's "Deploy odoo", a container's row) opens that service's deploy dialog.
   const [path, setPath] = useHashPath('deploys')
@@ -48,20 +46,8 @@ export function HostDeploys({ hostId }: { hostId: string }) {
       if (!next.delete(id)) next.add(id)
       return next
     })
-  const doTakeover = (s: Service, typed: string) => {
-    setTakeoverBusy(true)
-    api.call('deploys.takeover', { hostId, serviceId: s.id, confirm: typed }).then(
-      () => {
-        setTakeoverBusy(false)
-        setTakeover(null)
-        void client.invalidateQueries({ queryKey: deploysKeys.all(hostId) })
-      },
-      (err: unknown) => {
-        setTakeoverBusy(false)
-        setFailure(err)
-      }
-    )
-  }
+  const doTakeover = (s: Service, typed: string) =>
+    takeoverCall.mutate({ hostId, serviceId: s.id, confirm: typed }, { onSuccess: () => setTakeover(null), onError: (err) => setFailure(err) })
 
   const groups = new Map<string, Service[]>()
   for (const s of services.data?.services ?? []) groups.set(s.project ?? '', [...(groups.get(s.project ?? '') ?? []), s])
@@ -187,7 +173,7 @@ export function HostDeploys({ hostId }: { hostId: string }) {
         description={`${takeover?.lock?.who ?? 'Someone'} on ${takeover?.lock?.machine ?? 'another machine'} took it ${takeover?.lock ? formatAgo(takeover.lock.since) : ''} and has not written to it for longer than its timeout. Taking over puts ${takeover?.name ?? 'the service'} back to one running version from the holder's journal and records it in the history.`}
         expected={takeover?.name ?? ''}
         confirmLabel="Take over and recover"
-        busy={takeoverBusy}
+        busy={takeoverCall.isPending}
         onConfirm={(typed) => takeover && doTakeover(takeover, typed)}
       />
     </section>

@@ -1,19 +1,18 @@
 /** Query keys for deploys, the refresh on deploys.changed, and one deploy's live steps (its deploys stream). */
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import type { Result } from '../../../shared/contract'
 import type { DeployEntry, DeployRun, DeployStep } from '../../../shared/contract/deploys'
 import { useApi } from '../rpc/api-context'
+import { contractKeyMatching, useContractQuery } from '../rpc/contract-queries'
 import { streamClient } from '../rpc/stream-client'
 
 export type DeployServices = Result<'deploys.services'>
 export type Service = DeployServices['services'][number]
 
+/** DeployDialog's registry tags (until it reads deploys.tags through the data layer). */
 export const deploysKeys = {
-  services: (hostId: string) => ['deploys', hostId, 'services'] as const,
-  history: (hostId: string, serviceId: string) => ['deploys', hostId, 'history', serviceId] as const,
   tags: (hostId: string, serviceId: string) => ['deploys', hostId, 'tags', serviceId] as const,
-  active: (hostId: string) => ['deploys', hostId, 'active'] as const,
   all: (hostId: string) => ['deploys', hostId] as const
 }
 
@@ -21,13 +20,15 @@ export const deploysKeys = {
 export function useDeployServices(hostId: string) {
   const api = useApi()
   const client = useQueryClient()
-  const services = useQuery({ queryKey: deploysKeys.services(hostId), queryFn: () => api.call('deploys.services', { hostId }), staleTime: 15_000 })
+  const services = useContractQuery('deploys.services', { hostId })
   // A window that (re)connects picks up the deploys this app runs on the host.
-  const active = useQuery({ queryKey: deploysKeys.active(hostId), queryFn: () => api.call('deploys.active', { hostId }) })
+  const active = useContractQuery('deploys.active', { hostId })
   useEffect(
     () =>
       api.on('deploys.changed', (e) => {
-        if (e.hostId === hostId) void client.invalidateQueries({ queryKey: deploysKeys.all(hostId) })
+        if (e.hostId !== hostId) return
+        for (const method of ['deploys.services', 'deploys.active', 'deploys.history'] as const) void client.invalidateQueries({ queryKey: contractKeyMatching(method, { hostId }) })
+        void client.invalidateQueries({ queryKey: deploysKeys.all(hostId) })
       }),
     [api, client, hostId]
   )

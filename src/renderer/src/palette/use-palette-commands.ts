@@ -1,6 +1,6 @@
 /** Everything the palette offers, built from the areas and the current settings and secrets. */
 import { useQueryClient } from '@tanstack/react-query'
-import type { Result } from '../../../shared/contract'
+import type { Params, Result } from '../../../shared/contract'
 import { Cable, Camera, Droplet, Globe, History, KeyRound, Monitor, Moon, RefreshCw, Rocket, Settings as SettingsIcon, Shield, ShieldCheck, ShieldOff, Sun, SquareTerminal, type LucideIcon } from 'lucide-react'
 import { providerNames } from '../fleet/format'
 import { areas } from '../navigation/areas'
@@ -10,7 +10,7 @@ import { goTo as goToPath } from '../navigation/use-hash-path'
 import { useLogSession } from '../logs/use-log-session'
 import { fleetCommands, type FleetContext } from './fleet-commands'
 import { useApi } from '../rpc/api-context'
-import { useContractCall } from '../rpc/contract-queries'
+import { contractKey, useContractCall } from '../rpc/contract-queries'
 import { useTunnelPresets } from '../ssh/ssh-queries'
 import { refreshDroplets, useDroplets, useZones } from '../rpc/provider-queries'
 import { useSecretsStatus, useSettings, useUpdateSettings } from '../rpc/queries'
@@ -121,19 +121,20 @@ export function usePaletteCommands(route: Route, navigate: (to: Route) => void, 
       run: () => terminal!.run(saved.command)
     })),
     // Every service the Deploys view has listed ("deploy odoo"): opens its deploy dialog.
-    ...client.getQueriesData<Result<'deploys.services'>>({ queryKey: ['deploys'] }).flatMap(([key, data]) =>
-      key[2] === 'services' && data
+    ...client.getQueriesData<Result<'deploys.services'>>({ queryKey: contractKey('deploys.services') }).flatMap(([key, data]) => {
+      const hostId = (key[1] as Params<'deploys.services'> | undefined)?.hostId
+      return hostId && data
         ? data.services.map((svc) => ({
-            id: `deploy-${String(key[1])}-${svc.id}`,
+            id: `deploy-${hostId}-${svc.id}`,
             group: 'Actions' as const,
-            label: `Deploy ${svc.name} on ${String(key[1])}`,
+            label: `Deploy ${svc.name} on ${hostId}`,
             title: svc.name,
             icon: Rocket,
             keywords: ['deploy', 'rollback', 'release', 'version', svc.image, ...(svc.project ? [svc.project] : [])],
-            run: () => goToPath('deploys', [String(key[1]), svc.id])
+            run: () => goToPath('deploys', [hostId, svc.id])
           }))
         : []
-    )
+    })
   ]
   if (secrets?.digitalocean) {
     actions.push(

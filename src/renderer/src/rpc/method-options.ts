@@ -45,7 +45,8 @@ export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
   'alerts.list': { staleTime: 30_000 },
   // a sample every 15 s: a chart refetches at that pace while shown
   'metrics.host': { refetchInterval: 15_000, staleTime: 10_000, retry: false },
-  'metrics.droplet': { staleTime: untilNextRefresh, refetchInterval: untilNextRefresh, retry: false }
+  'metrics.droplet': { staleTime: untilNextRefresh, refetchInterval: untilNextRefresh, retry: false },
+  'deploys.services': { staleTime: 15_000 }
 }
 
 /**
@@ -66,5 +67,9 @@ export const invalidates: Partial<Record<MethodName, MethodName[]>> = {
   'checks.run': ['checks.list'],
   'alerts.acknowledge': ['alerts.list'],
   'alerts.webhook.set': ['alerts.webhook.get'],
-  'units.pick': ['units.picked']
+  'units.pick': ['units.picked'],
+  // a deploy that starts shows in the host's services and running deploys (deploys.changed usually first)
+  'deploys.start': ['deploys.services', 'deploys.active'],
+  'deploys.rollback': ['deploys.services', 'deploys.active'],
+  'deploys.takeover': ['deploys.services', 'deploys.history']
 }
