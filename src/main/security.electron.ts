@@ -1,15 +1,10 @@
 /**
  * The Electron security checklist that is not a BrowserWindow option: deny navigation, new windows,
- * webviews and permission requests; open only http(s) URLs in the system browser, and only those
- * the app built itself (tunnel URLs, provider consoles) pass through `openExternalUrl`.
+ * webviews and permission requests; links the page opens (tunnel URLs, provider consoles, terminal
+ * output) go to the system browser only when they are plain http(s).
  */
 import { app, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { isExternalUrlAllowed, isPermissionAllowed, isRendererUrl } from './security/url-policy'
-
-export async function openExternalUrl(url: string): Promise<void> {
-  if (!isExternalUrlAllowed(url)) throw new Error(`Refusing to open ${url}: only http(s) URLs open in the browser.`)
-  await shell.openExternal(url)
-}
 
 export function hardenSessions(rendererUrl: () => string): void {
   // Nothing in Dropdeck needs the camera, notifications via the web API, geolocation...; only the

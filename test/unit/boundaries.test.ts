@@ -26,4 +26,23 @@ describe('process boundaries', () => {
     const [result] = await eslint.lintText("import { readFile } from 'node:fs/promises'\nexport const r = readFile\n", { filePath: 'src/renderer/src/leak.ts' })
     expect(result.messages.some((m) => m.ruleId === 'no-restricted-imports')).toBe(true)
   })
+
+  it('keeps *.electron modules out of plain modules, and lets edge files import each other', async () => {
+    const importEdge = "import { createSenderCheck } from './security.electron'\nexport const c = createSenderCheck\n"
+    const errors = async (filePath: string) => (await eslint.lintText(importEdge, { filePath }))[0].messages.filter((m) => m.ruleId === 'no-restricted-imports').length
+    expect(await errors('src/main/ipc-helpers.ts')).toBe(1)
+    expect(await errors('src/renderer/src/leak.ts')).toBe(1)
+    expect(await errors('src/shared/leak.ts')).toBe(1)
+    expect(await errors('src/main/ipc.electron.ts')).toBe(0)
+  })
+
+  it('keeps Node modules and the DOM out of src/shared, which main, the preload and the page all load', async () => {
+    const [node] = await eslint.lintText("import { readFile } from 'node:fs/promises'\nexport const r = readFile\n", { filePath: 'src/shared/leak.ts' })
+    expect(node.messages.map((m) => m.ruleId)).toContain('no-restricted-imports')
+    const [dom] = await eslint.lintText('export const w = window.innerWidth + document.title.length\n', { filePath: 'src/shared/leak.ts' })
+    expect(dom.messages.filter((m) => m.ruleId === 'no-restricted-globals')).toHaveLength(2)
+    // The same text is fine where it belongs.
+    const [page] = await eslint.lintText('export const w = window.innerWidth + document.title.length\n', { filePath: 'src/renderer/src/size.ts' })
+    expect(page.messages).toEqual([])
+  })
 })

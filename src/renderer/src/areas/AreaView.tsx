@@ -1,6 +1,7 @@
 /**
- * An area's screen. Droplets and DNS have data views; the others say plainly what they will do and
- * what they need. Areas that depend on a provider token ask for it first.
+ * An area's screen: its view, once what it needs is there. Areas that depend on a provider token
+ * (Droplets, DNS) ask for it first; an area without a view in this build says plainly what it will
+ * do and what it needs.
  */
 import { ArrowRight, KeyRound } from 'lucide-react'
 import { ContainersView } from '../containers/ContainersView'
