@@ -14,6 +14,7 @@
  *   BENCH_TRACE=1        # extra rounds under a devtools.timeline trace: the renderer main thread's task kinds
  *   DROPDECK_RENDERER_DIR=/tmp/x/renderer   # a renderer built elsewhere (electron-vite build --outDir /tmp/x)
  *   BENCH_ADDRESS=127.0.48.20               # the bench sshd's loopback address
+ *   BENCH_ECHO_ONLY=1                       # only the keystroke echo
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -29,6 +30,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const KEYS = Number(process.env.BENCH_KEYS ?? 60)
 const FORCE_DOM = process.env.BENCH_RENDERER === 'dom'
 const PROFILE = !!process.env.BENCH_PROFILE
+/** BENCH_ECHO_ONLY=1: only the keystroke echo (no throughput rounds). */
+const ECHO_ONLY = process.env.BENCH_ECHO_ONLY === '1'
 /** The app's flow-control window: main pauses the shell above this many un-acked bytes. */
 const WINDOW = 512 * 1024
 const CHUNK = 64 * 1024
@@ -166,9 +169,56 @@ async function catIntoCeiling(page: Page): Promise<number> {
   }, { window: WINDOW })
 }
 
+/**
+ * Marks, in the page, when the key's terminals.write left over the WebSocket and when the first
+ * terminals.data came back, so an echo splits into page-in (key to send), round trip (main, the
+ * shell and the transport) and page-out (data in to the character in the DOM: xterm's parse and draw).
+ */
+const ECHO_MARKS = `(() => {
+  const Base = window.WebSocket
+  if (!Base || Base.__benchMarks) return
+  const send = Base.prototype.send
+  Base.prototype.send = function (d) {
+    if (window.__benchArmed && !window.__benchSent && typeof d === 'string' && d.includes('terminals.write')) window.__benchSent = performance.now()
+    return send.call(this, d)
+  }
+  class Marked extends Base {
+    constructor(...a) {
+      super(...a)
+      this.addEventListener('message', (e) => {
+        if (window.__benchSent && !window.__benchRecv && typeof e.data === 'string' && e.data.includes('terminals.data')) window.__benchRecv = performance.now()
+      })
+    }
+  }
+  Marked.__benchMarks = true
+  window.WebSocket = Marked
+  // The first animation frame asked for after the data came (xterm's render), and when it ran.
+  const raf = window.requestAnimationFrame.bind(window)
+  window.requestAnimationFrame = (cb) => {
+    const asked = performance.now()
+    if (window.__benchRecv && !window.__benchFrameAsked) window.__benchFrameAsked = asked
+    return raf((t) => {
+      if (window.__benchFrameAsked === asked && !window.__benchFrameRan) window.__benchFrameRan = performance.now()
+      cb(t)
+    })
+  }
+})()`
+
+interface EchoSample {
+  total: number
+  /** key down to terminals.write sent */
+  pageIn: number
+  /** sent to the first terminals.data received */
+  roundTrip: number
+  /** received to the character in the DOM */
+  pageOut: number
+  /** of pageOut: from xterm asking for an animation frame (its render) to that frame running */
+  frameWait: number
+}
+
 /** Key press to the echoed character in the terminal's DOM rows, `keys` times. */
-async function echoLatency(page: Page, keys: number): Promise<number[]> {
-  const samples: number[] = []
+async function echoLatency(page: Page, keys: number): Promise<EchoSample[]> {
+  const samples: EchoSample[] = []
   await page.locator(`${visiblePane} .xterm-helper-textarea`).focus()
   for (let i = 0; i < keys; i++) {
     if (i % 30 === 0) {
@@ -177,8 +227,13 @@ async function echoLatency(page: Page, keys: number): Promise<number[]> {
     }
     // Arm the watch first (listener and observer in place), then press, then collect.
     await page.evaluate((pane) => {
-      const w = window as unknown as { benchEcho: Promise<number> }
-      w.benchEcho = new Promise<number>((resolve, reject) => {
+      const w = window as unknown as { benchEcho: Promise<EchoSample>; __benchArmed: boolean; __benchSent: number; __benchRecv: number; __benchFrameAsked: number; __benchFrameRan: number }
+      w.__benchArmed = true
+      w.__benchSent = 0
+      w.__benchRecv = 0
+      w.__benchFrameAsked = 0
+      w.__benchFrameRan = 0
+      w.benchEcho = new Promise<EchoSample>((resolve, reject) => {
         const rows = document.querySelector(`${pane} .xterm-rows`)
         if (!rows) return reject(new Error('no DOM rows: the latency needs the DOM renderer'))
         const count = () => (rows.textContent?.match(/q/g) ?? []).length
@@ -188,7 +243,12 @@ async function echoLatency(page: Page, keys: number): Promise<number[]> {
         const observer = new MutationObserver(() => {
           if (started && count() > before) {
             observer.disconnect()
-            resolve(performance.now() - started)
+            const done = performance.now()
+            w.__benchArmed = false
+            const sent = w.__benchSent || started
+            const recv = w.__benchRecv || sent
+            const frameWait = w.__benchFrameAsked && w.__benchFrameRan ? w.__benchFrameRan - w.__benchFrameAsked : NaN
+            resolve({ total: done - started, pageIn: sent - started, roundTrip: recv - sent, pageOut: done - recv, frameWait })
           }
         })
         observer.observe(rows, { childList: true, subtree: true, characterData: true })
@@ -197,11 +257,17 @@ async function echoLatency(page: Page, keys: number): Promise<number[]> {
       w.benchEcho.catch(() => undefined)
     }, visiblePane)
     await page.keyboard.press('q')
-    samples.push(await page.evaluate(() => (window as unknown as { benchEcho: Promise<number> }).benchEcho))
+    samples.push(await page.evaluate(() => (window as unknown as { benchEcho: Promise<EchoSample> }).benchEcho))
     await new Promise((r) => setTimeout(r, 30))
   }
   await page.keyboard.press('Control+U')
   return samples
+}
+
+function echoLine(label: string, xs: EchoSample[]): string {
+  const m = (k: keyof EchoSample) => fmt(median(xs.map((x) => x[k])))
+  const waits = xs.map((x) => x.frameWait).filter((x) => !Number.isNaN(x))
+  return `  echo latency, ${label.padEnd(25)} median ${m('total')} ms   p95 ${fmt(percentile(xs.map((x) => x.total), 95))} ms   (medians: key to send ${m('pageIn')}, round trip ${m('roundTrip')}, data to DOM ${m('pageOut')} ms, of which waiting for the frame ${waits.length ? fmt(median(waits)) : '?'} ms)`
 }
 
 /** CPU seconds used so far by this process's descendants (Chromium's processes, sshd, the shell), by kind. */
@@ -311,14 +377,14 @@ async function main(): Promise<void> {
     await page.keyboard.press('Alt+6')
     const host = app.droplets.droplets[0].name
     await page.getByLabel('Host', { exact: true }).locator('option', { hasText: host }).first().waitFor({ state: 'attached', timeout: 15_000 })
-    const id = await openTab(page, host)
-    const renderer = (await page.locator(visiblePane).getAttribute('data-renderer')) ?? 'dom'
-    await loadCeiling(page, chunks, renderer)
+    const id = ECHO_ONLY ? '' : await openTab(page, host)
+    const renderer = ECHO_ONLY ? 'dom' : ((await page.locator(visiblePane).getAttribute('data-renderer')) ?? 'dom')
+    if (!ECHO_ONLY) await loadCeiling(page, chunks, renderer)
     await page.evaluate(() => document.body.lastElementChild instanceof HTMLElement && (document.body.lastElementChild.style.visibility = 'hidden'))
 
     const app_ms: number[] = []
     const ceiling_ms: number[] = []
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; round <= (ECHO_ONLY ? 0 : ROUNDS); round++) {
       // Alternate which goes first, so a warm cache or a busy core favours neither.
       const order = round % 2 ? ['app', 'ceiling'] : ['ceiling', 'app']
       for (const which of order) {
@@ -371,6 +437,7 @@ async function main(): Promise<void> {
 
     // Echo latency needs DOM rows to watch: a page without WebGL2, so xterm draws with the DOM.
     await page.addInitScript(() => Reflect.deleteProperty(window, 'WebGL2RenderingContext'))
+    await page.addInitScript(ECHO_MARKS)
     await page.reload()
     await page.getByText('Connected', { exact: true }).waitFor()
     await page.keyboard.press('Alt+6')
@@ -383,12 +450,15 @@ async function main(): Promise<void> {
     const local = await echoLatency(page, KEYS)
 
     console.log(`bench:terminal  (${fmt(bytes / 1e6)} MB of base64 text, ${ROUNDS} rounds, renderer ${renderer}, ${KEYS} keys per shell)`)
-    console.log(`  cat through a remote PTY and the app   median ${fmt(appMbps)} MB/s   (${app_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
-    console.log(`  straight into xterm.js (ceiling)       median ${fmt(ceilingMbps)} MB/s   (${ceiling_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
-    console.log(`  ratio app / ceiling                    ${fmt(appMbps / ceilingMbps, 2)}x`)
-    console.log(`  terminals.data events (app rounds)     ${appEvents.count}, mean ${fmt(appEvents.bytes / Math.max(1, appEvents.count) / 1024)} KB, ${appEvents.full} of 64 KB; un-acked mean ${fmt(inFlight.sum / Math.max(1, inFlight.samples) / 1024, 0)} KB, shell paused in ${fmt((100 * inFlight.paused) / Math.max(1, inFlight.samples), 0)}% of samples`)
-    console.log(`  echo latency, remote shell (bench sshd) median ${fmt(median(remote))} ms   p95 ${fmt(percentile(remote, 95))} ms`)
-    console.log(`  echo latency, local shell (node-pty)    median ${fmt(median(local))} ms   p95 ${fmt(percentile(local, 95))} ms`)
+    if (!ECHO_ONLY) console.log(`  cat through a remote PTY and the app   median ${fmt(appMbps)} MB/s   (${app_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
+    if (!ECHO_ONLY) console.log(`  straight into xterm.js (ceiling)       median ${fmt(ceilingMbps)} MB/s   (${ceiling_ms.map((ms) => fmt(mbps(ms))).join(', ')})`)
+    if (!ECHO_ONLY) console.log(`  ratio app / ceiling                    ${fmt(appMbps / ceilingMbps, 2)}x`)
+    if (!ECHO_ONLY) console.log(`  terminals.data events (app rounds)     ${appEvents.count}, mean ${fmt(appEvents.bytes / Math.max(1, appEvents.count) / 1024)} KB, ${appEvents.full} of 64 KB; un-acked mean ${fmt(inFlight.sum / Math.max(1, inFlight.samples) / 1024, 0)} KB, shell paused in ${fmt((100 * inFlight.paused) / Math.max(1, inFlight.samples), 0)}% of samples`)
+    console.log(echoLine('remote shell (bench sshd)', remote))
+    console.log(echoLine('local shell (node-pty)', local))
+    const frame = 1000 / 60
+    const rtt = median(remote.map((x) => x.roundTrip))
+    console.log(`  echo goal (issue 13): within one frame (${fmt(frame)} ms) plus the round trip -> remote ${fmt(median(remote.map((x) => x.total)))} vs ${fmt(frame + rtt)} ms (${median(remote.map((x) => x.total)) <= frame + rtt ? 'met' : 'not met'}), local ${fmt(median(local.map((x) => x.total)))} vs ${fmt(frame + median(local.map((x) => x.roundTrip)))} ms (${median(local.map((x) => x.total)) <= frame + median(local.map((x) => x.roundTrip)) ? 'met' : 'not met'})`)
   } finally {
     await app.stop()
     rmSync(dir, { recursive: true, force: true })
