@@ -132,6 +132,8 @@ describe.skipIf(!ready)('Health checks, alerts, charts and the report', () => {
     expect(await disk.locator('figcaption .mono').innerText()).toBe('97%')
     expect(await disk.locator('.recharts-reference-line').count()).toBe(1) // the 85% threshold
     expect(await cpu.locator('.recharts-line-curve').count()).toBe(1)
+    // the stub's ocr-service-droplet has no monitoring agent: one quiet line instead of DigitalOcean's history
+    await card.getByText(/This droplet has no metrics agent/).waitFor({ timeout: 30_000 })
     // hover shows the value at that time
     const box = (await cpu.locator('.recharts-surface').boundingBox())!
     await page.mouse.move(box.x + box.width - 10, box.y + box.height / 2)

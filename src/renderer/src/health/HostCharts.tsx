@@ -9,7 +9,7 @@
  * object between renders (recharts re-derives a chart when one changes), and a host's charts drawn when
  * on screen or in their idle turn (draw-turn.ts).
  */
-import { memo, useMemo, useState } from 'react'
+import { memo, useMemo, useState, type ReactNode } from 'react'
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts'
 import type { MetricsRange, Result } from '../../../shared/contract'
 import { useContractQuery } from '../rpc/contract-queries'
@@ -110,7 +110,7 @@ const sinceOf = (t: number) => (Date.now() - t > 86_400_000 ? fullFormat.format(
  * What the charts draw: DigitalOcean's history when the local samples do not cover the range and the
  * droplet has it, else the local samples; with a quiet note saying which and why.
  */
-function pickSource(local: LocalMetrics | undefined, droplet: DropletMetrics | undefined): { points: ChartPoint[]; summary: string; note?: string } {
+function pickSource(local: LocalMetrics | undefined, droplet: DropletMetrics | undefined): { points: ChartPoint[]; summary: string; note?: ReactNode } {
   const own = local?.points ?? []
   const summary = local ? `${own.length} points${local.stepSeconds > 15 ? `, ${local.stepSeconds} s averages` : ', every 15 s'}` : ''
   const since = own.length ? `Dropdeck has sampled this host since ${sinceOf(own[0].t)}` : 'Dropdeck has no samples of this host yet'
@@ -121,7 +121,15 @@ function pickSource(local: LocalMetrics | undefined, droplet: DropletMetrics | u
     return { points: droplet.points, summary: `${droplet.points.length} points from DigitalOcean`, note: `Drawn from DigitalOcean’s monitoring history,${fetched}${held}. ${since}; its own samples are drawn once they cover the range.` }
   }
   if (droplet.status === 'no-agent')
-    return { points: own, summary, note: `This droplet has no metrics agent, so DigitalOcean keeps no history of it. To have one, install do-agent on it: curl -sSL https://repos.insights.digitalocean.com/install.sh | sudo bash. ${since}.` }
+    return {
+      points: own,
+      summary,
+      note: (
+        <>
+          This droplet has no metrics agent, so DigitalOcean keeps no history of it. To have one, install do-agent on it: <code>curl -sSL https://repos.insights.digitalocean.com/install.sh | sudo bash</code>. {since}.
+        </>
+      )
+    }
   if (droplet.status === 'no-token') return { points: own, summary, note: `${since}. If it is a DigitalOcean droplet, a DigitalOcean token (Settings) fills in the earlier history.` }
   if (droplet.status === 'rate-limited') return { points: own, summary, note: `${since}. DigitalOcean’s history waits for the token’s hourly budget${droplet.nextRefreshAt ? ` (next try at ${clock.format(Date.parse(droplet.nextRefreshAt))})` : ''}.` }
   return { points: own, summary }
@@ -200,7 +208,7 @@ const MetricChart = memo(function MetricChart({
 function rate(v: number | null, short = false): string {
   if (v === null) return '—'
   const [n, u] = v >= 1e6 ? [v / 1e6, 'MB'] : v >= 1e3 ? [v / 1e3, 'KB'] : [v, 'B']
-  const num = n >= 10 || u === 'B' ? String(Math.round(n)) : n.toFixed(1)
+  const num = n >= 10 || u === 'B' ? String(Math.round(n)) : String(+n.toFixed(1))
   return short ? `${num}${u === 'B' ? '' : u[0]}` : `${num} ${u}/s`
 }
 

@@ -58,7 +58,7 @@ export function thinToColumns(points: readonly ChartPoint[], keys: readonly Metr
 const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
-const STEPS = [5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY]
+const STEPS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY]
 
 /**
  * Time ticks on round local times (a round minute count, a round hour, midnight) across [from, to], as
