@@ -7,6 +7,12 @@
  *    200 runs a minute cost as a share of one core. Goal: under 5%.
  * 2. Metrics: 7 days of 15 s samples for 10 hosts (40,320 points each) written as the store keeps them,
  *    then loaded (a restart) and queried for 7 d as the charts ask: load and query time, points per chart.
+ * 3. DigitalOcean API budget: BENCH_DROPLETS (20) droplets with the metrics agent, the Health area open with
+ *    every droplet's charts on 1 h and 7 d asking metrics.droplet every 15 s, against the DigitalOcean stub
+ *    over HTTP on a simulated clock (2 hours; the second is counted). Side by side: without the limiter's
+ *    share (what the charts would ask for) and with the default limiter. Then the checks Dropdeck proposes
+ *    for the stub's fleet, run 12x faster for BENCH_CHECK_SECONDS (60) on the real clock: their
+ *    DigitalOcean calls, scaled to an hour. Figures against the token's 5,000 calls an hour; goal < 10%.
  *
  *   npm run bench:health
  *   BENCH_CHECKS=400 BENCH_SECONDS=60 npm run bench:health
@@ -19,6 +25,12 @@ import { performance } from 'node:perf_hooks'
 import { createServices } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import { MetricsStore } from '../../src/main/metrics/metrics-store'
+import { DropletHistory } from '../../src/main/metrics/droplet-history'
+import type { LimiterOptions } from '../../src/main/metrics/monitoring-limiter'
+import { ProviderHttp } from '../../src/main/providers/http/provider-http'
+import { DoApi, toDroplet } from '../../src/main/providers/digitalocean/do-api'
+import { startDigitalOceanStub, startCloudflareStub } from '../fleet/provider-stubs'
+import { fleetDroplets } from '../fleet/fleet-model'
 import type { MetricPoint } from '../../src/shared/contract'
 import { memoryKeychain } from '../ssh/support/ssh-env'
 
@@ -97,6 +109,87 @@ async function metricsBench(): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
+const DROPLETS = Number(process.env.BENCH_DROPLETS ?? 20)
+const CHECK_SECONDS = Number(process.env.BENCH_CHECK_SECONDS ?? 60)
+const HOURLY_LIMIT = 5000
+
+/** The monitoring calls of one simulated run: DROPLETS droplets' 1 h and 7 d charts polled every 15 s for 2 hours. */
+async function monitoringRun(limiter: LimiterOptions | undefined): Promise<{ calls: number; refreshes1h: number; rateLimited: number; paced: number }> {
+  const dos = await startDigitalOceanStub({ droplets: fleetDroplets(DROPLETS).map((d) => ({ ...d, features: [...new Set([...d.features, 'monitoring'])] })) })
+  try {
+    const api = new DoApi(new ProviderHttp({ provider: 'digitalocean', baseUrl: dos.url, token: async () => dos.token, fetch }))
+    const droplets = (await api.listDroplets()).items.map((d) => toDroplet(d, { managedTag: 'x', managedTagEnforced: false }))
+    let now = Date.now()
+    const http = new ProviderHttp({ provider: 'digitalocean', baseUrl: dos.url, token: async () => dos.token, fetch, rateLimitRetries: 0 })
+    const history = new DropletHistory({ http, hasToken: async () => true, dropletOf: async (name) => droplets.find((d) => d.name === name) ?? null, limiter, now: () => now })
+    const names = droplets.map((d) => d.name)
+    const t0 = now
+    let countFrom = 0
+    let rateLimited = 0
+    let paced = 0
+    const at = () => dos.requests.filter((r) => r.path.startsWith('/v2/monitoring/')).length
+    for (let tick = 0; tick < 2 * 240; tick++) {
+      now = t0 + tick * 15_000
+      if (tick === 240) countFrom = at()
+      const answers = await Promise.all(names.flatMap((n) => [history.get(n, '1h'), history.get(n, '7d')]))
+      if (tick >= 240) {
+        rateLimited += answers.filter((a) => a.status === 'rate-limited').length
+        paced += answers.filter((a) => a.status === 'ok' && a.message).length
+      }
+    }
+    const counted = dos.requests.filter((r) => r.path.startsWith('/v2/monitoring/')).slice(countFrom)
+    const refreshes1h = counted.filter((r) => {
+      const q = new URLSearchParams(r.query)
+      return r.path.endsWith('/cpu') && Number(q.get('end')) - Number(q.get('start')) === 3600
+    }).length
+    return { calls: counted.length, refreshes1h, rateLimited, paced }
+  } finally {
+    await dos.stop()
+  }
+}
+
+async function checksDoCalls(): Promise<{ calls: number; checks: number; perHour: number }> {
+  const [dos, cf] = await Promise.all([startDigitalOceanStub({ droplets: DROPLETS }), startCloudflareStub()])
+  const dir = await mkdtemp(join(tmpdir(), 'dd-bench-docalls-'))
+  const services = createServices({ dataDir: dir, version: 'bench', keychain: memoryKeychain(), env: { DROPDECK_DO_API: dos.url, DROPDECK_CF_API: cf.url }, log: () => undefined, healthTuning: { checks: { firstRunWithinMs: 2_000 } } })
+  const ctx = createCallContext('bench', services.bus)
+  const call = async (method: string, params: unknown) => {
+    const r = await services.router.call(method as never, params as never, ctx)
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`)
+    return r.result as never
+  }
+  try {
+    await services.secrets.set('digitalocean', dos.token)
+    await services.secrets.set('cloudflare', cf.token)
+    const proposals = (await call('checks.propose', {})) as Array<{ check: { intervalSeconds?: number } & Record<string, unknown> }>
+    // 12x the default 60 s interval, so a minute here is 12 minutes of checks
+    for (const p of proposals) await call('checks.create', { check: { ...p.check, intervalSeconds: 5, timeoutSeconds: 2 } })
+    await new Promise((r) => setTimeout(r, 5_000))
+    const from = dos.requests.length
+    await new Promise((r) => setTimeout(r, CHECK_SECONDS * 1000))
+    const calls = dos.requests.length - from
+    return { calls, checks: proposals.length, perHour: (calls * 3600) / CHECK_SECONDS / 12 }
+  } finally {
+    await services.dispose()
+    await Promise.all([dos.stop(), cf.stop()])
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function budgetBench(): Promise<void> {
+  const pct = (n: number) => `${((n / HOURLY_LIMIT) * 100).toFixed(1)}%`
+  const demand = await monitoringRun({ share: 1, reserve: 0, burst: 1 })
+  const limited = await monitoringRun(undefined)
+  const checks = await checksDoCalls()
+  console.log(`DigitalOcean API budget: ${DROPLETS} droplets with the agent, Health area open (1 h and 7 d charts asking every 15 s), 2 simulated hours, the second counted`)
+  console.log(`  metrics.droplet without the limiter's share: ${demand.calls} calls/h = ${pct(demand.calls)} of ${HOURLY_LIMIT}/h; 1 h chart refreshed ${(demand.refreshes1h / DROPLETS).toFixed(1)}x/h a droplet`)
+  console.log(`  metrics.droplet with the default limiter:    ${limited.calls} calls/h = ${pct(limited.calls)}; 1 h chart refreshed ${(limited.refreshes1h / DROPLETS).toFixed(1)}x/h a droplet (every ~${(60 / Math.max(1, limited.refreshes1h / DROPLETS)).toFixed(0)} min); answers paced (ok + message): ${limited.paced}, rate-limited: ${limited.rateLimited}`)
+  console.log(`  checks (${checks.checks} proposed for the fleet, run 12x faster for ${CHECK_SECONDS} s): ${checks.calls} DigitalOcean calls = ${checks.perHour.toFixed(0)} calls/h at their 60 s interval`)
+  const total = limited.calls + checks.perHour
+  console.log(`  total with the Health area open: ${total.toFixed(0)} calls/h = ${pct(total)} of the hourly limit (goal < 10%); without the share: ${pct(demand.calls + checks.perHour)}`)
+}
+
 await checksBench()
 await metricsBench()
+await budgetBench()
 process.exit(0)

@@ -198,6 +198,36 @@ describe('the monitoring limiter', () => {
     }
   })
 
+  it('serves a chart with no points before refreshing one that has them', async () => {
+    let now = Date.now()
+    const stub = await startDigitalOceanStub()
+    try {
+      const api = new DoApi(new ProviderHttp({ provider: 'digitalocean', baseUrl: stub.url, token: async () => stub.token, fetch }))
+      const list = await listed(api)
+      const http = new ProviderHttp({ provider: 'digitalocean', baseUrl: stub.url, token: async () => stub.token, fetch, rateLimitRetries: 0 })
+      // 12 calls an hour (one every 5 minutes), 12 saved up
+      const h = new DropletHistory({ http, hasToken: async () => true, dropletOf: async (id) => list.find((d) => d.name === id) ?? null, limiter: { share: 0.0024, burst: 1 }, now: () => now })
+      const calls = () => stub.requests.filter((r) => r.path.startsWith('/v2/monitoring/')).length
+      expect((await h.get('e2i-analytics-prod', '1h')).status).toBe('ok') // 8 calls, 4 left
+      expect((await h.get('n8n-prod', '1h')).status).toBe('rate-limited') // needs 8
+      // 15 minutes on: 7 calls saved, enough for e2i's refresh (6), not for n8n's first load: e2i waits
+      now += 15 * 60_000
+      const before = calls()
+      // its chart still asks (every 15 s in the app): still short of 8
+      expect((await h.get('n8n-prod', '1h')).status).toBe('rate-limited')
+      const e2i = await h.get('e2i-analytics-prod', '1h')
+      expect(calls()).toBe(before)
+      expect(e2i).toMatchObject({ status: 'ok' })
+      expect(e2i.message).toMatch(/hourly budget/)
+      // 21 minutes on: n8n's first points
+      now += 6 * 60_000
+      expect((await h.get('n8n-prod', '1h')).status).toBe('ok')
+      expect(calls()).toBe(before + 8)
+    } finally {
+      await stub.stop()
+    }
+  })
+
   it("DigitalOcean's 429 is a status, not a failure", async () => {
     const stub = await startDigitalOceanStub({ faults: [{ kind: 'rate-limit', retryAfterSeconds: 120, match: { path: '/v2/monitoring/' } }] })
     try {

@@ -55,6 +55,8 @@ export class DropletHistory {
   private readonly inflight = new Map<string, Promise<DropletMetrics>>()
   private readonly sizes = new Map<number, { at: number; sizes: DropletSizes }>()
   private readonly failedAt = new Map<string, { at: number; error: unknown }>()
+  /** Charts asked for that have no points yet because the budget said no, by key: when last asked. */
+  private readonly starving = new Map<string, number>()
 
   constructor(private readonly deps: DropletHistoryDeps) {
     this.now = deps.now ?? Date.now
@@ -65,6 +67,7 @@ export class DropletHistory {
   invalidate(): void {
     this.cache.clear()
     this.sizes.clear()
+    this.starving.clear()
     this.failedAt.clear()
   }
 
@@ -107,8 +110,12 @@ export class DropletHistory {
     const sizesKnown = this.sizes.get(droplet.id)
     const needSizes = !sizesKnown || this.now() - sizesKnown.at >= SIZES_REFRESH_MS
     const calls = CALLS_PER_REFRESH + (needSizes ? SIZES_CALLS : 0)
-    const verdict = this.limiter.take(calls)
+    // First loads before refreshes: a refresh leaves enough for every chart still waiting for its first points.
+    for (const [k, at] of this.starving) if (this.now() - at > MIN) this.starving.delete(k)
+    const waiting = [...this.starving.keys()].filter((k) => k !== key).length
+    const verdict = this.limiter.take(calls, cached ? waiting * (CALLS_PER_REFRESH + SIZES_CALLS) : 0)
     if (!verdict.ok) {
+      if (!cached) this.starving.set(key, this.now())
       // The budget's own pace with points to show is not a problem to flag; anything else is.
       if (cached && verdict.reason === 'share') return this.answer(droplet, cached, verdict.retryAt, verdict.message)
       if (cached) return this.answer(droplet, cached, verdict.retryAt, verdict.message, 'rate-limited')
@@ -141,6 +148,7 @@ export class DropletHistory {
         needSizes ? this.fetchSizes(fetch, end) : Promise.resolve(sizesKnown!.sizes)
       ])
       if (needSizes) this.sizes.set(droplet.id, { at: fetchedAt, sizes })
+      this.starving.delete(key)
       const series: DropletSeries = { cpu, load1, memAvailable, fsFree, rxMbps, txMbps }
       const entry: Cached = allEmpty(series) ? { status: 'no-agent', points: [], fetchedAt } : { status: 'ok', points: toPoints(series, sizes, stepSeconds), fetchedAt }
       this.cache.set(key, entry)
