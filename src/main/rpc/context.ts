@@ -23,7 +23,8 @@ export class DisposableStore implements Disposable {
     return item
   }
 
-  delete(item: Disposable): void {
+  /** Forgets `item` without disposing it (it ended by itself); VS Code's name, so nobody reads it as "dispose". */
+  deleteAndLeak(item: Disposable): void {
     this.items.delete(item)
   }
 
@@ -78,7 +79,7 @@ export function createCallContext(clientId: string, bus: EventBus | (() => Event
       if (streamId !== undefined) streams.set(streamId, resource)
       return {
         release: () => {
-          disposables.delete(resource)
+          disposables.deleteAndLeak(resource)
           if (streamId !== undefined && streams.get(streamId) === resource) streams.delete(streamId)
         }
       }
