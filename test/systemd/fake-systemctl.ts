@@ -34,7 +34,7 @@ export function writeFakeSystemctl(dir: string): FakeSystemctl {
   writeFileSync(log, '', { mode: 0o666 })
   chmodSync(log, 0o666) // a non-root login user records calls too
   const file = path.join(binDir, 'systemctl')
-  writeFileSync(file, SCRIPT.replace('log=@LOG@', `log=${JSON.stringify(log)}`).replace('fixtures=@FIXTURES@', `fixtures=${JSON.stringify(fixtures)}`), { mode: 0o755 })
+  writeFileSync(file, SCRIPT.replace('log_file = @LOG@', `log_file = ${JSON.stringify(log)}`).replace('fixtures = @FIXTURES@', `fixtures = ${JSON.stringify(fixtures)}`), { mode: 0o755 })
   return {
     binDir,
     path: `${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
