@@ -3,7 +3,7 @@
 // and df of the machine running the test, and odd input a host can print.
 import { describe, it, expect } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { factsFromOutput } from '../../src/main/facts/facts-service'
@@ -86,10 +86,31 @@ describe('facts parsers on this machine\'s live /proc and df', () => {
 
   it('the script run locally reads the same facts (one sh, every section present)', () => {
     const out = execFileSync('sh', ['-c', factsScript()], { encoding: 'utf8' })
-    expect([...splitSections(out).keys()]).toEqual(['hostname', 'now', 'nproc', 'cpuinfo', 'loadavg', 'meminfo', 'uptime', 'os-release', 'kernel', 'df', 'end'])
+    expect([...splitSections(out).keys()].sort()).toEqual(['hostname', 'now', 'nproc', 'cpuinfo', 'loadavg', 'meminfo', 'uptime', 'os-release', 'kernel', 'df', 'end'].sort())
+    expect(splitSections(out).get('end')).toBe('')
     const f = factsFromOutput('local', out, 85)
     expect(f.hostname).toBe(os.hostname())
     expect(f.memory.total).toBe(os.totalmem())
+    expect(f.kernel).toBe(execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim())
+    expect(f.cpu.model).toBe(os.cpus()[0].model.trim())
+  })
+
+  it('a host without awk prints the same sections with plain commands', () => {
+    // A PATH with everything the script uses but awk.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'dd-noawk-'))
+    try {
+      for (const tool of ['cat', 'date', 'nproc', 'grep', 'uname', 'df', 'hostname']) {
+        const found = execFileSync('sh', ['-c', `command -v ${tool} || true`], { encoding: 'utf8' }).trim()
+        if (found) symlinkSync(found, path.join(bin, tool))
+      }
+      const withAwk = splitSections(execFileSync('sh', ['-c', factsScript()], { encoding: 'utf8' }))
+      const without = splitSections(execFileSync('/bin/sh', ['-c', factsScript()], { encoding: 'utf8', env: { PATH: bin } }))
+      expect([...without.keys()].sort()).toEqual([...withAwk.keys()].sort())
+      for (const name of ['hostname', 'cpuinfo', 'os-release', 'kernel'] as const) expect(without.get(name)).toBe(withAwk.get(name))
+      expect(factsFromOutput('local', [...without].map(([k, v]) => `@@dropdeck:${k}\n${v}`).join('\n'), 85).memory.total).toBe(os.totalmem())
+    } finally {
+      rmSync(bin, { recursive: true, force: true })
+    }
   })
 })
 

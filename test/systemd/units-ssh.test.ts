@@ -70,6 +70,36 @@ describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
     expect(calls[0].argv).toEqual(['show', '--no-pager', '--property=Id,Description,LoadState,LoadError,ActiveState,SubState,ActiveEnterTimestamp,InactiveEnterTimestamp,MainPID,MemoryCurrent', '--', 'apache2', 'cron', 'nosuch'])
   })
 
+  it('shares one exec with hosts.facts when both are asked at once (a Health refresh), each with its own answer', async () => {
+    const alone = await call('units.list', { hostId: 'units-droplet' }) // the pick stored above: apache2, cron, nosuch
+    const exec = services.ssh.exec
+    const commands: string[] = []
+    services.ssh.exec = (hostId, command, options) => {
+      commands.push(command)
+      return exec(hostId, command, options)
+    }
+    try {
+      const before = fake.calls().length
+      const [units, facts] = await Promise.all([call('units.list', { hostId: 'units-droplet' }), call('hosts.facts', { hostId: 'units-droplet' })])
+      expect(commands).toHaveLength(1)
+      expect(units).toEqual(alone)
+      expect(fake.calls().slice(before).map((c) => c.argv.slice(-3))).toEqual([['apache2', 'cron', 'nosuch']])
+      expect(facts.hostId).toBe('units-droplet')
+      expect(facts.memory.total).toBeGreaterThan(0)
+      expect(facts.disks.length).toBeGreaterThan(0)
+
+      // A failing systemctl (no systemd) fails only the units, with the same message as alone; the facts still come.
+      commands.length = 0
+      await call('units.pick', { hostId: 'plain-droplet', units: ['nginx'] })
+      const [err, plainFacts] = await Promise.all([failure('units.list', { hostId: 'plain-droplet' }), call('hosts.facts', { hostId: 'plain-droplet' })])
+      expect(commands).toHaveLength(1)
+      expect(err.message).toMatch(/^systemd is not running on plain-droplet \(System has not been booted with systemd/)
+      expect(plainFacts.hostId).toBe('plain-droplet')
+    } finally {
+      services.ssh.exec = exec
+    }
+  })
+
   it('restarts a unit through sudo -n: the exact systemctl arguments, run by sudo as root', async () => {
     const before = fake.calls().length
     const unit = await call('units.action', { hostId: 'units-droplet', unit: 'apache2', action: 'restart' })

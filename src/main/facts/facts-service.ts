@@ -1,9 +1,10 @@
-/** hosts.facts: one exec of the facts script per refresh, parsed and flagged here. */
+/** hosts.facts: one exec of the facts script per refresh (shared with units.list when asked together), parsed and flagged here. */
 import type { MethodName } from '../../shared/contract'
 import type { HostFacts, factsMethods } from '../../shared/contract/facts'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import type { Handlers } from '../rpc/router'
+import { execBatchFor } from '../ssh/exec-batch'
 import { factFlags } from './facts-flags'
 import { factsScript, splitSections } from './facts-script'
 import { cpuFacts, memoryFacts, parseDf, parseLoadavg, parseMeminfo, parseOsRelease, parseUptime } from './proc-parsers'
@@ -45,8 +46,10 @@ export function factsFromOutput(hostId: string, stdout: string, threshold: numbe
 
 export function createFactsServices(deps: OpsDeps): FactsServices {
   const script = factsScript()
+  // Shares an exec with a units.list for the same host asked for in the same tick (Health asks for both).
+  const batch = execBatchFor(deps.ssh)
   async function read(hostId: string): Promise<HostFacts> {
-    const [r, settings] = await Promise.all([deps.ssh.exec(hostId, script, { timeoutMs: FACTS_TIMEOUT_MS }), deps.settings.get()])
+    const [r, settings] = await Promise.all([batch.run(hostId, script, { timeoutMs: FACTS_TIMEOUT_MS }), deps.settings.get()])
     return factsFromOutput(hostId, r.stdout, settings.alertThresholdPercent)
   }
   return { handlers: { 'hosts.facts': ({ hostId }) => read(hostId) }, read, dispose: async () => {} }

@@ -7,6 +7,7 @@ import type { Unit, UnitAction, unitsMethods } from '../../shared/contract/units
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import type { Handlers } from '../rpc/router'
+import { execBatchFor } from '../ssh/exec-batch'
 import { actionCommand, actionFailure, showCommand, showFailure } from './systemctl-commands'
 import { parseUnits } from './systemctl-show'
 import { PickedUnitsStore } from './picked-units-store'
@@ -26,10 +27,12 @@ export interface UnitsServices {
 
 export function createUnitsServices(deps: OpsDeps): UnitsServices {
   const picked = new PickedUnitsStore(deps.dataDir, deps.log)
+  // Read-only, so it may share an exec with a hosts.facts for the same host asked for in the same tick.
+  const batch = execBatchFor(deps.ssh)
 
   async function show(hostId: string, names: readonly string[]): Promise<Unit[]> {
     if (names.length === 0) return []
-    const r = await deps.ssh.exec(hostId, showCommand(names), { timeoutMs: SHOW_TIMEOUT_MS })
+    const r = await batch.run(hostId, showCommand(names), { timeoutMs: SHOW_TIMEOUT_MS })
     if (r.code !== 0) throw showFailure(hostId, r)
     try {
       return parseUnits(names, r.stdout)
