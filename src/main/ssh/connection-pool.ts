@@ -129,6 +129,15 @@ export class ConnectionPool {
     return !this.disposed && !e.held && (e.pinned || e.users > 0)
   }
 
+  /** No retry pending, and the count of failures starts over: the operator acted (connect, disconnect). */
+  private resetRetries(e: Entry): void {
+    if (e.timer) clearTimeout(e.timer)
+    e.timer = undefined
+    e.nextAt = undefined
+    e.gaveUp = false
+    e.failures = 0
+  }
+
   /** Lifts a disconnect's hold without keeping the host up (the operator started something on it, e.g. a tunnel). */
   allow(id: string): void {
     this.entry(id).held = false
@@ -143,11 +152,7 @@ export class ConnectionPool {
     const e = this.entry(id)
     e.pinned = true
     e.held = false
-    if (e.timer) clearTimeout(e.timer)
-    e.timer = undefined
-    e.nextAt = undefined
-    e.gaveUp = false
-    e.failures = 0
+    this.resetRetries(e)
     return this.ensure(e, host)
   }
 
@@ -346,11 +351,7 @@ export class ConnectionPool {
     if (!e) return
     e.pinned = false
     e.held = true
-    if (e.timer) clearTimeout(e.timer)
-    e.timer = undefined
-    e.nextAt = undefined
-    e.gaveUp = false
-    e.failures = 0
+    this.resetRetries(e)
     const client = e.client
     e.client = undefined
     e.releaseJump?.()
