@@ -4,14 +4,14 @@
  * connected, so it fills in from the moment Dropdeck connected).
  */
 import { useMemo } from 'react'
-import { Line, LineChart, YAxis } from 'recharts'
+import { Area, AreaChart, YAxis } from 'recharts'
 import type { ContainerMetricPoint } from '../../../shared/contract/metrics'
 import { useContractQuery } from '../rpc/contract-queries'
 import { formatBytes } from '../ui/format'
 
 const SPARK_W = 96
-const SPARK_H = 18
-const SPARK_MARGIN = { top: 2, right: 0, bottom: 2, left: 0 }
+const SPARK_H = 20
+const SPARK_MARGIN = { top: 2, right: 0, bottom: 0, left: 0 }
 /** A new sample every 15 s: reading more often would show nothing new. */
 const HISTORY_EVERY_MS = 15_000
 
@@ -38,6 +38,8 @@ export function ContainerStats({ hostId, containerId }: { hostId: string; contai
 }
 
 const ROW = { display: 'inline-flex', alignItems: 'center', gap: 6 } as const
+/** The accent colour on a faint baseline, so a line near zero still reads as a chart. */
+const SPARK_BOX = { display: 'inline-flex', color: 'var(--accent)', borderBottom: '1px solid var(--border)' } as const
 
 /** One field's last hour as a line without axes; nothing until there are two samples to join. */
 function Spark({ points, field, label }: { points: ContainerMetricPoint[] | undefined; field: 'cpu' | 'mem'; label: string }) {
@@ -47,12 +49,12 @@ function Spark({ points, field, label }: { points: ContainerMetricPoint[] | unde
   const last = data[data.length - 1][field] as number
   const now = field === 'cpu' ? `${last.toFixed(1)} %` : formatBytes(last, 'iec')
   return (
-    <span className="faint" role="img" aria-label={`${label}: ${data.length} samples, now ${now}`} title={`${label} (${data.length} samples)`} style={{ display: 'inline-flex' }}>
-      <LineChart width={SPARK_W} height={SPARK_H} data={data} margin={SPARK_MARGIN}>
-        {/* CPU from 0 to at least 100 % of a core; memory from 0 to its peak, so a leak shows as a climb */}
-        <YAxis hide domain={[0, field === 'cpu' ? Math.max(100, max) : Math.max(1, max)]} />
-        <Line type="linear" dataKey={field} stroke="currentColor" strokeWidth={1.25} dot={false} isAnimationActive={false} />
-      </LineChart>
+    <span role="img" aria-label={`${label}: ${data.length} samples, now ${now}`} title={`${label} (${data.length} samples)`} style={SPARK_BOX}>
+      <AreaChart width={SPARK_W} height={SPARK_H} data={data} margin={SPARK_MARGIN}>
+        {/* CPU from 0 to at least 100 % of a core; memory from 0 to a little over its peak, so a leak shows as a climb */}
+        <YAxis hide domain={[0, field === 'cpu' ? Math.max(100, max) : Math.max(1, max * 1.25)]} />
+        <Area type="linear" dataKey={field} stroke="currentColor" strokeWidth={1.25} fill="currentColor" fillOpacity={0.15} dot={false} isAnimationActive={false} />
+      </AreaChart>
     </span>
   )
 }
