@@ -5,10 +5,10 @@
  * Components use these hooks instead of calling `api.call` themselves.
  */
 import { useMutation, useQuery, useQueryClient, type UseMutationOptions } from '@tanstack/react-query'
-import { useCallback } from 'react'
+import { useCallback, useEffect } from 'react'
 import type { MethodName, Params, Result } from '../../../shared/contract'
 import { useApi } from './api-context'
-import { invalidates, readOptions } from './method-options'
+import { invalidates, readOptions, staleOn } from './method-options'
 
 /** The cache key of one read: `[method]` for a read without params, else `[method, params]`. */
 export function contractKey<M extends MethodName>(method: M, params?: Params<M>): readonly [M] | readonly [M, Params<M>] {
@@ -93,4 +93,18 @@ export function useContractFetch<M extends MethodName>(method: M): (params?: Par
       }),
     [api, client, method]
   )
+}
+
+/** For the life of the app: every event in method-options' staleOn refetches the reads it makes stale. */
+export function useStaleOnEvents(): void {
+  const api = useApi()
+  const client = useQueryClient()
+  useEffect(() => {
+    const offs = Object.entries(staleOn).map(([event, methods]) =>
+      api.on(event as keyof typeof staleOn, () => {
+        for (const method of methods ?? []) void client.invalidateQueries({ queryKey: [method] })
+      })
+    )
+    return () => offs.forEach((off) => off())
+  }, [api, client])
 }

@@ -3,7 +3,7 @@
  * and which reads a successful write makes stale. Views never write these at a call site, so two
  * views reading one method read the same cache with the same options.
  */
-import type { MethodName } from '../../../shared/contract'
+import type { EventName, MethodName } from '../../../shared/contract'
 
 /** A cached read as react-query holds it (what an option computed from the last answer reads). */
 type CachedRead = { state: { data: unknown } }
@@ -32,6 +32,9 @@ export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
   'tunnels.list': { staleTime: 30_000 },
   'tunnels.presets': { staleTime: 60_000 },
   'app.info': { staleTime: Infinity },
+  // the probe writes to the keychain; do not repeat it on every focus
+  'secrets.keychain': { staleTime: 5 * 60_000 },
+  'terminals.commands.list': { staleTime: 60_000 },
   'containers.list': { staleTime: 10_000 },
   'containers.df': { staleTime: 30_000 },
   // Live CPU and memory: one Engine API reading every few seconds while shown.
@@ -61,6 +64,9 @@ export const invalidates: Partial<Record<MethodName, MethodName[]>> = {
   'tunnels.stop': ['tunnels.list'],
   // what a prune freed shows in Docker's disk use and the host's list at once (the watch may be down)
   'containers.prune': ['containers.df', 'containers.list'],
+  // any change may touch every host's list (`*` commands, hidden built-ins)
+  'terminals.commands.add': ['terminals.commands.list'],
+  'terminals.commands.remove': ['terminals.commands.list'],
   'checks.create': ['checks.list'],
   'checks.update': ['checks.list'],
   'checks.delete': ['checks.list'],
@@ -72,4 +78,20 @@ export const invalidates: Partial<Record<MethodName, MethodName[]>> = {
   'deploys.start': ['deploys.services', 'deploys.active'],
   'deploys.rollback': ['deploys.services', 'deploys.active'],
   'deploys.takeover': ['deploys.services', 'deploys.history']
+}
+
+/**
+ * The reads an event makes stale (every cache of that method), for events that say what changed
+ * without carrying the new state. Events that carry it (hosts.changed, tunnels.changed,
+ * settings.changed) write the cache in their area's hook instead; so do the ones that name one
+ * droplet or one zone.
+ */
+export const staleOn: Partial<Record<EventName, MethodName[]>> = {
+  'terminals.commands.changed': ['terminals.commands.list'],
+  // a token stored or removed changes which teams have one
+  'secrets.changed': ['accounts.contexts'],
+  // snapshots taken or deleted, firewalls attached, and the addresses records point at (dangling or
+  // not) all arrive as droplets.changed
+  'droplets.changed': ['droplets.list', 'snapshots.list', 'firewalls.list', 'dns.records.list'],
+  'dns.changed': ['dns.missing']
 }

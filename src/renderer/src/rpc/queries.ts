@@ -1,40 +1,33 @@
 /**
- * The contract's reads and writes as react-query hooks. Query keys are the method names, so an event
- * handler or a mutation can update exactly the cache its method fills.
+ * The app's own reads and writes (secrets, settings) through the data layer. Writes answer with the
+ * new state, which goes straight into the read's cache (as secrets.changed and settings.changed do).
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { Result, SecretKey, Settings } from '../../../shared/contract'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { Result, SecretKey } from '../../../shared/contract'
 import { useApi } from './api-context'
+import { contractKey, useContractMutation, useContractQuery } from './contract-queries'
 
 export const queryKeys = {
-  secretsStatus: ['secrets.status'] as const,
-  keychain: ['secrets.keychain'] as const,
-  settings: ['settings.get'] as const
+  secretsStatus: contractKey('secrets.status'),
+  keychain: contractKey('secrets.keychain'),
+  settings: contractKey('settings.get')
 }
 
 export function useSecretsStatus() {
-  const api = useApi()
-  return useQuery({ queryKey: queryKeys.secretsStatus, queryFn: () => api.call('secrets.status') })
+  return useContractQuery('secrets.status')
 }
 
 export function useKeychainStatus() {
-  const api = useApi()
-  // The probe writes to the keychain; do not repeat it on every focus.
-  return useQuery({ queryKey: queryKeys.keychain, queryFn: () => api.call('secrets.keychain'), staleTime: 5 * 60_000 })
+  return useContractQuery('secrets.keychain')
 }
 
 export function useSettings() {
-  const api = useApi()
-  return useQuery({ queryKey: queryKeys.settings, queryFn: () => api.call('settings.get') })
+  return useContractQuery('settings.get')
 }
 
 export function useUpdateSettings() {
-  const api = useApi()
   const client = useQueryClient()
-  return useMutation({
-    mutationFn: (patch: Partial<Settings>) => api.call('settings.update', patch),
-    onSuccess: (settings) => client.setQueryData(queryKeys.settings, settings)
-  })
+  return useContractMutation('settings.update', { onSuccess: (settings) => client.setQueryData(queryKeys.settings, settings) })
 }
 
 export function useSetSecret() {
@@ -49,10 +42,6 @@ export function useSetSecret() {
 }
 
 export function useDeleteSecret() {
-  const api = useApi()
   const client = useQueryClient()
-  return useMutation({
-    mutationFn: (key: SecretKey) => api.call('secrets.delete', { key }),
-    onSuccess: (status: Result<'secrets.status'>) => client.setQueryData(queryKeys.secretsStatus, status)
-  })
+  return useContractMutation('secrets.delete', { onSuccess: (status) => client.setQueryData(queryKeys.secretsStatus, status) })
 }

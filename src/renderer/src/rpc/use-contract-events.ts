@@ -5,6 +5,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { useApi, useConnectionStatus } from './api-context'
+import { useStaleOnEvents } from './contract-queries'
 import { queryKeys } from './queries'
 import { useProviderEvents } from './use-provider-events'
 import { useSshEvents } from '../ssh/ssh-queries'
@@ -14,6 +15,7 @@ export function useContractEvents(): void {
   const client = useQueryClient()
   const { phase } = useConnectionStatus()
   const lastPhase = useRef(phase)
+  useStaleOnEvents()
   useProviderEvents()
   useSshEvents()
 

@@ -56,7 +56,7 @@ export function ConnectionTest() {
             disabled={test.isPending}
             onClick={() => {
               setCopied(false)
-              test.mutate(decode(target))
+              test.mutate({ target: decode(target) })
             }}
           >
             {test.isPending ? 'Testing…' : 'Run test'}

@@ -45,7 +45,7 @@ export function ProxyCredentialsField({ canStore }: { canStore: boolean }) {
               disabled={!proxy || remove.isPending}
               onClick={() => {
                 save.reset()
-                remove.mutate(proxy.trim())
+                remove.mutate({ proxy: proxy.trim() })
               }}
             >
               Remove

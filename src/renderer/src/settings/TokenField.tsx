@@ -101,7 +101,7 @@ export function TokenField({ secretKey, name, description, placeholder, stored, 
         busy={remove.isPending}
         onConfirm={() => {
           save.reset()
-          remove.mutate(secretKey, { onSettled: () => setConfirming(false) })
+          remove.mutate({ key: secretKey }, { onSettled: () => setConfirming(false) })
         }}
       />
     </form>

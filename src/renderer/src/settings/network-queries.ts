@@ -1,19 +1,14 @@
-/** The network.* methods as react-query mutations: the connection test and proxy credentials. */
-import { useMutation } from '@tanstack/react-query'
-import type { Params } from '../../../shared/contract'
-import { useApi } from '../rpc/api-context'
+/** The network.* methods through the data layer: the connection test and proxy credentials. */
+import { useContractMutation } from '../rpc/contract-queries'
 
 export function useNetworkTest() {
-  const api = useApi()
-  return useMutation({ mutationFn: (target: Params<'network.test'>['target']) => api.call('network.test', { target }) })
+  return useContractMutation('network.test')
 }
 
 export function useSetProxyCredentials() {
-  const api = useApi()
-  return useMutation({ mutationFn: (params: Params<'network.proxyCredentials.set'>) => api.call('network.proxyCredentials.set', params) })
+  return useContractMutation('network.proxyCredentials.set')
 }
 
 export function useDeleteProxyCredentials() {
-  const api = useApi()
-  return useMutation({ mutationFn: (proxy: string) => api.call('network.proxyCredentials.delete', { proxy }) })
+  return useContractMutation('network.proxyCredentials.delete')
 }

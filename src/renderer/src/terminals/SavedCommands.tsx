@@ -61,7 +61,7 @@ export function SavedCommands({ scope, title, onRun }: Props) {
               className="term-icon-button term-saved-remove"
               aria-label={`${c.builtIn ? 'Hide' : 'Remove'} ${c.label}`}
               title={c.builtIn ? 'Hide this built-in command' : c.hostId === '*' ? 'Remove (from every host)' : 'Remove'}
-              onClick={() => remove.mutate(c.id)}
+              onClick={() => remove.mutate({ id: c.id })}
             >
               <X size={12} aria-hidden="true" />
             </button>

@@ -21,7 +21,6 @@ import type { XtermHandle } from './create-xterm'
 import { FindBar } from './FindBar'
 import { SavedCommands } from './SavedCommands'
 import { TerminalPane } from './TerminalPane'
-import { useSavedCommandsEvents } from './terminal-queries'
 
 interface Tab {
   key: number
@@ -70,7 +69,6 @@ export function TerminalsView() {
   const write = useContractCall('terminals.write')
   const containerShell = useContractCall('containers.shell')
   const hosts = useHosts()
-  useSavedCommandsEvents()
   const [tabs, setTabs] = useState<Tab[]>([])
   const [restore] = useState(loadSavedTabs)
   const [active, setActive] = useState<number | null>(null)
