@@ -239,6 +239,11 @@ describe('the monitoring limiter', () => {
       expect(r.status).toBe('rate-limited')
       expect(r.message).toMatch(/rate limiting/)
       expect(Date.parse(r.nextRefreshAt!) - Date.now()).toBeGreaterThan(100_000)
+      // asked again before DigitalOcean's wait is over: the same answer, no request
+      const calls = stub.requests.filter((q) => q.path.startsWith('/v2/monitoring/')).length
+      const again = await h.get('e2i-analytics-prod', '1h')
+      expect(again).toMatchObject({ status: 'rate-limited', nextRefreshAt: r.nextRefreshAt })
+      expect(stub.requests.filter((q) => q.path.startsWith('/v2/monitoring/')).length).toBe(calls)
     } finally {
       await stub.stop()
     }

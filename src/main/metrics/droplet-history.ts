@@ -54,7 +54,8 @@ export class DropletHistory {
   private readonly cache = new Map<string, Cached>()
   private readonly inflight = new Map<string, Promise<DropletMetrics>>()
   private readonly sizes = new Map<number, { at: number; sizes: DropletSizes }>()
-  private readonly failedAt = new Map<string, { at: number; error: unknown }>()
+  /** The last failure per key and until when it stands (a 429: until DigitalOcean's reset; else a minute). */
+  private readonly failedAt = new Map<string, { until: number; error: DropdeckError; message?: string }>()
   /** Charts asked for that have no points yet because the budget said no, by key: when last asked. */
   private readonly starving = new Map<string, number>()
 
@@ -88,8 +89,9 @@ export class DropletHistory {
     const { refreshMs } = DROPLET_RANGES[range]
     if (cached && this.now() - cached.fetchedAt < refreshMs) return this.answer(droplet, cached, cached.fetchedAt + refreshMs)
     const failed = this.failedAt.get(key)
-    if (failed && this.now() - failed.at < FAILURE_BACKOFF_MS) {
-      if (cached) return this.answer(droplet, cached, failed.at + FAILURE_BACKOFF_MS, `The last refresh failed (${(failed.error as Error).message}); showing the history fetched before.`)
+    if (failed && this.now() < failed.until) {
+      if (failed.error.code === 'RATE_LIMITED') return this.limited(droplet, cached, failed.until, failed.message ?? failed.error.message)
+      if (cached) return this.answer(droplet, cached, failed.until, `The last refresh failed (${failed.error.message}); showing the history fetched before.`)
       throw failed.error
     }
     let running = this.inflight.get(key)
@@ -104,6 +106,12 @@ export class DropletHistory {
     const s = status ?? c.status
     const msg = message ?? (c.status === 'no-agent' ? NO_AGENT(droplet.name) : undefined)
     return { status: s, dropletId: droplet.id, points: c.points, fetchedAt: new Date(c.fetchedAt).toISOString(), nextRefreshAt: new Date(nextRefresh).toISOString(), ...(msg ? { message: msg } : {}) }
+  }
+
+  /** 'rate-limited', with the last points fetched when there are some. */
+  private limited(droplet: Droplet, cached: Cached | undefined, retryAt: number, message: string): DropletMetrics {
+    if (cached) return this.answer(droplet, cached, retryAt, message, 'rate-limited')
+    return { status: 'rate-limited', dropletId: droplet.id, points: [], fetchedAt: null, nextRefreshAt: new Date(retryAt).toISOString(), message }
   }
 
   private async refresh(droplet: Droplet, range: MetricsRange, key: string, cached: Cached | undefined): Promise<DropletMetrics> {
@@ -159,12 +167,11 @@ export class DropletHistory {
       const error = this.explain(err, droplet)
       if (error.code === 'RATE_LIMITED') {
         const retryAt = Date.parse(String((error.data as { resetAt?: string } | undefined)?.resetAt ?? '')) || this.now() + FAILURE_BACKOFF_MS
-        this.failedAt.set(key, { at: this.now(), error })
         const message = `DigitalOcean is rate limiting this token; monitoring history waits until ${new Date(retryAt).toISOString()}.`
-        if (cached) return this.answer(droplet, cached, retryAt, message, 'rate-limited')
-        return { status: 'rate-limited', dropletId: droplet.id, points: [], fetchedAt: null, nextRefreshAt: new Date(retryAt).toISOString(), message }
+        this.failedAt.set(key, { until: retryAt, error, message })
+        return this.limited(droplet, cached, retryAt, message)
       }
-      this.failedAt.set(key, { at: this.now(), error })
+      this.failedAt.set(key, { until: this.now() + FAILURE_BACKOFF_MS, error })
       this.deps.log?.(`metrics: ${droplet.name} ${range}: ${error.message}`)
       if (cached && error.retryable) return this.answer(droplet, cached, this.now() + FAILURE_BACKOFF_MS, `The last refresh failed (${error.message}); showing the history fetched before.`)
       throw error
