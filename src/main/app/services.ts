@@ -15,9 +15,9 @@ import { ProxyCredentialStore } from '../network/proxy-credentials'
 import { createNetworkHandlers } from '../network/network-handlers'
 import type { DropletHostInput } from '../ssh/hosts-service'
 import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-handlers'
-import { createContainersServices } from '../docker/containers-service'
-import { createUnitsServices } from '../systemd/units-service'
-import { createFactsServices } from '../facts/facts-service'
+import { createContainersCapability } from '../docker/containers-handlers'
+import { createUnitsCapability } from '../systemd/units-handlers'
+import { createFactsCapability } from '../facts/facts-handlers'
 import { createLogsServices } from '../logs/logs-service'
 import { createFilesServices, type FilesTuning } from '../files/files-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
@@ -88,10 +88,10 @@ export function createServices(options: ServicesOptions): Services {
     usedHostnames: () => sshHostnames(ssh)
   })
   const ssh: SshServices = createSshServices({ dataDir: options.dataDir, bus, env, keychain, dropletHosts: () => dropletHosts(providers, secrets, settings), log, tuning: options.sshTuning, proxyResolver })
-  const containers = createContainersServices({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log, terminals: ssh.terminals })
+  const containers = createContainersCapability({ acquire: (hostId) => ssh.pool.acquire(hostId), retain: (hostId) => ssh.pool.retain(hostId), userOf: async (hostId) => (await ssh.hosts.resolve(hostId)).user, log, terminals: ssh.terminals })
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
-  const units = createUnitsServices(opsDeps)
-  const facts = createFactsServices(opsDeps)
+  const units = createUnitsCapability(opsDeps)
+  const facts = createFactsCapability(opsDeps)
   const logs = createLogsServices(opsDeps)
   const files = createFilesServices(opsDeps, options.filesTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })

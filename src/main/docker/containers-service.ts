@@ -1,22 +1,21 @@
 /**
- * containers.* over the Engine API (./engine.ts): list (inspecting each container for health,
- * exit code and start time), start/stop/restart/remove (remove confirmed by name), health results,
- * live watches (./containers-watch.ts), disk use and prune (./disk-usage.ts).
+ * Containers over the Engine API (./engine.ts): list (inspecting each container for health, exit code
+ * and start time), start/stop/restart/remove (remove confirmed by name), health results and live
+ * watches (./containers-watch.ts). The contract's containers.* are in ./containers-handlers.ts, with
+ * details, shells, disk use and prune.
  */
-import type { MethodName } from '../../shared/contract'
-import type { Container, HealthResult, containersMethods } from '../../shared/contract/containers'
+import type { z } from 'zod'
+import type { Container, ContainerActionSchema, HealthResult } from '../../shared/contract/containers'
 import { DropdeckError } from '../../shared/errors'
-import type { Handlers } from '../rpc/router'
 import { ContainersWatches, type WatchTuning } from './containers-watch'
-import { diskUsage, prune, prunePreview } from './disk-usage'
-import { containerStats, inspectContainer, revealEnv, tailLogs } from './container-details'
-import { openContainerShell } from './container-exec'
 import type { CallContext } from '../rpc/context'
 import type { ShellSession } from '../terminals/shell-session'
 import { EngineSessions } from './session-cache'
 import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
 const ACTION_TIMEOUT_MS = 60_000
+
+type ContainerAction = z.infer<typeof ContainerActionSchema>
 
 interface ListEntry {
   Id: string
@@ -38,12 +37,14 @@ export interface InspectResult {
   NetworkSettings?: { Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null }
 }
 
-type ContainersMethodName = keyof typeof containersMethods & MethodName
-
-export interface ContainersServices {
-  handlers: Pick<Handlers, ContainersMethodName>
+export interface ContainersService {
   engine: DockerEngine
   watches: ContainersWatches
+  /** Every container of the host, by Compose project then name. */
+  list(hostId: string): Promise<Container[]>
+  inspect(hostId: string, id: string): Promise<InspectResult>
+  /** start/stop/restart, or remove (`confirm` must be the container's name); the container after. */
+  action(hostId: string, id: string, action: ContainerAction, confirm?: string): Promise<Container>
   dispose(): void
 }
 
@@ -56,7 +57,7 @@ export interface ContainersDeps extends EngineDeps {
   terminals?: { attach(session: ShellSession, ctx: CallContext): { id: string } }
 }
 
-export function createContainersServices(deps: ContainersDeps): ContainersServices {
+export function createContainersService(deps: ContainersDeps): ContainersService {
   const engine = new DockerEngine(deps)
   const inspect = async (hostId: string, id: string) => (await engine.request(hostId, 'GET', `/containers/${encodeURIComponent(id)}/json`)).json<InspectResult>()
   const inspectOn = async (session: EngineSession, id: string): Promise<Container | undefined> => {
@@ -89,44 +90,25 @@ export function createContainersServices(deps: ContainersDeps): ContainersServic
   }
   const watches = new ContainersWatches({ engine, retain: deps.retain, list: listOnce, inspect: inspectOn, log: deps.log ?? (() => undefined), tuning: deps.watchTuning })
 
-  const handlers: Pick<Handlers, ContainersMethodName> = {
-    'containers.list': ({ hostId }) => list(hostId),
-    'containers.action': async ({ hostId, id, action, confirm }) => {
-      const before = toContainer(await inspect(hostId, id))
-      const path = `/containers/${encodeURIComponent(before.id)}`
-      if (action === 'remove') {
-        if (confirm !== before.name) {
-          throw new DropdeckError('CONFIRMATION_REQUIRED', `Removing ${before.name} on ${hostId} cannot be undone; confirm with its name.`, { data: { expected: before.name } })
-        }
-        await engine.request(hostId, 'DELETE', `${path}?force=1`, { timeoutMs: ACTION_TIMEOUT_MS })
-        return { ...before, state: 'removed' }
+  const action = async (hostId: string, id: string, action: ContainerAction, confirm?: string): Promise<Container> => {
+    const before = toContainer(await inspect(hostId, id))
+    const path = `/containers/${encodeURIComponent(before.id)}`
+    if (action === 'remove') {
+      if (confirm !== before.name) {
+        throw new DropdeckError('CONFIRMATION_REQUIRED', `Removing ${before.name} on ${hostId} cannot be undone; confirm with its name.`, { data: { expected: before.name } })
       }
-      await engine.request(hostId, 'POST', `${path}/${action}`, { timeoutMs: ACTION_TIMEOUT_MS })
-      return toContainer(await inspect(hostId, before.id))
-    },
-    'containers.health': async ({ hostId, id }) => healthResults(await inspect(hostId, id)),
-    'containers.inspect': ({ hostId, id }) => inspectContainer(engine, hostId, id, (i) => portsOf(i.NetworkSettings?.Ports, i.Config.ExposedPorts)),
-    'containers.revealEnv': ({ hostId, id, name }) => revealEnv(engine, hostId, id, name),
-    'containers.stats': ({ hostId, id }) => containerStats(engine, hostId, id),
-    'containers.tail': async ({ hostId, id, lines }) => ({ lines: await tailLogs(engine, hostId, id, lines ?? 20) }),
-    'containers.shell': async ({ hostId, id, cols, rows }, ctx) => {
-      if (!deps.terminals) throw new DropdeckError('INTERNAL', 'Container shells are not available in this build.')
-      const session = await openContainerShell(engine, deps.retain, { hostId, container: id, cols, rows }, deps.log ?? (() => undefined))
-      return deps.terminals.attach(session, ctx)
-    },
-    'containers.watch.open': ({ hostId }, ctx) => watches.open(hostId, ctx),
-    'containers.watch.close': ({ id }, ctx) => {
-      if (ctx.owns(id)) watches.close(id) // another client's watch is closed as an unknown one: not at all
-      return { closed: true as const }
-    },
-    'containers.df': ({ hostId }) => diskUsage(engine, hostId),
-    'containers.prunePreview': ({ hostId, volumes }) => prunePreview(engine, hostId, volumes === true),
-    'containers.prune': ({ hostId, volumes, confirm }) => prune(engine, hostId, volumes === true, confirm)
+      await engine.request(hostId, 'DELETE', `${path}?force=1`, { timeoutMs: ACTION_TIMEOUT_MS })
+      return { ...before, state: 'removed' }
+    }
+    await engine.request(hostId, 'POST', `${path}/${action}`, { timeoutMs: ACTION_TIMEOUT_MS })
+    return toContainer(await inspect(hostId, before.id))
   }
   return {
-    handlers,
     engine,
     watches,
+    list,
+    inspect,
+    action,
     dispose: () => {
       watches.dispose()
       sessions.closeAll()
@@ -160,7 +142,7 @@ export function toContainer(i: InspectResult): Container {
  * `127.0.0.1:8080->80/tcp` for a published port, `80/tcp` for one only exposed (also when its network
  * has no port table, as `none` has, where docker ps would show nothing).
  */
-function portsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null | undefined, exposed?: Record<string, object> | null): string[] {
+export function portsOf(ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null | undefined, exposed?: Record<string, object> | null): string[] {
   const listed = Object.entries(ports ?? {}).flatMap(([port, bindings]) => (bindings?.length ? bindings.map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort}->${port}`) : [port]))
   const unlisted = Object.keys(exposed ?? {}).filter((port) => !(ports && port in ports))
   return [...listed, ...unlisted]

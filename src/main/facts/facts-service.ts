@@ -1,23 +1,20 @@
-/** hosts.facts: one exec of the facts script per refresh (shared with units.list when asked together), parsed and flagged here. */
-import type { MethodName } from '../../shared/contract'
-import type { HostFacts, factsMethods } from '../../shared/contract/facts'
+/**
+ * A host's facts: one exec of the facts script per refresh (shared with units.list when asked
+ * together), parsed and flagged here. The contract's hosts.facts is in ./facts-handlers.ts.
+ */
+import type { HostFacts } from '../../shared/contract/facts'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
-import type { Handlers } from '../rpc/router'
 import { execBatchFor } from '../ssh/exec-batch'
 import { factFlags } from './facts-flags'
 import { factsScript, splitSections } from './facts-script'
 import { cpuFacts, memoryFacts, parseDf, parseLoadavg, parseMeminfo, parseOsRelease, parseUptime } from './proc-parsers'
 
-type FactsMethodName = keyof typeof factsMethods & MethodName
-
 const FACTS_TIMEOUT_MS = 15_000
 
-export interface FactsServices {
-  handlers: Pick<Handlers, FactsMethodName>
+export interface FactsService {
   /** One read of a host's facts; exposed for the benchmark and other services. */
   read(hostId: string): Promise<HostFacts>
-  dispose(): Promise<void>
 }
 
 /** Builds the facts from the script's output; `threshold` is settings.alertThresholdPercent. */
@@ -44,7 +41,7 @@ export function factsFromOutput(hostId: string, stdout: string, threshold: numbe
   }
 }
 
-export function createFactsServices(deps: OpsDeps): FactsServices {
+export function createFactsService(deps: OpsDeps): FactsService {
   const script = factsScript()
   // Shares an exec with a units.list for the same host asked for in the same tick (Health asks for both).
   const batch = execBatchFor(deps.ssh)
@@ -52,5 +49,5 @@ export function createFactsServices(deps: OpsDeps): FactsServices {
     const [r, settings] = await Promise.all([batch.run(hostId, script, { timeoutMs: FACTS_TIMEOUT_MS }), deps.settings.get()])
     return factsFromOutput(hostId, r.stdout, settings.alertThresholdPercent)
   }
-  return { handlers: { 'hosts.facts': ({ hostId }) => read(hostId) }, read, dispose: async () => {} }
+  return { read }
 }

@@ -1,31 +1,29 @@
 /**
- * units.*: the picked units per host, their state from one `systemctl show` per refresh, and
- * start/stop/restart/reload through `sudo -n`.
+ * The systemd units of a host: the picked units per host, their state from one `systemctl show` per
+ * refresh, and start/stop/restart/reload through `sudo -n`. The contract's units.* are in ./units-handlers.ts.
  */
-import type { MethodName } from '../../shared/contract'
-import type { Unit, UnitAction, unitsMethods } from '../../shared/contract/units'
+import type { Unit, UnitAction } from '../../shared/contract/units'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
-import type { Handlers } from '../rpc/router'
 import { execBatchFor } from '../ssh/exec-batch'
 import { actionCommand, actionFailure, showCommand, showFailure } from './systemctl-commands'
 import { parseUnits } from './systemctl-show'
 import { PickedUnitsStore } from './picked-units-store'
 
-type UnitsMethodName = keyof typeof unitsMethods & MethodName
-
 const SHOW_TIMEOUT_MS = 15_000
 /** A restart waits for the unit's start job; systemd's default start timeout is 90 s. */
 const ACTION_TIMEOUT_MS = 120_000
 
-export interface UnitsServices {
-  handlers: Pick<Handlers, UnitsMethodName>
+export interface UnitsService {
   /** The picked units' state; exposed for the benchmark and other services. */
   list(hostId: string): Promise<Unit[]>
-  dispose(): Promise<void>
+  /** The units picked for a host, and setting them. */
+  picked: PickedUnitsStore
+  /** Acts on a unit and returns its state after. NOT_FOUND for a unit systemd does not know. */
+  act(hostId: string, unit: string, action: UnitAction): Promise<Unit>
 }
 
-export function createUnitsServices(deps: OpsDeps): UnitsServices {
+export function createUnitsService(deps: OpsDeps): UnitsService {
   const picked = new PickedUnitsStore(deps.dataDir, deps.log)
   // Read-only, so it may share an exec with a hosts.facts for the same host asked for in the same tick.
   const batch = execBatchFor(deps.ssh)
@@ -56,14 +54,5 @@ export function createUnitsServices(deps: OpsDeps): UnitsServices {
 
   const list = async (hostId: string) => show(hostId, await picked.get(hostId))
 
-  const handlers: Pick<Handlers, UnitsMethodName> = {
-    'units.list': ({ hostId }) => list(hostId),
-    'units.picked': async ({ hostId }) => ({ units: await picked.get(hostId) }),
-    'units.pick': async ({ hostId, units }) => {
-      await deps.ssh.hosts.get(hostId) // NOT_FOUND for a host that does not exist, before anything is stored
-      return { units: await picked.set(hostId, units) }
-    },
-    'units.action': ({ hostId, unit, action }) => act(hostId, unit, action)
-  }
-  return { handlers, list, dispose: async () => {} }
+  return { list, picked, act }
 }
