@@ -2,13 +2,14 @@
  * bench:inventory: a full Health refresh of 20 hosts over warm connections — containers.list,
  * units.list and hosts.facts for every host at once, through the router (contract validation
  * included), as the Health area asks for them. Prints the total per round and per host (median, p95,
- * max) and per method, with the CPU each phase used (Dropdeck's process, and the bench's whole process tree), and the
- * ratio to the floor below; asserts nothing. Goal (issue 13): under 150 ms for all 20.
+ * max) and per method, with the CPU each phase used (Dropdeck's process, and the bench's whole process
+ * tree), and the ratio to the floor below; asserts nothing. Goal (issue 13): under 150 ms for all 20.
  *
- * The hosts are real sshd instances on 127.0.42.2-21 (all this machine): their `docker` reaches one
- * bench dockerd with the seeded containers (5 each), their `systemctl` is the recording stand-in that
- * prints real captures (test/systemd/fake-systemctl.ts; systemd does not run here), and their /proc
- * and df are this machine's. On 2 cores every host's docker CLI (dial-stdio), sh and sshd compete with
+ * The hosts are real sshd instances on 127.0.42.2-21 by default (BENCH_SSHD_ADDRESS moves them), all
+ * this machine: their `docker` reaches one bench dockerd with the seeded containers (5 each), their
+ * `systemctl` is the recording stand-in that prints real captures (test/systemd/fake-systemctl.ts;
+ * systemd does not run here), and their /proc and df are this machine's. On 2 cores every host's
+ * docker CLI (dial-stdio), sh and sshd compete with
  * Dropdeck for the CPU, which a fleet of real droplets would not. Every exec channel also runs the
  * login shell's start-up: bash sources ~/.bashrc for SSH commands (Debian, Ubuntu), and this machine's
  * root ~/.bashrc runs `pyenv init` (hundreds of ms of CPU per channel). So by default the hosts get
@@ -18,6 +19,7 @@
  *
  *   npm run bench:inventory               # 20 hosts, 10 rounds
  *   BENCH_HOSTS=5 BENCH_ROUNDS=20 npm run bench:inventory
+ *   BENCH_SSHD_ADDRESS=127.0.47.100 npm run bench:inventory   # the first host's address; the others follow
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
