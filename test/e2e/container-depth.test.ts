@@ -5,29 +5,17 @@
  * policy; the Overview has live CPU and memory; an exited container says when it exited and shows its
  * last log lines; Logs opens the Logs view following it. Screenshots: test-results/screenshots/container-depth-*.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDocker, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
-import { SEEDED_CONTAINERS } from '../fleet/docker-seed'
 import { dockerCall } from '../fleet/docker-api'
-import { isPortFree } from '../fleet/net'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import { startSshApp, type SshApp } from '../support/ssh-app'
+import type { WatchedPage } from '../support/browser'
 
 const HOST = 'odoo-deep'
 const NOT_THE_APPS = ['GL Driver Message', 'webgl context not restored', 'task queue exceeded allotted deadline']
 
+let app: SshApp
 let dir: string
-let docker: DockerDaemon
-let keyring: SecretService
-let droplets: Droplets
-let running: RunningHost
-let browser: Browser
 let view: WatchedPage
 let page: Page
 
@@ -35,20 +23,11 @@ const problems = () => view.problems.filter((p) => !NOT_THE_APPS.some((note) => 
 const row = (name: string) => page.locator(`tr[data-container="${name}"]`)
 const screen = () => page.locator('.term-pane:not([hidden]) .xterm-rows')
 
-async function freeOffset(): Promise<number> {
-  for (let offset = 31_000; offset < 40_000; offset += 1_000) {
-    const free = await Promise.all(SEEDED_CONTAINERS.map((c) => isPortFree('127.0.0.1', c.port + offset)))
-    if (free.every(Boolean)) return offset
-  }
-  throw new Error('no free port range for the seeded containers')
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync('/tmp/ddp-')
-  docker = await startDocker({ dir: join(dir, 'd') })
-  await seedImages(docker)
-  const seeded = await seedContainers(docker, { portOffset: await freeOffset() })
-  await waitForSeededStates(docker, seeded, 45_000)
+  app = await startSshApp('127.0.68.10', { name: HOST, docker: { portsFrom: 31_000 } })
+  const docker = app.docker!.daemon
+  dir = app.dir
+  // A worker with secrets in its environment, an exposed-only port and a bind mount from this machine.
   await dockerCall(docker.socketPath, 'DELETE', '/containers/odoo-worker-1', { query: { force: true } }).catch(() => undefined)
   const created = await dockerCall(docker.socketPath, 'POST', '/containers/create', {
     query: { name: 'odoo-worker-1' },
@@ -62,26 +41,13 @@ beforeAll(async () => {
     }
   })
   await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.68.10', port: 'auto', env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  running = await runHost()
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+  view = app.view
   page = view.page
   await page.setViewportSize({ width: 1440, height: 900 })
-  await page.getByText('Connected', { exact: true }).waitFor()
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
-  await droplets?.stop()
-  await keyring?.stop()
-  await docker?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  await app?.stop()
 })
 
 describe('a container in depth', () => {
@@ -114,7 +80,7 @@ describe('a container in depth', () => {
     const worker = row('odoo-worker-1')
     await worker.getByRole('button', { name: 'Show details of odoo-worker-1' }).click()
     const detail = page.locator('tr.crow-detail').filter({ has: page.getByRole('tablist', { name: 'odoo-worker-1 details' }) })
-    await expect.poll(() => detail.innerText(), { timeout: 20_000 }).toMatch(/CPU [\d.]+ %\s+Memory [\d.]+ [KMG]iB of/)
+    await expect.poll(() => detail.innerText(), { timeout: 20_000 }).toMatch(/CPU [\d.]+ %\s+Memory [\d.]+ [KMG]iB\s+of/)
     await detail.getByRole('tab', { name: 'Inspect' }).click()
     const env = detail.getByRole('table', { name: 'Environment of odoo-worker-1' })
     await env.waitFor({ timeout: 15_000 })
@@ -128,7 +94,7 @@ describe('a container in depth', () => {
     expect(text).toContain('com.docker.compose.service')
     await view.screenshot('container-depth-inspect-masked')
     await env.getByRole('button', { name: 'Show ODOO_DB_PASSWORD' }).click()
-    await expect.poll(() => env.locator('tr[data-env="ODOO_DB_PASSWORD"]').innerText()).toContain('correct-horse')
+    await expect.poll(() => env.locator('tr[data-env="ODOO_DB_PASSWORD"]').innerText(), { timeout: 15_000 }).toContain('correct-horse')
     expect(await env.locator('tr[data-env="SMTP_AUTH_TOKEN"]').innerText()).not.toContain('tok_123')
     await view.screenshot('container-depth-inspect-shown')
     await env.getByRole('button', { name: 'Hide ODOO_DB_PASSWORD' }).click()

@@ -6,29 +6,18 @@
  * disconnected although a log follow is open), and a container's shell and inspect.
  * Screenshots: test-results/screenshots/first-hour-*.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCallContext } from '../../src/main/rpc/context'
-import { startDocker, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
-import { SEEDED_CONTAINERS } from '../fleet/docker-seed'
-import { isPortFree } from '../fleet/net'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import type { WatchedPage } from '../support/browser'
+import type { RunningHost } from '../support/host-harness'
+import { startSshApp, type SshApp } from '../support/ssh-app'
 
 const HOST = 'odoo-erp-prod'
 const NOT_THE_APPS = ['GL Driver Message', 'webgl context not restored', 'task queue exceeded allotted deadline']
 
-let dir: string
-let docker: DockerDaemon
-let keyring: SecretService
-let droplets: Droplets
+let app: SshApp
 let running: RunningHost
-let browser: Browser
 let view: WatchedPage
 let page: Page
 let portOffset: number
@@ -40,14 +29,6 @@ const hostRow = () => page.getByRole('table', { name: 'Hosts' }).locator('tr', {
 const go = (hash: string) => page.evaluate((to) => (window.location.hash = to), hash)
 const call = (method: string, params: unknown) => running.services.router.call(method as never, params as never, createCallContext('test', running.services.bus)) as Promise<{ ok: boolean; result?: unknown; error?: unknown }>
 
-async function freeOffset(): Promise<number> {
-  for (let offset = 24_000; offset < 30_000; offset += 1_000) {
-    const free = await Promise.all(SEEDED_CONTAINERS.map((c) => isPortFree('127.0.0.1', c.port + offset)))
-    if (free.every(Boolean)) return offset
-  }
-  throw new Error('no free port range for the seeded containers')
-}
-
 async function palette(search: string) {
   await page.keyboard.press('Control+k')
   const input = page.getByRole('dialog', { name: 'Command palette' }).getByRole('combobox')
@@ -57,22 +38,12 @@ async function palette(search: string) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync('/tmp/ddfh-')
-  docker = await startDocker({ dir: join(dir, 'd') })
-  await seedImages(docker)
-  portOffset = await freeOffset()
-  const seeded = await seedContainers(docker, { portOffset })
-  await waitForSeededStates(docker, seeded, 45_000)
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.44.10', port: 'auto', env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  running = await runHost()
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+  app = await startSshApp('127.0.44.10', { name: HOST, docker: { portsFrom: 24_000 } })
+  running = app.running
+  portOffset = app.docker!.portOffset
+  view = app.view
   page = view.page
   await page.setViewportSize({ width: 1440, height: 900 })
-  await page.getByText('Connected', { exact: true }).waitFor()
   // A first look at Hosts and Containers, as an operator's first minutes fill the caches the palette reads.
   await go('#/hosts')
   await hostRow().getByRole('button', { name: 'Connect' }).click()
@@ -82,13 +53,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
-  await droplets?.stop()
-  await keyring?.stop()
-  await docker?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  await app?.stop()
 })
 
 describe('the first hour with a populated fleet', () => {
