@@ -134,9 +134,9 @@ export function DeploySettingsForm({ hostId, service }: { hostId: string; servic
               <textarea className="input input-mono" rows={2} {...field('postDeploy')} placeholder="e.g. docker compose exec -T web ./manage.py warm_cache" spellCheck={false} />
               <p className="faint small">Runs once the new version is switched in; a non-zero exit is a warning in the history, the deploy stays.</p>
             </div>
-            <div className="dialog-field">
+            <div className="dialog-field deploy-settings-half">
               <label className="dialog-label" htmlFor={`${id}-commandTimeoutS`}>
-                Command time limit (s)
+                Time limit per command (s)
               </label>
               <input className="input" inputMode="numeric" {...field('commandTimeoutS')} />
             </div>

@@ -45,7 +45,7 @@ export function GitRefPicker({ hostId, service, value, onChange }: { hostId: str
           <RefChoices label="Recent commits" refs={data.commits.slice(0, 8)} value={value} onChange={onChange} pick={(r) => r.commit} />
           <p className="faint small">
             The clone <span className="mono">{data.repoDir}</span> has {data.head.branch ? <span className="mono">{data.head.branch}</span> : 'a detached HEAD'} at <span className="mono">{data.head.commit.slice(0, 12)}</span> checked out
-            {data.fetched ? ', fetched just now' : data.fetchError ? '' : ' (no remote to fetch from)'}. The image is built outside the lock from a worktree of the commit and tagged <span className="mono">deploy_&lt;commit&gt;</span>, so a rollback needs no rebuild; under the lock the commit is checked out (detached), and put back if the deploy does not stay.
+            {data.fetched ? ', fetched just now' : data.fetchError ? '' : ' (no remote to fetch from)'}. Built outside the lock as <span className="mono">deploy_&lt;commit&gt;</span> (a rollback needs no rebuild), then checked out under the lock; put back if the deploy does not stay.
           </p>
           {data.fetchError && (
             <Callout tone="warning" title="The fetch failed">
