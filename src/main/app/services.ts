@@ -18,7 +18,7 @@ import { createSshServices, type SshDeps, type SshServices } from '../ssh/ssh-ha
 import { createContainersCapability } from '../docker/containers-handlers'
 import { createUnitsCapability } from '../systemd/units-handlers'
 import { createFactsCapability } from '../facts/facts-handlers'
-import { createLogsServices } from '../logs/logs-service'
+import { createLogsCapability } from '../logs/logs-handlers'
 import { createFilesServices, type FilesTuning } from '../files/files-service'
 import { createHealthServices, type HealthTuning } from '../checks/health-services'
 import { createMetricsHistoryServices, type MetricsHistoryTuning } from '../metrics/metrics-history-services'
@@ -92,7 +92,7 @@ export function createServices(options: ServicesOptions): Services {
   const opsDeps: OpsDeps = { dataDir: options.dataDir, ssh, engine: containers.engine, bus, settings, log }
   const units = createUnitsCapability(opsDeps)
   const facts = createFactsCapability(opsDeps)
-  const logs = createLogsServices(opsDeps)
+  const logs = createLogsCapability(opsDeps)
   const files = createFilesServices(opsDeps, options.filesTuning)
   const health = createHealthServices({ ...opsDeps, router: () => router, engine: containers.engine, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, env, tuning: options.healthTuning })
   const metricsHistory = createMetricsHistoryServices({ dataDir: options.dataDir, env, fetch: options.fetch ?? nodeFetch ?? globalThis.fetch, bus, log, token: () => secrets.token('digitalocean'), droplets: () => providers.droplets(), resolveHost: (id) => ssh.hosts.get(id), engine: containers.engine, tuning: options.metricsHistoryTuning })

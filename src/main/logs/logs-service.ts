@@ -1,32 +1,30 @@
 /**
- * The logs methods of the contract: logs.open starts a LogStream for a container, unit or file on a
- * host; the stream belongs to the calling context (its window or socket), which alone receives its
- * events, and is closed with it, or by logs.close. logs.ack passes the client's acknowledgements to the
- * stream's outbox. A stream that ends by itself leaves the map and its owner.
+ * Log streams: `open` starts a LogStream for a container, unit or file on a host; the stream belongs
+ * to the calling context (its window or socket), which alone receives its events, and is closed with
+ * it, or by `close`. A stream that ends by itself leaves the map and its owner. The contract's logs.*
+ * are in ./logs-handlers.ts.
  */
 import { randomUUID } from 'node:crypto'
-import type { MethodName, Params } from '../../shared/contract'
-import type { logsMethods } from '../../shared/contract/logs'
+import type { Params } from '../../shared/contract'
 import type { OpsDeps } from '../app/ops-deps'
 import type { CallContext, Ownership } from '../rpc/context'
-import type { Handlers } from '../rpc/router'
 import { DockerSource } from './docker-source'
 import { FileSource, JournalSource } from './exec-source'
 import type { SourceRunner } from './log-source'
 import { LogStream, type StreamTuning } from './log-stream'
 
-type LogsMethodName = keyof typeof logsMethods & MethodName
-
-export interface LogsServices {
-  handlers: Pick<Handlers, LogsMethodName>
+export interface LogsService {
   /** Open streams, for tests and diagnostics. */
   streams: ReadonlyMap<string, LogStream>
+  open(p: Params<'logs.open'>, ctx: CallContext): Promise<{ id: string }>
+  close(id: string): Promise<void>
+  /** Closes every stream. */
   dispose(): Promise<void>
 }
 
 const DEFAULT_TAIL = 200
 
-export function createLogsServices(deps: OpsDeps, tuning: StreamTuning = {}): LogsServices {
+export function createLogsService(deps: OpsDeps, tuning: StreamTuning = {}): LogsService {
   const streams = new Map<string, LogStream>()
 
   async function open(p: Params<'logs.open'>, ctx: CallContext): Promise<{ id: string }> {
@@ -72,21 +70,10 @@ export function createLogsServices(deps: OpsDeps, tuning: StreamTuning = {}): Lo
     await stream.close()
   }
 
-  const handlers: Pick<Handlers, LogsMethodName> = {
-    'logs.open': (p, ctx) => open(p, ctx),
-    'logs.ack': ({ id, seq }, ctx) => {
-      if (ctx.owns(id)) streams.get(id)?.ack(seq) // acks can trail a closed stream
-      return { ok: true as const }
-    },
-    'logs.close': async ({ id }, ctx) => {
-      if (ctx.owns(id)) await close(id) // another client's stream is closed as an unknown one: not at all
-      return { closed: true as const }
-    }
-  }
-
   return {
-    handlers,
     streams,
+    open,
+    close,
     dispose: async () => {
       await Promise.allSettled([...streams.keys()].map((id) => close(id)))
     }
