@@ -4,7 +4,7 @@
 // (same data dir), only the newest containers are sampled when a host runs more than the bound, and
 // nothing is sampled once the host is disconnected.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
@@ -28,7 +28,9 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
   let dir: string
   let docker: DockerDaemon
   let droplets: Droplets
+  let noDocker: Droplets
   let services: Services
+  const log: string[] = []
   let sshConfig: string
   const ctx = createCallContext('test:container-metrics', () => services.bus)
   const { call } = routerCalls(() => services, ctx)
@@ -40,7 +42,7 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
       version: '0.0.0-test',
       keychain: memoryKeychain(),
       env: { DROPDECK_SSH_CONFIG: sshConfig },
-      log: () => undefined,
+      log: (line) => log.push(line),
       // two containers a round on this host of three: the bound, visible
       metricsHistoryTuning: { containerSampleMs: 400, containersPerHost: 2 }
     })
@@ -55,8 +57,14 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
   beforeAll(async () => {
     dir = mkdtempSync('/tmp/h3/cm-') // short: unix socket paths are limited
     docker = await startDocker({ dir: path.join(dir, 'd') })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 's'), names: [HOST], port: 'auto', baseAddress: '127.0.43.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
-    sshConfig = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
+    const emptyBin = path.join(dir, 'empty-bin')
+    mkdirSync(emptyBin)
+    ;[droplets, noDocker] = await Promise.all([
+      startDroplets({ count: 1, dir: path.join(dir, 's'), names: [HOST], port: 'auto', baseAddress: '127.0.43.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST } }),
+      // no docker on PATH: a host without Docker
+      startDroplets({ count: 1, dir: path.join(dir, 's2'), names: ['nodocker'], port: 'auto', baseAddress: '127.0.43.3', env: { PATH: emptyBin } })
+    ])
+    sshConfig = writeSshClientFiles(dir, [...droplets.droplets, ...noDocker.droplets]).sshConfigPath
     await seedImages(docker)
     // created one after another: "asleep" is the oldest and falls outside the bound of two
     ids.asleep = await run('asleep', ['sleep', '3600'])
@@ -70,7 +78,7 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
   afterAll(async () => {
     await ctx.dispose()
     await services?.dispose()
-    await droplets?.stop()
+    await Promise.all([droplets?.stop(), noDocker?.stop()])
     await docker?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
@@ -101,6 +109,17 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
     expect(dialProcesses(droplets.droplets[0].pid)).toHaveLength(1)
     // the bound: two a round, the newest; the oldest is not sampled
     expect((await call('metrics.container', { hostId: HOST, containerId: ids.asleep, range: '1h' })).points).toEqual([])
+  })
+
+  it('a connected host without Docker is tried less and less often, not every round', async () => {
+    await call('hosts.connect', { hostId: 'nodocker' })
+    const failures = () => log.filter((l) => l.startsWith('metrics: nodocker containers:'))
+    await waitFor(() => failures().length >= 1, { timeoutMs: 20_000, what: 'the first failed round on nodocker' })
+    // rounds every 400 ms here: ~10 in 4 s without the backoff; with it, retries after 0.8 s and 1.6 s more
+    await new Promise((r) => setTimeout(r, 4000))
+    expect(failures().length).toBeLessThanOrEqual(4)
+    expect(failures()[0]).toMatch(/next try in \d+ s/)
+    await call('hosts.disconnect', { hostId: 'nodocker' })
   })
 
   it('keeps the history across a restart of the services, and stops sampling once the host is disconnected', async () => {

@@ -57,6 +57,8 @@ export function memoryUsed(s: OneShot): number {
 export class ContainerSampler {
   private timer: NodeJS.Timeout | undefined
   private readonly last = new Map<string, Map<string, Counters>>()
+  /** Hosts whose last rounds failed (no docker, a daemon down): skipped until `until`, the wait doubling to 10 minutes. */
+  private readonly failing = new Map<string, { until: number; failures: number }>()
   private busy = false
 
   constructor(private readonly deps: ContainerSamplerDeps) {}
@@ -77,7 +79,23 @@ export class ContainerSampler {
     try {
       const hosts = this.deps.connected()
       for (const id of this.last.keys()) if (!hosts.includes(id)) this.last.delete(id)
-      await Promise.all(hosts.map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id} containers: ${err.message}`))))
+      for (const id of this.failing.keys()) if (!hosts.includes(id)) this.failing.delete(id)
+      const now = Date.now()
+      const due = hosts.filter((id) => (this.failing.get(id)?.until ?? 0) <= now)
+      await Promise.all(
+        due.map((id) =>
+          this.sample(id).then(
+            () => this.failing.delete(id),
+            (err: Error) => {
+              // a host without docker fails every round: say so once per wait, not every 15 s
+              const failures = (this.failing.get(id)?.failures ?? 0) + 1
+              const waitMs = Math.min(10 * 60_000, (this.deps.intervalMs ?? CONTAINER_SAMPLE_MS) * 2 ** failures)
+              this.failing.set(id, { until: Date.now() + waitMs, failures })
+              this.deps.log(`metrics: ${id} containers: ${err.message} (next try in ${Math.round(waitMs / 1000)} s)`)
+            }
+          )
+        )
+      )
     } finally {
       this.busy = false
     }
