@@ -34,9 +34,11 @@ export function parseComposeDetection(stdout: string): ComposeCli | null {
  * `--no-deps`: dependencies are left alone. v2 also gets `--pull never` (the image was pulled before the
  * lock); v1 has no such flag and never pulls an image that is present.
  */
-export function composeUpArgs(cli: ComposeCli, project: string, configFiles: string[], overrideFile: string, service: string): string[] {
+export function composeUpArgs(cli: ComposeCli, project: string, configFiles: string[], overrideFile: string, service: string, beside = false): string[] {
   const files = [...configFiles, overrideFile].flatMap((f) => ['-f', f])
-  const up = ['up', '-d', '--no-deps', ...(cli.command === 'docker compose' ? ['--pull', 'never'] : []), service]
+  // beside: a second container of the service with the new configuration, the running one left as it is
+  const scale = beside ? ['--no-recreate', '--scale', `${service}=2`] : []
+  const up = ['up', '-d', '--no-deps', ...scale, ...(cli.command === 'docker compose' ? ['--pull', 'never'] : []), service]
   return [...cli.command.split(' '), '-p', project, ...files, ...up]
 }
 
@@ -58,10 +60,15 @@ export interface ComposeTarget {
   versionLine: string | null
 }
 
-/** Writes Dropdeck's override pinning `image` and brings the one service up with it. */
-export async function composeUp(exec: Exec, state: HostState, hostId: string, t: ComposeTarget, image: string): Promise<{ ok: boolean; output: string; override: string }> {
-  const override = await state.writeFile(hostId, `compose/${t.project}/${t.service}.override.yml`, overrideFile(t.service, image, t.versionLine))
-  const args = composeUpArgs(t.cli, t.project, t.files, override, t.service)
+/** Writes Dropdeck's override pinning `image` (without running anything: a rollback that left the old container running). */
+export function pinImage(state: HostState, hostId: string, t: ComposeTarget, image: string): Promise<string> {
+  return state.writeFile(hostId, `compose/${t.project}/${t.service}.override.yml`, overrideFile(t.service, image, t.versionLine))
+}
+
+/** Writes Dropdeck's override pinning `image` and brings the one service up with it (`beside`: as a second container). */
+export async function composeUp(exec: Exec, state: HostState, hostId: string, t: ComposeTarget, image: string, beside = false): Promise<{ ok: boolean; output: string; override: string }> {
+  const override = await pinImage(state, hostId, t, image)
+  const args = composeUpArgs(t.cli, t.project, t.files, override, t.service, beside)
   const r = await exec(hostId, `cd ${sq(t.workingDir)} && ${args.map(sq).join(' ')} 2>&1`, { timeoutMs: 300_000 })
   return { ok: r.code === 0, output: (r.stdout + r.stderr).trim(), override }
 }

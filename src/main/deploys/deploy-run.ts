@@ -18,8 +18,8 @@ import { sq } from './host-state'
 import { healthGate, type GateResult } from './health-gate'
 import { recreatePlan } from './recreate-config'
 import { DEPLOY_LABEL, type FoundService } from './service-discovery'
-import { composeUp, overrideFile, type ComposeTarget } from './compose-cli'
-import { recover } from './recovery'
+import { composeUp, overrideFile, pinImage, type ComposeTarget } from './compose-cli'
+import { recover, undoBeside } from './recovery'
 import { absoluteFiles, buildScript, checkout, lastLines, restoreCheckout, type GitPlan } from './git-source'
 import { runStreamed, type CommandOutput } from './host-command'
 import { lockKey } from './host-state'
@@ -342,6 +342,7 @@ export class DeployRun {
       const list = await docker.containers({ label: [`com.docker.compose.project=${svc.project}`, `com.docker.compose.service=${svc.name}`] })
       return list.find((c) => c.State === 'running' && c.Image === image) ?? list.find((c) => c.Image === image) ?? null
     }
+    if (svc.switchMode === 'gapless') return this.composeBeside(target, runImage)
     const t0 = Date.now()
     let started: Awaited<ReturnType<typeof current>> = null
     await this.step('start', async () => {
@@ -382,6 +383,57 @@ export class DeployRun {
       this.journal.switched = true
       await this.writeJournal('switch')
       return { detail: `${svc.name} runs ${runImage} (gap ${this.gapMs ?? '?'} ms, from the start of up to healthy)` }
+    })
+    await this.postDeploy()
+    return { result: 'succeeded', reason: null }
+  }
+
+  /**
+   * A Compose service with no host port and one container: the new version starts as a second container
+   * of the service (`up --scale <service>=2 --no-recreate`, the old one untouched), is gated, then the old
+   * container is removed, so no request meets a stopped service. Unhealthy: the new container goes and
+   * the override pins the version from before again; the old one never stopped.
+   */
+  private async composeBeside(target: ComposeTarget, runImage: string): Promise<{ result: DeployResult; reason: string | null }> {
+    const { docker } = this.deps
+    const svc = this.req.service
+    const oldId = svc.container.Id
+    const others = async () => (await docker.containers({ label: [`com.docker.compose.project=${target.project}`, `com.docker.compose.service=${target.service}`] })).filter((c) => c.Id !== oldId)
+    await this.step('start', async () => {
+      this.journal.gapless = true
+      await this.writeJournal('start')
+      const r = await composeUp(this.deps.exec, this.deps.state, this.req.hostId, target, runImage, true)
+      if (!r.ok) throw new DropdeckError('UPSTREAM', `${target.cli.command} up failed: ${r.output.split('\n').slice(-3).join(' ')}`)
+      const started = (await others()).find((c) => c.Image === runImage)
+      if (!started) throw new DropdeckError('UPSTREAM', `${target.cli.command} up ran, but no second ${svc.name} container runs ${runImage}.`)
+      this.journal.newContainerId = started.Id
+      return { detail: `${target.cli.command} up -d --no-deps --no-recreate --scale ${svc.name}=2 with ${r.override}: ${started.Names[0]?.replace(/^\//, '')} beside the running version` }
+    })
+    await this.deps.pause?.('started')
+    const newId = this.journal.newContainerId!
+    const gate = await this.gate(newId)
+    if (!gate.healthy || this.controller.signal.aborted) {
+      const cancelled = this.controller.signal.aborted
+      this.logTail = await docker.logTail(newId, 50).catch(() => [])
+      await this.step('rollback', async () => {
+        await docker.remove(newId)
+        if (this.journal.fromImage) await pinImage(this.deps.state, this.req.hostId, target, this.journal.fromImage)
+        return { detail: `removed the new version; ${this.journal.fromImage ?? 'the previous version'} kept serving` }
+      })
+      await this.putBackCheckout()
+      return cancelled
+        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
+        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
+    }
+    this.gapMs = 0
+    await this.step('switch', async () => {
+      this.cancellableNow = false
+      this.deps.onCancellable(false)
+      this.journal.switched = true
+      await this.writeJournal('switch')
+      await this.deps.pause?.('switching')
+      await docker.remove(oldId)
+      return { detail: `${svc.name} runs ${runImage}; removed the old container (no gap)` }
     })
     await this.postDeploy()
     return { result: 'succeeded', reason: null }
@@ -431,6 +483,8 @@ export class DeployRun {
     if (this.journal.kind === 'container') {
       if (this.journal.newContainerId) await docker.remove(this.journal.newContainerId)
       if (this.journal.oldStopped && this.journal.oldContainerId) await docker.start(this.journal.oldContainerId).catch(() => undefined)
+    } else if (this.journal.gapless) {
+      await undoBeside({ docker, exec: this.deps.exec, state: this.deps.state, hostId: this.req.hostId }, this.journal)
     } else if (this.journal.oldStopped && this.journal.compose && this.journal.fromImage) {
       // `up` may have removed the old container before it failed: bring the version from before back up.
       await composeUp(this.deps.exec, this.deps.state, this.req.hostId, this.journal.compose, this.journal.fromImage)

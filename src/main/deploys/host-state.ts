@@ -42,6 +42,8 @@ export interface DeployJournal {
   /** Set once the old version was stopped (stop-first) and once it was removed (the switch). */
   oldStopped?: boolean
   switched?: boolean
+  /** Compose services started beside the old container (which keeps running until the switch removes it). */
+  gapless?: boolean
   /** Compose services: how to bring the service up again with the version from before. */
   compose?: import('./compose-cli').ComposeTarget
 }

@@ -11,7 +11,7 @@ import type { DeployResult } from '../../shared/contract/deploys'
 import type { HostDocker } from './host-docker'
 import type { DeployJournal, Exec, HostState } from './host-state'
 import { healthGate, type GateOptions } from './health-gate'
-import { composeUp } from './compose-cli'
+import { composeUp, pinImage } from './compose-cli'
 
 export interface RecoveryHost {
   docker: HostDocker
@@ -47,8 +47,40 @@ export async function recover(host: RecoveryHost, j: DeployJournal, gate: Omit<G
   return { result: 'rolled-back', detail: `removed the unfinished new version; ${j.name} runs ${j.fromImage ?? 'its previous image'} again (${g.detail})` }
 }
 
+/**
+ * Before the switch of a Compose service started beside its old container: every other container of the
+ * service goes (the new one, even if `up` was cut before its id was recorded), the old one runs, and the
+ * override pins the version from before again.
+ */
+export async function undoBeside(host: RecoveryHost, j: DeployJournal): Promise<string> {
+  const { docker } = host
+  if (!j.compose) return 'nothing to undo'
+  const all = await docker.containers({ label: [`com.docker.compose.project=${j.compose.project}`, `com.docker.compose.service=${j.compose.service}`] })
+  const extra = all.filter((c) => c.Id !== j.oldContainerId)
+  for (const c of extra) await docker.remove(c.Id)
+  const old = j.oldContainerId ? all.find((c) => c.Id === j.oldContainerId) : undefined
+  if (old && old.State !== 'running') await docker.start(old.Id)
+  if (j.fromImage) await pinImage(host.state, host.hostId, j.compose, j.fromImage)
+  return old ? `removed ${extra.length} unfinished container${extra.length === 1 ? '' : 's'}; the old container kept running` : 'the old container is gone'
+}
+
 async function recoverCompose(host: RecoveryHost, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
   const { docker } = host
+  if (j.gapless) {
+    const fresh = j.newContainerId ? await docker.find(j.newContainerId) : null
+    if (j.switched && fresh) {
+      // The switch was decided: the new container stays alone.
+      if (j.oldContainerId) await docker.remove(j.oldContainerId)
+      if (!fresh.State.Running) await docker.start(fresh.Id)
+      const g = await healthGate(docker, fresh.Id, gate)
+      return { result: 'succeeded', detail: `finished the switch: ${j.name} runs ${j.toImage} alone (${g.detail})` }
+    }
+    const undone = await undoBeside(host, j)
+    const old = j.oldContainerId ? await docker.find(j.oldContainerId) : null
+    if (!old) return { result: 'failed', detail: `${j.name}: ${undone}; deploy a retained version` }
+    const g = await healthGate(docker, old.Id, gate)
+    return { result: 'rolled-back', detail: `${undone}; ${j.name} runs ${j.fromImage ?? 'its previous image'} (${g.detail})` }
+  }
   const running = j.newContainerId ? await docker.find(j.newContainerId) : null
   if (running?.State.Running) {
     const g = await healthGate(docker, running.Id, gate)

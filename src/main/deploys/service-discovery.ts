@@ -46,6 +46,7 @@ export function discoverServices(containers: ListedContainer[]): FoundService[] 
     const compose = id.startsWith('compose:')
     const published = container.Ports.filter((p) => p.PublicPort).map((p) => `${p.IP && p.IP !== '0.0.0.0' ? `${p.IP}:` : ''}${p.PublicPort}->${p.PrivatePort}/${p.Type}`)
     const mode = switchMode(container.HostConfig?.NetworkMode, [...new Set(published)])
+    const composeMode = compose ? composeSwitchMode(container, group, mode) : null
     out.push({
       id,
       kind: compose ? 'compose' : 'container',
@@ -53,9 +54,8 @@ export function discoverServices(containers: ListedContainer[]): FoundService[] 
       name: compose ? label(container, 'com.docker.compose.service')! : id.slice('container:'.length),
       repo: splitImage(container.Image).repo,
       container,
-      // Compose recreates a service by stopping the old container first, whatever its ports.
-      switchMode: compose ? 'stop-first' : mode.mode,
-      gapReason: compose ? 'Compose stops the old container before it starts the new one' : mode.reason,
+      switchMode: composeMode ? composeMode.mode : mode.mode,
+      gapReason: composeMode ? composeMode.reason : mode.reason,
       compose: compose
         ? {
             workingDir: label(container, 'com.docker.compose.project.working_dir') ?? '',
@@ -65,6 +65,23 @@ export function discoverServices(containers: ListedContainer[]): FoundService[] 
     })
   }
   return out.sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
+}
+
+/**
+ * A Compose service starts its new version beside the old one (`up --scale <service>=2 --no-recreate`,
+ * then the old container goes) when that is possible: no host port, exactly one container, and Compose's own
+ * container name (a `container_name` cannot be run twice). Else Compose stops the old one first.
+ */
+function composeSwitchMode(container: ListedContainer, group: ListedContainer[], mode: { mode: 'gapless' | 'stop-first'; reason: string | null }): { mode: 'gapless' | 'stop-first'; reason: string | null } {
+  if (mode.mode === 'stop-first') return mode
+  const project = label(container, 'com.docker.compose.project') ?? ''
+  const service = label(container, 'com.docker.compose.service') ?? ''
+  const name = container.Names[0]?.replace(/^\//, '') ?? ''
+  const numbered = [`${project}_${service}_`, `${project}-${service}-`].some((prefix) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+  if (!numbered) return { mode: 'stop-first', reason: 'it sets container_name, so Compose cannot run a second container beside it' }
+  // a second container, even a stopped one, would be started again by `--scale 2 --no-recreate` with its old configuration
+  if (group.length > 1) return { mode: 'stop-first', reason: `it has ${group.length} containers; Compose recreates them in place` }
+  return { mode: 'gapless', reason: null }
 }
 
 /** Docker's list status text carries the health: "Up 3 minutes (healthy)". */
