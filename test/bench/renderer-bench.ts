@@ -22,6 +22,7 @@
  *   npx tsx test/bench/renderer-bench.ts        (also run at the end of `npm run bench:fleet`)
  *   BENCH_RENDER_RUNS=5  BENCH_SCROLL_FRAMES=300
  *   DROPDECK_RENDERER_DIR=/tmp/x/renderer   a renderer built elsewhere (electron-vite build --outDir /tmp/x)
+ *   BENCH_PROFILE=1                         the page's CPU profile while scrolling (last run), top functions
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -334,6 +335,7 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
     const warm: { dom: number; paint: number }[] = []
     const scroll = new Map<number, ScrollResult[]>(steps.map((s) => [s, []]))
     const problems: string[] = []
+    const profiles: { step: number; profile: CpuProfile }[] = []
 
     // Run 0 warms up the host, the stub and Chromium and is not counted.
     for (let run = 0; run <= runs; run++) {
@@ -348,7 +350,19 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
         for (let i = 0; i < warmRepeats; i++) warmRun.push(await warmReturn(page))
         const scrollRun = new Map<number, ScrollResult>()
         for (const step of steps) {
+          // BENCH_PROFILE=1: the page's CPU profile over the last run's scroll at each step.
+          const cdp = process.env.BENCH_PROFILE && run === runs ? await page.context().newCDPSession(page) : undefined
+          if (cdp) {
+            await cdp.send('Profiler.enable')
+            await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+            await cdp.send('Profiler.start')
+          }
           scrollRun.set(step, await page.evaluate(scrollInPage, { selector: SCROLL_SELECTOR, rowSelector: ROW_SELECTOR, step, frames, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT }))
+          if (cdp) {
+            const { profile } = await cdp.send('Profiler.stop')
+            profiles.push({ step, profile: profile as unknown as CpuProfile })
+            await cdp.detach()
+          }
         }
         if (run === 0) continue
         cold.push(marks)
@@ -410,6 +424,7 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
     console.log('  gap: frames painted at an offset the rendered rows did not cover (the rows follow one frame later, on the scroll event);')
     console.log('  late: frames whose rows still did not cover the previous frame’s offset. DOM rows: min-max table rows during the scroll.')
     if (problems.length) console.log(`  page problems: ${problems.length} (first: ${problems[0]})`)
+    for (const { step, profile } of profiles) printProfile(`scroll at ${step} px a frame (last run)`, profile)
   } finally {
     await browser?.close().catch(() => {})
     await running?.stop().catch(() => {})
@@ -420,6 +435,29 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
       else process.env[key] = value
     }
   }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/** The functions with the most self time in a page CPU profile. */
+function printProfile(label: string, profile: CpuProfile): void {
+  const self = new Map<number, number>()
+  profile.samples.forEach((node, i) => self.set(node, (self.get(node) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  const byFunction = new Map<string, number>()
+  let total = 0
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0
+    total += us
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}:${columnNumber + 1}`
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us)
+  }
+  console.log(`  profile of the ${label}: self time by function`)
+  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(5)} ms  ${key}`)
 }
 
 function deltas1(scroll: Map<number, ScrollResult[]>): number {
