@@ -7,13 +7,12 @@
 import { randomUUID } from 'node:crypto'
 import { homedir } from 'node:os'
 import type { Stats } from 'ssh2'
-import type { MethodName } from '../../shared/contract'
 import { encodeFileListing, type FileEntry, type filesMethods } from '../../shared/contract/files'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import { AuditLog } from '../providers/audit/audit-log'
 import type { CallContext } from '../rpc/context'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import { BookmarksStore, defaultBookmarks } from './bookmarks-store'
 import { listLocalFolder } from './local-listing'
 import { explainMissing } from './missing-path'
@@ -27,15 +26,13 @@ import { SftpSessions } from './sftp-sessions'
 import { TransferQueue } from './transfer-queue'
 import type { TransferTuning } from './transfer'
 
-type FilesMethodName = keyof typeof filesMethods & MethodName
-
 export interface FilesTuning extends TransferTuning {
   /** Transfers running at once (default 3); the rest wait in the queue. */
   concurrentTransfers?: number
 }
 
 export interface FilesServices {
-  handlers: Pick<Handlers, FilesMethodName>
+  handlers: HandlersFor<typeof filesMethods>
   dispose(): Promise<void>
 }
 
@@ -146,7 +143,7 @@ export function createFilesServices(deps: OpsDeps, tuning: FilesTuning = {}): Fi
     return defaultBookmarks(opt)
   }
 
-  const handlers: Pick<Handlers, FilesMethodName> = {
+  const handlers: HandlersFor<typeof filesMethods> = {
     'files.list': async ({ hostId, path: raw }) => {
       const path = normalRemotePath(raw)
       const listing = await list(hostId, path)

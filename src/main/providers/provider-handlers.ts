@@ -3,10 +3,10 @@
  * wired to their services. Base URLs come from DROPDECK_DO_API / DROPDECK_CF_API; HTTP goes through
  * the injected fetch (Electron's net.fetch, or the proxy-aware Node fetch of the headless host).
  */
-import type { Droplet, MethodName, Params, Result } from '../../shared/contract'
+import type { Droplet, Params, Result } from '../../shared/contract'
 import type { providerMethods } from '../../shared/contract/providers'
 import type { EventBus } from '../rpc/event-bus'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import type { SecretsService } from '../secrets/secrets-service'
 import type { SettingsStore } from '../settings/settings-store'
 import { AccountsService } from './accounts/accounts-service'
@@ -37,10 +37,8 @@ export interface ProviderDeps {
   tuning?: { http?: HttpTuning; droplets?: DropletsTuning }
 }
 
-type ProviderMethodName = keyof typeof providerMethods & MethodName
-
 export interface ProviderServices {
-  handlers: Pick<Handlers, ProviderMethodName>
+  handlers: HandlersFor<typeof providerMethods>
   /** secrets.set: a new token is verified with its provider before it replaces the stored one. */
   storeToken(params: Params<'secrets.set'>): Promise<Result<'secrets.set'>>
   /** The active team's droplets, from the cache when there is one (for SSH hosts). */
@@ -88,7 +86,7 @@ export function createProviderHandlers(deps: ProviderDeps): ProviderServices {
     dns.invalidate()
   })
 
-  const handlers: Pick<Handlers, ProviderMethodName> = {
+  const handlers: HandlersFor<typeof providerMethods> = {
     'accounts.status': () => accounts.status(),
     'accounts.verify': ({ provider }) => accounts.verify(provider),
     'accounts.contexts': () => accounts.contexts(),

@@ -8,15 +8,15 @@
  * (Docker, systemd, logs).
  */
 import type { EventBus } from '../rpc/event-bus'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import type { Keychain } from '../secrets/keychain'
 import { TunnelsService, type TunnelsTuning } from '../tunnels/tunnels-service'
 import { createTunnelHandlers } from '../tunnels/tunnel-handlers'
-import { createTerminalHandlers, type TerminalMethodName } from '../terminals/terminal-handlers'
+import { createTerminalHandlers } from '../terminals/terminal-handlers'
 import { TerminalsService, type TerminalsTuning } from '../terminals/terminals-service'
 import type { ProxyResolver } from '../network/proxy-resolver'
-import type { MethodName } from '../../shared/contract'
 import type { sshMethods } from '../../shared/contract/ssh'
+import type { terminalMethods } from '../../shared/contract/terminals'
 import { KeyAuth } from './auth'
 import { ConnectionPool, type PoolTuning } from './connection-pool'
 import type { ExecResult } from './exec'
@@ -42,10 +42,8 @@ export interface SshDeps {
   readSshConfig?: (file: string) => Promise<SshConfigFile>
 }
 
-type SshMethodName = (keyof typeof sshMethods & MethodName) | TerminalMethodName
-
 export interface SshServices {
-  handlers: Pick<Handlers, SshMethodName>
+  handlers: HandlersFor<typeof sshMethods & typeof terminalMethods>
   hosts: HostsService
   pool: ConnectionPool
   tunnels: TunnelsService

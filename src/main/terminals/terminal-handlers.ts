@@ -1,12 +1,9 @@
 /** The terminals.* methods of the contract, wired to the terminals service and its saved commands. */
-import type { MethodName } from '../../shared/contract'
 import type { terminalMethods } from '../../shared/contract/terminals'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import type { TerminalsService } from './terminals-service'
 
-export type TerminalMethodName = keyof typeof terminalMethods & MethodName
-
-export function createTerminalHandlers(terminals: TerminalsService, hosts: { get(hostId: string): Promise<unknown> }): Pick<Handlers, TerminalMethodName> {
+export function createTerminalHandlers(terminals: TerminalsService, hosts: { get(hostId: string): Promise<unknown> }): HandlersFor<typeof terminalMethods> {
   return {
     'terminals.open': async (p, ctx) => {
       if (p.kind === 'local') return terminals.openLocal(p, ctx)
