@@ -15,6 +15,7 @@ import { DoApi, toDroplet } from '../../src/main/providers/digitalocean/do-api'
 import { startSecretService, type SecretService } from '../fleet/secret-service'
 import { startDigitalOceanStub, type DigitalOceanStub } from '../fleet/provider-stubs'
 import { validateResponse } from '../fleet/spec-validate'
+import { DROPLET_METRICS } from '../fleet/digitalocean-fixtures'
 import { startWorld, type World } from './harness'
 
 const E2I = 544907207 // e2i-analytics-prod: has the agent
@@ -83,6 +84,21 @@ describe('metrics.droplet through the services', () => {
       expect(v.errors, url).toEqual([])
     }
     expect(seen.size).toBe(8)
+    // and every metric the stub serves, with and without an agent, and its refusals
+    const end = Math.floor(Date.now() / 1000)
+    for (const metric of DROPLET_METRICS) {
+      for (const id of [E2I, 451730266]) {
+        const extra = metric === 'bandwidth' ? '&interface=private&direction=outbound' : ''
+        const path = `/v2/monitoring/metrics/droplet/${metric}`
+        const res = await fetch(`${world.dos.url}${path}?host_id=${id}&start=${end - 86_400}&end=${end}${extra}`, { headers: { authorization: `Bearer ${world.dos.token}` } })
+        const body = await res.json()
+        expect(validateResponse('digitalocean', 'GET', path, res.status, body, { headers: res.headers }).errors, `${metric} ${id}`).toEqual([])
+        expect(body.data.result.length > 0).toBe(id === E2I)
+      }
+    }
+    const bad = await fetch(`${world.dos.url}/v2/monitoring/metrics/droplet/bandwidth?host_id=${E2I}&start=${end - 60}&end=${end}`, { headers: { authorization: `Bearer ${world.dos.token}` } })
+    expect(bad.status).toBe(400)
+    expect(validateResponse('digitalocean', 'GET', '/v2/monitoring/metrics/droplet/bandwidth', 400, await bad.json(), { headers: bad.headers }).errors).toEqual([])
   })
 
   it('answers a second call within 5 minutes from the cache: no request reaches DigitalOcean', async () => {
