@@ -111,6 +111,39 @@ describe.skipIf(!hasSshd)('tunnels', () => {
     await env.call('tunnels.stop', { id })
   })
 
+  it('carries half-close the other way: the far side finishes first, the client answers after that EOF and closes', async () => {
+    // The far side greets, ends its side at once and keeps reading; the client answers after that EOF and closes.
+    const got: Buffer[] = []
+    const received = new Promise<Buffer>((resolve) => {
+      const server = net.createServer({ allowHalfOpen: true }, (s) => {
+        s.end('hello')
+        s.on('data', (c: Buffer) => got.push(c))
+        s.on('end', () => {
+          resolve(Buffer.concat(got))
+          server.close()
+        })
+      })
+      server.listen(0, '127.0.0.1', () => void start((server.address() as net.AddressInfo).port))
+    })
+    const answer = randomBytes(300_000)
+    let tunnelId = ''
+    const start = async (port: number) => {
+      const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: port })
+      tunnelId = id
+      const c = net.connect({ host: '127.0.0.1', port: localPort, allowHalfOpen: true })
+      const greeting: Buffer[] = []
+      c.on('data', (b: Buffer) => greeting.push(b))
+      c.on('end', () => {
+        expect(Buffer.concat(greeting).toString()).toBe('hello')
+        c.end(answer) // both directions now done from the client's view
+      })
+    }
+    const all = await received
+    expect(all.length).toBe(answer.length)
+    expect(all.equals(answer)).toBe(true)
+    await env.call('tunnels.stop', { id: tunnelId })
+  })
+
   it('serves 50 concurrent connections on one tunnel', async () => {
     const { id, localPort } = await env.call('tunnels.start', { hostId: 'prod', remoteHost: '127.0.0.1', remotePort: echo.port })
     const payloads = Array.from({ length: 50 }, () => randomBytes(64 * 1024 + Math.floor(Math.random() * 64 * 1024)))
