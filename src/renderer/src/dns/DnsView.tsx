@@ -13,7 +13,7 @@ import { StaleBadge } from '../fleet/StaleBadge'
 import { useHashPath } from '../navigation/use-hash-path'
 import { useMissingHostnames, useZones } from '../rpc/provider-queries'
 import { Callout } from '../ui/Callout'
-import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { emptyDraft, RecordFormDialog, relativeName } from './RecordFormDialog'
 import { ProviderBadge } from './ProviderBadge'
 import { ZoneRecords, type RecordForm } from './ZoneRecords'
@@ -27,10 +27,7 @@ export function DnsView() {
   const list = useMemo(() => [...(zones.data?.items ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.provider.localeCompare(b.provider)), [zones.data])
   const selected = list.find((zone) => zone.provider === path[0] && zone.id === path[1]) ?? list[0]
 
-  if (!zones.data) {
-    if (zones.isError) return <div className="fleet-message"><ErrorNotice error={zones.error} title="Zones could not be loaded" /></div>
-    return <p className="fleet-loading" role="status">Loading zones…</p>
-  }
+  if (!zones.data) return <QueryState query={zones} layout="view" loading="Loading zones…" failed="Zones could not be loaded">{() => null}</QueryState>
   const failed = zones.data.errors
   if (list.length === 0 && failed.length > 0) {
     return (

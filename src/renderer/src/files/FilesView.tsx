@@ -16,6 +16,7 @@ import { contractKey, contractKeyMatching, useContractCall, useContractQuery } f
 import { useHosts } from '../ssh/ssh-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { requestTerminal } from '../terminals/terminal-requests'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { FileEditorPanel } from './FileEditorPanel'
@@ -316,15 +317,9 @@ export function FilesView() {
               </div>
               {failure != null && <ErrorNotice error={failure} title="That did not work" onDismiss={() => setFailure(null)} />}
               {home.isError && <ErrorNotice error={home.error} title={`${host} cannot be reached`} />}
-              {listing.isError ? (
-                <ErrorNotice error={listing.error} title="This folder cannot be shown" />
-              ) : listing.data ? (
-                <FileTable entries={entries} sort={sort} onSort={onSort} selected={selected} onSelect={setSelected} onOpen={(e) => void openFile(e)} />
-              ) : (
-                <p className="fleet-loading" role="status">
-                  Loading…
-                </p>
-              )}
+              <QueryState query={listing} loading="Loading…" failed="This folder cannot be shown">
+                {() => <FileTable entries={entries} sort={sort} onSort={onSort} selected={selected} onSelect={setSelected} onOpen={(e) => void openFile(e)} />}
+              </QueryState>
             </>
           )}
           <TransfersPanel store={transfers} />

@@ -9,6 +9,7 @@ import { EmptyState } from '../areas/EmptyState'
 import { useContractFetch, useContractMutation } from '../rpc/contract-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { QueryState } from '../ui/QueryState'
 import { AddHostDialog } from './AddHostDialog'
 import { upsertHost, useHosts, type Host } from './ssh-queries'
 import { useSshFlow } from './use-ssh-flow'
@@ -73,10 +74,7 @@ export function HostsView() {
     )
   }
 
-  if (!hosts.data) {
-    if (hosts.isError) return <div className="fleet-message"><ErrorNotice error={hosts.error} title="Hosts could not be loaded" /></div>
-    return <p className="fleet-loading" role="status">Loading hosts…</p>
-  }
+  if (!hosts.data) return <QueryState query={hosts} layout="view" loading="Loading hosts…" failed="Hosts could not be loaded">{() => null}</QueryState>
 
   return (
     <div className="fleet-view ssh-view">
