@@ -5,65 +5,53 @@
  * real file. Before (code review §3) a tunnels.start read it four times: twice in hosts.get, twice more
  * when the pool resolved the host again to connect.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDroplets, type Droplets } from '../fleet/sshd'
 import { readSshConfig } from '../../src/main/ssh/host-config'
-import { createSshEnv, hostBlock, type SshEnv } from './support/ssh-env'
+import { withSshFleet } from './support/ssh-fleet'
 import { startEchoServer, type TestServer } from './support/servers'
 
 const hasSshd = existsSync('/usr/sbin/sshd')
 
 describe.skipIf(!hasSshd)('ssh_config reads per call', () => {
-  let fleet: Droplets
-  let dir: string
-  let env: SshEnv
-  let echo: TestServer
   const reads: string[] = []
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'dd-ssh-reads-'))
-    fleet = await startDroplets({ count: 2, dir: path.join(dir, 'fleet'), port: 'auto', baseAddress: '127.0.45.2' })
-    const knownHosts = path.join(dir, 'known_hosts')
-    writeFileSync(knownHosts, fleet.droplets.map((d) => `[${d.host}]:${d.port} ${d.hostPublicKey}\n`).join(''))
-    const extra = [`IdentityFile ${fleet.privateKeyPath}`, 'IdentitiesOnly yes', `UserKnownHostsFile ${knownHosts}`]
-    env = createSshEnv(hostBlock('one', fleet.droplets[0], extra) + hostBlock('two', fleet.droplets[1], extra), {
+  const ssh = withSshFleet({
+    aliases: ['one', 'two'],
+    baseAddress: '127.0.45.2',
+    env: {
       readSshConfig: (file) => {
         reads.push(file)
         return readSshConfig(file)
       }
-    })
+    }
+  })
+  let echo: TestServer
+  beforeAll(async () => {
     echo = await startEchoServer()
   })
-
   afterAll(async () => {
-    await env?.close()
     await echo?.close()
-    await fleet?.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   /** The reads of the ssh_config that `run` made. */
   async function readsOf(run: () => Promise<unknown>): Promise<number> {
     reads.length = 0
     await run()
-    expect(new Set(reads)).toEqual(reads.length ? new Set([env.configPath]) : new Set())
+    expect(new Set(reads)).toEqual(reads.length ? new Set([ssh.env.configPath]) : new Set())
     return reads.length
   }
 
   it('hosts.connect reads it once, and connects', async () => {
     let state = ''
-    expect(await readsOf(async () => (state = (await env.call('hosts.connect', { hostId: 'one' })).state))).toBe(1)
+    expect(await readsOf(async () => (state = (await ssh.env.call('hosts.connect', { hostId: 'one' })).state))).toBe(1)
     expect(state).toBe('connected')
   })
 
   it('tunnels.start on a host not connected yet reads it once, and the tunnel carries bytes', async () => {
     let localPort = 0
-    expect(await readsOf(async () => ({ localPort } = await env.call('tunnels.start', { hostId: 'two', remoteHost: '127.0.0.1', remotePort: echo.port })))).toBe(1)
-    expect(env.ssh.pool.state('two').state).toBe('connected')
+    expect(await readsOf(async () => ({ localPort } = await ssh.env.call('tunnels.start', { hostId: 'two', remoteHost: '127.0.0.1', remotePort: echo.port })))).toBe(1)
+    expect(ssh.env.ssh.pool.state('two').state).toBe('connected')
     const echoed = await new Promise<string>((resolve, reject) => {
       let out = ''
       const s = net.connect({ host: '127.0.0.1', port: localPort, allowHalfOpen: true }, () => s.end('through two'))
@@ -78,7 +66,7 @@ describe.skipIf(!hasSshd)('ssh_config reads per call', () => {
   })
 
   it('hosts.list and hosts.add read it once each', async () => {
-    expect(await readsOf(() => env.call('hosts.list', {}))).toBe(1)
-    expect(await readsOf(() => env.call('hosts.add', { id: 'by-hand', hostname: '10.9.0.1', port: 22, user: 'ops', identityFiles: [] }))).toBe(1)
+    expect(await readsOf(() => ssh.env.call('hosts.list', {}))).toBe(1)
+    expect(await readsOf(() => ssh.env.call('hosts.add', { id: 'by-hand', hostname: '10.9.0.1', port: 22, user: 'ops', identityFiles: [] }))).toBe(1)
   })
 })
