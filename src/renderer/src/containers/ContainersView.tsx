@@ -7,10 +7,9 @@
 import { useQueries } from '@tanstack/react-query'
 import { Container as ContainerIcon } from 'lucide-react'
 import { useState } from 'react'
-import { EmptyState } from '../areas/EmptyState'
 import { goTo, useHashQuery } from '../navigation/use-hash-path'
 import { useHosts } from '../ssh/ssh-queries'
-import { QueryState } from '../ui/QueryState'
+import { ConnectedHostsState } from '../ui/ConnectedHostsState'
 import type { Container } from './containers-queries'
 import { contractKey } from '../rpc/contract-queries'
 import { HostContainers } from './HostContainers'
@@ -50,20 +49,9 @@ export function ContainersView() {
       </div>
       <div className="fleet-body">
         <div className="fleet-main">
-          <QueryState
-            query={hosts}
-            layout="view"
-            loading="Loading hosts…"
-            failed="Hosts could not be loaded"
-            isEmpty={() => connected.length === 0}
-            empty={
-              <EmptyState icon={ContainerIcon} title="No connected hosts">
-                Connect a host in Hosts to see its Docker containers here.
-              </EmptyState>
-            }
-          >
+          <ConnectedHostsState hosts={hosts} icon={ContainerIcon} hint="Connect a host in Hosts to see its Docker containers here.">
             {() => shown.map((h) => <HostContainers key={h.id} hostId={h.id} project={filtering && project !== ALL ? project : undefined} />)}
-          </QueryState>
+          </ConnectedHostsState>
         </div>
       </div>
     </div>
