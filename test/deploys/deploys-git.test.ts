@@ -276,12 +276,13 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
     }
   })
 
-  it('rolls back to A\'s image with no rebuild', async () => {
+  it('rolls back to A\'s image with no rebuild, and checks A\'s commit out again (found in the history)', async () => {
     const { entry, names } = await deploy({ tag: `deploy_${commits.A.slice(0, 8)}`, rollback: true })
-    expect(entry).toMatchObject({ action: 'rollback', result: 'succeeded', toImage: `gitw_web:deploy_${commits.A.slice(0, 8)}` })
+    expect(entry).toMatchObject({ action: 'rollback', result: 'succeeded', toImage: `gitw_web:deploy_${commits.A.slice(0, 8)}`, git: { commit: commits.A } })
     expect(names.some((n) => n.startsWith('build:'))).toBe(false)
-    expect(names).not.toContain('pull:ok')
+    expect(names).toEqual(expect.arrayContaining(['pull:skipped', 'checkout:ok', 'health:ok', 'switch:ok']))
     expect(await served()).toBe('A')
+    expect(git(app, 'rev-parse', 'HEAD')).toBe(commits.A)
   })
 
   it('a failing pre-deploy command stops the deploy with nothing changed; a failing post-deploy command is a warning and the deploy stays', async () => {

@@ -54,6 +54,12 @@ export interface RunRequest {
   registryAuth?: string
   /** A git deploy: the commit to build (outside the lock) and check out (under it); `tag` is then `deploy_<id8 of the commit>`. */
   git?: GitPlan
+  /**
+   * The image was built from `git` before (a rollback or redeploy of a git-built `deploy_<id8>`, found in the
+   * history): no build; the commit is checked out again so the folder matches, skipped with a warning over
+   * local changes (a rollback is not held up by them).
+   */
+  gitBuiltBefore?: boolean
 }
 
 /** How long a build may run on the host. */
@@ -133,7 +139,7 @@ export class DeployRun {
     let reason: string | null
     let locked = this.req.lockHeld
     try {
-      if (this.req.git) await this.step('build', (progress) => this.build(progress))
+      if (this.req.git && !this.req.gitBuiltBefore) await this.step('build', (progress) => this.build(progress))
       else await this.step('pull', async (progress) => {
         if (await docker.image(this.toImage)) return { status: 'skipped', detail: `${this.toImage} is already on the host` }
         // A nearly full disk refuses here, before a pull that would fill it (the pull itself says so too).
@@ -328,7 +334,12 @@ export class DeployRun {
     const git = this.req.git
     if (git) {
       await this.step('checkout', async () => {
-        const r = await checkout(this.deps.exec, this.req.hostId, git)
+        const r = await checkout(this.deps.exec, this.req.hostId, git).catch((err: unknown) => {
+          if (!(this.req.gitBuiltBefore && err instanceof DropdeckError && err.code === 'BAD_REQUEST')) throw err
+          this.warnings.push(`${git.workingDir} was left as it was: ${err.message}`)
+          return null
+        })
+        if (!r) return { status: 'skipped', detail: `left ${git.workingDir} as it was: tracked files have local changes` }
         this.checkedOut = { dir: git.workingDir, before: r.before, label: r.beforeLabel }
         return { detail: `checked out ${git.commit.slice(0, 12)} (${git.ref}) in ${git.workingDir}, detached; it had ${r.beforeLabel}` }
       })

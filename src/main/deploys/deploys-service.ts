@@ -152,6 +152,10 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         await requireBuild((h, c, o) => deps.ssh.exec(h, c, o), hostId, await composeOf(hostId).catch(() => null), svc)
         git = await prepareGitDeploy((h, c, o) => deps.ssh.exec(h, c, o), hostId, svc.compose!.workingDir, gitRef)
         tag = `deploy_${git.commit.slice(0, 8)}`
+      } else if (svc.compose) {
+        // A version built from git before (a rollback to it): its commit is checked out again, no rebuild.
+        const built = (await state.history(hostId, 500).catch(() => [])).find((e) => e.serviceId === serviceId && e.git && e.toImage === `${svc.repo}:${tag}`)
+        if (built?.git) git = { ...built.git, workingDir: svc.compose.workingDir, repoDir: svc.compose.workingDir }
       }
     } catch (err) {
       runDocker.close()
@@ -186,7 +190,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
         },
         pause: tuning.pause ? (point) => tuning.pause!(deployId, point) : undefined
       },
-      { deployId, hostId, service: svc, action, tag, lockHeld: false, ...(git ? { git } : {}), ...(login ? { registryAuth: registryAuthHeader({ ...login, serveraddress: registryOf(svc.repo) }) } : {}) }
+      { deployId, hostId, service: svc, action, tag, lockHeld: false, ...(git ? { git, gitBuiltBefore: !gitRef } : {}), ...(login ? { registryAuth: registryAuthHeader({ ...login, serveraddress: registryOf(svc.repo) }) } : {}) }
     )
     // With the image already on the host there is nothing to do outside the lock: take it now, so a
     // second deploy of the same service fails right here with DEPLOY_LOCKED and the holder.
