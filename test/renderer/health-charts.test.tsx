@@ -94,6 +94,8 @@ describe('Health charts: data', () => {
     expect(ticks.length).toBeGreaterThanOrEqual(2)
     expect(ticks.length).toBeLessThanOrEqual(3)
     for (const t of ticks) expect(t % 60_000).toBe(0)
+    // 40 s between two round minutes: the latest time, not an empty axis
+    expect(timeTicks(from + 5_000, from + 45_000, 200)).toEqual([from + 45_000])
     expect(valueTicks(3.2)).toEqual([0, 2.5, 5])
     expect(valueTicks(0)).toEqual([0, 0.5, 1])
   })

@@ -72,7 +72,8 @@ export function timeTicks(from: number, to: number, plotWidth: number, spacing =
   const first = Math.ceil((from - offset) / step) * step + offset
   const ticks: number[] = []
   for (let t = first; t <= to; t += step) ticks.push(t)
-  return ticks
+  // a span shorter than a round minute still says when it is
+  return ticks.length ? ticks : [to]
 }
 
 /** A round top for a value axis (1, 2, 2.5 or 5 times a power of ten) at or above `max`, with 3 ticks. */
