@@ -3,9 +3,8 @@
  * firewall as DigitalOcean now has it: written into the list, then the list and the droplets'
  * details (which show their firewalls) are refetched.
  */
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query'
-import type { Params } from '../../../shared/contract'
-import { useApi } from '../rpc/api-context'
+import { useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { useContractMutation } from '../rpc/contract-queries'
 import { providerKeys, type Firewall } from '../rpc/provider-queries'
 
 function settle(client: QueryClient, firewall: Firewall) {
@@ -16,19 +15,11 @@ function settle(client: QueryClient, firewall: Firewall) {
 }
 
 export function useCreateFirewall() {
-  const api = useApi()
   const client = useQueryClient()
-  return useMutation({
-    mutationFn: (params: Params<'firewalls.createFromTemplate'>) => api.call('firewalls.createFromTemplate', params),
-    onSuccess: (firewall) => settle(client, firewall)
-  })
+  return useContractMutation('firewalls.createFromTemplate', { onSuccess: (firewall) => settle(client, firewall) })
 }
 
 export function useAttachFirewall() {
-  const api = useApi()
   const client = useQueryClient()
-  return useMutation({
-    mutationFn: (params: Params<'firewalls.attach'>) => api.call('firewalls.attach', params),
-    onSuccess: (firewall) => settle(client, firewall)
-  })
+  return useContractMutation('firewalls.attach', { onSuccess: (firewall) => settle(client, firewall) })
 }
