@@ -1,8 +1,11 @@
 /**
  * bench:deploy: a Dropdeck deploy against the same steps typed by hand over OpenSSH on the same bench
  * service, in the same run, alternating which goes first; a rollback to a retained version; and the gap
- * (requests refused while switching) of a service on the host network, probed every 25 ms from this machine.
- * Prints figures and ratios; asserts nothing.
+ * (requests refused while switching) of a service on the host network, probed every 25 ms from this machine;
+ * and the gap of two Compose services side by side (docker-compose v1), one on the host network
+ * (stop-then-start) and one with no host port (started beside the old container): the longest time the
+ * service had no healthy running container, sampled every 25 ms over the Engine API, plus the HTTP probe
+ * for the one with a port. Prints figures and ratios; asserts nothing.
  *
  *   npm run bench:deploy                # 3 rounds
  *   BENCH_ROUNDS=5 npm run bench:deploy
@@ -11,7 +14,7 @@
  * timeout (BENCH_STOP_SECONDS, default 10, set on the container as StopTimeout): the same for both sides.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -21,7 +24,7 @@ import type { DeployEntry } from '../../src/shared/contract/deploys'
 import { startDocker, seedImages } from '../fleet/dockerd'
 import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
 import { isPortFree } from '../fleet/net'
-import { waitFor } from '../fleet/proc'
+import { findExecutable, run as runCommand, waitFor } from '../fleet/proc'
 import { startDroplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { memoryKeychain } from '../ssh/support/ssh-env'
@@ -137,13 +140,98 @@ async function main(): Promise<void> {
     console.log(`  rollback to a retained version, to switched: median ${s(median(rollbacks))}  (${rollbacks.map(s).join(', ')})`)
     console.log(`  gap measured by the deploy (stop to healthy): median ${s(median(gaps))}`)
     console.log(`  longest run of refused probes (25 ms): median ${s(median(refused))}`)
-    console.log('  a service with no host port starts beside the old one: gap 0 by construction (see the deploys test)')
+    console.log('  a plain container with no host port starts beside the old one: gap 0 by construction (see the deploys test)')
+    if (findExecutable('docker-compose')) await composeGaps({ docker, dir, call, finished, port: port + 1 })
+    else console.log('  (docker-compose missing: no Compose figures)')
   } finally {
     await ctx.dispose()
     await services.dispose()
     await droplets.stop()
     await docker.stop()
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Two services of one Compose project, deployed in turn: `hostweb` on the host network (stop-then-start,
+ * stop_grace_period BENCH_STOP_SECONDS) and `innerweb` with no network of its own (beside the old one).
+ */
+async function composeGaps(b: {
+  docker: { socketPath: string; env: { DOCKER_HOST: string } }
+  dir: string
+  call: <T>(method: string, params: object) => Promise<T>
+  finished: (deployId: string) => Promise<{ entry: DeployEntry; switchedAt: number | null }>
+  port: number
+}): Promise<void> {
+  let port = b.port
+  while (!(await isPortFree('127.0.0.1', port))) port++
+  const projectDir = path.join(b.dir, 'benchc')
+  mkdirSync(projectDir)
+  const service = (name: string, network: string, env: string) => [
+    `  ${name}:`,
+    '    image: dropdeck/web:deploy_bbbbbbbb',
+    `    network_mode: ${network}`,
+    `    stop_grace_period: ${STOP_SECONDS}s`,
+    `    environment: [${env}]`,
+    '    healthcheck:',
+    `      test: ["CMD-SHELL", "${HEALTH.replace(/\$/g, '$$$$')}"]`,
+    '      interval: 500ms',
+    '      timeout: 2s',
+    '      retries: 2'
+  ]
+  writeFileSync(path.join(projectDir, 'docker-compose.yml'), ['version: "3.8"', 'services:', ...service('hostweb', 'host', `PORT=${port}`), ...service('innerweb', 'none', 'PORT=8080'), ''].join('\n'))
+  await runCommand('sh', ['-c', `cd '${projectDir}' && DOCKER_HOST='${b.docker.env.DOCKER_HOST}' docker-compose -p benchc up -d`], { timeoutMs: 120_000 })
+  const containersOf = (name: string) => listContainers(b.docker.socketPath, { label: ['com.docker.compose.project=benchc', `com.docker.compose.service=${name}`] })
+  for (const name of ['hostweb', 'innerweb']) await waitFor(async () => (await containersOf(name)).some((c) => healthOf(c) === 'healthy'), { timeoutMs: 60_000, intervalMs: 200, what: `${name} healthy` })
+  const rows: Record<string, { mode: string; gaps: number[]; noHealthy: number[]; refused: number[] }> = {}
+  let tag = 'deploy_aaaaaaaa'
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of ['hostweb', 'innerweb']) {
+      const probe = name === 'hostweb' ? startProbe(port) : null
+      const sampler = startHealthySampler(() => containersOf(name))
+      const { deployId } = await b.call<{ deployId: string }>('deploys.start', { hostId: HOST, serviceId: `compose:benchc/${name}`, tag })
+      const { entry } = await b.finished(deployId)
+      const noHealthy = await sampler.stop()
+      const refused = probe?.stop().longestDownMs
+      if (entry.result !== 'succeeded') throw new Error(`compose deploy of ${name} ${tag}: ${entry.result} ${entry.reason}`)
+      const svc = (await b.call<{ services: Array<{ id: string; switchMode: string }> }>('deploys.services', { hostId: HOST })).services.find((x) => x.id === `compose:benchc/${name}`)!
+      const row = (rows[name] ??= { mode: svc.switchMode, gaps: [], noHealthy: [], refused: [] })
+      if (entry.gapMs !== null) row.gaps.push(entry.gapMs)
+      row.noHealthy.push(noHealthy)
+      if (refused !== undefined) row.refused.push(refused)
+    }
+    tag = tag === 'deploy_aaaaaaaa' ? 'deploy_bbbbbbbb' : 'deploy_aaaaaaaa'
+  }
+  console.log(`  Compose services (docker-compose v1), ${ROUNDS} deploys each:`)
+  for (const [name, r] of Object.entries(rows)) {
+    const refused = r.refused.length ? `, longest run of refused probes median ${s(median(r.refused))}` : ''
+    console.log(`    ${name} (${r.mode}): gap by the deploy median ${s(median(r.gaps))}; longest time without a healthy container (Engine API, 25 ms) median ${s(median(r.noHealthy))} (${r.noHealthy.map(s).join(', ')})${refused}`)
+  }
+}
+
+/** Lists the service's containers every 25 ms; the longest time none of them was running and healthy. */
+function startHealthySampler(list: () => Promise<Array<{ State: string; Status: string }>>): { stop(): Promise<number> } {
+  let stopped = false
+  let downSince: number | null = null
+  let longest = 0
+  const loop = (async () => {
+    while (!stopped) {
+      const ok = (await list().catch(() => [])).some((c) => c.State === 'running' && /\(healthy\)/.test(c.Status))
+      const now = performance.now()
+      if (ok) {
+        if (downSince !== null) longest = Math.max(longest, now - downSince)
+        downSince = null
+      } else downSince ??= now
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  })()
+  return {
+    async stop() {
+      stopped = true
+      await loop
+      if (downSince !== null) longest = Math.max(longest, performance.now() - downSince)
+      return longest
+    }
   }
 }
 
