@@ -2,7 +2,7 @@
  * When a pooled connection is tried again, and what callers hear meanwhile: jittered exponential
  * backoff, up to a bound of failed attempts in a row, after which only the operator (Connect) retries.
  */
-import { DropdeckError, type ErrorCode } from '../../shared/errors'
+import { DropdeckError } from '../../shared/errors'
 import type { HostError } from './host-state'
 
 export interface ReconnectTuning {
@@ -26,7 +26,7 @@ export function backoffDelay(failures: number, tuning: ReconnectTuning = {}): nu
 
 /** What a caller gets while a retry is pending or after the pool gave up: the last failure, and when the next try is. */
 export function backoffError(hostId: string, r: { error?: HostError; failures: number; gaveUp: boolean; nextAt?: number }): DropdeckError {
-  const code = (r.error?.code ?? 'UPSTREAM') as ErrorCode
+  const code = r.error?.code ?? 'UPSTREAM'
   const last = r.error?.message ?? `${hostId} is not connected.`
   if (r.gaveUp) return new DropdeckError(code, last, { data: { hostId, attempt: r.failures, gaveUp: true } })
   const inS = Math.max(1, Math.round(((r.nextAt ?? Date.now()) - Date.now()) / 1000))

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { HostAddressSchema, isJumpHop, isLoginName, JUMP_HOSTS_HINT, LOGIN_NAME_HINT } from './host-address'
 import { NoParams } from './no-params'
+import { ErrorCodeSchema } from '../errors'
 
 /** A TCP port. */
 const Port = z.number().int().min(1).max(65535)
@@ -13,7 +14,8 @@ const Port = z.number().int().min(1).max(65535)
 /** A host alias as in ssh_config: no spaces, no wildcards. */
 export const HostIdSchema = z.string().min(1).max(255).regex(/^[^\s*?!,]+$/, 'an alias without spaces or wildcards')
 
-export const SshErrorInfoSchema = z.object({ code: z.string(), message: z.string() })
+/** A host's or tunnel's last failure: one of the stable error codes, and what to do. */
+export const SshErrorInfoSchema = z.object({ code: ErrorCodeSchema, message: z.string() })
 
 export const HostSourceSchema = z.enum(['ssh-config', 'droplet', 'manual'])
 export const HostStateSchema = z.enum(['idle', 'connecting', 'connected', 'reconnecting', 'error'])
