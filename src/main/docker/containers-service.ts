@@ -1,6 +1,6 @@
 /**
  * Containers over the Engine API (./engine.ts): list (inspecting each container for health, exit code
- * and start time), start/stop/restart/remove (remove confirmed by name), health results and live
+ * and start time, again only once it changed), start/stop/restart/remove (remove confirmed by name), health results and live
  * watches (./containers-watch.ts). The contract's containers.* are in ./containers-handlers.ts, with
  * details, shells, disk use and prune.
  */
@@ -11,15 +11,12 @@ import { ContainersWatches, type WatchTuning } from './containers-watch'
 import type { CallContext } from '../rpc/context'
 import type { ShellSession } from '../terminals/shell-session'
 import { EngineSessions } from './session-cache'
+import { InspectCache, type ListEntry } from './inspect-cache'
 import { DockerEngine, type EngineDeps, type EngineSession } from './engine'
 
 const ACTION_TIMEOUT_MS = 60_000
 
 type ContainerAction = z.infer<typeof ContainerActionSchema>
-
-interface ListEntry {
-  Id: string
-}
 
 /** The part of GET /containers/{id}/json that Dropdeck reads. */
 export interface InspectResult {
@@ -70,20 +67,34 @@ export function createContainersService(deps: ContainersDeps): ContainersService
   }
   // The list and every inspect go over one kept-open dial-stdio channel, reused by the next refresh:
   // each new channel costs a docker CLI process on the host, a request on an open one a round trip.
-  const listOn = async (session: EngineSession): Promise<Container[]> => {
+  // A container the list shows unchanged since its last inspect is not inspected again (./inspect-cache.ts).
+  const inspected = new InspectCache()
+  const listOn = async (hostId: string, session: EngineSession): Promise<Container[]> => {
     const entries = (await session.request('GET', '/containers/json?all=1')).json<ListEntry[]>()
+    const listedAt = performance.now()
     const out: Array<Container | undefined> = []
-    for (const entry of entries) out.push(await inspectOn(session, entry.Id))
+    for (const entry of entries) {
+      const cached = inspected.get(hostId, entry, listedAt)
+      if (cached) {
+        out.push(cached)
+        continue
+      }
+      const sentAt = performance.now()
+      const container = await inspectOn(session, entry.Id)
+      if (container) inspected.put(hostId, entry, container, sentAt)
+      out.push(container)
+    }
+    inspected.keepOnly(hostId, entries.map((e) => e.Id))
     return out.filter((c): c is Container => c !== undefined).sort((a, b) => (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') || a.name.localeCompare(b.name))
   }
   const sessions = new EngineSessions(engine)
-  const list = (hostId: string): Promise<Container[]> => sessions.use(hostId, listOn)
+  const list = (hostId: string): Promise<Container[]> => sessions.use(hostId, (session) => listOn(hostId, session))
   // A watch resyncs rarely (on connect and after a drop) and keeps its own stream open: a session
   // just for that sync, closed after.
   const listOnce = async (hostId: string): Promise<Container[]> => {
     const session = await engine.session(hostId)
     try {
-      return await listOn(session)
+      return await listOn(hostId, session)
     } finally {
       session.close()
     }
@@ -112,6 +123,7 @@ export function createContainersService(deps: ContainersDeps): ContainersService
     dispose: () => {
       watches.dispose()
       sessions.closeAll()
+      inspected.clear()
     }
   }
 }
