@@ -60,6 +60,12 @@ BEGIN {
     }
     exit 0
   }
+  if (verb == "list-units" || verb == "list-unit-files") {
+    file = fixtures "/" verb ".txt"
+    while ((getline l < file) > 0) print l
+    close(file)
+    exit 0
+  }
   printf "fake systemctl: '%s' has no capture\n", verb > "/dev/stderr"
   exit 1
 }

@@ -8,7 +8,6 @@ import path from 'node:path'
 import { createServices, type Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import { routerCalls } from '../support/router-calls'
-import { DEFAULT_PICKED_UNITS } from '../../src/shared/contract/units'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { findExecutable } from '../fleet/proc'
@@ -46,10 +45,51 @@ describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('starts from the default pick (seed 000), which this host does not have', async () => {
-    expect((await call('units.picked', { hostId: 'units-droplet' })).units).toEqual([...DEFAULT_PICKED_UNITS])
-    const units = await call('units.list', { hostId: 'units-droplet' })
-    expect(units.map((u) => [u.name, u.exists, u.loadState])).toEqual(DEFAULT_PICKED_UNITS.map((n) => [n, false, 'not-found']))
+  it('starts with no units picked (no fixed list of names the host may lack), so units.list runs nothing', async () => {
+    const before = fake.calls().length
+    expect((await call('units.picked', { hostId: 'units-droplet' })).units).toEqual([])
+    expect(await call('units.list', { hostId: 'units-droplet' })).toEqual([])
+    expect(fake.calls().length).toBe(before)
+  })
+
+  it('lists the service units the host has from one exec: loaded ones with their state, and unit files installed but not loaded', async () => {
+    const exec = services.ssh.exec
+    const commands: string[] = []
+    services.ssh.exec = (hostId, command, options) => {
+      commands.push(command)
+      return exec(hostId, command, options)
+    }
+    try {
+      const before = fake.calls().length
+      const units = await call('units.available', { hostId: 'units-droplet' })
+      expect(commands).toHaveLength(1)
+      expect(fake.calls().slice(before).map((c) => c.argv)).toEqual([
+        ['list-units', '--type=service', '--all', '--no-legend', '--plain', '--no-pager'],
+        ['list-unit-files', '--type=service', '--no-legend', '--no-pager']
+      ])
+      // not-found references, templates, static and alias files are left out; sorted by id
+      expect(units).toEqual([
+        { id: 'apache-htcacheclean.service', description: '', loadState: 'not-loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' },
+        { id: 'apache2.service', description: 'The Apache HTTP Server', loadState: 'loaded', activeState: 'active', subState: 'running', unitFileState: 'enabled' },
+        { id: 'backup-nightly.service', description: '', loadState: 'not-loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'enabled' },
+        { id: 'cron.service', description: 'Command Scheduler', loadState: 'loaded', activeState: 'active', subState: 'running', unitFileState: 'enabled' },
+        { id: 'e2i-worker.service', description: 'e2i queue worker', loadState: 'loaded', activeState: 'failed', subState: 'failed', unitFileState: 'enabled' },
+        { id: 'getty@tty1.service', description: 'Getty on tty1', loadState: 'loaded', activeState: 'active', subState: 'running', unitFileState: null },
+        { id: 'systemd-tmpfiles-clean.service', description: 'Cleanup of Temporary Directories', loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'static' },
+        { id: 'tuned.service', description: 'Dynamic System Tuning Daemon', loadState: 'loaded', activeState: 'active', subState: 'running', unitFileState: 'enabled' }
+      ])
+    } finally {
+      services.ssh.exec = exec
+    }
+  })
+
+  it('answers units.available on a host without systemd with the same error as units.list', async () => {
+    await call('units.pick', { hostId: 'plain-droplet', units: ['nginx'] })
+    const available = await failure('units.available', { hostId: 'plain-droplet' })
+    const list = await failure('units.list', { hostId: 'plain-droplet' })
+    expect(available.code).toBe('UPSTREAM')
+    expect(available.message).toMatch(/^systemd is not running on plain-droplet \(System has not been booted with systemd/)
+    expect([available.code, available.message]).toEqual([list.code, list.message])
   })
 
   it('stores a pick on disk and lists those units from one systemctl show, read-only and without sudo', async () => {
@@ -138,6 +178,7 @@ describe.skipIf(!ready)('systemd units over SSH (real sshd and sudo)', () => {
   })
 
   it('says systemd is not running on a host whose systemctl cannot reach it', async () => {
+    await call('units.pick', { hostId: 'plain-droplet', units: ['nginx'] }) // nothing picked runs nothing
     const err = await failure('units.list', { hostId: 'plain-droplet' })
     expect(err.code).toBe('UPSTREAM')
     expect(err.message).toMatch(/^systemd is not running on plain-droplet \(System has not been booted with systemd/)

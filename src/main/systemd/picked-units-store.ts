@@ -1,11 +1,11 @@
 /**
  * Which units matter, per host: picked-units.json in the data folder (a HostListsFile: checked on
- * read, written atomically one change at a time). A host nobody has picked for gets the default pick
- * (seed 000).
+ * read, written atomically one change at a time). A host nobody has picked for has no units picked:
+ * a fixed list (seed 000's e2i units) would show units most hosts lack as "not found" on every card;
+ * the pick form offers the units the host has instead (units.available).
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import { DEFAULT_PICKED_UNITS } from '../../shared/contract/units'
 import { HostListsFile } from '../storage/host-lists-file'
 
 export class PickedUnitsStore {
@@ -16,7 +16,7 @@ export class PickedUnitsStore {
       file: join(dataDir, 'picked-units.json'),
       entry: z.string(),
       kind: 'picked-units',
-      startsFrom: 'the default pick',
+      startsFrom: 'no units picked',
       log,
       logPrefix: 'units'
     })
@@ -27,7 +27,7 @@ export class PickedUnitsStore {
   }
 
   async get(hostId: string): Promise<string[]> {
-    return (await this.store.get(hostId)) ?? [...DEFAULT_PICKED_UNITS]
+    return (await this.store.get(hostId)) ?? []
   }
 
   set(hostId: string, units: readonly string[]): Promise<string[]> {

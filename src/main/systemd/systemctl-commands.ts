@@ -5,6 +5,7 @@
 import type { UnitAction } from '../../shared/contract/units'
 import { DropdeckError } from '../../shared/errors'
 import { SHOW_PROPERTIES } from './systemctl-show'
+import { LIST_SEPARATOR } from './systemctl-list'
 
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`
@@ -16,6 +17,17 @@ export function shellQuote(s: string): string {
  */
 export function showCommand(units: readonly string[]): string {
   return `TZ=UTC LC_ALL=C systemctl show --no-pager --property=${SHOW_PROPERTIES.join(',')} -- ${units.map(shellQuote).join(' ')}`
+}
+
+/**
+ * The host's service units in one exec, read-only: the loaded ones (with --all, inactive and failed
+ * too), then the installed unit files, which also name units systemd has not loaded. `&&`: where
+ * systemd is not running list-units fails (list-unit-files would still read the disk), and that
+ * failure is what the operator must hear.
+ */
+export function listCommand(): string {
+  const env = 'LC_ALL=C SYSTEMD_COLORS=0'
+  return `${env} systemctl list-units --type=service --all --no-legend --plain --no-pager && echo ${LIST_SEPARATOR} && ${env} systemctl list-unit-files --type=service --no-legend --no-pager`
 }
 
 /**
@@ -37,8 +49,8 @@ export interface ExecResult {
 
 const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus|System has not been booted/i
 
-/** Turns a failed `systemctl show` into an error the operator can act on. */
-export function showFailure(hostId: string, r: ExecResult): DropdeckError {
+/** Turns a failed `systemctl show` (or list-units, `what`) into an error the operator can act on. */
+export function showFailure(hostId: string, r: ExecResult, what = 'systemctl show'): DropdeckError {
   const said = firstLines(r.stderr || r.stdout)
   if (r.code === 127 || /systemctl: (command )?not found/.test(r.stderr)) {
     return new DropdeckError('UPSTREAM', `${hostId} has no systemctl: this host does not run systemd, so it has no units to show.`)
@@ -46,7 +58,7 @@ export function showFailure(hostId: string, r: ExecResult): DropdeckError {
   if (NO_SYSTEMD.test(r.stderr)) {
     return new DropdeckError('UPSTREAM', `systemd is not running on ${hostId} (${said}); units can only be read on a host booted with systemd.`)
   }
-  return new DropdeckError('UPSTREAM', `systemctl show failed on ${hostId} (exit ${r.code ?? 'signal'}): ${said}`, { retryable: true })
+  return new DropdeckError('UPSTREAM', `${what} failed on ${hostId} (exit ${r.code ?? 'signal'}): ${said}`, { retryable: true })
 }
 
 /** Turns a failed `sudo -n systemctl ACTION UNIT` into an error that says what to do. */

@@ -12,6 +12,7 @@ export function createUnitsCapability(deps: OpsDeps): Capability & UnitsService 
     name: 'units',
     handlers: {
       'units.list': ({ hostId }) => units.list(hostId),
+      'units.available': ({ hostId }) => units.available(hostId),
       'units.picked': async ({ hostId }) => ({ units: await units.picked.get(hostId) }),
       'units.pick': async ({ hostId, units: names }) => {
         await deps.ssh.hosts.get(hostId) // NOT_FOUND for a host that does not exist, before anything is stored

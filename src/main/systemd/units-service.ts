@@ -1,12 +1,13 @@
 /**
- * The systemd units of a host: the picked units per host, their state from one `systemctl show` per
+ * The systemd units of a host: the service units it has, the picked units per host, their state from one `systemctl show` per
  * refresh, and start/stop/restart/reload through `sudo -n`. The contract's units.* are in ./units-handlers.ts.
  */
-import type { Unit, UnitAction } from '../../shared/contract/units'
+import type { AvailableUnit, Unit, UnitAction } from '../../shared/contract/units'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
 import { execBatchFor } from '../ssh/exec-batch'
-import { actionCommand, actionFailure, showCommand, showFailure } from './systemctl-commands'
+import { actionCommand, actionFailure, listCommand, showCommand, showFailure } from './systemctl-commands'
+import { parseAvailableUnits } from './systemctl-list'
 import { parseUnits } from './systemctl-show'
 import { PickedUnitsStore } from './picked-units-store'
 
@@ -17,6 +18,8 @@ const ACTION_TIMEOUT_MS = 120_000
 export interface UnitsService {
   /** The picked units' state; exposed for the benchmark and other services. */
   list(hostId: string): Promise<Unit[]>
+  /** The service units the host has (loaded, or installed and not loaded), by id. */
+  available(hostId: string): Promise<AvailableUnit[]>
   /** The units picked for a host, and setting them. */
   picked: PickedUnitsStore
   /** Acts on a unit and returns its state after. NOT_FOUND for a unit systemd does not know. */
@@ -54,5 +57,11 @@ export function createUnitsService(deps: OpsDeps): UnitsService {
 
   const list = async (hostId: string) => show(hostId, await picked.get(hostId))
 
-  return { list, picked, act }
+  async function available(hostId: string): Promise<AvailableUnit[]> {
+    const r = await batch.run(hostId, listCommand(), { timeoutMs: SHOW_TIMEOUT_MS })
+    if (r.code !== 0) throw showFailure(hostId, r, 'systemctl list-units')
+    return parseAvailableUnits(r.stdout)
+  }
+
+  return { list, available, picked, act }
 }

@@ -41,13 +41,34 @@ export const UnitSchema = z.object({
 })
 export type Unit = z.infer<typeof UnitSchema>
 
-/** The units picked by default (seed 000: the units that matter on an e2i droplet). */
-export const DEFAULT_PICKED_UNITS = ['e2i-api', 'e2i-bentoml', 'nginx', 'docker', 'fail2ban'] as const
+/**
+ * A service unit the host has (units.available): loaded now (`systemctl list-units --all`), or an
+ * installed unit file systemd has not loaded (enabled or disabled, not running).
+ */
+export const AvailableUnitSchema = z.object({
+  /** systemd's id, e.g. `nginx.service`; what a pick may name. */
+  id: z.string(),
+  description: z.string(),
+  /** loaded, masked, error, bad-setting; `not-loaded` for a unit file systemd has not loaded. */
+  loadState: z.string(),
+  /** active, reloading, inactive, failed, activating, deactivating. */
+  activeState: z.string(),
+  /** running, exited, dead, failed, auto-restart, ... */
+  subState: z.string(),
+  /** The unit file's state (enabled, disabled, static, ...); null when systemd listed no unit file. */
+  unitFileState: z.string().nullable()
+})
+export type AvailableUnit = z.infer<typeof AvailableUnitSchema>
+
+/** At most this many units from units.available (a droplet has one to three hundred). */
+export const MAX_AVAILABLE_UNITS = 2000
 
 export const unitsMethods = {
   /** The host's picked units with their state, in the picked order. */
   'units.list': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.array(UnitSchema) },
-  /** The picked unit names for a host (the default pick until the operator changes it). */
+  /** The service units the host has, with their state, by id (see AvailableUnitSchema). */
+  'units.available': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.array(AvailableUnitSchema).max(MAX_AVAILABLE_UNITS) },
+  /** The picked unit names for a host (none until the operator picks some). */
   'units.picked': { params: z.object({ hostId: HostIdSchema }).strict(), result: z.object({ units: z.array(z.string()) }) },
   /** Replaces the host's picked units (duplicates dropped, order kept). */
   'units.pick': {
