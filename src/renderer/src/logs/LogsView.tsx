@@ -60,13 +60,27 @@ export function LogsView() {
   const rows = follow ? followRows(count, viewport) : virtualizer.getVirtualItems()
 
   // Stay on the newest line after every change: a write only (the browser clamps it), never a read of
-  // scrollHeight after React wrote the rows, which would force a layout of its own.
+  // scrollHeight after React wrote the rows, which would force a layout of its own. The write forces a
+  // layout too, there and then, inside the task that took the lines in: skipped when it would not move
+  // anything (the same list height and viewport as last time, as once the list is full at its capacity
+  // and new lines only replace old ones); the frame's own layout then does that work.
+  const lastFollow = useRef<{ el: HTMLDivElement | null; top: number; viewport: number }>({ el: null, top: -1, viewport: -1 })
   useLayoutEffect(() => {
     const el = scroller.current
-    if (follow && el) el.scrollTop = count * ROW_HEIGHT
-  }, [follow, version, count])
+    const last = lastFollow.current
+    if (!follow || !el) {
+      last.el = null
+      return
+    }
+    const top = count * ROW_HEIGHT
+    if (last.el === el && last.top === top && last.viewport === viewport) return
+    lastFollow.current = { el, top, viewport }
+    el.scrollTop = top
+  }, [follow, version, count, viewport])
 
   const onScroll = () => {
+    // Whoever moved it (the operator, or a write of ours that moved it), the next update writes again.
+    lastFollow.current.el = null
     const el = scroller.current
     if (!el || !follow) return
     const atBottom = count * ROW_HEIGHT - el.scrollTop - el.clientHeight < ROW_HEIGHT
