@@ -110,7 +110,16 @@ describe.skipIf(!ready)('stream events go to their owner only (real host, sshd, 
     dir = mkdtempSync('/tmp/ddo-') // short: unix socket paths are limited
     bench = await startLogBench(dir, '127.0.57.2')
     const files = writeSshClientFiles(dir, bench.droplets.droplets)
-    services = createServices({ dataDir: path.join(dir, 'data'), version: '0.0.0-test', keychain: memoryKeychain(), env: { DROPDECK_SSH_CONFIG: files.sshConfigPath, SHELL: '/bin/bash' }, log: () => undefined })
+    services = createServices({
+      dataDir: path.join(dir, 'data'),
+      version: '0.0.0-test',
+      keychain: memoryKeychain(),
+      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath, SHELL: '/bin/bash' },
+      log: () => undefined,
+      // The container sampler keeps an Engine channel of its own open on a connected host; this test counts
+      // the channels of A's streams on the host, so the sampler's first round is put beyond the test.
+      metricsHistoryTuning: { containerSampleMs: 60 * 60_000 }
+    })
     host = await startHost({ services, rendererDir: path.join(repoRoot, 'out/renderer'), port: 0 })
     await bench.container('owner-a-logs', 'i=0; while true; do i=$((i+1)); echo "a line $i"; sleep 0.05; done')
   }, 180_000)
