@@ -63,6 +63,13 @@ describe.skipIf(!ready)('remote commands for a user whose login shell is fish', 
     expect(r).toEqual({ stdout: `123 ${user.name}\n`, stderr: 'oops\n', code: 3 })
   })
 
+  it('sends one-shot scripts over stdin whole: a command reading stdin gets EOF, not the rest of the script', async () => {
+    // The script travels as `sh -s`'s input (no subshell, no base64 on the host); were it read line by line, cat would print the echo.
+    const r = await env.ssh.exec(HOST, 'n=$(cat | wc -c)\necho "read $n bytes"\necho after')
+    expect(r).toEqual({ stdout: 'read 0 bytes\nafter\n', stderr: '', code: 0 })
+    expect(await env.ssh.exec(HOST, '# only a comment')).toEqual({ stdout: '', stderr: '', code: 0 })
+  })
+
   it('keeps hostile quoted paths inert in one-shot commands', async () => {
     for (const name of hostileNames) {
       const r = await env.ssh.exec(HOST, `cat -- ${shellQuote(path.join(files, name))}`)

@@ -1,7 +1,7 @@
 /** One command on an SSH connection, its output collected: what facts, units and the checks run. */
 import type { Client } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
-import { posixCommand } from './remote-command'
+import { posixStdinCommand } from './remote-command'
 
 export interface ExecResult {
   stdout: string
@@ -11,8 +11,11 @@ export interface ExecResult {
 
 export function execOn(client: Client, hostId: string, command: string, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    client.exec(posixCommand(command), (err, stream) => {
+    // These commands read no stdin: the script goes over it (see posixStdinCommand).
+    const { command: line, input } = posixStdinCommand(command)
+    client.exec(line, (err, stream) => {
       if (err) return reject(new DropdeckError('UPSTREAM', `${hostId} refused to run the command: ${err.message}.`, { retryable: true }))
+      stream.end(input)
       const out: Buffer[] = []
       const errs: Buffer[] = []
       let code: number | null = null
