@@ -36,6 +36,8 @@ export const readOptions: Partial<Record<MethodName, ReadOptions>> = {
   'secrets.keychain': { staleTime: 5 * 60_000 },
   'terminals.commands.list': { staleTime: 60_000 },
   'containers.list': { staleTime: 10_000 },
+  // the host's service units, offered by the pick form: read when it opens, a failure (no systemd) shown at once
+  'units.available': { staleTime: 60_000, retry: false },
   'containers.df': { staleTime: 30_000 },
   // Live CPU and memory: one Engine API reading every few seconds while shown.
   'containers.stats': { refetchInterval: 5000 },

@@ -24,10 +24,20 @@ interface ChipInputProps {
   mono?: boolean
   /** Add what is typed when the field loses focus (for forms submitted as a whole). */
   addOnBlur?: boolean
+  /** The typed text, when the parent needs it (to filter its own list of offers) and to clear it. */
+  draft?: string
+  onDraftChange?: (draft: string) => void
+  /** A faint note after a chip's value (e.g. "not on this host"); none when it returns undefined. */
+  chipNote?: (value: string) => string | undefined
 }
 
-export function ChipInput({ id, values, onChange, noun, placeholder, suggestions, normalize, disabled, error, describedBy, mono = true, addOnBlur = false }: ChipInputProps) {
-  const [draft, setDraft] = useState('')
+export function ChipInput({ id, values, onChange, noun, placeholder, suggestions, normalize, disabled, error, describedBy, mono = true, addOnBlur = false, draft: givenDraft, onDraftChange, chipNote }: ChipInputProps) {
+  const [ownDraft, setOwnDraft] = useState('')
+  const draft = givenDraft ?? ownDraft
+  const setDraft = (next: string) => {
+    setOwnDraft(next)
+    onDraftChange?.(next)
+  }
   const [localError, setLocalError] = useState<string>()
   const listId = useId()
   const shownError = localError ?? error
@@ -63,14 +73,18 @@ export function ChipInput({ id, values, onChange, noun, placeholder, suggestions
     <div className="chip-input">
       {values.length > 0 && (
         <ul className="chips chips-wrap chip-input-list" aria-label={`${noun[0].toUpperCase()}${noun.slice(1)}s`}>
-          {values.map((value) => (
-            <li key={value} className={`chip chip-removable${mono ? ' mono-chip' : ''}`}>
-              {value}
-              <button type="button" className="chip-remove" aria-label={`Remove ${noun} ${value}`} disabled={disabled} onClick={() => onChange(values.filter((v) => v !== value))}>
-                <X size={11} aria-hidden="true" />
-              </button>
-            </li>
-          ))}
+          {values.map((value) => {
+            const note = chipNote?.(value)
+            return (
+              <li key={value} className={`chip chip-removable${mono ? ' mono-chip' : ''}`}>
+                {value}
+                {note && <span className="chip-note">{note}</span>}
+                <button type="button" className="chip-remove" aria-label={`Remove ${noun} ${value}`} disabled={disabled} onClick={() => onChange(values.filter((v) => v !== value))}>
+                  <X size={11} aria-hidden="true" />
+                </button>
+              </li>
+            )
+          })}
         </ul>
       )}
       <div className="chip-input-add">
