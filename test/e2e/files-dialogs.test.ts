@@ -47,6 +47,8 @@ async function atRemote(): Promise<void> {
   await page.goto(`${app.running.host.url.split('#')[0]}#/files`)
   await page.reload()
   await page.getByRole('heading', { name: 'Files', level: 2 }).waitFor()
+  // A path typed before the host list has loaded belongs to no host yet: wait for the view's host first.
+  await page.waitForFunction(() => Boolean(document.querySelector<HTMLSelectElement>('select[aria-label="Host"]')?.value))
   await goTo(join(root, 'remote'))
   await page.locator('[data-entry="notes.txt"]').waitFor()
 }

@@ -6,7 +6,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Pencil, Play, RefreshCw, RotateCw, Square } from 'lucide-react'
 import { useState } from 'react'
 import type { UnitAction } from '../../../shared/contract/units'
-import { useApi } from '../rpc/api-context'
+import { useContractCall } from '../rpc/contract-queries'
 import { ConfirmDialog } from '../ui/ConfirmDialog'
 import { ErrorNotice } from '../ui/ErrorNotice'
 import { formatDateTime } from '../fleet/format'
@@ -23,8 +23,8 @@ function chip(u: Unit): { label: string; tone: string } {
 }
 
 export function UnitsPanel({ hostId }: { hostId: string }) {
-  const api = useApi()
   const client = useQueryClient()
+  const unitAction = useContractCall('units.action')
   const units = useUnits(hostId)
   const [busy, setBusy] = useState<string | null>(null)
   const [failure, setFailure] = useState<{ title: string; error: unknown } | null>(null)
@@ -34,8 +34,7 @@ export function UnitsPanel({ hostId }: { hostId: string }) {
   const act = (u: Unit, action: UnitAction) => {
     setBusy(u.name)
     setFailure(null)
-    api
-      .call('units.action', { hostId, unit: u.name, action })
+    unitAction({ hostId, unit: u.name, action })
       .then(
         (after) => client.setQueryData<Unit[]>(healthKeys.units(hostId), (old) => old?.map((x) => (x.name === after.name ? after : x))),
         (error: unknown) => setFailure({ title: `${u.name} did not ${action}`, error })

@@ -51,6 +51,6 @@ export function useRefreshHealth() {
       client.invalidateQueries({ queryKey: healthKeys.all }),
       // the area's contract caches (not DigitalOcean's history: its refreshes are rationed)
       ...(['metrics.host', 'checks.list', 'alerts.list', 'units.picked'] as const).map((method) => client.invalidateQueries({ queryKey: [method] })),
-      client.invalidateQueries({ queryKey: ['containers'] })
+      client.invalidateQueries({ queryKey: ['containers.list'] })
     ])
 }
