@@ -91,14 +91,17 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
   }
 
   /** Starts a deploy (or rollback) and waits for it to finish, collecting its step events. */
-  async function deploy(params: { gitRef: string } | { tag: string; rollback?: boolean }): Promise<{ entry: DeployEntry; steps: DeployStep[]; names: string[] }> {
+  async function deploy(params: { gitRef: string } | { tag: string; rollback?: boolean }, onStep?: (step: DeployStep, deployId: string) => void): Promise<{ entry: DeployEntry; steps: DeployStep[]; names: string[] }> {
     const steps: DeployStep[] = []
     let id = ''
     const early: Array<{ id: string; step?: DeployStep; phase?: string; entry?: DeployEntry | null }> = []
     let resolveEntry!: (e: DeployEntry) => void
     const done = new Promise<DeployEntry>((r) => (resolveEntry = r))
     const handle = (p: { id: string; step?: DeployStep; phase?: string; entry?: DeployEntry | null }) => {
-      if (p.step) steps.push(p.step)
+      if (p.step) {
+        steps.push(p.step)
+        onStep?.(p.step, p.id)
+      }
       if (p.phase === 'finished' && p.entry) resolveEntry(p.entry)
     }
     const off = services.bus.subscribe((event, payload, to?: string) => {
@@ -305,6 +308,24 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
     expect(kept.names).toEqual(expect.arrayContaining(['switch:ok', 'post-deploy:failed', 'release:ok']))
     expect(await served()).toBe('B')
     expect(git(app, 'rev-parse', 'HEAD')).toBe(commits.B)
+  })
+
+  it('a cancel while the pre-deploy command runs stops it on the host, with nothing changed', async () => {
+    await call('deploys.configure', { hostId: HOST, serviceId: WEB, settings: { preDeploy: 'echo started; sleep 43.5; echo never', postDeploy: null, commandTimeoutMs: 60_000 } })
+    const before = (await webContainers()).map((c) => c.Id)
+    let asked = false
+    const { entry, names } = await deploy({ gitRef: commits.A }, (step, deployId) => {
+      if (asked || step.step !== 'pre-deploy' || !step.output?.lines.includes('started')) return
+      asked = true
+      void call('deploys.cancel', { deployId })
+    })
+    expect(entry).toMatchObject({ result: 'cancelled', reason: 'cancelled by the operator before the switch' })
+    expect(names).toContain('pre-deploy:failed')
+    expect(names).not.toContain('start:ok')
+    await waitFor(async () => (await run('sh', ['-c', "pgrep -f 'sleep 4[3][.]5' || true"])).trim() === '', { timeoutMs: 10_000, what: 'the pre-deploy command stopped on the host' })
+    expect((await webContainers()).map((c) => c.Id)).toEqual(before)
+    expect(git(app, 'rev-parse', 'HEAD')).toBe(commits.B)
+    expect(await lockDirs()).toEqual([])
   })
 
   it('a command that outlives its time limit is stopped on the host', async () => {

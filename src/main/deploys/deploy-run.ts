@@ -561,7 +561,8 @@ export class DeployRun {
     }
     const script = [dir ? `cd ${sq(dir)} || exit 125` : 'cd', ...Object.entries(env).map(([k, v]) => `export ${k}=${sq(v)}`), command].join('\n')
     progress(`running the ${name} command`)
-    return runStreamed(await this.deps.client(), script, { timeoutMs: this.deps.settings.commandTimeoutMs, onOutput: (o) => progress(`running the ${name} command: ${o.total} lines`, undefined, o) })
+    // A pre-deploy command can be cancelled (nothing changed yet); a post-deploy one runs past the switch, where a cancel is refused.
+    return runStreamed(await this.deps.client(), script, { timeoutMs: this.deps.settings.commandTimeoutMs, signal: this.controller.signal, onOutput: (o) => progress(`running the ${name} command: ${o.total} lines`, undefined, o) })
   }
 
   /** A failing pre-deploy command stops the deploy before anything changed. */
@@ -571,6 +572,8 @@ export class DeployRun {
     await this.step('pre-deploy', async (progress) => {
       const out = await this.hook('pre-deploy', command, progress)
       const output = { lines: out.lines, total: out.total }
+      // No exit status, not stopped by us: the connection was cut (the run then waits for the host and releases the lock).
+      if (out.code === null && !out.timedOut && !this.controller.signal.aborted) throw new DropdeckError('UPSTREAM', `The connection to ${this.req.hostId} was cut while the pre-deploy command ran.`)
       if (out.code !== 0) {
         const why = out.timedOut ? `did not finish within ${Math.round(this.deps.settings.commandTimeoutMs / 1000)} s` : out.code === 125 ? `could not enter ${this.req.service.compose?.workingDir}` : `exited with ${out.code ?? 'no code'}${out.lines.length ? `: ${out.lines.at(-1)}` : ''}`
         throw withOutput(new DropdeckError('UPSTREAM', `The pre-deploy command ${why}. The deploy stopped before anything changed.`), output)
@@ -643,6 +646,8 @@ export function lockedError(serviceId: string, holder: LockInfo | null): Dropdec
 /** The SSH connection or the docker channel went away (not an answer from docker). */
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false
+  // A command's own failure (a build, a pre-deploy command) quotes its output, which may say "connection refused".
+  if ('stepOutput' in err) return false
   if (err instanceof DropdeckError) {
     if (err.code === 'TIMEOUT' && /cancelled/i.test(err.message)) return false
     return (err.code === 'UPSTREAM' || err.code === 'TIMEOUT') && /channel|did not answer|no response|disconnected|connection|not connected|closed|socket|ECONN|session/i.test(err.message)

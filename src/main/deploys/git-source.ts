@@ -147,6 +147,8 @@ export function buildScript(o: { cli: ComposeCli; project: string; service: stri
     `W=${sq(worktree)}; R=${sq(plan.repoDir)}`,
     'rm -rf "$W"; git -C "$R" worktree prune',
     `trap 'git -C "$R" worktree remove --force "$W" >/dev/null 2>&1 || true; rm -rf "$W"; git -C "$R" worktree prune || true' EXIT`,
+    // Stopped (a cancel, the time limit): exit, so the EXIT trap removes the worktree.
+    "trap 'exit 143' TERM INT HUP",
     `git -C "$R" worktree add --detach --quiet "$W" ${sq(plan.commit)}`,
     `echo "building ${plan.commit.slice(0, 12)} in $W"`,
     `cd ${sq(dir)}`,

@@ -2,7 +2,9 @@
  * A command on the host whose output is shown while it runs (a build, a pre/post-deploy command): run
  * over its own SSH channel, its output (stdout and stderr merged) kept as the last lines plus a count,
  * so a long build log streams into its deploy step without flooding the window. The time limit is
- * enforced on the host (`timeout`), so a command that outlives it is stopped there, not just abandoned.
+ * enforced on the host (`timeout`, which signals the command's whole process group), and the command
+ * runs under the logs' stdin watchdog: a cancel (EOF on the channel) or a dropped connection stops it
+ * on the host too, instead of leaving it running there.
  */
 import type { Client } from 'ssh2'
 import { DropdeckError } from '../../shared/errors'
@@ -20,10 +22,18 @@ export interface CommandOutput {
   timedOut: boolean
 }
 
-/** Wraps `script` so the host stops it after `seconds` (exit 124), where coreutils' or busybox's `timeout` exists. */
-export function withTimeLimit(script: string, seconds: number): string {
+/**
+ * `script` with stdout and stderr merged, stopped by the host after `seconds` (exit 124) where `timeout`
+ * exists, and stopped when the channel's stdin closes (the logs' watchdog pattern, ../logs/exec-follow.ts):
+ * `timeout` is the background job the watchdog kills, and it passes the signal to its whole process group.
+ */
+export function hostCommand(script: string, seconds: number): string {
   const quoted = `'${script.replace(/'/g, `'\\''`)}'`
-  return `if command -v timeout >/dev/null 2>&1; then timeout -k 5 ${Math.max(1, Math.ceil(seconds))} sh -c ${quoted}; else sh -c ${quoted}; fi`
+  return [
+    'exec 2>&1',
+    `if command -v timeout >/dev/null 2>&1; then T="timeout -k 5 ${Math.max(1, Math.ceil(seconds))}"; else T=; fi`,
+    `exec 3<&0; $T sh -c ${quoted} <&- & p=$!; { cat >/dev/null; kill $p; } <&3 >/dev/null 2>&1 & wait $p`
+  ].join('\n')
 }
 
 /**
@@ -37,7 +47,7 @@ export function runStreamed(
   options: { timeoutMs: number; signal?: AbortSignal; onOutput?: (out: { lines: string[]; total: number }) => void }
 ): Promise<CommandOutput> {
   return new Promise((resolve, reject) => {
-    client.exec(posixCommand(`${withTimeLimit(script, options.timeoutMs / 1000)} 2>&1`), (err, stream) => {
+    client.exec(posixCommand(hostCommand(script, options.timeoutMs / 1000)), (err, stream) => {
       if (err) return reject(new DropdeckError('UPSTREAM', `The host refused to run the command: ${err.message}.`, { retryable: true }))
       const lines: string[] = []
       let total = 0
@@ -67,7 +77,8 @@ export function runStreamed(
         timedOut = true
         stream.close()
       }, options.timeoutMs + 10_000)
-      const onAbort = () => stream.close()
+      // EOF on stdin: the watchdog stops the command, then the channel closes by itself.
+      const onAbort = () => stream.end()
       options.signal?.addEventListener('abort', onAbort, { once: true })
       stream.on('data', (c: Buffer) => take(c.toString('utf8')))
       stream.stderr.on('data', (c: Buffer) => take(c.toString('utf8')))
