@@ -99,7 +99,7 @@ export function PickUnitsForm({ hostId, onDone }: { hostId: string; onDone: () =
         />
       )}
       {available.isPending ? (
-        <p className="fleet-loading small" role="status">Reading the units on {hostId}…</p>
+        <p className="faint small" role="status">Reading the units on {hostId}…</p>
       ) : noSystemd ? (
         <p className="faint small">{hostId} does not run systemd: no units to offer.</p>
       ) : available.isError ? (
