@@ -9,6 +9,7 @@
 import type { ContainerMetricPoint } from '../../shared/contract/metrics'
 import type { EngineSession } from '../docker/engine'
 import type { ContainerMetricsStore } from './container-metrics-store'
+import { PeriodicTask } from './periodic-task'
 
 export const CONTAINER_SAMPLE_MS = 15_000
 /** The most containers sampled per host a round (the busiest hosts run dozens; a round must stay short). */
@@ -55,50 +56,46 @@ export function memoryUsed(s: OneShot): number {
 }
 
 export class ContainerSampler {
-  private timer: NodeJS.Timeout | undefined
   private readonly last = new Map<string, Map<string, Counters>>()
   /** Hosts whose last rounds failed (no docker, a daemon down): skipped until `until`, the wait doubling to 10 minutes. */
   private readonly failing = new Map<string, { until: number; failures: number }>()
-  private busy = false
+  private readonly task = new PeriodicTask(() => this.round(), () => this.deps.intervalMs ?? CONTAINER_SAMPLE_MS)
 
   constructor(private readonly deps: ContainerSamplerDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? CONTAINER_SAMPLE_MS)
-    this.timer.unref?.()
+    this.task.start()
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    this.task.stop()
   }
 
   /** One round over the connected hosts; a round still running when the next is due is skipped. */
-  async tick(): Promise<void> {
-    if (this.busy) return
-    this.busy = true
-    try {
-      const hosts = this.deps.connected()
-      for (const id of this.last.keys()) if (!hosts.includes(id)) this.last.delete(id)
-      for (const id of this.failing.keys()) if (!hosts.includes(id)) this.failing.delete(id)
-      const now = Date.now()
-      const due = hosts.filter((id) => (this.failing.get(id)?.until ?? 0) <= now)
-      await Promise.all(
-        due.map((id) =>
-          this.sample(id).then(
-            () => this.failing.delete(id),
-            (err: Error) => {
-              // a host without docker fails every round: say so once per wait, not every 15 s
-              const failures = (this.failing.get(id)?.failures ?? 0) + 1
-              const waitMs = Math.min(10 * 60_000, (this.deps.intervalMs ?? CONTAINER_SAMPLE_MS) * 2 ** failures)
-              this.failing.set(id, { until: Date.now() + waitMs, failures })
-              this.deps.log(`metrics: ${id} containers: ${err.message} (next try in ${Math.round(waitMs / 1000)} s)`)
-            }
-          )
+  tick(): Promise<void> {
+    return this.task.run()
+  }
+
+  private async round(): Promise<void> {
+    const hosts = this.deps.connected()
+    for (const id of this.last.keys()) if (!hosts.includes(id)) this.last.delete(id)
+    for (const id of this.failing.keys()) if (!hosts.includes(id)) this.failing.delete(id)
+    const now = Date.now()
+    const due = hosts.filter((id) => (this.failing.get(id)?.until ?? 0) <= now)
+    await Promise.all(
+      due.map((id) =>
+        this.sample(id).then(
+          () => this.failing.delete(id),
+          (err: Error) => {
+            // a host without docker fails every round: say so once per wait, not every 15 s
+            const failures = (this.failing.get(id)?.failures ?? 0) + 1
+            const waitMs = Math.min(10 * 60_000, (this.deps.intervalMs ?? CONTAINER_SAMPLE_MS) * 2 ** failures)
+            this.failing.set(id, { until: Date.now() + waitMs, failures })
+            this.deps.log(`metrics: ${id} containers: ${err.message} (next try in ${Math.round(waitMs / 1000)} s)`)
+          }
         )
       )
-    } finally {
-      this.busy = false
-    }
+    )
   }
 
   /** One round on one host: the points appended, by container id. */

@@ -8,6 +8,7 @@ import type { HostFacts } from '../../shared/contract/facts'
 import { factsFromOutput } from '../facts/facts-service'
 import { factsScript } from '../facts/facts-script'
 import type { MetricsStore } from './metrics-store'
+import { PeriodicTask } from './periodic-task'
 
 export const SAMPLE_MS = 15_000
 const MARK = '@@dropdeck-metrics'
@@ -65,30 +66,27 @@ export function samplerScript(): string {
 }
 
 export class MetricsSampler {
-  private timer: NodeJS.Timeout | undefined
   private readonly last = new Map<string, Counters>()
-  private busy = false
+  private readonly task = new PeriodicTask(
+    async () => {
+      await Promise.all(this.deps.connected().map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id}: ${err.message}`))))
+    },
+    () => this.deps.intervalMs ?? SAMPLE_MS
+  )
 
   constructor(private readonly deps: SamplerDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? SAMPLE_MS)
-    this.timer.unref?.()
+    this.task.start()
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    this.task.stop()
   }
 
   /** One round over the connected hosts; a round still running when the next is due is not doubled. */
-  async tick(): Promise<void> {
-    if (this.busy) return
-    this.busy = true
-    try {
-      await Promise.all(this.deps.connected().map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id}: ${err.message}`))))
-    } finally {
-      this.busy = false
-    }
+  tick(): Promise<void> {
+    return this.task.run()
   }
 
   async sample(hostId: string): Promise<MetricPoint> {
