@@ -2,6 +2,8 @@
  * A service's deploys from the host's history (every operator's), newest first, each with who, when,
  * from → to, the result and why; a deploy that went through can be undone in one click (back to the
  * version it replaced, if the host keeps it; the service's name typed), through the same lock and health gate.
+ * A git deploy shows its ref and commit under the change (the subject on hover); warnings (a post-deploy
+ * command that failed while the deploy stayed) are a small amber marker that opens to their text.
  */
 import { useState } from 'react'
 import { useContractMutation, useContractQuery } from '../rpc/contract-queries'
@@ -9,7 +11,35 @@ import { ErrorNotice } from '../ui/ErrorNotice'
 import { isLockedRefusal, LockedRefusal } from '../ui/LockedRefusal'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatAgo } from '../ui/format'
+import type { Result } from '../../../shared/contract'
 import { tagOf, type Service } from './deploys-queries'
+
+type GitOfEntry = NonNullable<Result<'deploys.history'>[number]['git']>
+
+/** `main @ 1a2b3c4d`; a ref that is the commit itself shows once. */
+function GitRef({ git }: { git: GitOfEntry }) {
+  const short = git.commit.slice(0, 8)
+  const refIsCommit = /^[0-9a-f]{7,64}$/.test(git.ref) && git.commit.startsWith(git.ref)
+  return (
+    <div className="dh-git faint" title={git.subject ? `${git.commit}\n${git.subject}` : git.commit}>
+      {refIsCommit ? short : `${git.ref} @ ${short}`}
+    </div>
+  )
+}
+
+function Warnings({ warnings }: { warnings: string[] }) {
+  const label = `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`
+  return (
+    <details className="dh-warnings">
+      <summary title={warnings.join('\n')}>⚠ {label}</summary>
+      <ul>
+        {warnings.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
+      </ul>
+    </details>
+  )
+}
 
 export function DeployHistory({ hostId, service, onStarted }: { hostId: string; service: Service; onStarted: (deployId: string) => void }) {
   const history = useContractQuery('deploys.history', { hostId, serviceId: service.id, limit: 50 })
@@ -71,9 +101,11 @@ export function DeployHistory({ hostId, service, onStarted }: { hostId: string; 
                 <td className="mono small">
                   {e.action === 'rollback' ? 'rollback ' : e.action === 'recover' ? 'recover ' : ''}
                   {from} → {to}
+                  {e.git && <GitRef git={e.git} />}
                 </td>
                 <td>
                   <span className={`dresult dresult-${e.result}`}>{e.result}</span>
+                  {e.warnings && e.warnings.length > 0 && <Warnings warnings={e.warnings} />}
                   {e.reason && <div className="faint small deploy-reason">{e.reason}</div>}
                 </td>
                 <td className="row-actions">
