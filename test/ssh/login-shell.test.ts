@@ -64,8 +64,9 @@ describe.skipIf(!ready)('remote commands for a user whose login shell is fish', 
   })
 
   it('sends one-shot scripts over stdin whole: a command reading stdin gets EOF, not the rest of the script', async () => {
-    // The script travels as `sh -s`'s input (no subshell, no base64 on the host); were it read line by line, cat would print the echo.
-    const r = await env.ssh.exec(HOST, 'n=$(cat | wc -c)\necho "read $n bytes"\necho after')
+    // The script travels as `sh -s`'s input (no subshell, no base64 on the host). sh reads its input in blocks
+    // and runs each command as soon as it is parsed: unwrapped, cat would swallow the 20 KB after it and `after`.
+    const r = await env.ssh.exec(HOST, `n=$(cat | wc -c)\necho "read $n bytes"\n# ${'x'.repeat(20_000)}\necho after`)
     expect(r).toEqual({ stdout: 'read 0 bytes\nafter\n', stderr: '', code: 0 })
     expect(await env.ssh.exec(HOST, '# only a comment')).toEqual({ stdout: '', stderr: '', code: 0 })
   })
