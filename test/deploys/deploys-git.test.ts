@@ -4,7 +4,8 @@
 // through a real sshd droplet. Deploy ref A, then branch main at B, then a ref whose build fails
 // (nothing changed), then a ref whose image is unhealthy (rolled back by itself, the checkout put back),
 // then a rollback to A with no rebuild. A failing pre-deploy command stops the deploy with nothing changed;
-// a failing post-deploy command is a warning and the deploy stays.
+// a failing post-deploy command is a warning and the deploy stays. The SSH connection cut right after
+// the checkout under the lock: the version from before runs, healthy, and its checkout is back.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
@@ -17,7 +18,7 @@ import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
 import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { writeSshClientFiles } from '../fleet/ssh-client-files'
 import { isPortFree } from '../fleet/net'
-import { findExecutable, run, waitFor } from '../fleet/proc'
+import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
 import { memoryKeychain } from '../ssh/support/ssh-env'
 import { serviceHasBuild } from '../../src/main/deploys/git-source'
 import type { DeployEntry, DeployStep } from '../../src/shared/contract/deploys'
@@ -90,6 +91,17 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
     return (commits[name] = git(work, 'rev-parse', 'HEAD'))
   }
 
+  /** Every SSH session of the droplet (the app's pooled connection and its channels) dies now. */
+  function cutSsh(): void {
+    for (const pid of descendants(droplets.droplets[0].pid)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+
   /** Starts a deploy (or rollback) and waits for it to finish, collecting its step events. */
   async function deploy(params: { gitRef: string } | { tag: string; rollback?: boolean }, onStep?: (step: DeployStep, deployId: string) => void): Promise<{ entry: DeployEntry; steps: DeployStep[]; names: string[] }> {
     const steps: DeployStep[] = []
@@ -133,11 +145,11 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
   })
 
   beforeAll(async () => {
-    mkdirSync('/tmp/h1', { recursive: true })
-    dir = mkdtempSync('/tmp/h1/dg-')
+    mkdirSync('/tmp/h11', { recursive: true })
+    dir = mkdtempSync('/tmp/h11/dg-')
     stateDir = path.join(dir, 'state')
     docker = await startDocker({ dir: path.join(dir, 'd') })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.41.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })
+    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.51.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })
     const files = writeSshClientFiles(dir, droplets.droplets)
     await seedImages(docker)
     port = await freePort(41_100)
@@ -334,5 +346,30 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
     expect(entry).toMatchObject({ result: 'failed', reason: 'The pre-deploy command did not finish within 1 s. The deploy stopped before anything changed.' })
     expect(await served()).toBe('B')
     await call('deploys.configure', { hostId: HOST, serviceId: WEB, settings: { preDeploy: null } })
+  })
+
+  it('the SSH connection cut right after the checkout under the lock: the version from before runs, healthy, its checkout is back, the lock released', async () => {
+    const headBefore = git(app, 'rev-parse', 'HEAD')
+    expect(headBefore).toBe(commits.B)
+    const before = await webContainers()
+    let cut = false
+    const { entry, names, steps } = await deploy({ gitRef: commits.A }, (step) => {
+      if (!cut && step.step === 'checkout' && step.status === 'ok') {
+        cut = true
+        cutSsh()
+      }
+    })
+    expect(cut).toBe(true)
+    expect(entry).toMatchObject({ result: 'rolled-back', git: { commit: commits.A }, reason: expect.stringMatching(/was cut .*put back detached at [0-9a-f]{40} in /) })
+    expect(names).toEqual(expect.arrayContaining(['checkout:ok', 'recover:ok', 'release:ok']))
+    expect(names).not.toContain('switch:ok')
+    expect(steps.find((s) => s.step === 'recover' && s.status === 'ok')!.detail).toContain(`put back detached at ${commits.B} in ${app}`)
+    // one healthy version runs, and the folder's checkout is the one that version was built from
+    const web = await webContainers()
+    expect(web.map((c) => [c.Id, c.Image, c.State])).toEqual(before.map((c) => [c.Id, `gitw_web:deploy_${commits.B.slice(0, 8)}`, 'running']))
+    await waitFor(async () => healthOf((await webContainers())[0]) === 'healthy', { timeoutMs: 15_000, what: 'B healthy' })
+    expect(await served()).toBe('B')
+    expect(git(app, 'rev-parse', 'HEAD')).toBe(commits.B)
+    expect(await lockDirs()).toEqual([])
   })
 })

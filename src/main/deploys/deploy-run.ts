@@ -20,7 +20,7 @@ import { recreatePlan } from './recreate-config'
 import { DEPLOY_LABEL, type FoundService } from './service-discovery'
 import { composeUp, overrideFile, pinImage, type ComposeTarget } from './compose-cli'
 import { recover, undoBeside } from './recovery'
-import { absoluteFiles, buildScript, checkout, lastLines, restoreCheckout, type GitPlan } from './git-source'
+import { absoluteFiles, buildScript, checkout, currentCheckout, lastLines, restoreCheckout, type GitPlan } from './git-source'
 import { runStreamed, type CommandOutput } from './host-command'
 import { lockKey } from './host-state'
 
@@ -334,12 +334,19 @@ export class DeployRun {
     const git = this.req.git
     if (git) {
       await this.step('checkout', async () => {
+        // Into the journal first: after a cut during or right after the checkout, recovery puts it back.
+        const now = await currentCheckout(this.deps.exec, this.req.hostId, git.workingDir)
+        this.journal.checkout = { dir: git.workingDir, before: now.before, label: now.beforeLabel }
+        await this.writeJournal('checkout')
         const r = await checkout(this.deps.exec, this.req.hostId, git).catch((err: unknown) => {
           if (!(this.req.gitBuiltBefore && err instanceof DropdeckError && err.code === 'BAD_REQUEST')) throw err
           this.warnings.push(`${git.workingDir} was left as it was: ${err.message}`)
           return null
         })
-        if (!r) return { status: 'skipped', detail: `left ${git.workingDir} as it was: tracked files have local changes` }
+        if (!r) {
+          delete this.journal.checkout
+          return { status: 'skipped', detail: `left ${git.workingDir} as it was: tracked files have local changes` }
+        }
         this.checkedOut = { dir: git.workingDir, before: r.before, label: r.beforeLabel }
         return { detail: `checked out ${git.commit.slice(0, 12)} (${git.ref}) in ${git.workingDir}, detached; it had ${r.beforeLabel}` }
       })

@@ -173,11 +173,27 @@ export async function checkout(exec: Exec, hostId: string, plan: GitPlan): Promi
   return { before: /^BEFORE (.*)$/m.exec(r.stdout)?.[1] ?? '', beforeLabel: /^LABEL (.*)$/m.exec(r.stdout)?.[1] ?? '' }
 }
 
+/**
+ * What the folder has checked out now (the branch, else the commit), read before the checkout so the
+ * deploy's journal can hold it: a cut during or right after the checkout still knows what to put back.
+ */
+export async function currentCheckout(exec: Exec, hostId: string, dir: string): Promise<{ before: string; beforeLabel: string }> {
+  const r = await exec(hostId, `cd ${sq(dir)} || exit 3; b=$(git symbolic-ref -q --short HEAD || true); h=$(git rev-parse HEAD) || exit 4; echo "BEFORE \${b:-$h}"; echo "LABEL \${b:-detached at $h}"`, { timeoutMs: 15_000 })
+  if (r.code === null) throw new Error(`Reading the checkout in ${dir} on ${hostId} was cut off: the SSH channel closed before the command ended`)
+  if (r.code !== 0) throw new DropdeckError('UPSTREAM', `Reading what ${dir} on ${hostId} has checked out failed: ${lastLines(r.stdout + r.stderr)}. Nothing was started.`)
+  return { before: /^BEFORE (.*)$/m.exec(r.stdout)?.[1] ?? '', beforeLabel: /^LABEL (.*)$/m.exec(r.stdout)?.[1] ?? '' }
+}
+
 /** Puts back the checkout from before a deploy that did not stay (a branch name or a commit). */
 export async function restoreCheckout(exec: Exec, hostId: string, dir: string, before: string): Promise<void> {
   const r = await exec(hostId, `cd ${sq(dir)} && git -c advice.detachedHead=false checkout -q ${sq(before)} -- 2>&1`, { timeoutMs: 60_000 })
-  if (r.code !== 0) throw new Error(`git checkout ${before} in ${dir} failed: ${lastLines(r.stdout + r.stderr)}`)
+  // No exit status: the connection went, which the caller recovers from (unlike git refusing).
+  if (r.code === null) throw new Error(`git checkout ${before} in ${dir} was cut off: the SSH channel closed before the command ended`)
+  if (r.code !== 0) throw new CheckoutError(`git checkout ${before} in ${dir} failed: ${lastLines(r.stdout + r.stderr)}`)
 }
+
+/** git itself refused to put a checkout back (not a cut connection). */
+export class CheckoutError extends Error {}
 
 /** After a fetch: branches, tags and recent commits of the clone, newest first, and its state. */
 export async function listRefs(exec: Exec, hostId: string, workingDir: string): Promise<GitRefs> {

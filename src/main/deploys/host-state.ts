@@ -46,6 +46,11 @@ export interface DeployJournal {
   gapless?: boolean
   /** Compose services: how to bring the service up again with the version from before. */
   compose?: import('./compose-cli').ComposeTarget
+  /**
+   * A git deploy: what the service's folder had checked out before (a branch, else a commit), written
+   * before the checkout; recovery checks it out again when the version from before is what runs.
+   */
+  checkout?: { dir: string; before: string; label: string }
 }
 
 export const STATE_DIR = '"${DROPDECK_STATE_DIR:-$HOME/.dropdeck}"'

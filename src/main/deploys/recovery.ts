@@ -6,12 +6,14 @@
  * - After the switch was decided: the old container goes, the new one gets the service's name.
  * Compose services: whichever container of the service runs is kept when healthy; else the project is
  * brought back up with the version from before (Dropdeck's override pins it).
+ * A git deploy's folder gets its checkout from before back whenever the version from before runs again.
  */
 import type { DeployResult } from '../../shared/contract/deploys'
 import type { HostDocker } from './host-docker'
 import type { DeployJournal, Exec, HostState } from './host-state'
 import { healthGate, type GateOptions } from './health-gate'
 import { composeUp, pinImage } from './compose-cli'
+import { CheckoutError, restoreCheckout } from './git-source'
 
 export interface RecoveryHost {
   docker: HostDocker
@@ -26,8 +28,27 @@ export interface Recovered {
 }
 
 export async function recover(host: RecoveryHost, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
+  const r = j.kind === 'compose' ? await recoverCompose(host, j, gate) : await recoverContainer(host, j, gate)
+  return j.checkout && r.result === 'rolled-back' ? { ...r, detail: `${r.detail}; ${await putBackCheckout(host, j.checkout)}` } : r
+}
+
+/**
+ * A git deploy's folder goes back to what it had checked out when the version from before runs again,
+ * so its Compose files and mounted folders match that version (when the new version runs, its checkout
+ * stays). A cut connection throws (the lock keeps its journal); git refusing is said in the detail.
+ */
+async function putBackCheckout(host: RecoveryHost, c: NonNullable<DeployJournal['checkout']>): Promise<string> {
+  try {
+    await restoreCheckout(host.exec, host.hostId, c.dir, c.before)
+    return `put back ${c.label} in ${c.dir}`
+  } catch (err) {
+    if (!(err instanceof CheckoutError)) throw err
+    return `the checkout from before (${c.label}) could not be put back in ${c.dir}: ${err.message}`
+  }
+}
+
+async function recoverContainer(host: RecoveryHost, j: DeployJournal, gate: Omit<GateOptions, 'signal'>): Promise<Recovered> {
   const { docker } = host
-  if (j.kind === 'compose') return recoverCompose(host, j, gate)
   const byName = await docker.find(j.name)
   const temp = j.tempName ? await docker.find(j.tempName) : null
   const fresh = j.newContainerId ? (temp?.Id === j.newContainerId ? temp : await docker.find(j.newContainerId)) : temp
