@@ -3,14 +3,12 @@
  * from their containers), with health-gated deploys and rollbacks locked on the host (./HostDeploys.tsx).
  */
 import { Rocket } from 'lucide-react'
-import { EmptyState } from '../areas/EmptyState'
 import { useHosts } from '../ssh/ssh-queries'
-import { QueryState } from '../ui/QueryState'
+import { ConnectedHostsState } from '../ui/ConnectedHostsState'
 import { HostDeploys } from './HostDeploys'
 
 export function DeploysView() {
   const hosts = useHosts()
-  const connected = (hosts.data ?? []).filter((h) => h.state === 'connected')
   return (
     <div className="fleet-view ssh-view">
       <div className="toolbar">
@@ -18,20 +16,9 @@ export function DeploysView() {
       </div>
       <div className="fleet-body">
         <div className="fleet-main">
-          <QueryState
-            query={hosts}
-            layout="view"
-            loading="Loading hosts…"
-            failed="Hosts could not be loaded"
-            isEmpty={() => connected.length === 0}
-            empty={
-              <EmptyState icon={Rocket} title="No connected hosts">
-                Connect a host in Hosts to deploy its services here.
-              </EmptyState>
-            }
-          >
-            {() => connected.map((h) => <HostDeploys key={h.id} hostId={h.id} />)}
-          </QueryState>
+          <ConnectedHostsState hosts={hosts} icon={Rocket} hint="Connect a host in Hosts to deploy its services here.">
+            {(connected) => connected.map((h) => <HostDeploys key={h.id} hostId={h.id} />)}
+          </ConnectedHostsState>
         </div>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { Fragment, useState } from 'react'
 import { useHashPath } from '../navigation/use-hash-path'
 import { useContractMutation } from '../rpc/contract-queries'
 import { ErrorNotice } from '../ui/ErrorNotice'
+import { HostGroup } from '../ui/HostGroup'
 import { QueryState } from '../ui/QueryState'
 import { TypedConfirmDialog } from '../ui/TypedConfirmDialog'
 import { formatAgo } from '../ui/format'
@@ -53,11 +54,11 @@ export function HostDeploys({ hostId }: { hostId: string }) {
   for (const s of services.data?.services ?? []) groups.set(s.project ?? '', [...(groups.get(s.project ?? '') ?? []), s])
 
   return (
-    <section className="containers-host deploys-host" aria-label={`Deploys on ${hostId}`}>
-      <div className="containers-host-head">
-        <h3>{hostId}</h3>
-        {services.data && <span className="faint small">{services.data.compose ? `${services.data.compose.command} ${services.data.compose.version}` : 'no Compose on the host'}</span>}
-      </div>
+    <HostGroup
+      hostId={hostId}
+      label={`Deploys on ${hostId}`}
+      head={services.data && <span className="faint small">{services.data.compose ? `${services.data.compose.command} ${services.data.compose.version}` : 'no Compose on the host'}</span>}
+    >
       {failure !== null && <ErrorNotice error={failure} title="That did not work" onDismiss={() => setFailure(null)} />}
       <QueryState
         query={services}
@@ -176,6 +177,6 @@ export function HostDeploys({ hostId }: { hostId: string }) {
         busy={takeoverCall.isPending}
         onConfirm={(typed) => takeover && doTakeover(takeover, typed)}
       />
-    </section>
+    </HostGroup>
   )
 }

@@ -1,5 +1,5 @@
 /**
- * The body of an area over every connected host (Containers; Deploys and Health can use it too):
+ * The body of an area over every connected host (Containers, Deploys):
  * hosts.list loading or failed, the area's empty state while no host is connected, then the area's
  * blocks for the hosts given.
  */

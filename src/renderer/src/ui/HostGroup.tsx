@@ -1,6 +1,6 @@
 /**
- * One host's block in an area that lists every connected host (Containers; Deploys and Health can use
- * it too): the host's name as a heading with what the area says about the host beside it (a live chip,
+ * One host's block in an area that lists every connected host (Containers, Deploys; Health has cards):
+ * the host's name as a heading with what the area says about the host beside it (a live chip,
  * counts, a toggle), then the area's content for that host.
  */
 import type { ReactNode } from 'react'
