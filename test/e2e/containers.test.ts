@@ -6,31 +6,19 @@
  * its preview, confirmed by typing the host name. Screenshots go to test-results/screenshots/containers-*.png.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { rmSync, writeFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDocker, seedImages, seedContainers, waitForSeededStates, type DockerDaemon } from '../fleet/dockerd'
-import { SEEDED_CONTAINERS } from '../fleet/docker-seed'
 import { dockerCall } from '../fleet/docker-api'
-import { isPortFree } from '../fleet/net'
 import { tar } from '../fleet/tar'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import type { WatchedPage } from '../support/browser'
+import { startSshApp, type SshApp } from '../support/ssh-app'
 
 const USER = `ddops${process.pid % 100_000}`
 const SUDOERS = `/etc/sudoers.d/dropdeck-e2e-${USER}`
 const HOST = 'odoo-prod'
 
-let dir: string
-let docker: DockerDaemon
-let keyring: SecretService
-let droplets: Droplets
-let running: RunningHost
-let browser: Browser
+let app: SshApp | undefined
 let view: WatchedPage
 let page: Page
 
@@ -39,50 +27,30 @@ const row = (name: string) => page.locator(`tr[data-container="${name}"]`)
 /** An element's text as one line (flex layouts split innerText into lines). */
 const text = async (locator: ReturnType<Page['locator']>) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
 
-async function freeOffset(): Promise<number> {
-  for (let offset = 45_000; offset < 50_000; offset += 1_000) {
-    const free = await Promise.all(SEEDED_CONTAINERS.map((c) => isPortFree('127.0.0.1', c.port + offset)))
-    if (free.every(Boolean)) return offset
-  }
-  throw new Error('no free port range for the seeded containers')
-}
-
 beforeAll(async () => {
   execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', USER])
   execFileSync('usermod', ['-p', '*', USER]) // unlocked, or sshd without PAM refuses even a key
-  dir = mkdtempSync('/tmp/dde-')
-  chmodSync(dir, 0o755)
-  docker = await startDocker({ dir: join(dir, 'd') })
   // Not in the docker group: docker only through sudo, which keeps DOCKER_HOST to find the bench daemon.
   const dockerPath = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
   writeFileSync(SUDOERS, `Defaults:${USER} env_keep += "DOCKER_HOST"\n${USER} ALL=(root) NOPASSWD: ${dockerPath}\n`, { mode: 0o440 })
-  await seedImages(docker)
-  const seeded = await seedContainers(docker, { portOffset: await freeOffset() })
-  await waitForSeededStates(docker, seeded, 45_000)
-  // Something for the prune to free besides the exited container: an untagged (dangling) image.
-  await dockerCall(docker.socketPath, 'POST', '/images/create', { query: { fromSrc: '-', message: 'old build' }, body: tar([{ type: 'file', name: 'layer.bin', data: 'x'.repeat(300_000) }]) })
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.40.10', port: 'auto', user: USER, env: { DOCKER_HOST: docker.env.DOCKER_HOST } })
-  chmodSync(join(dir, 'ssh'), 0o755)
-  chmodSync(join(dir, 'ssh', 'authorized_keys'), 0o644)
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  running = await runHost()
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+  app = await startSshApp('127.0.40.10', {
+    name: HOST,
+    user: USER,
+    docker: {
+      portsFrom: 45_000,
+      // Something for the prune to free besides the exited container: an untagged (dangling) image.
+      prepare: async (daemon) => {
+        await dockerCall(daemon.socketPath, 'POST', '/images/create', { query: { fromSrc: '-', message: 'old build' }, body: tar([{ type: 'file', name: 'layer.bin', data: 'x'.repeat(300_000) }]) })
+      }
+    }
+  })
+  view = app.view
   page = view.page
-  await page.getByText('Connected', { exact: true }).waitFor()
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
-  await droplets?.stop()
-  await keyring?.stop()
-  await docker?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
+  await app?.stop()
   rmSync(SUDOERS, { force: true })
-  if (dir) rmSync(dir, { recursive: true, force: true })
   try {
     execFileSync('userdel', ['--remove', USER], { stdio: 'ignore' })
   } catch {

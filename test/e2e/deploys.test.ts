@@ -5,28 +5,20 @@
  * deploy_cccccccc, which fails its health gate and is rolled back by itself, then rolled back from the
  * history to deploy_bbbbbbbb after typing its name. Screenshots go to test-results/screenshots/deploys-*.png.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDocker, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import type { DockerDaemon } from '../fleet/dockerd'
 import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
 import { isPortFree } from '../fleet/net'
 import { waitFor } from '../fleet/proc'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import type { WatchedPage } from '../support/browser'
+import { startSshApp, type SshApp } from '../support/ssh-app'
 
 const HOST = 'shop-prod'
 
-let dir: string
+let app: SshApp | undefined
 let docker: DockerDaemon
-let keyring: SecretService
-let droplets: Droplets
-let running: RunningHost
-let browser: Browser
 let view: WatchedPage
 let page: Page
 
@@ -34,10 +26,9 @@ const problems = () => view.problems.filter((p) => !p.includes('GL Driver Messag
 const shopRow = () => page.locator('tr[data-service="container:shop"]')
 const shopContainers = async () => (await listContainers(docker.socketPath, undefined, { all: true })).filter((c) => c.Names.some((n) => n.startsWith('/shop')))
 
-beforeAll(async () => {
-  dir = mkdtempSync('/tmp/ddx-')
-  docker = await startDocker({ dir: join(dir, 'd') })
-  await seedImages(docker)
+/** The plain container `shop` on deploy_bbbbbbbb with a health check, healthy before the droplet starts. */
+async function startShop(daemon: DockerDaemon): Promise<void> {
+  docker = daemon
   let port = 39_600
   while (!(await isPortFree('127.0.0.1', port))) port++
   const created = await dockerCall(docker.socketPath, 'POST', '/containers/create', {
@@ -51,25 +42,16 @@ beforeAll(async () => {
   })
   await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
   await waitFor(async () => (await shopContainers()).some((c) => healthOf(c) === 'healthy'), { timeoutMs: 30_000, what: 'shop healthy' })
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.39.20', port: 'auto', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: join(dir, 'state') } })
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  running = await runHost({ rendererDir: process.env.DROPDECK_RENDERER_DIR })
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+}
+
+beforeAll(async () => {
+  app = await startSshApp('127.0.39.20', { name: HOST, docker: { seed: 'images', prepare: startShop }, env: (dir) => ({ DROPDECK_STATE_DIR: join(dir, 'state') }) })
+  view = app.view
   page = view.page
-  await page.getByText('Connected', { exact: true }).waitFor()
 }, 180_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
-  await droplets?.stop()
-  await keyring?.stop()
-  await docker?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  await app?.stop()
 })
 
 /** Opens the deploy dialog for shop, picks `tag` from the versions on the host and starts it. */

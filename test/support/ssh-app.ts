@@ -4,7 +4,7 @@
  * real dockerd too, seeded with the bench's images and containers, which the droplet's sshd hands to
  * its sessions as DOCKER_HOST (so the app reaches Docker over SSH, as on a real droplet).
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -24,7 +24,23 @@ export interface SshAppOptions {
    * A seeded dockerd behind the droplet. `portsFrom`: the seeded containers' published ports are moved
    * by the first free offset from there (in steps of 1,000), so test files that run at once do not collide.
    */
-  docker?: true | { portsFrom: number }
+  docker?: true | SshAppDocker
+  /** More environment the droplet's sshd hands its sessions (beside DOCKER_HOST); a function gets the app's folder. */
+  env?: Record<string, string> | ((dir: string) => Record<string, string>)
+  /**
+   * Log in as this existing user rather than the bench's: the folder and the bench's key files are made
+   * readable to it (sshd refuses a key its user cannot read).
+   */
+  user?: string
+}
+
+export interface SshAppDocker {
+  /** Where the seeded containers' published ports may start; 31,000 when absent. */
+  portsFrom?: number
+  /** 'images': the bench's images only, for a test that makes its own containers in `prepare`. */
+  seed?: 'images'
+  /** Runs once the daemon is up and seeded, before the droplet's sshd starts: a test's own containers or images. */
+  prepare?: (daemon: DockerDaemon, dir: string) => Promise<void>
 }
 
 export interface SshApp {
@@ -35,6 +51,8 @@ export interface SshApp {
   dir: string
   /** With `docker`: the daemon, and how far its seeded containers' published ports were moved. */
   docker?: { daemon: DockerDaemon; portOffset: number }
+  /** For a second page (another theme, a second window). */
+  browser: Browser
   stop(): Promise<void>
 }
 
@@ -68,12 +86,18 @@ export async function startSshApp(baseAddress: string, options: SshAppOptions = 
   }
   try {
     let docker: SshApp['docker']
+    if (options.user) await chmod(dir, 0o755)
     if (options.docker) {
+      const want: SshAppDocker = options.docker === true ? {} : options.docker
       daemon = await startDocker({ dir: join(dir, 'd') })
       await seedImages(daemon)
-      const portOffset = await freePortOffset(options.docker === true ? 31_000 : options.docker.portsFrom)
-      const seeded = await seedContainers(daemon, { portOffset })
-      await waitForSeededStates(daemon, seeded, SEED_SETTLE_MS)
+      let portOffset = 0
+      if (want.seed !== 'images') {
+        portOffset = await freePortOffset(want.portsFrom ?? 31_000)
+        const seeded = await seedContainers(daemon, { portOffset })
+        await waitForSeededStates(daemon, seeded, SEED_SETTLE_MS)
+      }
+      await want.prepare?.(daemon, dir)
       docker = { daemon, portOffset }
     }
     keyring = await startSecretService()
@@ -84,15 +108,20 @@ export async function startSshApp(baseAddress: string, options: SshAppOptions = 
       baseAddress,
       port: 'auto',
       ...(options.name ? { names: [options.name] } : {}),
-      ...(daemon ? { env: { DOCKER_HOST: daemon.env.DOCKER_HOST } } : {})
+      ...(options.user ? { user: options.user } : {}),
+      env: { ...(daemon ? { DOCKER_HOST: daemon.env.DOCKER_HOST } : {}), ...(typeof options.env === 'function' ? options.env(dir) : options.env) }
     })
+    if (options.user) {
+      await chmod(join(dir, 'ssh'), 0o755)
+      await chmod(join(dir, 'ssh', 'authorized_keys'), 0o644)
+    }
     process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
     running = await runHost()
     browser = await launchChromium()
     const view = await openPage(browser, running.host.url)
     // Keys pressed before the app is up would go nowhere.
     await view.page.getByText('Connected', { exact: true }).waitFor()
-    return { droplets, running, view, dir, ...(docker ? { docker } : {}), stop }
+    return { droplets, running, view, dir, browser, ...(docker ? { docker } : {}), stop }
   } catch (err) {
     await stop()
     throw err
