@@ -362,16 +362,11 @@ export class DeployRun {
     }
     if (svc.switchMode === 'gapless') return this.composeBeside(target, runImage)
     const t0 = Date.now()
-    let started: Awaited<ReturnType<typeof current>> = null
     await this.step('start', async () => {
       this.journal.oldStopped = true
       await this.writeJournal('start')
-      const r = await up(runImage)
-      if (!r.ok) throw new DropdeckError('UPSTREAM', `${cli.command} up failed: ${r.output.split('\n').slice(-3).join(' ')}`)
-      started = await current(runImage)
-      if (!started) throw new DropdeckError('UPSTREAM', `${cli.command} up ran, but no ${svc.name} container runs ${runImage}.`)
-      this.journal.newContainerId = started.Id
-      return { detail: `${cli.command} up -d --no-deps ${svc.name} with ${r.override}` }
+      const { override } = await this.composeUpNew(target, runImage, false, () => current(runImage))
+      return { detail: `${cli.command} up -d --no-deps ${svc.name} with ${override}` }
     })
     await this.deps.pause?.('started')
     const newId = this.journal.newContainerId!
@@ -420,12 +415,8 @@ export class DeployRun {
     await this.step('start', async () => {
       this.journal.gapless = true
       await this.writeJournal('start')
-      const r = await composeUp(this.deps.exec, this.deps.state, this.req.hostId, target, runImage, true)
-      if (!r.ok) throw new DropdeckError('UPSTREAM', `${target.cli.command} up failed: ${r.output.split('\n').slice(-3).join(' ')}`)
-      const started = (await others()).find((c) => c.Image === runImage)
-      if (!started) throw new DropdeckError('UPSTREAM', `${target.cli.command} up ran, but no second ${svc.name} container runs ${runImage}.`)
-      this.journal.newContainerId = started.Id
-      return { detail: `${target.cli.command} up -d --no-deps --no-recreate --scale ${svc.name}=2 with ${r.override}: ${started.Names[0]?.replace(/^\//, '')} beside the running version` }
+      const { override, started } = await this.composeUpNew(target, runImage, true, async () => (await others()).find((c) => c.Image === runImage))
+      return { detail: `${target.cli.command} up -d --no-deps --no-recreate --scale ${svc.name}=2 with ${override}: ${started.Names[0]?.replace(/^\//, '')} beside the running version` }
     })
     await this.deps.pause?.('started')
     const newId = this.journal.newContainerId!
@@ -458,6 +449,19 @@ export class DeployRun {
   }
 
   // ── Shared steps ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `compose up` with the new version (beside: as a second container of the service), then the container
+   * it started, recorded in the journal; an up that failed or started no such container fails the step.
+   */
+  private async composeUpNew<C extends { Id: string }>(target: ComposeTarget, runImage: string, beside: boolean, find: () => Promise<C | null | undefined>): Promise<{ override: string; started: C }> {
+    const r = await composeUp(this.deps.exec, this.deps.state, this.req.hostId, target, runImage, beside)
+    if (!r.ok) throw new DropdeckError('UPSTREAM', `${target.cli.command} up failed: ${r.output.split('\n').slice(-3).join(' ')}`)
+    const started = await find()
+    if (!started) throw new DropdeckError('UPSTREAM', `${target.cli.command} up ran, but no ${beside ? 'second ' : ''}${target.service} container runs ${runImage}.`)
+    this.journal.newContainerId = started.Id
+    return { override: r.override, started }
+  }
 
   private gateOptions() {
     const s = this.deps.settings
