@@ -4,47 +4,36 @@
  * host (docker-compose 1.29). The git ref picker lists the clone's branches after a fetch; building
  * `main` deploys it, the build's output in its step; the registry login and the service's settings (with
  * the pre/post-deploy commands) fold out; a plain container says git deploys need a Compose `build:`.
- * The history shows each git deploy's ref @ commit, and a failed post-deploy command as an amber warning.
  * Screenshots go to test-results/screenshots/deploys-git-*.png, in both themes.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDocker, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import type { DockerDaemon } from '../fleet/dockerd'
 import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
 import { isPortFree } from '../fleet/net'
 import { waitFor } from '../fleet/proc'
-import { startSecretService, type SecretService } from '../fleet/secret-service'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
-import { startDroplets, type Droplets } from '../fleet/sshd'
-import { launchChromium, openPage, type WatchedPage } from '../support/browser'
-import { runHost, type RunningHost } from '../support/host-harness'
+import { openPage, type WatchedPage } from '../support/browser'
+import type { RunningHost } from '../support/host-harness'
+import { startSshApp, type SshApp } from '../support/ssh-app'
 
 const HOST = 'app-prod'
 
-let dir: string
-let docker: DockerDaemon
-let keyring: SecretService
-let droplets: Droplets
+let app: SshApp | undefined
 let running: RunningHost
 let browser: Browser
 let view: WatchedPage
 let page: Page
 let bCommit = ''
-/** A commit pushed to the clone's remote (main), after the bench is up. */
-let pushCommit: (name: string, files: Record<string, string>) => string
 
 const problems = (v: WatchedPage) => v.problems.filter((p) => !p.includes('GL Driver Message'))
 const webRow = (p: Page) => p.locator('tr[data-service="compose:gitw/web"]')
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } }).trim()
 
-beforeAll(async () => {
-  mkdirSync('/tmp/h11', { recursive: true })
-  dir = mkdtempSync('/tmp/h11/dgx-')
-  docker = await startDocker({ dir: join(dir, 'd') })
-  await seedImages(docker)
+/** The Compose service `web` built from a git clone on the host, and the plain container `shop`: made before the droplet's sshd starts. */
+async function prepareApps(docker: DockerDaemon, dir: string): Promise<void> {
   let port = 41_600
   while (!(await isPortFree('127.0.0.1', port))) port++
   const origin = join(dir, 'origin.git')
@@ -70,30 +59,20 @@ beforeAll(async () => {
   })
   git(dir, 'clone', '-q', origin, app)
   execFileSync('docker-compose', ['-p', 'gitw', 'up', '-d', '--build'], { cwd: app, env: { ...process.env, DOCKER_HOST: docker.env.DOCKER_HOST }, stdio: 'pipe', timeout: 180_000 })
-  pushCommit = commit
   bCommit = commit('Pricing page and a faster health check', { 'www/health': '{"status":"ok","version":"B"}\n', 'www/pricing.html': '<h1>Pricing</h1>\n' })
   const plain = await dockerCall(docker.socketPath, 'POST', '/containers/create', { query: { name: 'shop' }, body: { Image: 'dropdeck/web:deploy_bbbbbbbb', Env: [`PORT=${port + 1}`], HostConfig: { NetworkMode: 'host' } } })
   await dockerCall(docker.socketPath, 'POST', `/containers/${plain.json<{ Id: string }>().Id}/start`)
   await waitFor(async () => (await listContainers(docker.socketPath, { label: ['com.docker.compose.project=gitw'] })).some((c) => healthOf(c) === 'healthy'), { timeoutMs: 60_000, what: 'web healthy' })
-  keyring = await startSecretService()
-  Object.assign(process.env, keyring.env)
-  droplets = await startDroplets({ count: 1, dir: join(dir, 'ssh'), names: [HOST], baseAddress: '127.0.51.20', port: 'auto', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: join(dir, 'state') } })
-  process.env.DROPDECK_SSH_CONFIG = writeSshClientFiles(dir, droplets.droplets).sshConfigPath
-  running = await runHost({ rendererDir: process.env.DROPDECK_RENDERER_DIR })
-  browser = await launchChromium()
-  view = await openPage(browser, running.host.url)
+}
+
+beforeAll(async () => {
+  app = await startSshApp('127.0.41.20', { name: HOST, docker: { seed: 'images', prepare: prepareApps }, env: (dir) => ({ DROPDECK_STATE_DIR: join(dir, 'state') }) })
+  ;({ running, browser, view } = app)
   page = view.page
-  await page.getByText('Connected', { exact: true }).waitFor()
 }, 300_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await running?.stop()
-  await droplets?.stop()
-  await keyring?.stop()
-  await docker?.stop()
-  delete process.env.DROPDECK_SSH_CONFIG
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  await app?.stop()
 })
 
 describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
@@ -162,51 +141,6 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     await shop.getByRole('radiogroup', { name: 'Where the version comes from' }).getByText('Git ref').click()
     expect(await shop.innerText()).toMatch(/Git deploys need a Compose build:[\s\S]*shop is a plain container/)
     await dark.screenshot('deploys-git-plain-dark')
-    expect(problems(dark)).toEqual([])
-    await dark.page.context().close()
-  })
-
-  it('the history shows each git deploy\'s ref @ commit (the subject on hover) and a failed post-deploy command as an amber warning that opens', async () => {
-    const cCommit = pushCommit('Contact page', { 'www/contact.html': '<h1>Contact</h1>\n' })
-    const c8 = cCommit.slice(0, 8)
-    await webRow(page).getByRole('button', { name: 'Deploy' }).click()
-    const dialog = page.getByRole('dialog', { name: 'Deploy web' })
-    await dialog.getByRole('radiogroup', { name: 'Where the version comes from' }).getByText('Git ref').click()
-    await dialog.getByText('Deploy settings for web').click()
-    await dialog.getByLabel('Pre-deploy command').fill('')
-    await dialog.getByLabel('Post-deploy command').fill('echo warming the cache; exit 4')
-    await dialog.getByRole('button', { name: 'Save settings' }).click()
-    await dialog.getByText('Saved.').waitFor()
-    const branches = dialog.getByRole('group', { name: 'Branches' })
-    await branches.getByRole('button', { name: /main\s+Contact page/ }).waitFor({ timeout: 60_000 })
-    await branches.getByRole('button', { name: /main/ }).click()
-    await dialog.getByRole('button', { name: 'Build and deploy main' }).click()
-    const timeline = page.getByLabel('Deploy of web')
-    await timeline.getByText(`web runs deploy_${c8}`).waitFor({ timeout: 240_000 })
-    await timeline.getByRole('button', { name: 'Close' }).click()
-
-    await webRow(page).getByRole('button', { name: 'History' }).click()
-    const history = page.getByRole('table', { name: 'History of web' })
-    const newest = history.locator('tbody tr').first()
-    await newest.getByText(`main @ ${c8}`).waitFor({ timeout: 20_000 })
-    expect(await newest.getByText(`main @ ${c8}`).getAttribute('title')).toBe(`${cCommit}\nContact page`)
-    expect(await history.locator('tbody tr').nth(1).getByText(`main @ ${bCommit.slice(0, 8)}`).count()).toBe(1)
-    const marker = newest.getByText('1 warning')
-    expect(await marker.getAttribute('title')).toMatch(/^the post-deploy command exited with 4: warming the cache; the new version stays$/)
-    await marker.click()
-    await newest.getByRole('listitem').waitFor()
-    await view.screenshot('deploys-git-history')
-    expect(problems(view)).toEqual([])
-
-    const dark = await openPage(browser, running.host.url, { colorScheme: 'dark' })
-    await dark.page.getByText('Connected', { exact: true }).waitFor()
-    await dark.page.keyboard.press('Alt+9')
-    await webRow(dark.page).waitFor({ timeout: 30_000 })
-    await webRow(dark.page).getByRole('button', { name: 'History' }).click()
-    const darkNewest = dark.page.getByRole('table', { name: 'History of web' }).locator('tbody tr').first()
-    await darkNewest.getByText('1 warning').click()
-    await darkNewest.getByRole('listitem').waitFor({ timeout: 20_000 })
-    await dark.screenshot('deploys-git-history-dark')
     expect(problems(dark)).toEqual([])
     await dark.page.context().close()
   })
