@@ -4,6 +4,7 @@
  * host (docker-compose 1.29). The git ref picker lists the clone's branches after a fetch; building
  * `main` deploys it, the build's output in its step; the registry login and the service's settings (with
  * the pre/post-deploy commands) fold out; a plain container says git deploys need a Compose `build:`.
+ * The history shows each git deploy's ref @ commit, and a failed post-deploy command as an amber warning.
  * Screenshots go to test-results/screenshots/deploys-git-*.png, in both themes.
  */
 import { execFileSync } from 'node:child_process'
@@ -27,6 +28,8 @@ let browser: Browser
 let view: WatchedPage
 let page: Page
 let bCommit = ''
+/** A commit pushed to the clone's remote (main), after the bench is up. */
+let pushCommit: (name: string, files: Record<string, string>) => string
 
 const problems = (v: WatchedPage) => v.problems.filter((p) => !p.includes('GL Driver Message'))
 const webRow = (p: Page) => p.locator('tr[data-service="compose:gitw/web"]')
@@ -59,6 +62,7 @@ async function prepareApps(docker: DockerDaemon, dir: string): Promise<void> {
   })
   git(dir, 'clone', '-q', origin, app)
   execFileSync('docker-compose', ['-p', 'gitw', 'up', '-d', '--build'], { cwd: app, env: { ...process.env, DOCKER_HOST: docker.env.DOCKER_HOST }, stdio: 'pipe', timeout: 180_000 })
+  pushCommit = commit
   bCommit = commit('Pricing page and a faster health check', { 'www/health': '{"status":"ok","version":"B"}\n', 'www/pricing.html': '<h1>Pricing</h1>\n' })
   const plain = await dockerCall(docker.socketPath, 'POST', '/containers/create', { query: { name: 'shop' }, body: { Image: 'dropdeck/web:deploy_bbbbbbbb', Env: [`PORT=${port + 1}`], HostConfig: { NetworkMode: 'host' } } })
   await dockerCall(docker.socketPath, 'POST', `/containers/${plain.json<{ Id: string }>().Id}/start`)
@@ -66,7 +70,7 @@ async function prepareApps(docker: DockerDaemon, dir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  app = await startSshApp('127.0.41.20', { name: HOST, docker: { seed: 'images', prepare: prepareApps }, env: (dir) => ({ DROPDECK_STATE_DIR: join(dir, 'state') }) })
+  app = await startSshApp('127.0.51.20', { name: HOST, docker: { seed: 'images', prepare: prepareApps }, env: (dir) => ({ DROPDECK_STATE_DIR: join(dir, 'state') }) })
   ;({ running, browser, view } = app)
   page = view.page
 }, 300_000)
@@ -141,6 +145,51 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     await shop.getByRole('radiogroup', { name: 'Where the version comes from' }).getByText('Git ref').click()
     expect(await shop.innerText()).toMatch(/Git deploys need a Compose build:[\s\S]*shop is a plain container/)
     await dark.screenshot('deploys-git-plain-dark')
+    expect(problems(dark)).toEqual([])
+    await dark.page.context().close()
+  })
+
+  it('the history shows each git deploy\'s ref @ commit (the subject on hover) and a failed post-deploy command as an amber warning that opens', async () => {
+    const cCommit = pushCommit('Contact page', { 'www/contact.html': '<h1>Contact</h1>\n' })
+    const c8 = cCommit.slice(0, 8)
+    await webRow(page).getByRole('button', { name: 'Deploy' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Deploy web' })
+    await dialog.getByRole('radiogroup', { name: 'Where the version comes from' }).getByText('Git ref').click()
+    await dialog.getByText('Deploy settings for web').click()
+    await dialog.getByLabel('Pre-deploy command').fill('')
+    await dialog.getByLabel('Post-deploy command').fill('echo warming the cache; exit 4')
+    await dialog.getByRole('button', { name: 'Save settings' }).click()
+    await dialog.getByText('Saved.').waitFor()
+    const branches = dialog.getByRole('group', { name: 'Branches' })
+    await branches.getByRole('button', { name: /main\s+Contact page/ }).waitFor({ timeout: 60_000 })
+    await branches.getByRole('button', { name: /main/ }).click()
+    await dialog.getByRole('button', { name: 'Build and deploy main' }).click()
+    const timeline = page.getByLabel('Deploy of web')
+    await timeline.getByText(`web runs deploy_${c8}`).waitFor({ timeout: 240_000 })
+    await timeline.getByRole('button', { name: 'Close' }).click()
+
+    await webRow(page).getByRole('button', { name: 'History' }).click()
+    const history = page.getByRole('table', { name: 'History of web' })
+    const newest = history.locator('tbody tr').first()
+    await newest.getByText(`main @ ${c8}`).waitFor({ timeout: 20_000 })
+    expect(await newest.getByText(`main @ ${c8}`).getAttribute('title')).toBe(`${cCommit}\nContact page`)
+    expect(await history.locator('tbody tr').nth(1).getByText(`main @ ${bCommit.slice(0, 8)}`).count()).toBe(1)
+    const marker = newest.getByText('1 warning')
+    expect(await marker.getAttribute('title')).toMatch(/^the post-deploy command exited with 4: warming the cache; the new version stays$/)
+    await marker.click()
+    await newest.getByRole('listitem').waitFor()
+    await view.screenshot('deploys-git-history')
+    expect(problems(view)).toEqual([])
+
+    const dark = await openPage(browser, running.host.url, { colorScheme: 'dark' })
+    await dark.page.getByText('Connected', { exact: true }).waitFor()
+    await dark.page.keyboard.press('Alt+9')
+    await webRow(dark.page).waitFor({ timeout: 30_000 })
+    await webRow(dark.page).getByRole('button', { name: 'History' }).click()
+    const darkNewest = dark.page.getByRole('table', { name: 'History of web' }).locator('tbody tr').first()
+    await darkNewest.getByText('1 warning').click()
+    await darkNewest.getByRole('listitem').waitFor({ timeout: 20_000 })
+    await dark.screenshot('deploys-git-history-dark')
     expect(problems(dark)).toEqual([])
     await dark.page.context().close()
   })
