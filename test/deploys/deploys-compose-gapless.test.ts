@@ -8,16 +8,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { createServices, type Services } from '../../src/main/app/services'
+import type { Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import type { DeployEntry } from '../../src/shared/contract/deploys'
 import { routerCalls } from '../support/router-calls'
-import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import { findDockerd, type DockerDaemon } from '../fleet/dockerd'
 import { listContainers, healthOf, type ContainerSummary } from '../fleet/docker-api'
-import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
-import { memoryKeychain } from '../ssh/support/ssh-env'
+import { deployServices, lockDirs as locksIn, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
 
 const compose = findExecutable('docker-compose')
 const ready = Boolean(findDockerd() && findExecutable('docker') && existsSync(SSHD_PATH) && compose)
@@ -25,24 +24,10 @@ if (!ready) console.warn('[deploys] skipping the gapless Compose tests: dockerd,
 
 const HOST = 'gapless-host'
 
-const composeFile = (image: string, extra: string[] = []) =>
-  [
-    'version: "3.8"',
-    'services:',
-    '  web:',
-    `    image: ${image}`,
-    '    network_mode: none',
-    ...extra,
-    '    environment: [PORT=8080]',
-    '    healthcheck:',
-    '      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:$$PORT/health || exit 1"]',
-    '      interval: 500ms',
-    '      timeout: 2s',
-    '      retries: 2',
-    ''
-  ].join('\n')
+const composeFile = (image: string, extra: string[] = []) => webComposeFile({ image, network: 'none', port: 8080, extra })
 
 describe.skipIf(!ready)('a Compose service without a host port deploys without a gap (real dockerd, sshd, docker-compose 1.29)', { timeout: 180_000 }, () => {
+  let bench: DeployBench
   let dir: string
   let stateDir: string
   let docker: DockerDaemon
@@ -52,7 +37,7 @@ describe.skipIf(!ready)('a Compose service without a host port deploys without a
   const ctx = createCallContext('test:deploys-gapless', () => services.bus)
   const { call } = routerCalls(() => services, ctx)
   const web = () => listContainers(docker.socketPath, { label: ['com.docker.compose.project=gapc', 'com.docker.compose.service=web'] }, { all: true })
-  const lockDirs = () => (existsSync(path.join(stateDir, 'locks')) ? run('ls', ['-A', path.join(stateDir, 'locks')]).then((o) => o.split('\n').filter(Boolean)) : Promise.resolve([]))
+  const lockDirs = () => locksIn(stateDir)
   const override = () => readFileSync(path.join(stateDir, 'compose/gapc/web.override.yml'), 'utf8')
 
   /** Deploys, sampling the service's containers every 100 ms until it finished: the fewest healthy ones seen, and every container id seen. */
@@ -88,12 +73,8 @@ describe.skipIf(!ready)('a Compose service without a host port deploys without a
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync('/tmp/ddg-')
-    stateDir = path.join(dir, 'state')
-    docker = await startDocker({ dir: path.join(dir, 'd') })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.42.30', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })
-    const files = writeSshClientFiles(dir, droplets.droplets)
-    await seedImages(docker)
+    bench = await startDeployBench({ dir: mkdtempSync('/tmp/ddg-'), host: HOST, baseAddress: '127.0.42.30' })
+    ;({ dir, stateDir, docker, droplets } = bench)
     for (const [project, extra] of [['gapc', []], ['namedc', ['    container_name: named-web']]] as const) {
       const projectDir = path.join(dir, project)
       mkdirSync(projectDir)
@@ -101,21 +82,13 @@ describe.skipIf(!ready)('a Compose service without a host port deploys without a
       await run('sh', ['-c', `cd '${projectDir}' && DOCKER_HOST='${docker.env.DOCKER_HOST}' docker-compose -p ${project} up -d`], { timeoutMs: 120_000 })
     }
     await waitFor(async () => healthOf((await web())[0]) === 'healthy', { timeoutMs: 30_000, what: 'gapc web healthy' })
-    services = createServices({
-      dataDir: path.join(dir, 'data'),
-      version: '0.0.0-test',
-      keychain: memoryKeychain(),
-      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath },
-      log: () => undefined,
-      deploysTuning: { lockTimeoutMs: 60_000, reconnectWaitMs: 60_000, pause: (_id, point) => pauses.get(point)?.() ?? Promise.resolve() }
-    })
+    services = deployServices(bench, { lockTimeoutMs: 60_000, reconnectWaitMs: 60_000, pause: (_id, point) => pauses.get(point)?.() ?? Promise.resolve() })
   }, 180_000)
 
   afterAll(async () => {
     await ctx.dispose()
     await services?.dispose()
-    await droplets?.stop()
-    await docker?.stop()
+    await bench?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 

@@ -7,16 +7,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { createServices, type Services } from '../../src/main/app/services'
+import type { Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import { routerCalls } from '../support/router-calls'
-import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import { findDockerd, type DockerDaemon } from '../fleet/dockerd'
 import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
-import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { isPortFree } from '../fleet/net'
 import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
-import { memoryKeychain } from '../ssh/support/ssh-env'
+import { HEALTHCHECK, deployServices, lockDirs as locksIn, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
 import { HostState } from '../../src/main/deploys/host-state'
 import type { DeployEntry, DeployService } from '../../src/shared/contract/deploys'
 
@@ -26,7 +25,6 @@ const ready = Boolean(dockerd && findExecutable('docker') && existsSync(SSHD_PAT
 if (!ready) console.warn('[deploys] skipping deploy tests: dockerd, the docker CLI or sshd is missing')
 
 const HOST = 'deploy-droplet'
-const HEALTHCHECK = { Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/health || exit 1'], Interval: 500e6, Timeout: 2e9, Retries: 2, StartPeriod: 0 }
 
 async function freePort(from: number): Promise<number> {
   for (let p = from; p < from + 500; p++) if (await isPortFree('127.0.0.1', p)) return p
@@ -35,6 +33,7 @@ async function freePort(from: number): Promise<number> {
 
 // Each deploy of a host-network container waits out Docker's 10 s stop timeout (busybox httpd as PID 1 ignores SIGTERM).
 describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-compose)', { timeout: 180_000 }, () => {
+  let bench: DeployBench
   let dir: string
   let stateDir: string
   let docker: DockerDaemon
@@ -49,7 +48,7 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
   const sock = () => docker.socketPath
   const named = async (name: string) => (await listContainers(sock(), undefined, { all: true })).filter((c) => c.Names.some((n) => n === `/${name}` || n.startsWith(`/${name}-dropdeck-`)))
   const service = async (id: string): Promise<DeployService> => (await call('deploys.services', { hostId: HOST })).services.find((s) => s.id === id)!
-  const lockDirs = () => (existsSync(path.join(stateDir, 'locks')) ? run('ls', ['-A', path.join(stateDir, 'locks')]).then((o) => o.split('\n').filter(Boolean)) : Promise.resolve([]))
+  const lockDirs = () => locksIn(stateDir)
 
   /** Starts a deploy (or rollback) and waits for its deploys.state `finished`, collecting its step events. */
   async function deploy(serviceId: string, tag: string, opts: { rollback?: boolean; confirm?: string } = {}): Promise<{ entry: DeployEntry; steps: string[] }> {
@@ -84,12 +83,8 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync('/tmp/ddd-')
-    stateDir = path.join(dir, 'state')
-    docker = await startDocker({ dir: path.join(dir, 'd') })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.39.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })
-    const files = writeSshClientFiles(dir, droplets.droplets)
-    await seedImages(docker)
+    bench = await startDeployBench({ dir: mkdtempSync('/tmp/ddd-'), host: HOST, baseAddress: '127.0.39.2' })
+    ;({ dir, stateDir, docker, droplets } = bench)
     shopPort = await freePort(39_100)
     // shop: host networking (stop-then-start); calc: no network of its own to share (starts beside the old one)
     tillPort = await freePort(shopPort + 1)
@@ -106,21 +101,13 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
       await dockerCall(sock(), 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
     }
     await waitFor(async () => (await named('shop'))[0]?.Status.includes('(healthy)') && (await named('calc'))[0]?.Status.includes('(healthy)'), { timeoutMs: 30_000, what: 'shop and calc healthy' })
-    services = createServices({
-      dataDir: path.join(dir, 'data'),
-      version: '0.0.0-test',
-      keychain: memoryKeychain(),
-      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath },
-      log: () => undefined,
-      deploysTuning: { lockTimeoutMs: 60_000, reconnectWaitMs: 60_000, pause: (deployId, point) => pauses.get(point)?.(deployId) ?? Promise.resolve() }
-    })
+    services = deployServices(bench, { lockTimeoutMs: 60_000, reconnectWaitMs: 60_000, pause: (deployId, point) => pauses.get(point)?.(deployId) ?? Promise.resolve() })
   }, 180_000)
 
   afterAll(async () => {
     await ctx.dispose()
     await services?.dispose()
-    await droplets?.stop()
-    await docker?.stop()
+    await bench?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
@@ -334,23 +321,7 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
       projectDir = path.join(dir, 'shopc')
       mkdirSync(projectDir)
       const port = await freePort(tillPort + 1)
-      writeFileSync(
-        path.join(projectDir, 'docker-compose.yml'),
-        [
-          'version: "3.8"',
-          'services:',
-          '  web:',
-          '    image: dropdeck/web:deploy_bbbbbbbb',
-          '    network_mode: host',
-          `    environment: [PORT=${port}]`,
-          '    healthcheck:',
-          '      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:$$PORT/health || exit 1"]',
-          '      interval: 500ms',
-          '      timeout: 2s',
-          '      retries: 2',
-          ''
-        ].join('\n')
-      )
+      writeFileSync(path.join(projectDir, 'docker-compose.yml'), webComposeFile({ image: 'dropdeck/web:deploy_bbbbbbbb', network: 'host', port }))
       await runIn(projectDir, ['docker-compose', '-p', 'shopc', 'up', '-d'], docker.env.DOCKER_HOST)
       await waitFor(async () => (await listContainers(sock(), { label: ['com.docker.compose.project=shopc'] })).some((c) => healthOf(c) === 'healthy'), { timeoutMs: 30_000, what: 'shopc web healthy' })
     }, 60_000)
