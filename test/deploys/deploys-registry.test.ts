@@ -12,17 +12,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import { createServices, type Services } from '../../src/main/app/services'
+import type { Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import { registryAuthHeader } from '../../src/main/deploys/registry-auth'
 import { routerCalls } from '../support/router-calls'
-import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import { findDockerd, type DockerDaemon } from '../fleet/dockerd'
 import { dockerCall, listContainers, streamError } from '../fleet/docker-api'
-import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { SSHD_PATH } from '../fleet/sshd'
 import { isPortFree } from '../fleet/net'
 import { findExecutable, run, waitFor } from '../fleet/proc'
-import { memoryKeychain } from '../ssh/support/ssh-env'
+import { HEALTHCHECK, deployServices, startDeployBench, type DeployBench } from './support/deploy-bench'
 import type { DeployEntry } from '../../src/shared/contract/deploys'
 import { startDigitalOceanStub, type DigitalOceanStub } from '../fleet/provider-stubs'
 import { validateResponse } from '../fleet/spec-validate'
@@ -34,7 +33,6 @@ if (!ready) console.warn('[deploys] skipping registry tests: dockerd, docker, ss
 const HOST = 'registry-host'
 const USER = 'deployer'
 const PASSWORD = 'bench-Registry-pass-41'
-const HEALTHCHECK = { Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/health || exit 1'], Interval: 500e6, Timeout: 2e9, Retries: 2, StartPeriod: 0 }
 
 async function freePort(from: number): Promise<number> {
   for (let p = from; p < from + 500; p++) if (await isPortFree('127.0.0.1', p)) return p
@@ -62,9 +60,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe.skipIf(!ready)('deploys pulling from a registry with a login held in memory (real docker-registry, dockerd, sshd)', { timeout: 180_000 }, () => {
+  let bench: DeployBench
   let dir: string
   let docker: DockerDaemon
-  let droplets: Droplets
   let registry: ChildProcess
   let services: Services
   let repo: string
@@ -95,10 +93,8 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
     registry = spawn(REGISTRY, ['serve', path.join(dir, 'registry.yml')], { stdio: 'ignore' })
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.status === 401, { timeoutMs: 20_000, what: 'the registry answering 401 without a login' })
 
-    docker = await startDocker({ dir: path.join(dir, 'd') })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.41.10', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: path.join(dir, 'state') } })
-    const files = writeSshClientFiles(dir, droplets.droplets)
-    await seedImages(docker)
+    bench = await startDeployBench({ dir, host: HOST, baseAddress: '127.0.41.10' })
+    docker = bench.docker
     // The bench's versions under the registry's name; deploy_aaaaaaaa is pushed (with the login), then untagged here.
     for (const tag of ['deploy_aaaaaaaa', 'deploy_bbbbbbbb']) await dockerCall(docker.socketPath, 'POST', `/images/dropdeck/web:${tag}/tag`, { query: { repo, tag } })
     const auth = registryAuthHeader({ username: USER, password: PASSWORD, serveraddress: `127.0.0.1:${port}` })
@@ -141,22 +137,14 @@ describe.skipIf(!ready)('deploys pulling from a registry with a login held in me
       await dockerCall(docker.socketPath, 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
     }
     await waitFor(async () => (await app())[0]?.Status.includes('(healthy)'), { timeoutMs: 30_000, what: 'regapp healthy' })
-    services = createServices({
-      dataDir: path.join(dir, 'data'),
-      version: '0.0.0-test',
-      keychain: memoryKeychain(),
-      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath, DROPDECK_DO_API: dos.url, DROPDECK_DOCR_HOST: `127.0.0.1:${port}` },
-      log: () => undefined,
-      deploysTuning: { lockTimeoutMs: 60_000, reconnectWaitMs: 30_000 }
-    })
+    services = deployServices(bench, { lockTimeoutMs: 60_000, reconnectWaitMs: 30_000 }, { DROPDECK_DO_API: dos.url, DROPDECK_DOCR_HOST: `127.0.0.1:${port}` })
     await services.secrets.set('digitalocean', dos.token)
   }, 180_000)
 
   afterAll(async () => {
     await ctx.dispose()
     await services?.dispose()
-    await droplets?.stop()
-    await docker?.stop()
+    await bench?.stop()
     await dos?.stop()
     registry?.kill()
     if (dir) rmSync(dir, { recursive: true, force: true })
