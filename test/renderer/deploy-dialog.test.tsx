@@ -63,7 +63,7 @@ describe('the deploy dialog', () => {
     // Newest first, the running v1 left out, each with its size.
     expect(within(group).getAllByRole('button').map((b) => b.textContent)).toEqual([expect.stringMatching(/^v3 .*4\.2 MB$/), expect.stringMatching(/^v2 .*3\.9 MB$/)])
     fireEvent.click(within(group).getByRole('button', { name: /^v3/ }))
-    expect(within(dialog).getByText(/pulled first from the DigitalOcean registry acme/)).toBeTruthy()
+    expect(within(dialog).getByText(/Pulled first from the DigitalOcean registry acme/)).toBeTruthy()
     fireEvent.click(within(dialog).getByRole('button', { name: 'Deploy v3' }))
     expect(await within(dialog).findByText('Read-only droplet')).toBeTruthy()
     expect(within(dialog).getByText(/has no tag deployed-via-api/)).toBeTruthy()
