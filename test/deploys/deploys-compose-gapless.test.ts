@@ -15,8 +15,8 @@ import { routerCalls } from '../support/router-calls'
 import { findDockerd, type DockerDaemon } from '../fleet/dockerd'
 import { listContainers, healthOf, type ContainerSummary } from '../fleet/docker-api'
 import { SSHD_PATH, type Droplets } from '../fleet/sshd'
-import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
-import { deployServices, lockDirs as locksIn, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
+import { findExecutable, run, waitFor } from '../fleet/proc'
+import { cutSessions, deployServices, lockDirs as locksIn, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
 
 const compose = findExecutable('docker-compose')
 const ready = Boolean(findDockerd() && findExecutable('docker') && existsSync(SSHD_PATH) && compose)
@@ -130,15 +130,7 @@ describe.skipIf(!ready)('a Compose service without a host port deploys without a
     it(`the SSH connection cut ${point === 'started' ? 'after the new container started' : 'at the switch'}: one healthy container, no orphan, the lock released`, async () => {
       const current = (await web())[0].Image.endsWith('deploy_aaaaaaaa') ? 'deploy_aaaaaaaa' : 'deploy_bbbbbbbb'
       const target = current === 'deploy_aaaaaaaa' ? 'deploy_bbbbbbbb' : 'deploy_aaaaaaaa'
-      pauses.set(point, async () => {
-        for (const pid of descendants(droplets.droplets[0].pid)) {
-          try {
-            process.kill(pid, 'SIGKILL')
-          } catch {
-            /* gone already */
-          }
-        }
-      })
+      pauses.set(point, async () => cutSessions(droplets))
       try {
         const { entry } = await deploySampled(target)
         expect(['succeeded', 'rolled-back'], entry.reason ?? '').toContain(entry.result)

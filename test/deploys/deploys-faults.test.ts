@@ -17,20 +17,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import http from 'node:http'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { createServices, type Services } from '../../src/main/app/services'
+import type { Services } from '../../src/main/app/services'
 import { createCallContext } from '../../src/main/rpc/context'
 import { HostState } from '../../src/main/deploys/host-state'
 import type { DeployEntry } from '../../src/shared/contract/deploys'
 import { routerCalls } from '../support/router-calls'
-import { startDocker, findDockerd, seedImages, type DockerDaemon } from '../fleet/dockerd'
+import { findDockerd, type DockerDaemon } from '../fleet/dockerd'
 import { dockerCall, listContainers, healthOf, streamError, type ContainerSummary } from '../fleet/docker-api'
 import { baseRootfs, findStaticBusybox, webRootfs, WEB_VERSIONS } from '../fleet/busybox-rootfs'
 import { tar } from '../fleet/tar'
-import { startDroplets, SSHD_PATH, type Droplets } from '../fleet/sshd'
-import { writeSshClientFiles } from '../fleet/ssh-client-files'
+import { SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { isPortFree } from '../fleet/net'
-import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
-import { memoryKeychain } from '../ssh/support/ssh-env'
+import { findExecutable, run, waitFor } from '../fleet/proc'
+import { HEALTHCHECK, cutSessions, deployServices, lockDirs as locksIn, readHistory, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
 
 const REGISTRY = '/usr/bin/docker-registry'
 const compose = findExecutable('docker-compose')
@@ -41,7 +40,6 @@ if (!ready) console.warn('[deploys] skipping fault tests: dockerd, docker, sshd 
 const HOST = 'fault-host'
 const REGISTRY_ADDRESS = '127.0.42.20'
 const DISK_MB = 256
-const HEALTHCHECK = { Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/health || exit 1'], Interval: 500e6, Timeout: 2e9, Retries: 2, StartPeriod: 0 }
 const HOUR = 3_600_000
 
 async function freePort(address: string, from: number): Promise<number> {
@@ -97,6 +95,7 @@ async function pushHugeImage(base: string, name: string, tag: string, mb: number
 }
 
 describe.skipIf(!ready)('deploy faults on the bench (a 256 MB Docker disk, a real registry, sshd, docker-compose)', { timeout: 240_000 }, () => {
+  let bench: DeployBench
   let dir: string
   let stateDir: string
   let docker: DockerDaemon
@@ -114,21 +113,12 @@ describe.skipIf(!ready)('deploy faults on the bench (a 256 MB Docker disk, a rea
 
   const plain = async () => (await listContainers(sock(), undefined, { all: true })).filter((c) => c.Names.some((n) => n === '/svc' || n.startsWith('/svc-dropdeck-')))
   const composed = () => listContainers(sock(), { label: ['com.docker.compose.project=faultc'] }, { all: true })
-  const lockDirs = () => (existsSync(path.join(stateDir, 'locks')) ? run('ls', ['-A', path.join(stateDir, 'locks')]).then((o) => o.split('\n').filter(Boolean)) : Promise.resolve([]))
+  const lockDirs = () => locksIn(stateDir)
   const hasImage = async (ref: string) => (await dockerCall(sock(), 'GET', `/images/${ref}/json`).then(() => true, () => false))
   const freeBytes = async () => Number((await run('df', ['-Pk', docker.dataRoot])).trim().split('\n').at(-1)!.split(/\s+/)[3]) * 1024
-  const history = () => readFileSync(path.join(stateDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DeployEntry)
+  const history = () => readHistory(stateDir)
 
-  /** Every SSH session of the droplet (the app's pooled connection and its docker channels) dies now. */
-  function cutSsh(): void {
-    for (const pid of descendants(droplets.droplets[0].pid)) {
-      try {
-        process.kill(pid, 'SIGKILL')
-      } catch {
-        /* gone already */
-      }
-    }
-  }
+  const cutSsh = () => cutSessions(droplets)
 
   type StepEvent = { step: string; status: string; bytes?: { current: number; total: number } }
 
@@ -200,10 +190,8 @@ describe.skipIf(!ready)('deploy faults on the bench (a 256 MB Docker disk, a rea
     registry = spawn(REGISTRY, ['serve', path.join(dir, 'registry.yml')], { stdio: 'ignore' })
     await waitFor(async () => (await fetch(`${registryBase}/v2/`).catch(() => null))?.status === 200, { timeoutMs: 20_000, what: 'the registry answering' })
 
-    docker = await startDocker({ dir: path.join(dir, 'd'), dataRootSizeMb: DISK_MB })
-    droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.42.10', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })
-    const files = writeSshClientFiles(dir, droplets.droplets)
-    await seedImages(docker)
+    bench = await startDeployBench({ dir, host: HOST, baseAddress: '127.0.42.10', dataRootSizeMb: DISK_MB })
+    ;({ docker, droplets } = bench)
     for (const tag of ['deploy_aaaaaaaa', 'deploy_bbbbbbbb']) await dockerCall(sock(), 'POST', `/images/dropdeck/web:${tag}/tag`, { query: { repo, tag } })
     // larger than the whole disk: the pull fills it whatever the seeds take
     await pushHugeImage(registryBase, 'bench/web', 'huge', DISK_MB + 64)
@@ -217,21 +205,13 @@ describe.skipIf(!ready)('deploy faults on the bench (a 256 MB Docker disk, a rea
     await dockerCall(sock(), 'POST', `/containers/${created.json<{ Id: string }>().Id}/start`)
     await waitFor(async () => healthOf((await plain())[0]) === 'healthy', { timeoutMs: 30_000, what: 'svc healthy' })
 
-    services = createServices({
-      dataDir: path.join(dir, 'data'),
-      version: '0.0.0-test',
-      keychain: memoryKeychain(),
-      env: { DROPDECK_SSH_CONFIG: files.sshConfigPath },
-      log: () => undefined,
-      deploysTuning: { lockTimeoutMs: 15 * 60_000, reconnectWaitMs: 60_000, now: () => Date.now() + clock.offsetMs, pause: (_id, point) => pauses.get(point)?.() ?? Promise.resolve() }
-    })
+    services = deployServices(bench, { lockTimeoutMs: 15 * 60_000, reconnectWaitMs: 60_000, now: () => Date.now() + clock.offsetMs, pause: (_id, point) => pauses.get(point)?.() ?? Promise.resolve() })
   }, 240_000)
 
   afterAll(async () => {
     await ctx.dispose()
     await services?.dispose()
-    await droplets?.stop()
-    await docker?.stop() // unmounts the tmpfs
+    await bench?.stop() // the daemon's stop unmounts the tmpfs
     registry?.kill()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
@@ -355,24 +335,7 @@ describe.skipIf(!ready)('deploy faults on the bench (a 256 MB Docker disk, a rea
         const projectDir = path.join(dir, 'faultc')
         mkdirSync(projectDir)
         composePort = await freePort('127.0.0.1', 42_100)
-        writeFileSync(
-          path.join(projectDir, 'docker-compose.yml'),
-          [
-            'version: "3.8"',
-            'services:',
-            '  web:',
-            `    image: ${repo}:deploy_bbbbbbbb`,
-            '    network_mode: host',
-            '    stop_grace_period: 1s',
-            `    environment: [PORT=${composePort}]`,
-            '    healthcheck:',
-            '      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:$$PORT/health || exit 1"]',
-            '      interval: 500ms',
-            '      timeout: 2s',
-            '      retries: 2',
-            ''
-          ].join('\n')
-        )
+        writeFileSync(path.join(projectDir, 'docker-compose.yml'), webComposeFile({ image: `${repo}:deploy_bbbbbbbb`, network: 'host', port: composePort, extra: ['    stop_grace_period: 1s'] }))
         await run('sh', ['-c', `cd '${projectDir}' && DOCKER_HOST='${docker.env.DOCKER_HOST}' docker-compose -p faultc up -d`], { timeoutMs: 120_000 })
         await waitFor(async () => (await composed()).some((c) => healthOf(c) === 'healthy'), { timeoutMs: 30_000, what: 'faultc web healthy' })
       }, 120_000)
