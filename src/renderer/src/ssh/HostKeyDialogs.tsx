@@ -9,7 +9,7 @@ import { KeyRound, LockKeyhole, ShieldAlert, ShieldQuestion } from 'lucide-react
 import { useId, useState, type FormEvent } from 'react'
 import { DropdeckError } from '../../../shared/errors'
 import { errorMessage } from '../rpc/errors'
-import { DialogActions } from '../ui/DialogActions'
+import { DialogActions, DialogCancel } from '../ui/DialogActions'
 import { ErrorNotice } from '../ui/ErrorNotice'
 
 export type Retry = () => Promise<unknown>
@@ -86,16 +86,7 @@ export function TrustKeyDialog({ pending, address, onTrust, onCancel }: { pendin
               <ErrorNotice error={error} title="The key was not trusted" />
             </div>
           )}
-          <div className="dialog-actions">
-            <Dialog.Close asChild>
-              <button type="button" className="button" autoFocus>
-                Cancel
-              </button>
-            </Dialog.Close>
-            <button type="button" className="button button-primary" onClick={submit} disabled={busy}>
-              {busy ? 'Connecting…' : 'Trust and connect'}
-            </button>
-          </div>
+          <DialogActions label="Trust and connect" busyLabel="Connecting…" busy={busy} disabled={busy} onConfirm={submit} />
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -140,11 +131,7 @@ export function MismatchDialog({ pending, address, onClose }: { pending: Extract
             Run it in a terminal on this machine: it removes every key recorded under that name in that file (a backup is kept as {pending.file ? `${pending.file}.old` : 'known_hosts.old'}).
           </p>
           <div className="dialog-actions">
-            <Dialog.Close asChild>
-              <button type="button" className="button" autoFocus>
-                Close
-              </button>
-            </Dialog.Close>
+            <DialogCancel label="Close" autoFocus />
           </div>
         </Dialog.Content>
       </Dialog.Portal>

@@ -1,6 +1,7 @@
 /** A Radix dialog that asks before a destructive action; the safe choice has focus. */
 import * as Dialog from '@radix-ui/react-dialog'
 import type { ReactNode } from 'react'
+import { DialogActions } from './DialogActions'
 
 interface ConfirmDialogProps {
   open: boolean
@@ -20,16 +21,7 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
         <Dialog.Content className="dialog-content">
           <Dialog.Title className="dialog-title">{title}</Dialog.Title>
           <Dialog.Description className="dialog-description">{description}</Dialog.Description>
-          <div className="dialog-actions">
-            <Dialog.Close asChild>
-              <button type="button" className="button" autoFocus>
-                Cancel
-              </button>
-            </Dialog.Close>
-            <button type="button" className="button button-danger" onClick={onConfirm} disabled={busy}>
-              {confirmLabel}
-            </button>
-          </div>
+          <DialogActions label={confirmLabel} tone="danger" disabled={busy} onConfirm={onConfirm} />
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
