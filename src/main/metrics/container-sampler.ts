@@ -55,28 +55,21 @@ export function memoryUsed(s: OneShot): number {
   return Math.max(0, usage - (cache < usage ? cache : 0))
 }
 
-export class ContainerSampler {
+export class ContainerSampler extends PeriodicTask {
   private readonly last = new Map<string, Map<string, Counters>>()
   /** Hosts whose last rounds failed (no docker, a daemon down): skipped until `until`, the wait doubling to 10 minutes. */
   private readonly failing = new Map<string, { until: number; failures: number }>()
-  private readonly task = new PeriodicTask(() => this.round(), () => this.deps.intervalMs ?? CONTAINER_SAMPLE_MS)
 
-  constructor(private readonly deps: ContainerSamplerDeps) {}
-
-  start(): void {
-    this.task.start()
+  constructor(private readonly deps: ContainerSamplerDeps) {
+    super()
   }
 
-  stop(): void {
-    this.task.stop()
+  protected intervalMs(): number {
+    return this.deps.intervalMs ?? CONTAINER_SAMPLE_MS
   }
 
-  /** One round over the connected hosts; a round still running when the next is due is skipped. */
-  tick(): Promise<void> {
-    return this.task.run()
-  }
-
-  private async round(): Promise<void> {
+  /** One round over the connected hosts (tick() runs one now; a round still running when the next is due is skipped). */
+  protected async round(): Promise<void> {
     const hosts = this.deps.connected()
     for (const id of this.last.keys()) if (!hosts.includes(id)) this.last.delete(id)
     for (const id of this.failing.keys()) if (!hosts.includes(id)) this.failing.delete(id)

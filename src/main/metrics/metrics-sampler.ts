@@ -65,28 +65,20 @@ export function samplerScript(): string {
   return `${factsScript()}\necho '${MARK}'; head -n1 /proc/stat; cat /proc/net/dev 2>/dev/null`
 }
 
-export class MetricsSampler {
+export class MetricsSampler extends PeriodicTask {
   private readonly last = new Map<string, Counters>()
-  private readonly task = new PeriodicTask(
-    async () => {
-      await Promise.all(this.deps.connected().map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id}: ${err.message}`))))
-    },
-    () => this.deps.intervalMs ?? SAMPLE_MS
-  )
 
-  constructor(private readonly deps: SamplerDeps) {}
-
-  start(): void {
-    this.task.start()
+  constructor(private readonly deps: SamplerDeps) {
+    super()
   }
 
-  stop(): void {
-    this.task.stop()
+  protected intervalMs(): number {
+    return this.deps.intervalMs ?? SAMPLE_MS
   }
 
-  /** One round over the connected hosts; a round still running when the next is due is not doubled. */
-  tick(): Promise<void> {
-    return this.task.run()
+  /** One round over the connected hosts (tick() runs one now; a round still running when the next is due is not doubled). */
+  protected async round(): Promise<void> {
+    await Promise.all(this.deps.connected().map((id) => this.sample(id).catch((err: Error) => this.deps.log(`metrics: ${id}: ${err.message}`))))
   }
 
   async sample(hostId: string): Promise<MetricPoint> {

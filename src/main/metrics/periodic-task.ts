@@ -1,19 +1,18 @@
 /**
- * A round of work run every `intervalMs` on an unref'd timer (it never keeps the app alive), where a
- * round still running when the next is due is skipped rather than doubled: the samplers' rounds can
+ * A sampler's rounds: one every `intervalMs()` on an unref'd timer (it never keeps the app alive), where
+ * a round still running when the next is due is skipped rather than doubled: the samplers' rounds can
  * outlast the interval on slow hosts, and two at once would read the same counters twice.
  */
-export class PeriodicTask {
+export abstract class PeriodicTask {
   private timer: NodeJS.Timeout | undefined
   private busy = false
 
-  constructor(
-    private readonly round: () => Promise<void>,
-    private readonly intervalMs: () => number
-  ) {}
+  protected abstract intervalMs(): number
+  /** One round of the work. */
+  protected abstract round(): Promise<void>
 
   start(): void {
-    this.timer = setInterval(() => void this.run(), this.intervalMs())
+    this.timer = setInterval(() => void this.tick(), this.intervalMs())
     this.timer.unref?.()
   }
 
@@ -22,7 +21,7 @@ export class PeriodicTask {
   }
 
   /** One round now, unless one is already running (then nothing: that round covers it). */
-  async run(): Promise<void> {
+  async tick(): Promise<void> {
     if (this.busy) return
     this.busy = true
     try {
