@@ -178,6 +178,8 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     expect(await marker.getAttribute('title')).toMatch(/^the post-deploy command exited with 4: warming the cache; the new version stays$/)
     await marker.click()
     await newest.getByRole('listitem').waitFor()
+    // the services list catches up with the deploy (the row's version), so the screenshot shows one moment
+    await webRow(page).getByText(`deploy_${c8}`).first().waitFor({ timeout: 20_000 })
     await view.screenshot('deploys-git-history')
     expect(problems(view)).toEqual([])
 
