@@ -145,8 +145,7 @@ describe.skipIf(!ready)('git deploys on the bench (real git, dockerd, sshd and d
   })
 
   beforeAll(async () => {
-    mkdirSync('/tmp/h11', { recursive: true })
-    dir = mkdtempSync('/tmp/h11/dg-')
+    dir = mkdtempSync('/tmp/dddg-')
     stateDir = path.join(dir, 'state')
     docker = await startDocker({ dir: path.join(dir, 'd') })
     droplets = await startDroplets({ count: 1, dir: path.join(dir, 'ssh'), names: [HOST], port: 'auto', baseAddress: '127.0.51.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST, DROPDECK_STATE_DIR: stateDir } })

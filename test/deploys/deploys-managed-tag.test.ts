@@ -23,7 +23,7 @@ const dockerd = findDockerd()
 const ready = Boolean(dockerd && findExecutable('docker') && existsSync(SSHD_PATH))
 if (!ready) console.warn('[deploys] skipping managed-tag tests: dockerd, the docker CLI or sshd is missing')
 
-const ADDRESS = '127.0.41.2'
+const ADDRESS = '127.0.41.50'
 const HEALTHCHECK = { Test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:$PORT/health || exit 1'], Interval: 500e6, Timeout: 2e9, Retries: 2, StartPeriod: 0 }
 
 function spec(id: number, name: string, tags: string[]): DropletSpec {

@@ -55,14 +55,14 @@ describe.skipIf(!ready)('container CPU and memory history (real dockerd and sshd
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync('/tmp/h3/cm-') // short: unix socket paths are limited
+    dir = mkdtempSync('/tmp/ddcm-') // short: unix socket paths are limited
     docker = await startDocker({ dir: path.join(dir, 'd') })
     const emptyBin = path.join(dir, 'empty-bin')
     mkdirSync(emptyBin)
     ;[droplets, noDocker] = await Promise.all([
-      startDroplets({ count: 1, dir: path.join(dir, 's'), names: [HOST], port: 'auto', baseAddress: '127.0.43.2', env: { DOCKER_HOST: docker.env.DOCKER_HOST } }),
+      startDroplets({ count: 1, dir: path.join(dir, 's'), names: [HOST], port: 'auto', baseAddress: '127.0.43.60', env: { DOCKER_HOST: docker.env.DOCKER_HOST } }),
       // no docker on PATH: a host without Docker
-      startDroplets({ count: 1, dir: path.join(dir, 's2'), names: ['nodocker'], port: 'auto', baseAddress: '127.0.43.3', env: { PATH: emptyBin } })
+      startDroplets({ count: 1, dir: path.join(dir, 's2'), names: ['nodocker'], port: 'auto', baseAddress: '127.0.43.61', env: { PATH: emptyBin } })
     ])
     sshConfig = writeSshClientFiles(dir, [...droplets.droplets, ...noDocker.droplets]).sshConfigPath
     await seedImages(docker)
