@@ -15,7 +15,7 @@ import { dockerCall, listContainers, healthOf } from '../fleet/docker-api'
 import { SSHD_PATH, type Droplets } from '../fleet/sshd'
 import { isPortFree } from '../fleet/net'
 import { descendants, findExecutable, run, waitFor } from '../fleet/proc'
-import { HEALTHCHECK, deployServices, lockDirs as locksIn, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
+import { HEALTHCHECK, deployServices, lockDirs as locksIn, readHistory, startDeployBench, webComposeFile, type DeployBench } from './support/deploy-bench'
 import { HostState } from '../../src/main/deploys/host-state'
 import type { DeployEntry, DeployService } from '../../src/shared/contract/deploys'
 
@@ -138,7 +138,7 @@ describe.skipIf(!ready)('deploys on the bench (real dockerd, sshd and docker-com
     expect(inspect.Config.Env).toContain(`PORT=${shopPort}`) // the operator's configuration carried over
     expect(inspect.HostConfig).toMatchObject({ NetworkMode: 'host', RestartPolicy: { Name: 'unless-stopped' } })
     expect(await lockDirs()).toEqual([])
-    const history = readFileSync(path.join(stateDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DeployEntry)
+    const history = readHistory(stateDir)
     expect(history.at(-1)).toMatchObject({ deployId: entry.deployId, result: 'succeeded' })
     expect((await service('container:shop')).lastDeploy).toMatchObject({ deployId: entry.deployId })
   })
