@@ -278,25 +278,17 @@ export class DeployRun {
       await docker.start(id)
       return { detail: stopFirst ? `stopped the old version (${svc.gapReason}), started ${tempName}` : `started ${tempName} beside the running version` }
     })
-    await this.deps.pause?.('started')
-    const gate = await this.gate(this.journal.newContainerId!)
-    if (!gate.healthy || this.controller.signal.aborted) {
-      const cancelled = this.controller.signal.aborted
-      this.logTail = await docker.logTail(this.journal.newContainerId!, 50).catch(() => [])
-      await this.step('rollback', async () => {
-        await docker.remove(this.journal.newContainerId!)
-        if (this.journal.oldStopped) {
-          await docker.start(old.Id)
-          const back = await healthGate(docker, old.Id, this.gateOptions())
-          if (stoppedAt !== null && back.healthyAt) this.gapMs = back.healthyAt - stoppedAt
-          return { detail: back.healthy ? `the previous version ${old.Config.Image} is running again, ${back.detail}` : `restarted ${old.Config.Image}; it is not healthy either: ${back.detail}` }
-        }
-        return { detail: `removed the new version; ${old.Config.Image} kept serving` }
-      })
-      return cancelled
-        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
-        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
-    }
+    const { gate, ended } = await this.gateNew(runImage, async (newId) => {
+      await docker.remove(newId)
+      if (this.journal.oldStopped) {
+        await docker.start(old.Id)
+        const back = await healthGate(docker, old.Id, this.gateOptions())
+        if (stoppedAt !== null && back.healthyAt) this.gapMs = back.healthyAt - stoppedAt
+        return { detail: back.healthy ? `the previous version ${old.Config.Image} is running again, ${back.detail}` : `restarted ${old.Config.Image}; it is not healthy either: ${back.detail}` }
+      }
+      return { detail: `removed the new version; ${old.Config.Image} kept serving` }
+    })
+    if (ended) return ended
     if (stoppedAt !== null && gate.healthyAt) this.gapMs = gate.healthyAt - stoppedAt
     else this.gapMs = stopFirst ? null : 0
     await this.step('switch', async () => {
@@ -368,14 +360,10 @@ export class DeployRun {
       const { override } = await this.composeUpNew(target, runImage, false, () => current(runImage))
       return { detail: `${cli.command} up -d --no-deps ${svc.name} with ${override}` }
     })
-    await this.deps.pause?.('started')
-    const newId = this.journal.newContainerId!
-    const gate = await this.gate(newId)
-    if (!gate.healthy || this.controller.signal.aborted) {
-      const cancelled = this.controller.signal.aborted
-      this.logTail = await docker.logTail(newId, 50).catch(() => [])
-      const from = this.journal.fromImage
-      await this.step('rollback', async () => {
+    const { gate, ended } = await this.gateNew(
+      runImage,
+      async () => {
+        const from = this.journal.fromImage
         if (!from) return { status: 'skipped', detail: 'nothing ran before' }
         const r = await up(from)
         if (!r.ok) throw new DropdeckError('UPSTREAM', `${cli.command} up with ${from} failed: ${r.output.split('\n').slice(-3).join(' ')}`)
@@ -383,12 +371,10 @@ export class DeployRun {
         const again = back ? await healthGate(docker, back.Id, this.gateOptions()) : null
         if (again?.healthyAt) this.gapMs = again.healthyAt - t0
         return { detail: again?.healthy ? `${svc.name} runs ${from} again, ${again.detail}` : `${svc.name} runs ${from} again; ${again?.detail ?? 'its container was not found'}` }
-      })
-      await this.putBackCheckout()
-      return cancelled
-        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
-        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
-    }
+      },
+      () => this.putBackCheckout()
+    )
+    if (ended) return ended
     if (gate.healthyAt) this.gapMs = gate.healthyAt - t0
     await this.step('switch', async () => {
       this.cancellableNow = false
@@ -418,22 +404,16 @@ export class DeployRun {
       const { override, started } = await this.composeUpNew(target, runImage, true, async () => (await others()).find((c) => c.Image === runImage))
       return { detail: `${target.cli.command} up -d --no-deps --no-recreate --scale ${svc.name}=2 with ${override}: ${started.Names[0]?.replace(/^\//, '')} beside the running version` }
     })
-    await this.deps.pause?.('started')
-    const newId = this.journal.newContainerId!
-    const gate = await this.gate(newId)
-    if (!gate.healthy || this.controller.signal.aborted) {
-      const cancelled = this.controller.signal.aborted
-      this.logTail = await docker.logTail(newId, 50).catch(() => [])
-      await this.step('rollback', async () => {
+    const { ended } = await this.gateNew(
+      runImage,
+      async (newId) => {
         await docker.remove(newId)
         if (this.journal.fromImage) await pinImage(this.deps.state, this.req.hostId, target, this.journal.fromImage)
         return { detail: `removed the new version; ${this.journal.fromImage ?? 'the previous version'} kept serving` }
-      })
-      await this.putBackCheckout()
-      return cancelled
-        ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' }
-        : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
-    }
+      },
+      () => this.putBackCheckout()
+    )
+    if (ended) return ended
     this.gapMs = 0
     await this.step('switch', async () => {
       this.cancellableNow = false
@@ -466,6 +446,26 @@ export class DeployRun {
   private gateOptions() {
     const s = this.deps.settings
     return { timeoutMs: s.healthTimeoutMs, successes: s.successes, healthUrl: s.healthUrl, expectStatus: s.expectStatus, client: this.deps.client }
+  }
+
+  /**
+   * After the start step: the new container's health gate. Unhealthy, or the deploy cancelled meanwhile,
+   * the new container's logs are kept, `undo` runs as the rollback step, then `afterUndo` (a git build's
+   * checkout put back), and `ended` says how the run ended; healthy, `ended` is null and the switch follows.
+   */
+  private async gateNew(runImage: string, undo: (newId: string) => Promise<StepResult>, afterUndo?: () => Promise<void>): Promise<{ gate: GateResult; ended: { result: DeployResult; reason: string } | null }> {
+    await this.deps.pause?.('started')
+    const newId = this.journal.newContainerId!
+    const gate = await this.gate(newId)
+    if (gate.healthy && !this.controller.signal.aborted) return { gate, ended: null }
+    const cancelled = this.controller.signal.aborted
+    this.logTail = await this.deps.docker.logTail(newId, 50).catch(() => [])
+    await this.step('rollback', () => undo(newId))
+    await afterUndo?.()
+    return {
+      gate,
+      ended: cancelled ? { result: 'cancelled', reason: 'cancelled by the operator before the switch' } : { result: 'rolled-back', reason: `${runImage} failed its health gate: ${gate.detail}` }
+    }
   }
 
   private async gate(containerId: string): Promise<GateResult> {
