@@ -152,7 +152,8 @@ export type DeployRun = z.infer<typeof DeployRunSchema>
 /** Per-service deploy settings the operator may save (defaults work without them). */
 export const DeploySettingsSchema = z.object({
   /** Requested from the host itself when the image has no Docker health check, e.g. http://127.0.0.1:8080/health. */
-  healthUrl: z.string().url().max(2000).nullable(),
+  // Plain HTTP only: the gate sends its GET through an SSH forward without TLS (health-gate.ts's httpCheck).
+  healthUrl: z.string().url().max(2000).regex(/^http:\/\//i, 'an http:// URL requested from the host itself, e.g. http://127.0.0.1:8080/health (the gate speaks plain HTTP, not HTTPS)').nullable(),
   expectStatus: z.number().int().min(100).max(599),
   healthTimeoutMs: z.number().int().min(1000).max(30 * 60_000),
   /** Consecutive successes needed. */

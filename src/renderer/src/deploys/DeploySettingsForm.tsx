@@ -39,7 +39,7 @@ const int = (text: string, min: number, max: number): number | null => {
 
 function parse(d: Draft): { settings: Partial<DeploySettings>; problem: string | null } {
   const url = d.healthUrl.trim()
-  if (url && !/^https?:\/\/\S+$/.test(url)) return { settings: {}, problem: 'The health URL must start with http:// or https://' }
+  if (url && !/^http:\/\/\S+$/i.test(url)) return { settings: {}, problem: 'The health URL must start with http://: it is requested from the host itself over plain HTTP, e.g. http://127.0.0.1:8080/health' }
   const expectStatus = int(d.expectStatus, 100, 599)
   const healthTimeout = int(d.healthTimeoutS, 1, 1800)
   const successes = int(d.successes, 1, 20)
