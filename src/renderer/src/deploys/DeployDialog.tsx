@@ -44,8 +44,12 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
   const registry = useContractQuery('deploys.tags', { hostId, serviceId: service.id }, { staleTime: 30_000 })
   const docr = registry.data?.source === 'docr'
   const registryTags = docr ? registry.data!.tags.filter((t) => t.tag !== running) : []
-  const [tag, setTag] = useState(choices[0]?.tag ?? '')
-  const [gitRef, setGitRef] = useState('')
+  // The fields keep what was typed (a space typed between two characters stays, and shows as invalid);
+  // the values used are trimmed, so a paste with blanks around it still works.
+  const [tagText, setTag] = useState(choices[0]?.tag ?? '')
+  const [gitRefText, setGitRef] = useState('')
+  const tag = tagText.trim()
+  const gitRef = gitRefText.trim()
   const [login, setLogin] = useState<Login | null>(null)
   const start = useContractMutation('deploys.start')
 
@@ -100,7 +104,7 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
               <label className="dialog-label" htmlFor={`${id}-tag`}>
                 Tag
               </label>
-              <input id={`${id}-tag`} className="input input-mono" value={tag} onChange={(e) => setTag(e.target.value.trim())} autoComplete="off" spellCheck={false} aria-invalid={tag !== '' && !validTag} placeholder="e.g. deploy_1a2b3c4d" />
+              <input id={`${id}-tag`} className="input input-mono" value={tagText} onChange={(e) => setTag(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={tag !== '' && !validTag} placeholder="e.g. deploy_1a2b3c4d" />
               {registryTags.length > 0 && (
                 <div className="deploy-tag-choices" role="group" aria-label={`Tags in the registry ${registry.data?.registry ?? ''}`}>
                   {registryTags.map((t) => (
@@ -140,7 +144,7 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
             </div>
           )}
 
-          {source === 'git' && <GitRefPicker hostId={hostId} service={service} value={gitRef} onChange={setGitRef} />}
+          {source === 'git' && <GitRefPicker hostId={hostId} service={service} value={gitRefText} onChange={setGitRef} />}
 
           <p className="deploy-change">
             <span className="mono">{running ?? '—'}</span> → <span className="mono">{target}</span>

@@ -33,7 +33,7 @@ export function GitRefPicker({ hostId, service, value, onChange }: { hostId: str
       <label className="dialog-label" htmlFor={`${id}-ref`}>
         Branch, tag or commit
       </label>
-      <input id={`${id}-ref`} className="input input-mono" value={value} onChange={(e) => onChange(e.target.value.trim())} autoComplete="off" spellCheck={false} aria-invalid={value !== '' && !GIT_REF.test(value)} placeholder={data?.head.branch ?? 'main'} />
+      <input id={`${id}-ref`} className="input input-mono" value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={value.trim() !== '' && !GIT_REF.test(value.trim())} placeholder={data?.head.branch ?? 'main'} />
       {!data ? (
         <p className="fleet-loading small" role="status">
           Fetching in {service.compose?.workingDir ?? 'the clone'} on {hostId}…
