@@ -109,7 +109,7 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     await view.screenshot('deploys-git-built')
     await timeline.getByRole('button', { name: 'Close' }).click()
     expect(problems(view)).toEqual([])
-  })
+  }, 300_000)
 
   it('folds out a registry login for one pull and the service\'s settings with the pre/post-deploy commands; a plain container says git needs a Compose build:', async () => {
     await webRow(page).getByRole('button', { name: 'Deploy' }).click()
@@ -147,7 +147,7 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     await dark.screenshot('deploys-git-plain-dark')
     expect(problems(dark)).toEqual([])
     await dark.page.context().close()
-  })
+  }, 120_000)
 
   it('the history shows each git deploy\'s ref @ commit (the subject on hover) and a failed post-deploy command as an amber warning that opens', async () => {
     const cCommit = pushCommit('Contact page', { 'www/contact.html': '<h1>Contact</h1>\n' })
@@ -194,5 +194,5 @@ describe('the deploy dialog\'s sources', { timeout: 300_000 }, () => {
     await dark.screenshot('deploys-git-history-dark')
     expect(problems(dark)).toEqual([])
     await dark.page.context().close()
-  })
+  }, 300_000)
 })
