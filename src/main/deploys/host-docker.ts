@@ -335,7 +335,8 @@ function pullCut(hostId: string, ref: string, why: string): DropdeckError {
 }
 
 function pullFailed(hostId: string, ref: string, why: string, withLogin = false): DropdeckError {
-  const clean = why.replace(new RegExp(`^${hostId}: `), '')
+  // the host's name and a final period are said around it already
+  const clean = why.replace(new RegExp(`^${hostId}: `), '').replace(/\.+$/, '')
   // Docker discards the partial download when a write fails: the images and containers are as before.
   if (/no space left on device/i.test(clean)) return diskFullError(hostId, `pulling ${ref} stopped with "no space left on device" (${clean})`, null, ref)
   if (withLogin && isLoginRefused(clean)) {

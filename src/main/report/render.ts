@@ -13,7 +13,7 @@ export function reportBlocks(data: AuditData, generatedAt: string): Block[] {
   const found = findings(data)
   const count = (s: Finding['severity']) => found.filter((f) => f.severity === s).length
   const blocks: Block[] = [
-    { p: `Generated ${generatedAt} by Dropdeck from live data: ${data.droplets.length} droplets, ${data.records.length} DNS records, ${data.hosts.length} connected hosts, ${data.checks.length} checks.` },
+    { p: `Generated ${generatedAt} by Dropdeck from live data: ${data.droplets.length} droplets, ${data.records.length} DNS records, ${data.hosts.length} connected ${data.hosts.length === 1 ? 'host' : 'hosts'}, ${data.checks.length} checks.` },
     { h: 'Summary' },
     { p: `${count('critical')} critical, ${count('warning')} warnings, ${count('info')} notes.` },
     { h: 'Findings' }
@@ -48,7 +48,7 @@ export function reportBlocks(data: AuditData, generatedAt: string): Block[] {
               return [
                 h.host.id,
                 h.droplet?.name ?? '—',
-                h.facts ? `${h.facts.os.name} ${h.facts.os.version ?? ''}`.trim() : 'unknown',
+                h.facts ? osLabel(h.facts.os) : 'unknown',
                 h.facts ? `${h.facts.memory.usedPercent}%` : 'unknown',
                 disk ? `${disk.mount} ${disk.usedPercent}%` : 'unknown',
                 cs ? `${cs.length} (${cs.filter((c) => c.state === 'running').length} running, ${cs.filter((c) => c.state === 'running' && c.health === 'unhealthy').length} unhealthy, ${cs.filter((c) => c.state === 'exited').length} exited)` : 'unknown',
@@ -123,4 +123,9 @@ export function renderReport(data: AuditData, format: 'markdown' | 'html', gener
   const blocks = reportBlocks(data, generatedAt)
   const title = 'Infrastructure audit'
   return format === 'markdown' ? toMarkdown(blocks, title) : toHtml(blocks, title)
+}
+
+/** `Debian GNU/Linux 12 (bookworm)`, not `… (bookworm) 12`: os-release's name often carries the version already. */
+function osLabel(os: { name: string; version: string | null }): string {
+  return os.version && !os.name.includes(os.version) ? `${os.name} ${os.version}` : os.name
 }
