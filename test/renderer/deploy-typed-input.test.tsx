@@ -59,6 +59,7 @@ describe('typing in the deploy dialog', () => {
     typeKeys(tag, 'v1 2')
     expect(tag.value).toBe('v1 2')
     expect(tag.getAttribute('aria-invalid')).toBe('true')
+    expect(within(dialog).getAllByRole('alert').map((a) => a.textContent).join(' ')).toMatch(/A tag is letters, digits/)
     expect(within(dialog).queryByRole('button', { name: 'Deploy v12' })).toBeNull()
     expect((within(dialog).getByRole('button', { name: /^Deploy v1/ }) as HTMLButtonElement).disabled).toBe(true)
 
@@ -67,6 +68,7 @@ describe('typing in the deploy dialog', () => {
     typeKeys(ref, 'rel 1')
     expect(ref.value).toBe('rel 1')
     expect(ref.getAttribute('aria-invalid')).toBe('true')
+    expect(within(dialog).getAllByRole('alert').map((a) => a.textContent).join(' ')).toMatch(/without \.\. or spaces/)
     expect(within(dialog).queryByRole('button', { name: 'Build and deploy rel1' })).toBeNull()
 
     fireEvent.click(within(dialog).getByLabelText('Tag to pull'))

@@ -105,6 +105,11 @@ function DeployForm({ hostId, service, onStarted }: { hostId: string; service: S
                 Tag
               </label>
               <input id={`${id}-tag`} className="input input-mono" value={tagText} onChange={(e) => setTag(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={tag !== '' && !validTag} placeholder="e.g. deploy_1a2b3c4d" />
+              {tag !== '' && !validTag && (
+                <p className="field-error small" role="alert">
+                  {tag === running ? `${tag} is the version running now.` : 'A tag is letters, digits, _ . and - (up to 128, not starting with . or -).'}
+                </p>
+              )}
               {registryTags.length > 0 && (
                 <div className="deploy-tag-choices" role="group" aria-label={`Tags in the registry ${registry.data?.registry ?? ''}`}>
                   {registryTags.map((t) => (

@@ -34,6 +34,11 @@ export function GitRefPicker({ hostId, service, value, onChange }: { hostId: str
         Branch, tag or commit
       </label>
       <input id={`${id}-ref`} className="input input-mono" value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" spellCheck={false} aria-invalid={value.trim() !== '' && !GIT_REF.test(value.trim())} placeholder={data?.head.branch ?? 'main'} />
+      {value.trim() !== '' && !GIT_REF.test(value.trim()) && (
+        <p className="field-error small" role="alert">
+          A branch, tag or commit name: letters, digits and _ . / @ ^ ~ + -, not starting with -, without .. or spaces.
+        </p>
+      )}
       {!data ? (
         <p className="fleet-loading small" role="status">
           Fetching in {service.compose?.workingDir ?? 'the clone'} on {hostId}…
