@@ -3,7 +3,6 @@
  * sampled from connected hosts, and the audit report; all reading the rest of the app through
  * ./sources.ts. Handlers for checks.*, alerts.*, metrics.* and report.generate.
  */
-import type { MethodName } from '../../shared/contract'
 import type { checksMethods } from '../../shared/contract/checks'
 import type { reportMethods } from '../../shared/contract/report'
 import { AlertsService } from '../alerts/alerts-service'
@@ -14,11 +13,10 @@ import { MetricsStore } from '../metrics/metrics-store'
 import { collectAudit } from '../report/audit-data'
 import { renderReport } from '../report/render'
 import { createCallContext } from '../rpc/context'
-import type { Handlers, Router } from '../rpc/router'
+import type { HandlersFor, Router } from '../rpc/router'
 import { ChecksService, createChecksHandlers, type ChecksTuning } from './checks-service'
 import { createSources } from './sources'
 
-type HealthMethodName = (keyof typeof checksMethods | keyof typeof reportMethods) & MethodName
 
 export interface HealthTuning {
   checks?: ChecksTuning
@@ -35,7 +33,7 @@ export interface HealthDeps extends OpsDeps {
 }
 
 export interface HealthServices {
-  handlers: Pick<Handlers, HealthMethodName>
+  handlers: HandlersFor<typeof checksMethods & typeof reportMethods>
   checks: ChecksService
   alerts: AlertsService
   metrics: { store: MetricsStore; sampler: MetricsSampler }
@@ -61,7 +59,7 @@ export function createHealthServices(deps: HealthDeps): HealthServices {
   })
   const sampler = new MetricsSampler({ store, connected: () => [...connected], exec: (hostId, command, options) => deps.ssh.exec(hostId, command, options), threshold: () => sources.threshold(), log: deps.log, intervalMs: deps.tuning?.sampleMs })
 
-  const handlers: Pick<Handlers, HealthMethodName> = {
+  const handlers: HandlersFor<typeof checksMethods & typeof reportMethods> = {
     ...createChecksHandlers(checks),
     'alerts.list': ({ limit }) => alerts.list(limit),
     'alerts.acknowledge': ({ id }) => alerts.acknowledge(id),

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname, userInfo } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
-import type { EventPayload, MethodName } from '../../shared/contract'
+import type { EventPayload } from '../../shared/contract'
 import {
   defaultDeploySettings,
   DeploySettingsSchema,
@@ -22,7 +22,7 @@ import {
 } from '../../shared/contract/deploys'
 import { DropdeckError } from '../../shared/errors'
 import type { OpsDeps } from '../app/ops-deps'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import type { CallContext, Ownership } from '../rpc/context'
 import { JsonFile } from '../storage/json-file'
 import { AuditLog } from '../providers/audit/audit-log'
@@ -37,7 +37,6 @@ import { registryAuthHeader, registryOf } from './registry-auth'
 import type { DoRegistry } from '../providers/digitalocean/registry'
 import { listRefs, prepareGitDeploy, requireBuild, type GitPlan } from './git-source'
 
-type DeploysMethodName = keyof typeof deploysMethods & MethodName
 
 export interface DeploysTuning {
   /** How long a lock may go without its holder writing to it before it counts as stale (default 15 min). */
@@ -69,7 +68,7 @@ const KEEP_FINISHED_MS = 10 * 60_000
 const DOCR_CREDENTIALS_SECONDS = 900
 
 export interface DeploysServices {
-  handlers: Pick<Handlers, DeploysMethodName>
+  handlers: HandlersFor<typeof deploysMethods>
   /** Resolves when deploy `id` finished (tests, the bench). */
   finished(deployId: string): Promise<DeployEntry>
   dispose(): Promise<void>
@@ -330,7 +329,7 @@ export function createDeploysServices(deps: OpsDeps & { dropletGuard?: DropletGu
     return { deployId }
   }
 
-  const handlers: Pick<Handlers, DeploysMethodName> = {
+  const handlers: HandlersFor<typeof deploysMethods> = {
     'deploys.services': ({ hostId }) => listServices(hostId),
     'deploys.start': ({ hostId, serviceId, tag, gitRef, unlock, registry }, ctx) => begin(hostId, serviceId, tag ?? '', 'deploy', ctx, unlock, registry, gitRef),
     'deploys.refs': async ({ hostId, serviceId }) => {

@@ -2,21 +2,20 @@
  * metrics.droplet (DigitalOcean's monitoring history, ./droplet-history.ts) and metrics.container
  * (containers sampled every 15 s on connected hosts, ./container-sampler.ts) wired together.
  */
-import type { Droplet, MethodName } from '../../shared/contract'
+import type { Droplet } from '../../shared/contract'
 import type { metricsMethods } from '../../shared/contract/metrics'
 import type { DockerEngine } from '../docker/engine'
 import { EngineSessions } from '../docker/session-cache'
 import { DEFAULT_DO_API } from '../providers/provider-handlers'
 import { ProviderHttp } from '../providers/http/provider-http'
 import type { EventBus } from '../rpc/event-bus'
-import type { Handlers } from '../rpc/router'
+import type { HandlersFor } from '../rpc/router'
 import type { HostConfig } from '../ssh/host-config'
 import { ContainerMetricsStore } from './container-metrics-store'
 import { ContainerSampler } from './container-sampler'
 import { DropletHistory } from './droplet-history'
 import type { LimiterOptions } from './monitoring-limiter'
 
-type MetricsHistoryMethodName = keyof typeof metricsMethods & MethodName
 
 export interface MetricsHistoryTuning {
   /** Container sampling period (15 s). */
@@ -42,7 +41,7 @@ export interface MetricsHistoryDeps {
 }
 
 export interface MetricsHistoryServices {
-  handlers: Pick<Handlers, MetricsHistoryMethodName>
+  handlers: HandlersFor<typeof metricsMethods>
   history: DropletHistory
   containers: { store: ContainerMetricsStore; sampler: ContainerSampler }
   start(): void
