@@ -62,10 +62,13 @@ describe("a container's last hour in its details", () => {
   it('reads the same in the dark theme', async () => {
     const dark = await openPage(app.browser, app.running.host.url, { colorScheme: 'dark' })
     const page = dark.page
+    // the shortcut is heard once the app has drawn (a key pressed while the page still loads is lost)
+    await page.getByText('Connected', { exact: true }).waitFor()
     await page.keyboard.press('Alt+4')
     await page.locator('tr[data-container="busy-worker"]').getByRole('button', { name: 'Show details of busy-worker' }).click({ timeout: 20_000 })
     await page.getByRole('img', { name: /^CPU over the last hour/ }).waitFor({ timeout: 30_000 })
     await dark.screenshot('container-sparkline-dark')
     expect(dark.problems.filter((p) => !p.includes('GL Driver Message'))).toEqual([])
-  })
+    await page.context().close()
+  }, 90_000)
 })

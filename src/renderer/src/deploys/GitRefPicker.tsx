@@ -18,7 +18,8 @@ export const GIT_REF = /^(?!-)(?!.*\.\.)(?!.*@\{)[a-zA-Z0-9_][a-zA-Z0-9_./@^~+-]
 export function GitRefPicker({ hostId, service, value, onChange }: { hostId: string; service: Service; value: string; onChange: (ref: string) => void }) {
   const id = useId()
   const plain = service.kind !== 'compose'
-  const refs = useContractQuery('deploys.refs', { hostId, serviceId: service.id }, { enabled: !plain, staleTime: 30_000 })
+  // Asked again each time the picker opens (a git fetch on the host): a commit pushed a minute ago must be offered.
+  const refs = useContractQuery('deploys.refs', { hostId, serviceId: service.id }, { enabled: !plain, staleTime: 0 })
   if (plain) {
     return (
       <Callout tone="info" title="Git deploys need a Compose build:">
@@ -50,7 +51,7 @@ export function GitRefPicker({ hostId, service, value, onChange }: { hostId: str
           <RefChoices label="Recent commits" refs={data.commits.slice(0, 8)} value={value} onChange={onChange} pick={(r) => r.commit} />
           <p className="faint small">
             The clone <span className="mono">{data.repoDir}</span> has {data.head.branch ? <span className="mono">{data.head.branch}</span> : 'a detached HEAD'} at <span className="mono">{data.head.commit.slice(0, 12)}</span> checked out
-            {data.fetched ? ', fetched just now' : data.fetchError ? '' : ' (no remote to fetch from)'}. Built outside the lock as <span className="mono">deploy_&lt;commit&gt;</span> (a rollback needs no rebuild), then checked out under the lock; put back if the deploy does not stay.
+            {refs.isFetching ? ', fetching again now' : data.fetched ? ', fetched just now' : data.fetchError ? '' : ' (no remote to fetch from)'}. Built outside the lock as <span className="mono">deploy_&lt;commit&gt;</span> (a rollback needs no rebuild), then checked out under the lock; put back if the deploy does not stay.
           </p>
           {data.fetchError && (
             <Callout tone="warning" title="The fetch failed">
