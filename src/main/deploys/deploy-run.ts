@@ -292,10 +292,7 @@ export class DeployRun {
     if (stoppedAt !== null && gate.healthyAt) this.gapMs = gate.healthyAt - stoppedAt
     else this.gapMs = stopFirst ? null : 0
     await this.step('switch', async () => {
-      this.cancellableNow = false
-      this.deps.onCancellable(false)
-      this.journal.switched = true
-      await this.writeJournal('switch')
+      await this.markSwitched()
       await this.deps.pause?.('switching')
       await docker.remove(old.Id)
       await docker.rename(this.journal.newContainerId!, this.journal.name)
@@ -377,10 +374,7 @@ export class DeployRun {
     if (ended) return ended
     if (gate.healthyAt) this.gapMs = gate.healthyAt - t0
     await this.step('switch', async () => {
-      this.cancellableNow = false
-      this.deps.onCancellable(false)
-      this.journal.switched = true
-      await this.writeJournal('switch')
+      await this.markSwitched()
       return { detail: `${svc.name} runs ${runImage} (gap ${this.gapMs ?? '?'} ms, from the start of up to healthy)` }
     })
     await this.postDeploy()
@@ -416,10 +410,7 @@ export class DeployRun {
     if (ended) return ended
     this.gapMs = 0
     await this.step('switch', async () => {
-      this.cancellableNow = false
-      this.deps.onCancellable(false)
-      this.journal.switched = true
-      await this.writeJournal('switch')
+      await this.markSwitched()
       await this.deps.pause?.('switching')
       await docker.remove(oldId)
       return { detail: `${svc.name} runs ${runImage}; removed the old container (no gap)` }
@@ -619,6 +610,14 @@ export class DeployRun {
       throw err
     }).catch(() => undefined)
     return outcome
+  }
+
+  /** Past the point of no return: no cancel any more, and the journal says so before the old version goes. */
+  private async markSwitched(): Promise<void> {
+    this.cancellableNow = false
+    this.deps.onCancellable(false)
+    this.journal.switched = true
+    await this.writeJournal('switch')
   }
 
   private async writeJournal(step: string): Promise<void> {
